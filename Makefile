@@ -1,0 +1,32 @@
+# Filia: two commands work on a fresh machine from nothing but python3:
+#   make demo   builds a demo database and opens Filia on it
+#   make test   runs the whole test suite
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: demo test rules bench clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[test]'
+	touch $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/filia demo $(DEMO_ARGS)
+
+test: $(STAMP)
+	$(BIN)/python -m pytest -n 2 --dist loadgroup -q $(TEST_ARGS)
+
+# rule -> tests -> passed/failed, from the last `make test` run (or runs the suite if none)
+rules: $(STAMP)
+	test -f rules-report.json || $(BIN)/python -m pytest -n 2 --dist loadgroup -q
+	$(BIN)/python -m tests.rules_report rules-report.json
+
+bench: $(STAMP)
+	for b in bench/*.py; do $(BIN)/python $$b || exit 1; done
+
+clean:
+	rm -rf $(VENV) *.egg-info rules-report.json

@@ -1,0 +1,52 @@
+"""Exact numeric fields.
+
+Money, prices and quantities are stored as scaled integers (grosze, 1/10000 of a unit), so
+SQLite never turns them into floats (its NUMERIC affinity would), sums stay exact, sorting and
+comparisons run on an index, and the same column works on PostgreSQL.
+"""
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+
+import peewee
+
+
+class FixedDecimalField(peewee.BigIntegerField):
+    """Decimal with a fixed number of places, stored as an integer of the smallest unit."""
+
+    def __init__(self, places: int = 2, *args, **kwargs):
+        self.places = places
+        self._scale = 10 ** places
+        self._quantum = Decimal(1).scaleb(-places)
+        super().__init__(*args, **kwargs)
+
+    def quantize(self, value) -> Decimal:
+        return Decimal(value).quantize(self._quantum, rounding=ROUND_HALF_UP)
+
+    def db_value(self, value):
+        if value is None:
+            return None
+        if isinstance(value, float):
+            raise TypeError("float given for an exact decimal column; use Decimal")
+        return int(self.quantize(value) * self._scale)
+
+    def python_value(self, value):
+        if value is None:
+            return None
+        return (Decimal(int(value)) / self._scale).quantize(self._quantum)
+
+
+def MoneyField(**kwargs) -> FixedDecimalField:
+    return FixedDecimalField(2, **kwargs)
+
+
+def PriceField(**kwargs) -> FixedDecimalField:
+    return FixedDecimalField(4, **kwargs)
+
+
+def QuantityField(**kwargs) -> FixedDecimalField:
+    return FixedDecimalField(4, **kwargs)
+
+
+def PercentField(**kwargs) -> FixedDecimalField:
+    return FixedDecimalField(2, **kwargs)

@@ -1,0 +1,103 @@
+"""Versioned schema migrations, applied on open. An old database is upgraded, never recreated.
+
+Each business area owns its own sequence of migrations (`MIGRATIONS` in the area module), so
+areas evolve independently. The table `schema_migration(area, version)` records what ran.
+A database that knows an area or a version this program does not is from a newer Filia: it is
+refused untouched.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+import peewee
+from playhouse import migrate as pw_migrate
+
+from store.base import BaseModel, utcnow
+from store.errors import DatabaseProblem
+from store.i18n import _
+
+
+@dataclass(frozen=True)
+class Migration:
+    version: int
+    name: str
+    apply: Callable[[peewee.Database], None]
+
+
+class SchemaMigration(BaseModel):
+    area = peewee.CharField(max_length=40)
+    version = peewee.IntegerField()
+    name = peewee.CharField(max_length=200)
+    applied_at = peewee.DateTimeField(default=utcnow)
+
+    class Meta:
+        table_name = "schema_migration"
+        primary_key = peewee.CompositeKey("area", "version")
+
+
+def create_tables(*models) -> Callable[[peewee.Database], None]:
+    def run(db: peewee.Database) -> None:
+        db.create_tables(list(models), safe=True)
+    return run
+
+
+def add_column_if_missing(table: str, column: str, field: peewee.Field) -> Callable[[peewee.Database], None]:
+    """For migrations after the first: a fresh database already has the column from create_tables."""
+    def run(db: peewee.Database) -> None:
+        if column in {c.name for c in db.get_columns(table)}:
+            return
+        migrator = pw_migrate.SqliteMigrator(db) if isinstance(db, peewee.SqliteDatabase) \
+            else pw_migrate.PostgresqlMigrator(db)
+        pw_migrate.migrate(migrator.add_column(table, column, field))
+    return run
+
+
+def registered_areas() -> list[tuple[str, list[Migration]]]:
+    """Areas in dependency order (a later area may reference an earlier one's tables)."""
+    from store import catalog, config, parties
+
+    return [
+        ("config", config.MIGRATIONS),
+        ("catalog", catalog.MIGRATIONS),
+        ("parties", parties.MIGRATIONS),
+    ]
+
+
+def applied_versions(db: peewee.Database) -> dict[str, int]:
+    if not db.table_exists("schema_migration"):
+        return {}
+    rows = SchemaMigration.select(SchemaMigration.area, peewee.fn.MAX(SchemaMigration.version).alias("v")) \
+        .group_by(SchemaMigration.area).tuples()
+    return {area: v for area, v in rows}
+
+
+def check_not_newer(db: peewee.Database, areas: list[tuple[str, list[Migration]]]) -> None:
+    known = {area: max((m.version for m in migs), default=0) for area, migs in areas}
+    for area, version in applied_versions(db).items():
+        if area not in known or version > known[area]:
+            raise DatabaseProblem(_(
+                "Baza danych pochodzi z nowszej wersji Filii (obszar „{area}”, wersja {version}). "
+                "Zaktualizuj program; baza nie została zmieniona.").format(area=area, version=version))
+
+
+def migrate(db: peewee.Database, *, targets: dict[str, int] | None = None) -> list[tuple[str, int]]:
+    """Apply every missing migration, each area step in its own transaction. Returns what ran."""
+    areas = registered_areas()
+    check_not_newer(db, areas)
+    done = applied_versions(db)
+    if all(done.get(a, 0) >= max((m.version for m in ms), default=0) for a, ms in areas) and not targets:
+        return []
+    with db.atomic():
+        db.create_tables([SchemaMigration], safe=True)
+    ran: list[tuple[str, int]] = []
+    for area, migrations in areas:
+        limit = (targets or {}).get(area, 10**9)
+        for m in sorted(migrations, key=lambda m: m.version):
+            if m.version <= done.get(area, 0) or m.version > limit:
+                continue
+            with db.atomic():
+                m.apply(db)
+                SchemaMigration.create(area=area, version=m.version, name=m.name)
+            ran.append((area, m.version))
+    return ran

@@ -1,0 +1,1 @@
+"""Exchange with HQ and with an accounting office (sync -> store)."""

@@ -1,0 +1,127 @@
+"""Shared fixtures: real databases on both engines, and the rule -> test report."""
+from __future__ import annotations
+
+import json
+import os
+import uuid
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("TEXTUAL_ANIMATIONS", "none")
+os.environ.setdefault("FILIA_LANG", "pl")
+
+PG_BASE = os.environ.get("FILIA_TEST_PG", "postgresql://postgres@127.0.0.1:5432/test")
+
+
+def _pg_available() -> str | None:
+    try:
+        import psycopg2
+
+        conn = psycopg2.connect(PG_BASE.replace("postgresql://", "postgresql://", 1), connect_timeout=3)
+        conn.close()
+        return None
+    except Exception as exc:  # noqa: BLE001 - any failure means "no server here"
+        return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+
+
+@pytest.fixture(scope="session")
+def pg_reason():
+    return _pg_available()
+
+
+def _pg_schema_url(pg_reason):
+    if pg_reason:
+        msg = f"PostgreSQL is not reachable at {PG_BASE}: {pg_reason}"
+        if os.environ.get("FILIA_REQUIRE_PG") == "1":
+            pytest.fail(msg + " (FILIA_REQUIRE_PG=1: CI must run the PostgreSQL tests)")
+        pytest.skip(msg)
+    import psycopg2
+
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    conn = psycopg2.connect(PG_BASE)
+    conn.autocommit = True
+    conn.cursor().execute(f"CREATE SCHEMA {schema}")
+    conn.close()
+    return schema, f"{PG_BASE}?schema={schema}"
+
+
+def _pg_drop(schema):
+    import psycopg2
+
+    conn = psycopg2.connect(PG_BASE)
+    conn.autocommit = True
+    conn.cursor().execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
+    conn.close()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("pg", marks=pytest.mark.pg)])
+def db_url(request, tmp_path, pg_reason):
+    """A fresh, empty database URL on each engine the store supports."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'filia.db'}"
+        return
+    schema, url = _pg_schema_url(pg_reason)
+    try:
+        yield url
+    finally:
+        from store.db import database
+
+        if database.obj is not None:
+            database.obj.close()
+        _pg_drop(schema)
+
+
+@pytest.fixture
+def db(db_url):
+    """An opened, migrated database (both engines)."""
+    from store.db import database, open_database
+
+    d = open_database(db_url, create=True)
+    yield d
+    d.close()
+    database.initialize(None)
+
+
+@pytest.fixture
+def sqlite_url(tmp_path):
+    return f"sqlite:///{tmp_path / 'filia.db'}"
+
+
+@pytest.fixture
+def sqlite_db(sqlite_url):
+    from store.db import database, open_database
+
+    d = open_database(sqlite_url, create=True)
+    yield d
+    d.close()
+    database.initialize(None)
+
+
+# --- rule -> tests -> outcome (make rules) ---------------------------------------------------------
+
+def pytest_runtest_setup(item):
+    ids = [rid for m in item.iter_markers("rule") for rid in m.args]
+    if ids:
+        item.user_properties.append(("rules", ids))
+
+
+_results: dict[str, dict] = {}
+
+
+def pytest_runtest_logreport(report):
+    rules = next((v for k, v in report.user_properties if k == "rules"), None)
+    if not rules:
+        return
+    entry = _results.setdefault(report.nodeid, {"rules": rules, "outcome": "passed"})
+    if report.failed:
+        entry["outcome"] = "failed"
+    elif report.skipped and entry["outcome"] == "passed":
+        entry["outcome"] = "skipped"
+
+
+def pytest_sessionfinish(session, exitstatus):
+    if hasattr(session.config, "workerinput") or not _results:
+        return
+    out = Path(session.config.rootpath) / "rules-report.json"
+    out.write_text(json.dumps(_results, indent=1, sort_keys=True))

@@ -1,0 +1,1 @@
+"""Filia's terminal UI (Textual) and the `filia` command line."""
