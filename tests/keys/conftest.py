@@ -1,0 +1,49 @@
+"""Fixtures for keys/: a test vendor key pair (never the real one) and a license factory."""
+from __future__ import annotations
+
+import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from keys.license_file import new_payload, sign_payload
+from keys.trust import trusted_from
+
+FIRM_NIP = "5260250274"
+OTHER_NIP = "1234563218"
+
+
+@pytest.fixture(scope="session")
+def vendor_key():
+    return Ed25519PrivateKey.generate()
+
+
+@pytest.fixture(scope="session")
+def trusted(vendor_key):
+    return trusted_from(vendor_key)
+
+
+def module(number, code, seats, expiry="2030-12-31", **kw):
+    return {"number": number, "code": code, "name": code.capitalize(), "seats": seats, "expiry": expiry, **kw}
+
+
+@pytest.fixture
+def make_license(vendor_key):
+    """make_license(modules=..., **payload overrides) -> .lic text signed by the test vendor key."""
+
+    def make(modules=None, *, key_number="5000000107", client_id="123456", pin="1234", key=None, **kw):
+        kw.setdefault("activation_required", False)
+        payload = new_payload(key_number=key_number, client_id=client_id, pin=pin,
+                              modules=modules or [module(1, "START", 3), module(2, "HANDEL", 3, options=["EDI"])],
+                              **kw)
+        return sign_payload(payload, key or vendor_key)
+
+    return make
+
+
+@pytest.fixture
+def lic_file(tmp_path, make_license):
+    def write(text=None, name="key.lic", **kw):
+        path = tmp_path / name
+        path.write_text(text if text is not None else make_license(**kw), encoding="utf-8")
+        return path
+
+    return write
