@@ -55,12 +55,13 @@ def add_column_if_missing(table: str, column: str, field: peewee.Field) -> Calla
 
 def registered_areas() -> list[tuple[str, list[Migration]]]:
     """Areas in dependency order (a later area may reference an earlier one's tables)."""
-    from store import catalog, config, parties
+    from store import catalog, config, parties, trade
 
     return [
         ("config", config.MIGRATIONS),
         ("catalog", catalog.MIGRATIONS),
         ("parties", parties.MIGRATIONS),
+        ("trade", trade.MIGRATIONS),
     ]
 
 

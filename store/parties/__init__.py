@@ -1,0 +1,22 @@
+"""Contractors (kontrahenci): the card and its grids, list rules, merge, serial operations, history.
+
+`from store.parties import Contractor, create_contractor, ...` is the public surface; the modules below
+hold the parts (models, fields, rules, cards, subrecords, merge, serial, history, listing, verification).
+"""
+from __future__ import annotations
+
+from store.parties.models import (MODELS, UNSPECIFIED_CODE, BankAccount, Contractor, ContractorAttribute,
+                                  ContractorGroup, ContractorLog, Representative)
+from store.schema import Migration, create_tables
+
+from store.parties.cards import (card_data, copy_contractor, copy_data, create_contractor, create_group,  # noqa: E402
+                                 delete_contractor, delete_contractors, editable_state, ensure_unspecified,
+                                 get_contractor, list_groups, new_card_defaults, save_card, update_contractor)
+from store.parties.rules import ConfirmationNeeded, nip_key  # noqa: E402
+from store.parties.subrecords import (attributes_of, set_default_bank_account,  # noqa: E402
+                                      set_default_representative)
+
+MIGRATIONS = [
+    Migration(1, "contractors, groups, bank accounts, representatives, attributes, change log",
+              create_tables(*MODELS)),
+]

@@ -1,0 +1,256 @@
+"""Saving, copying and deleting contractor cards with their bank accounts, representatives and attributes."""
+from __future__ import annotations
+
+from store.config import role
+from store.db import write
+from store.errors import NotFound, Refused, ValidationError
+from store.i18n import _
+from store.parties import rules
+from store.parties.fields import CARD_FIELDS
+from store.parties.models import (UNSPECIFIED_CODE, BankAccount, Contractor, ContractorAttribute, ContractorGroup,
+                                  ContractorLog, Representative)
+from store.parties.subrecords import (ATTRIBUTE_FIELDS, BANK_FIELDS, REP_FIELDS, check_attributes, check_bank_accounts,
+                                      check_representatives, replace_rows)
+
+
+def get_contractor(contractor_id: int) -> Contractor:
+    c = Contractor.get_or_none(Contractor.id == contractor_id)
+    if c is None:
+        raise NotFound(_("Kontrahent nie istnieje (mógł zostać usunięty)."))
+    return c
+
+
+def _values(c: Contractor) -> dict:
+    out = {}
+    for f in CARD_FIELDS:
+        out[f] = c.group_id if f == "group_id" else getattr(c, f)
+    out["ean"] = c.ean or ""
+    return out
+
+
+def new_card_defaults() -> dict:
+    """What an empty card shows (CTF-9: a new card starts with an empty NIP prefix)."""
+    c = Contractor(nip_country="")
+    values = _values(c)
+    values.update(code="", name="", bank_accounts=[], representatives=[], attributes=[])
+    return values
+
+
+def card_data(contractor_id: int) -> dict:
+    """Everything the card shows: field values, the three grids, read-only reasons and stamps."""
+    c = get_contractor(contractor_id)
+    data = _values(c)
+    data["bank_accounts"] = [{f: getattr(b, f) for f in ("id", *BANK_FIELDS)}
+                             for b in c.bank_accounts.order_by(BankAccount.id)]
+    data["representatives"] = [{f: getattr(r, f) for f in ("id", *REP_FIELDS)}
+                               for r in c.representatives.order_by(Representative.id)]
+    data["attributes"] = [{f: getattr(a, f) for f in ("id", *ATTRIBUTE_FIELDS)}
+                          for a in c.attributes.order_by(ContractorAttribute.name)]
+    data["meta"] = {"id": c.id, "guid": c.guid, "gid": c.gid, "main_code": c.main.code if c.main_id else "",
+                    "created_at": c.created_at, "created_by": c.created_by, "modified_at": c.modified_at,
+                    "modified_by": c.modified_by, "credit_used": c.credit_used,
+                    "duplicates": [d.code for d in c.duplicates]}
+    return data
+
+
+def copy_data(contractor_id: int) -> dict:
+    """CTR-16: a new card pre-filled with all data of another one (grids too, without their ids)."""
+    data = card_data(contractor_id)
+    data.pop("meta")
+    for grid in ("bank_accounts", "representatives", "attributes"):
+        data[grid] = [{k: v for k, v in row.items() if k != "id"} for row in data[grid]]
+    data["ean"] = ""  # CTF-31: EAN is unique among contractors
+    return data
+
+
+def editable_state(contractor_id: int | None) -> dict:
+    """For the card: {'fields': {field: reason}, 'bank_accounts': reason|None} of what is read-only."""
+    c = get_contractor(contractor_id) if contractor_id else None
+    return {"fields": rules.lock_reasons(c), "bank_accounts": rules.bank_accounts_lock_reason(c)}
+
+
+def save_card(contractor_id: int | None, data: dict, *, bank_accounts: list[dict] | None = None,
+              representatives: list[dict] | None = None, attributes: list[dict] | None = None,
+              confirm: bool = False, operator: str = "") -> Contractor:
+    """Create (contractor_id None) or change a card with its grids, in one transaction.
+
+    Grids given as lists replace the stored rows (rows with an `id` are updated, missing ones deleted);
+    None leaves a grid untouched. Raises ValidationError (every bad field, in Polish), Refused, or
+    ConfirmationNeeded (warnings the user must accept; call again with confirm=True)."""
+    with write():
+        current_obj = get_contractor(contractor_id) if contractor_id else None
+        is_new = current_obj is None
+        current = _values(current_obj) if current_obj else new_card_defaults()
+        errors: dict[str, str] = {}
+        clean = rules.normalise(data, current, errors)
+        # A field the user may not change (branch CONF rules, subordinate card) must stay as it is.
+        locks = rules.lock_reasons(current_obj)
+        if is_new:
+            rules.derive(clean, current, True)
+        for f, reason in locks.items():
+            if f in clean and clean[f] != current.get(f) and not (
+                    f == "transaction_type" and clean[f] == _derived_type(clean, current)):
+                errors[f] = reason
+        if not is_new:
+            rules.derive(clean, current, False)
+        merged = {**current, **clean}
+        warnings: list[str] = []
+        fixes = rules.check_values(merged, errors, warnings, contractor_id)
+        grid_errors: dict[str, str] = {}
+        bank_reason = rules.bank_accounts_lock_reason(current_obj)
+        if bank_accounts is not None:
+            if bank_reason and _grid_changed(current_obj, "bank_accounts", bank_accounts, BANK_FIELDS):
+                grid_errors["bank_accounts"] = bank_reason
+            else:
+                bank_accounts = check_bank_accounts(bank_accounts, grid_errors, is_branch_locked=bool(bank_reason))
+        if representatives is not None:
+            representatives = check_representatives(representatives, grid_errors)
+        if attributes is not None:
+            attributes = check_attributes(attributes, grid_errors)
+        if current_obj is not None and current_obj.main_id is not None and (
+                _grid_changed(current_obj, "representatives", representatives, REP_FIELDS)
+                or _grid_changed(current_obj, "attributes", attributes, ATTRIBUTE_FIELDS)):
+            grid_errors["representatives"] = rules.subordinate_reason(current_obj.main.code)  # MRG-11
+        errors.update(grid_errors)
+        if errors:
+            raise ValidationError(errors)
+        merged.update(fixes)
+        more, blocks, same_nip_city = rules.similar_warnings(merged, contractor_id, is_new)
+        if blocks:
+            raise Refused("\n".join(blocks))
+        warnings.extend(more)
+        if warnings and not confirm:
+            raise rules.ConfirmationNeeded(warnings)
+        row = {f: merged[f] for f in CARD_FIELDS if f != "group_id"}
+        row.update(group=merged.get("group_id"), nip_key=merged["nip_key"], ean=merged["ean"],
+                   modified_by=operator)
+        if is_new:
+            # CONF-14 new card: GID null; CONF-18/19 same NIP + city as a local card: GID -1.
+            gid = -1 if (same_nip_city and role() == "branch") else None
+            c = Contractor.create(**row, gid=gid, created_by=operator)
+        else:
+            c = current_obj
+            for k, v in row.items():
+                setattr(c, k, v)
+            c.exported = False  # changed since the last send (CONF-22)
+            c.save()
+        if bank_accounts is not None and not bank_reason:
+            replace_rows(c, BankAccount, "bank_accounts", bank_accounts, BANK_FIELDS)
+        if representatives is not None:
+            replace_rows(c, Representative, "representatives", representatives, REP_FIELDS)
+        if attributes is not None:
+            replace_rows(c, ContractorAttribute, "attributes", attributes, ATTRIBUTE_FIELDS)
+        return c
+
+
+def _derived_type(clean: dict, current: dict) -> str:
+    from store.parties.countries import transaction_type_for
+
+    return transaction_type_for(clean.get("nip_country", current.get("nip_country", "")))
+
+
+def _grid_changed(c: Contractor | None, grid: str, rows: list[dict] | None, fields) -> bool:
+    """Whether a grid given by the card differs from what is stored."""
+    if rows is None:
+        return False
+    model = {"bank_accounts": BankAccount, "representatives": Representative, "attributes": ContractorAttribute}[grid]
+    stored = [] if c is None else [tuple(str(getattr(r, f)) for f in fields)
+                                   for r in model.select().where(model.contractor == c.id).order_by(model.id)]
+    given = [tuple(str(row.get(f, model._meta.fields[f].default)) for f in fields) for row in rows]
+    return sorted(stored) != sorted(given)
+
+
+def create_contractor(data: dict, *, confirm: bool = False, operator: str = "") -> Contractor:
+    """New card from a dict of card fields; `bank_accounts`/`representatives`/`attributes` keys may hold lists."""
+    return save_card(None, data, bank_accounts=data.get("bank_accounts"),
+                     representatives=data.get("representatives"), attributes=data.get("attributes"),
+                     confirm=confirm, operator=operator)
+
+
+def update_contractor(contractor_id: int, data: dict, *, confirm: bool = False, operator: str = "") -> Contractor:
+    return save_card(contractor_id, data, bank_accounts=data.get("bank_accounts"),
+                     representatives=data.get("representatives"), attributes=data.get("attributes"),
+                     confirm=confirm, operator=operator)
+
+
+def copy_contractor(contractor_id: int, new_code: str, *, confirm: bool = True, operator: str = "") -> Contractor:
+    """Ctrl+Insert (CTR-16): a new card (new guid, no GID) with all data of another; the code must change."""
+    data = copy_data(contractor_id)
+    data["code"] = new_code
+    return create_contractor(data, confirm=confirm, operator=operator)
+
+
+def _delete_refusal(c: Contractor) -> str | None:
+    from store.trade.documents import Document
+
+    if c.code == UNSPECIFIED_CODE:
+        return _("Kontrahenta !NIEOKREŚLONY! nie można usunąć.")  # CTR-30
+    if role() == "branch" and c.gid is not None and c.gid != -1:
+        return _("Nie można usunąć w oddziale kontrahenta otrzymanego z centrali.")  # CONF-2, CTR-18
+    docs = list(Document.select(Document.kind, Document.number).where(Document.contractor == c.id)
+                .order_by(Document.issue_date, Document.id).limit(6))
+    if docs:
+        count = Document.select().where(Document.contractor == c.id).count()
+        names = ", ".join(f"{d.kind} {d.number}".strip() for d in docs[:5]) + (" …" if count > 5 else "")
+        return _("Nie można usunąć kontrahenta, ponieważ występuje na dokumentach ({n}): {docs}.").format(
+            n=count, docs=names)  # CTR-17, CONF-1
+    if c.duplicates.exists():
+        return _("Nie można usunąć kontrahenta, który jest kartą główną połączonych duplikatów.")
+    return None
+
+
+def delete_contractor(contractor_id: int) -> None:
+    """Delete an unused card (CTR-17/18/30, CONF-1/2); refuses with the reason (naming the documents)."""
+    with write():
+        c = get_contractor(contractor_id)
+        reason = _delete_refusal(c)
+        if reason:
+            raise Refused(reason)
+        ContractorLog.delete().where(ContractorLog.contractor == c.id).execute()
+        c.delete_instance(recursive=False)
+
+
+def delete_contractors(ids: list[int]) -> dict:
+    """CTR-19: delete every marked card that may go; the others are reported with the reason."""
+    report = {"deleted": [], "refused": []}
+    with write():
+        for cid in ids:
+            c = Contractor.get_or_none(Contractor.id == cid)
+            if c is None:
+                continue
+            reason = _delete_refusal(c)
+            if reason:
+                report["refused"].append((c.id, c.code, reason))
+            else:
+                report["deleted"].append((c.id, c.code))
+                c.delete_instance()
+    return report
+
+
+def ensure_unspecified() -> Contractor:
+    """CTR-30: the walk-in contractor !NIEOKREŚLONY! always exists (call when a company is created)."""
+    with write():
+        c = Contractor.get_or_none(Contractor.code == UNSPECIFIED_CODE)
+        return c or Contractor.create(code=UNSPECIFIED_CODE, name="!NIEOKREŚLONY!", nip_country="")
+
+
+# --- groups (CTF-5; local to the database, CONF-9) ------------------------------------------------
+
+def create_group(code: str, description: str = "") -> ContractorGroup:
+    code = (code or "").strip()
+    if not code:
+        raise ValidationError({"code": _("Pole „Grupa”: podaj kod grupy.")})
+    if len(code) > 20:
+        raise ValidationError({"code": _("Pole „Grupa”: najwyżej 20 znaków.")})
+    with write():
+        if ContractorGroup.select().where(ContractorGroup.code == code).exists():
+            raise ValidationError({"code": _("Grupa kontrahentów o takim kodzie już istnieje.")})
+        return ContractorGroup.create(code=code, description=(description or "").strip())
+
+
+def list_groups() -> list[ContractorGroup]:
+    return list(ContractorGroup.select().order_by(ContractorGroup.code))
+
+
+def log(contractor_id: int, text: str, operator: str = "") -> None:
+    ContractorLog.create(contractor=contractor_id, text=text[:250], operator=operator)

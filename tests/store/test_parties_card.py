@@ -1,0 +1,207 @@
+"""Contractor card rules (CTF, BNK, REP) on both engines: valid data saved, bad data refused field by field
+with nothing written."""
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from store import parties
+from store.config import set_setting
+from store.errors import Refused, ValidationError
+from store.parties import BankAccount, Contractor, ContractorAttribute, Representative
+
+GOOD_NIP = "526-025-02-74"
+GOOD_IBAN = "PL61 1090 1014 0000 0712 1981 2874"
+
+
+def dump():
+    """Every stored contractor-area row, to prove that a refused save wrote nothing."""
+    return ([tuple(r) for r in Contractor.select().order_by(Contractor.id).tuples()],
+            [tuple(r) for r in BankAccount.select().order_by(BankAccount.id).tuples()],
+            [tuple(r) for r in Representative.select().order_by(Representative.id).tuples()],
+            [tuple(r) for r in ContractorAttribute.select().order_by(ContractorAttribute.id).tuples()])
+
+
+def base(**kw):
+    data = {"code": "ABC", "city": "Kraków"}
+    data.update(kw)
+    data.setdefault("name", f"Firma {data['code']}")
+    return data
+
+
+@pytest.mark.rule("CTF-8", "CTF-23", "CTF-16", "CTF-18", "BNK-3", "BNK-4", "REP-3", "CTF-61")
+def test_valid_card_is_saved_normalised(db):
+    c = parties.create_contractor(base(
+        nip=GOOD_NIP, regon="123456785", pesel="44051401359", postal_code="31123", ean="5901234123457",
+        credit_limit="1500,50", discount="5", payment_form="przelew", payment_term_on=True, payment_term_days="14",
+        bank_accounts=[{"number": GOOD_IBAN, "bank_name": "Santander"},
+                       {"number": "DE89370400440532013000", "currency": "EUR"}],
+        representatives=[{"name": "Jan Kowalski", "email": "jan@abc.pl"}, {"name": "Anna Nowak"}],
+        attributes=[{"name": "kolor", "value": "czerwony"}]))
+    c = Contractor.get_by_id(c.id)
+    assert (c.nip, c.nip_key, c.postal_code, c.regon, c.pesel, c.ean) == (
+        GOOD_NIP, "5260250274", "31-123", "123456785", "44051401359", "5901234123457")
+    assert c.credit_limit == Decimal("1500.50") and c.discount == Decimal("5.00")
+    assert c.payment_term_days == 14 and c.transaction_type == "domestic"
+    accounts = {a.currency: a for a in c.bank_accounts}
+    assert accounts["PLN"].number == "PL61109010140000071219812874"
+    assert accounts["PLN"].is_default and accounts["EUR"].is_default  # BNK-4: first per currency
+    reps = list(c.representatives.order_by(Representative.id))
+    assert [r.is_default for r in reps] == [True, False]
+    assert parties.attributes_of(c.id) == {"KOLOR": "czerwony"}
+
+
+@pytest.mark.rule("CTF-1", "CTF-12", "CTF-18", "CTF-3")
+@pytest.mark.parametrize("field,value,needle", [
+    ("nip", "123-456-32-19", "NIP"),
+    ("regon", "123456789", "REGON"),
+    ("pesel", "44051401358", "PESEL"),
+    ("postal_code", "31-12", "Kod pocztowy"),
+    ("name", "", "Nazwa"),
+    ("email", "jan(at)abc", "E-mail"),
+])
+def test_invalid_field_refused_with_polish_message_and_nothing_saved(db, field, value, needle):
+    parties.create_contractor(base(code="FIRST"))
+    before = dump()
+    with pytest.raises(ValidationError) as err:
+        parties.create_contractor(base(**{field: value}))
+    assert set(err.value.errors) == {field}
+    assert needle in err.value.errors[field] and "Pole „" in err.value.errors[field]
+    assert dump() == before
+
+
+@pytest.mark.rule("CTF-12", "CTF-18", "BNK-3")
+def test_every_bad_field_is_named_at_once(db):
+    with pytest.raises(ValidationError) as err:
+        parties.create_contractor(base(code="", nip="1234563219", regon="1", pesel="1", postal_code="abc",
+                                       bank_accounts=[{"number": "PL61109010140000071219812875"}]))
+    assert {"code", "nip", "regon", "pesel", "postal_code", "bank_accounts.0.number"} <= set(err.value.errors)
+    assert "Numer rachunku" in err.value.errors["bank_accounts.0.number"]
+    assert Contractor.select().count() == 0
+
+
+@pytest.mark.rule("CTF-12")
+def test_foreign_prefix_skips_polish_nip_checksum(db):
+    c = parties.create_contractor(base(nip_country="DE", nip="123-456-32-19"))
+    assert c.nip_key == "1234563219"
+    assert (c.country_iso, c.country, c.transaction_type) == ("DE", "Niemcy", "intra_eu")  # CTF-10
+    us = parties.create_contractor(base(code="US1", nip_country="US", nip="12-3456789", postal_code="10115"))
+    assert us.transaction_type == "non_eu" and us.postal_code == "10115"  # CTF-23: foreign code as typed
+
+
+@pytest.mark.rule("CTF-35")
+def test_intra_eu_type_needs_eu_prefix(db):
+    with pytest.raises(ValidationError) as err:
+        parties.create_contractor(base(nip_country="PL", transaction_type="intra_eu"))
+    assert "prefiks kraju UE" in err.value.errors["transaction_type"]
+    assert Contractor.select().count() == 0
+
+
+@pytest.mark.rule("CTF-3", "CTF-31")
+def test_duplicate_code_and_ean_refused(db):
+    parties.create_contractor(base(ean="5901234123457"))
+    before = dump()
+    with pytest.raises(ValidationError) as err:
+        parties.create_contractor(base(ean="5901234123457"))
+    assert "Kontrahent o takim kodzie już istnieje." in err.value.errors["code"]
+    assert "Kontrahent o takim kodzie EAN już istnieje." in err.value.errors["ean"]
+    assert dump() == before
+
+
+@pytest.mark.rule("CTF-11")
+def test_duplicate_nip_warns_then_saves(db):
+    parties.create_contractor(base(nip="5260250274"))
+    with pytest.raises(parties.ConfirmationNeeded) as warn:
+        parties.create_contractor(base(code="B", nip=GOOD_NIP))
+    assert "5260250274" in str(warn.value) or GOOD_NIP in str(warn.value)
+    assert "(ABC)" in str(warn.value)
+    assert Contractor.select().count() == 1
+    b = parties.create_contractor(base(code="B", nip=GOOD_NIP), confirm=True)
+    assert b.nip_key == "5260250274"
+
+
+@pytest.mark.rule("CTF-37", "CTF-38", "CTF-40")
+def test_vat_flags_follow_status_and_type(db):
+    with pytest.raises(ValidationError) as err:
+        parties.create_contractor(base(status="person", vat_active=True))
+    assert set(err.value.errors) == {"vat_active"}
+    with pytest.raises(ValidationError) as err:
+        parties.create_contractor(base(vat_active=False, cash_method_purchase=True))
+    assert set(err.value.errors) == {"cash_method_purchase"}
+    ok = parties.create_contractor(base(vat_active=True, cash_method_purchase=True))
+    assert ok.cash_method_purchase
+    farmer = parties.create_contractor(base(code="ROL", farmer=True))
+    assert farmer.payment_form == "przelew"
+
+
+@pytest.mark.rule("BNK-5", "BNK-11")
+def test_one_default_account_per_currency_and_duplicates_refused(db):
+    c = parties.create_contractor(base(bank_accounts=[
+        {"number": GOOD_IBAN}, {"number": "PL27114020040000300201355387", "is_default": True}]))
+    accts = list(c.bank_accounts.order_by(BankAccount.id))
+    assert [a.is_default for a in accts] == [False, True]
+    parties.set_default_bank_account(accts[0].id)
+    assert [a.is_default for a in c.bank_accounts.order_by(BankAccount.id)] == [True, False]
+    before = dump()
+    with pytest.raises(ValidationError) as err:  # same account without the PL prefix and with dashes
+        parties.update_contractor(c.id, {"bank_accounts": [
+            {"number": GOOD_IBAN}, {"number": "61-1090-1014-0000-0712-1981-2874"}]})
+    assert "już na liście" in err.value.errors["bank_accounts.1.number"]
+    assert dump() == before
+
+
+@pytest.mark.rule("REP-3")
+def test_default_representative_moves(db):
+    c = parties.create_contractor(base(representatives=[{"name": "A"}, {"name": "B"}]))
+    reps = list(c.representatives.order_by(Representative.id))
+    parties.set_default_representative(reps[1].id)
+    assert [r.is_default for r in c.representatives.order_by(Representative.id)] == [False, True]
+
+
+@pytest.mark.rule("CTR-16", "CTF-3", "CTF-60")
+def test_copy_gives_new_guid_and_needs_a_new_code(db):
+    a = parties.create_contractor(base(nip=GOOD_NIP, street="Długa", bank_accounts=[{"number": GOOD_IBAN}],
+                                       attributes=[{"name": "KOLOR", "value": "zielony"}]))
+    with pytest.raises(ValidationError) as err:
+        parties.copy_contractor(a.id, "ABC")
+    assert "już istnieje" in err.value.errors["code"]
+    b = parties.copy_contractor(a.id, "ABC2")
+    assert b.guid != a.guid and b.id != a.id and b.gid is None
+    assert (b.name, b.nip, b.street) == (a.name, a.nip, a.street)
+    assert [x.number for x in b.bank_accounts] == [x.number for x in a.bank_accounts]
+    assert {x.guid for x in b.bank_accounts}.isdisjoint({x.guid for x in a.bank_accounts})
+    assert parties.attributes_of(b.id) == {"KOLOR": "zielony"}
+
+
+@pytest.mark.rule("SETUP-21")
+def test_special_characters_in_code_refused_when_configured(db):
+    parties.create_contractor(base(code="A-1"))
+    set_setting("contractor_code_no_special", "1")
+    for code in ("B 1", "B.1", "B-1"):
+        with pytest.raises(ValidationError) as err:
+            parties.create_contractor(base(code=code))
+        assert "spacji, kropki ani myślnika" in err.value.errors["code"]
+    assert Contractor.select().count() == 1
+
+
+@pytest.mark.rule("SETUP-21", "MRG-27")
+def test_similar_contractors_warn_or_block(db):
+    parties.create_contractor(base(code="K1", name="Kowalski"))
+    with pytest.raises(parties.ConfirmationNeeded):
+        parties.create_contractor(base(code="K2", name="Kowalski"))
+    set_setting("contractor_similar_check", "block")
+    parties.update_contractor(Contractor.get(code="K1").id, {"nip": GOOD_NIP})
+    with pytest.raises(Refused):
+        parties.create_contractor(base(code="K3", name="Inny", nip="5260250274"), confirm=True)
+    assert Contractor.select().count() == 1
+
+
+@pytest.mark.rule("SETUP-4")
+def test_text_outside_cp1250_refused_in_branch(db):
+    set_setting("role", "branch")
+    with pytest.raises(ValidationError) as err:
+        parties.create_contractor(base(name="Firma \u0416uk"))  # Cyrillic Zhe is not in Windows-1250
+    assert "Windows-1250" in err.value.errors["name"]
+    c = parties.create_contractor(base(name="Zażółć gęślą jaźń"))  # Polish letters are fine
+    assert c.name == "Zażółć gęślą jaźń"
