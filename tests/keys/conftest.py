@@ -47,3 +47,64 @@ def lic_file(tmp_path, make_license):
         return path
 
     return write
+
+
+class FakeClock:
+    """Injected clock: UTC epoch seconds that only move when the test says so."""
+
+    def __init__(self, start: str = "2030-06-01T10:00:00"):
+        import datetime as dt
+
+        self.t = dt.datetime.fromisoformat(start).timestamp()
+
+    def __call__(self) -> float:
+        return self.t
+
+    def advance(self, seconds: float) -> None:
+        self.t += seconds
+
+    def set(self, iso: str) -> None:
+        import datetime as dt
+
+        self.t = dt.datetime.fromisoformat(iso).timestamp()
+
+
+@pytest.fixture
+def clock():
+    return FakeClock()
+
+
+@pytest.fixture
+def store_path(tmp_path):
+    return tmp_path / "keystore.db"
+
+
+@pytest.fixture
+def manager(store_path, trusted, clock):
+    """manager(operator, connection=..., nip=..., **kw) -> KeyManager on the shared test key store."""
+    from keys.manager import KeyManager
+
+    made = []
+
+    def make(operator="ANNA", *, connection=None, nip=None, **kw):
+        km = KeyManager(store_path, trusted, nip, operator, clock=clock,
+                        connection=connection or f"10.0.0.{len(made) + 1} 5000{len(made)} 10.0.0.100 22", **kw)
+        made.append(km)
+        return km
+
+    yield make
+    for km in made:
+        km.close()
+
+
+@pytest.fixture
+def installed(manager, make_license):
+    """Add a license to the store through an admin manager; returns that manager."""
+
+    def add(text=None, **kw):
+        admin = manager("ADMIN", connection="admin-console")
+        admin.add_license(text or make_license(**kw), client_id=kw.get("client_id", "123456"),
+                          pin=kw.get("pin", "1234"), key_number=kw.get("key_number", "5000000107"))
+        return admin
+
+    return add
