@@ -12,7 +12,13 @@ from store.schema import Migration, create_tables
 from store.parties.cards import (card_data, copy_contractor, copy_data, create_contractor, create_group,  # noqa: E402
                                  delete_contractor, delete_contractors, editable_state, ensure_unspecified,
                                  get_contractor, list_groups, new_card_defaults, save_card, update_contractor)
+from store.parties.history import contractor_history  # noqa: E402
+from store.parties.listing import list_condition, lookup_condition  # noqa: E402
+from store.parties.merge import duplicates_of, merge_contractors, repoint_documents  # noqa: E402
 from store.parties.rules import ConfirmationNeeded, nip_key  # noqa: E402
+from store.parties.serial import (SerialReport, serial_set_attribute, serial_set_carer,  # noqa: E402
+                                  serial_set_categories, serial_set_group, serial_set_ksef, serial_set_payment_terms,
+                                  serial_set_rep_mailing, serial_set_status, serial_set_trade_terms)
 from store.parties.subrecords import (attributes_of, set_default_bank_account,  # noqa: E402
                                       set_default_representative)
 
