@@ -1,0 +1,23 @@
+"""Price-list import and export as XLSX (PIE): read with python-calamine, write with openpyxl.
+
+    plan = validate_import(path, mode="add_update")   # reads and checks everything, writes nothing
+    plan.summary(), plan.errors, plan.warnings        # shown to the user (Polish)
+    write_error_report(plan, "bledy.xlsx")            # the problems as a spreadsheet
+    result = apply_import(plan)                       # one transaction, set-based writes
+    export_price_list("cennik.xlsx", goods_ids=None)  # PIE export, same columns
+
+Modules: reader (safe XLSX opening, row cap, formula detection), cells (cell parsers),
+columns (sheet layout), plan (validation), apply (bulk write), bulk_sql, report, export.
+"""
+from __future__ import annotations
+
+from store.pricelist_io.apply import ImportResult, apply_import
+from store.pricelist_io.columns import DEFAULT_UPDATE_FIELDS, SHEET_NAME, UPDATE_FIELDS, describe_fields
+from store.pricelist_io.export import export_price_list, price_list_headers
+from store.pricelist_io.plan import MODES, ImportPlan, RowError, validate_import
+from store.pricelist_io.reader import DEFAULT_MAX_ROWS, XlsxRefused
+from store.pricelist_io.report import write_error_report
+
+__all__ = ["DEFAULT_MAX_ROWS", "DEFAULT_UPDATE_FIELDS", "MODES", "SHEET_NAME", "UPDATE_FIELDS", "ImportPlan",
+           "ImportResult", "RowError", "XlsxRefused", "apply_import", "describe_fields", "export_price_list",
+           "price_list_headers", "validate_import", "write_error_report"]

@@ -1,0 +1,122 @@
+"""Columns of the price-list sheet (PIE-3, PIE-4): headers, card fields, cell parsers.
+
+The sheet is called „Cennik”. Fixed columns map to card fields; every active price type adds a
+column „Cena <name> netto” or „Cena <name> brutto” (its declared column, ITM-21). On import the
+headers are matched case-insensitively; a price column may also be written „Cena <name>”
+(declared column assumed) or with the other suffix (the declared value is computed with VAT).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Callable
+
+from store.i18n import _
+from store.pricelist_io import cells
+
+SHEET_NAME = "Cennik"
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str                                  # card field (or group of fields) it fills
+    header: str                               # Polish header as exported
+    parse: Callable                           # cell -> value | None, raises cells.CellError
+
+
+def _text(n: int) -> Callable:
+    return lambda v: cells.text(v, n)
+
+
+FIXED_COLUMNS: list[Column] = [
+    Column("code", "Kod", _text(50)),
+    Column("name", "Nazwa", _text(254)),
+    Column("item_type", "Typ", cells.item_type),
+    Column("ean", "EAN", _text(40)),
+    Column("unit", "Jednostka", _text(10)),
+    Column("vat_rate", "Stawka VAT", _text(10)),
+    Column("purchase_vat_rate", "Stawka VAT zakupu", _text(10)),
+    Column("group", "Grupa", _text(50)),
+    Column("pkwiu", "PKWiU", _text(20)),
+    Column("cn_code", "Kod CN", cells.cn_code),
+    Column("catalogue_number", "Numer katalogowy", _text(50)),
+    Column("description", "Opis", _text(20000)),
+    Column("active", "Aktywna", cells.yes_no),
+    Column("price_limit_kind", "Granica ceny", cells.price_limit_kind),                       # PIE-4
+    Column("price_limit_value", "Minimalna cena/ marża", lambda v: cells.number(v, cells.PERCENT_Q)),
+]
+BY_KEY = {c.key: c for c in FIXED_COLUMNS}
+
+# Which update choices (PIE-9) exist; "prices" covers every price column of the file and
+# "price_limit" both price-limit columns (PIE-19: existing cards only when chosen).
+UPDATE_FIELDS = ("name", "item_type", "ean", "unit", "vat_rate", "purchase_vat_rate", "group", "pkwiu", "cn_code",
+                 "catalogue_number", "description", "active", "price_limit", "prices")
+DEFAULT_UPDATE_FIELDS = frozenset(f for f in UPDATE_FIELDS if f != "price_limit")
+
+
+def update_field_of(key: str) -> str:
+    if key.startswith("price_limit"):
+        return "price_limit"
+    if key.startswith("price:"):
+        return "prices"
+    return key
+
+
+def normalise_header(text) -> str:
+    return " ".join(str(text or "").replace("\xa0", " ").split()).casefold().replace("/ ", "/")
+
+
+_FIXED_BY_HEADER = {normalise_header(c.header): c for c in FIXED_COLUMNS}
+
+
+def price_header(name: str, gross: bool) -> str:
+    return f"Cena {name} {'brutto' if gross else 'netto'}"
+
+
+@dataclass(frozen=True)
+class PriceColumn:
+    price_type_id: int
+    name: str
+    declared_gross: bool          # PriceType.gross
+    given_gross: bool             # what the file's column holds
+    is_retail: bool
+    kind: str                     # sale | purchase
+
+
+def match_header(text: str, price_types: dict) -> Column | PriceColumn | str | None:
+    """A Column, a PriceColumn, the name of an inactive price type (str), or None (unknown).
+
+    price_types: normalised name -> PriceType-like object (id, name, gross, active, is_retail, kind).
+    """
+    norm = normalise_header(text)
+    if norm in _FIXED_BY_HEADER:
+        return _FIXED_BY_HEADER[norm]
+    if not norm.startswith("cena "):
+        return None
+    rest = norm[5:]
+    suffix = None
+    for word, gross in (("brutto", True), ("netto", False)):
+        if rest.endswith(" " + word):
+            rest, suffix = rest[: -len(word) - 1], gross
+            break
+    pt = price_types.get(rest)
+    if pt is None:
+        return None
+    if not pt.active:
+        return pt.name
+    return PriceColumn(pt.id, pt.name, pt.gross, pt.gross if suffix is None else suffix, pt.is_retail, pt.kind)
+
+
+def parse_price(value) -> Decimal | None:
+    return cells.number(value, cells.PRICE_Q)
+
+
+def describe_fields() -> dict[str, str]:
+    """Polish labels of the update choices (PIE-9), for the import dialog."""
+    return {
+        "name": _("nazwa"), "item_type": _("typ"), "ean": _("kod EAN"), "unit": _("jednostka miary"),
+        "vat_rate": _("stawka VAT"), "purchase_vat_rate": _("stawka VAT zakupu"), "group": _("grupa"),
+        "pkwiu": _("PKWiU"), "cn_code": _("kod CN"), "catalogue_number": _("numer katalogowy"),
+        "description": _("opis"), "active": _("aktywność karty"), "price_limit": _("granica ceny"),
+        "prices": _("ceny sprzedaży"),
+    }

@@ -1,0 +1,380 @@
+"""Phase 1 of a price-list import: read and check every row, write nothing (PIE-7..PIE-19).
+
+validate_import() returns an ImportPlan: the rows that can be written, every problem found
+(spreadsheet row number, column, value, reason in Polish) and what the import would do (new
+cards, updated cards, skipped codes, units and groups to be created). The user reads it and
+confirms; apply_import(plan) then writes everything valid in one transaction.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable
+
+from store.i18n import _
+from store.pricelist_io import cells
+from store.pricelist_io.columns import (DEFAULT_UPDATE_FIELDS, SHEET_NAME, UPDATE_FIELDS, Column,
+                                        PriceColumn, match_header, normalise_header, parse_price)
+from store.pricelist_io.reader import DEFAULT_MAX_ROWS, XlsxRefused, open_sheet
+
+MODES = ("add", "add_update", "update")         # PIE-8: only add new | add and update | only update
+FORBIDDEN_CODE_CHARS = frozenset("&<>'\"\\")    # ITM-5
+MAX_ERRORS_KEPT = 100_000
+IN_CHUNK = 900
+
+
+@dataclass(frozen=True)
+class RowError:
+    row: int          # spreadsheet row (1-based); 0 = the file as a whole
+    column: str       # header as written in the file, "" = the whole row
+    value: str
+    reason: str
+
+
+@dataclass
+class ImportPlan:
+    """What an import would do. `rows` holds (row number, code, fixed values, prices) per good row;
+    a value of None means "the cell was empty: keep what the card has" (or the default on a new card)."""
+
+    path: Path
+    sheet: str
+    mode: str
+    update_fields: frozenset[str]
+    columns: list[Column]                 # fixed columns of the file, "Kod" first
+    headers: list[str]                    # their headers as written in the file
+    price_columns: list[PriceColumn]
+    price_headers: list[str]
+    rows: list[tuple] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    total_rows: int = 0                   # data rows read (empty rows not counted)
+    invalid_rows: int = 0
+    to_insert: int = 0
+    to_update: int = 0
+    skipped: int = 0
+    new_units: list[str] = field(default_factory=list)
+    new_groups: list[str] = field(default_factory=list)
+    errors_truncated: int = 0             # errors beyond MAX_ERRORS_KEPT (counted, not kept)
+
+    @property
+    def valid_rows(self) -> int:
+        return len(self.rows)
+
+    @property
+    def can_apply(self) -> bool:
+        return bool(self.rows)
+
+    def summary(self) -> str:
+        return _("Wierszy w pliku: {total}; poprawnych: {ok}; z błędami: {bad}. Zostanie dopisanych {ins} "
+                 "i zaktualizowanych {upd} towarów; pominiętych {skip}.").format(
+            total=self.total_rows, ok=self.valid_rows, bad=self.invalid_rows, ins=self.to_insert,
+            upd=self.to_update, skip=self.skipped)
+
+
+@dataclass
+class _Refs:
+    vat: dict[str, int]                   # casefolded code -> id
+    units: set[str]
+    groups: dict[str, int]                # casefolded code -> id
+    group_codes: dict[str, str]           # casefolded -> as stored
+    price_types: dict[str, object]
+    ean_check: bool
+
+
+def _load_refs() -> _Refs:
+    from store.catalog.dictionaries import GoodsGroup, PriceType, Unit
+    from store.config import VatRate, get_setting
+
+    vat = {code.casefold(): vid for vid, code in VatRate.select(VatRate.id, VatRate.code).tuples()}
+    units = {u for (u,) in Unit.select(Unit.code).tuples()}
+    groups, group_codes = {}, {}
+    for gid, code in GoodsGroup.select(GoodsGroup.id, GoodsGroup.code).tuples():
+        groups[code.casefold()] = gid
+        group_codes[code.casefold()] = code
+    price_types = {normalise_header(pt.name): pt for pt in PriceType.select()}
+    ean_check = get_setting("ean_validation", "1") in ("1", "true", "tak")   # same key as the goods card
+    return _Refs(vat, units, groups, group_codes, price_types, ean_check)
+
+
+def vat_key(text: str) -> str:
+    return text.strip().rstrip("%").strip().casefold()
+
+
+def check_ean(code: str, enabled: bool) -> str:
+    """ITM-8/PIE-13: with validation on, 8/13/14-digit codes need a correct check digit (stdnum)."""
+    from store import validation
+    from store.errors import ValidationError
+
+    code = code.replace(" ", "")
+    if enabled and code.isdigit() and len(code) in (8, 13, 14):
+        try:
+            return validation.ean(code)
+        except ValidationError:
+            raise cells.CellError(_("Nieprawidłowy kod EAN „{v}” (błędna cyfra kontrolna).").format(v=code)) from None
+    return code
+
+
+def _chunks(items: list, size: int = IN_CHUNK) -> Iterable[list]:
+    for i in range(0, len(items), size):
+        yield items[i:i + size]
+
+
+def existing_goods(codes: Iterable[str]) -> dict[str, tuple]:
+    """code -> (id, vat_rate_id, purchase_vat_rate_id, last_purchase_price, item_type, ean) for codes in the DB."""
+    from store.catalog.models import Goods
+
+    out: dict[str, tuple] = {}
+    for chunk in _chunks(list(codes)):
+        for row in (Goods.select(Goods.code, Goods.id, Goods.vat_rate, Goods.purchase_vat_rate,
+                                 Goods.last_purchase_price, Goods.item_type, Goods.ean)
+                    .where(Goods.code.in_(chunk)).tuples()):
+            out[row[0]] = row[1:]
+    return out
+
+
+def ean_owners(eans: Iterable[str]) -> dict[str, str]:
+    """EAN -> code of the item that has it (default or additional code), for the given EANs."""
+    from store.catalog.models import Goods, GoodsEan
+
+    out: dict[str, str] = {}
+    for chunk in _chunks(list(eans)):
+        for ean, code in (GoodsEan.select(GoodsEan.ean, Goods.code).join(Goods)
+                          .where(GoodsEan.ean.in_(chunk)).tuples()):
+            out[ean] = code
+        for ean, code in Goods.select(Goods.ean, Goods.code).where(Goods.ean.in_(chunk)).tuples():
+            out.setdefault(ean, code)
+    return out
+
+
+class _Errors:
+    def __init__(self, plan: ImportPlan):
+        self.plan = plan
+        self.bad_rows: set[int] = set()
+
+    def add(self, row: int, column: str, value, reason: str) -> None:
+        self.bad_rows.add(row)
+        if len(self.plan.errors) < MAX_ERRORS_KEPT:
+            self.plan.errors.append(RowError(row, column, cells.shown(value), reason))
+        else:
+            self.plan.errors_truncated += 1
+
+
+def _read_header(sheet, header: list, refs: _Refs, warnings: list[str]):
+    from openpyxl.utils import get_column_letter
+
+    fixed: list[tuple[Column, int, str]] = []
+    prices: list[tuple[PriceColumn, int, str]] = []
+    seen: dict[str, str] = {}
+    for pos, raw in enumerate(header):
+        text = cells.shown(raw).strip()
+        if not text:
+            continue
+        letter = get_column_letter(sheet.start_col + pos + 1)
+        norm = normalise_header(text)
+        if norm in seen:
+            raise XlsxRefused(_("Kolumna „{h}” występuje w nagłówku dwa razy (kolumny {a} i {b}). Usuń jedną z nich "
+                                "i zaimportuj ponownie.").format(h=text, a=seen[norm], b=letter))
+        seen[norm] = letter
+        found = match_header(text, refs.price_types)
+        if isinstance(found, Column):
+            fixed.append((found, pos, text))
+        elif isinstance(found, PriceColumn):
+            if any(p.price_type_id == found.price_type_id for p, _i, _t in prices):
+                raise XlsxRefused(_("Cena „{n}” występuje w nagłówku dwa razy (kolumna {b}). Zostaw jedną kolumnę tej "
+                                    "ceny.").format(n=found.name, b=letter))
+            prices.append((found, pos, text))
+        elif isinstance(found, str):
+            warnings.append(_("Rodzaj ceny „{n}” jest nieaktywny – kolumna {c} („{h}”) zostanie pominięta.").format(
+                n=found, c=letter, h=text))                                      # PIE-18
+        else:
+            warnings.append(_("Nieznana kolumna {c} („{h}”) – zostanie pominięta.").format(c=letter, h=text))
+    if not any(c.key == "code" for c, _p, _t in fixed):
+        raise XlsxRefused(_("W pierwszym wierszu arkusza „{s}” brak kolumny „Kod”. Pierwszy wiersz musi zawierać "
+                            "nagłówki kolumn (Kod, Nazwa, Stawka VAT, ceny…).").format(s=sheet.name))
+    fixed.sort(key=lambda item: item[0].key != "code")                     # "Kod" first
+    return fixed, prices
+
+
+def validate_import(path, *, mode: str = "add_update", update_fields: Iterable[str] | None = None,
+                    max_rows: int = DEFAULT_MAX_ROWS, progress: Callable[[int], None] | None = None) -> ImportPlan:
+    """Read and check the whole file; nothing is written. Raises XlsxRefused when the file as a whole
+    cannot be imported (not XLSX, encrypted, too many rows, no header, ...)."""
+    from store.catalog.roles import ensure_may_edit
+
+    if mode not in MODES:
+        raise ValueError(mode)
+    ensure_may_edit("goods_new")
+    chosen = frozenset(update_fields) if update_fields is not None else DEFAULT_UPDATE_FIELDS
+    unknown = chosen - set(UPDATE_FIELDS)
+    if unknown:
+        raise ValueError(sorted(unknown))
+    refs = _load_refs()
+    with open_sheet(path, preferred=(SHEET_NAME,), max_rows=max_rows) as sheet:
+        rows = sheet.rows()
+        header = next(rows, None)
+        if header is None or not any(cells.shown(v).strip() for v in header):
+            raise XlsxRefused(_("Arkusz „{s}” jest pusty – brak nagłówka i danych.").format(s=sheet.name))
+        warnings: list[str] = []
+        fixed, prices = _read_header(sheet, header, refs, warnings)
+        plan = ImportPlan(Path(path), sheet.name, mode, chosen, [c for c, _p, _t in fixed], [t for _c, _p, t in fixed],
+                          [p for p, _i, _t in prices], [t for _p, _i, t in prices], warnings=warnings)
+        _scan_rows(plan, sheet, rows, fixed, prices, refs, progress)
+    if plan.total_rows == 0:
+        raise XlsxRefused(_("Arkusz „{s}” zawiera tylko nagłówek, bez wierszy z towarami.").format(s=plan.sheet))
+    return plan
+
+
+def _scan_rows(plan: ImportPlan, sheet, rows, fixed, prices, refs: _Refs, progress) -> None:
+    errs = _Errors(plan)
+    formula_cells = sheet.formula_cells
+    formula_reason = _("Komórka zawiera formułę bez obliczonej wartości. Otwórz plik w arkuszu kalkulacyjnym, "
+                       "zapisz go i zaimportuj ponownie.")
+    keys = [c.key for c, _p, _t in fixed]
+    fixed_specs = [(c.key, c.parse, pos, text, sheet.start_col + pos) for c, pos, text in fixed]
+    price_specs = [(pos, text, sheet.start_col + pos) for _p, pos, text in prices]
+    i_vat = keys.index("vat_rate") if "vat_rate" in keys else -1
+    i_pvat = keys.index("purchase_vat_rate") if "purchase_vat_rate" in keys else -1
+    i_ean = keys.index("ean") if "ean" in keys else -1
+    i_unit = keys.index("unit") if "unit" in keys else -1
+    i_group = keys.index("group") if "group" in keys else -1
+    code_text = fixed[0][2]
+    first_row_of: dict[str, int] = {}
+    duplicates: dict[str, list[int]] = {}
+    ean_first: dict[str, tuple[int, str]] = {}
+    good: list[tuple] = []
+    row_no = sheet.start_row
+    for raw in rows:
+        row_no += 1
+        width = len(raw)
+        if not any(v != "" for v in raw):
+            continue
+        plan.total_rows += 1
+        if progress is not None and plan.total_rows % 1000 == 0:
+            progress(plan.total_rows)
+        ok = True
+        values = []
+        for key, parse, pos, text, abs_col in fixed_specs:
+            v = raw[pos] if pos < width else ""
+            if v == "":
+                if formula_cells and (row_no, abs_col) in formula_cells:
+                    errs.add(row_no, text, "", formula_reason)
+                    ok = False
+                values.append(None)
+                continue
+            try:
+                values.append(parse(v))
+            except cells.CellError as exc:
+                errs.add(row_no, text, v, exc.reason)
+                values.append(None)
+                ok = False
+        price_values = []
+        for pos, text, abs_col in price_specs:
+            v = raw[pos] if pos < width else ""
+            if v == "":
+                if formula_cells and (row_no, abs_col) in formula_cells:
+                    errs.add(row_no, text, "", formula_reason)
+                    ok = False
+                price_values.append(None)
+                continue
+            try:
+                price_values.append(parse_price(v))
+            except cells.CellError as exc:
+                errs.add(row_no, text, v, exc.reason)
+                price_values.append(None)
+                ok = False
+        code = values[0]
+        if code is None:
+            errs.add(row_no, code_text, "", _("Brak kodu towaru – każdy wiersz musi mieć kod."))
+            continue
+        if not FORBIDDEN_CODE_CHARS.isdisjoint(code):
+            errs.add(row_no, code_text, code, _("Kod towaru zawiera niedozwolone znaki (& < > ' \" \\)."))
+            ok = False
+        if code in first_row_of:
+            duplicates.setdefault(code, [first_row_of[code]]).append(row_no)
+        else:
+            first_row_of[code] = row_no
+        for idx in (i_vat, i_pvat):
+            if idx >= 0 and values[idx] is not None:
+                vid = refs.vat.get(vat_key(values[idx]))
+                if vid is None:
+                    errs.add(row_no, fixed[idx][2], values[idx], _("Nieznana stawka VAT „{v}”. Dostępne stawki: {all}.").format(
+                        v=values[idx], all=", ".join(sorted(refs.vat))))
+                    ok = False
+                else:
+                    values[idx] = vid
+        if i_ean >= 0 and values[i_ean] is not None:
+            try:
+                values[i_ean] = ean = check_ean(values[i_ean], refs.ean_check)
+            except cells.CellError as exc:
+                errs.add(row_no, fixed[i_ean][2], values[i_ean], exc.reason)
+                ok = False
+            else:
+                first = ean_first.get(ean)
+                if first is None:
+                    ean_first[ean] = (row_no, code)
+                elif first[1] != code:
+                    errs.add(row_no, fixed[i_ean][2], ean, _("Kod EAN {ean} występuje w pliku także w wierszu {r} "
+                                                            "(towar {kod}); kod EAN musi być unikalny.").format(
+                        ean=ean, r=first[0], kod=first[1]))
+                    ok = False
+        if i_group >= 0 and values[i_group] is not None:
+            values[i_group] = refs.group_codes.get(values[i_group].casefold(), values[i_group])
+        if ok:
+            good.append((row_no, code, tuple(values[1:]), tuple(price_values)))
+    for code, row_list in duplicates.items():
+        listed = ", ".join(str(r) for r in row_list)
+        for r in row_list:
+            errs.add(r, code_text, code, _("Kod {kod} występuje w pliku więcej niż raz (wiersze {rows}); "
+                                           "żaden z tych wierszy nie zostanie zaimportowany.").format(kod=code, rows=listed))
+    _check_against_database(plan, good, errs, keys, fixed, duplicates)
+    plan.invalid_rows = len(errs.bad_rows)
+    # PIE-14: units and groups the written rows name but the database lacks are created on apply.
+    if i_unit >= 0:
+        plan.new_units = sorted({r[2][i_unit - 1] for r in plan.rows} - {None} - refs.units)
+    if i_group >= 0:
+        plan.new_groups = sorted({r[2][i_group - 1] for r in plan.rows} - {None}
+                                 - set(refs.group_codes.values()))
+    if plan.new_units:
+        plan.warnings.append(_("Zostaną dopisane jednostki miary: {u}.").format(u=", ".join(plan.new_units)))
+    if plan.new_groups:
+        plan.warnings.append(_("Zostaną dopisane grupy towarowe: {g}.").format(g=", ".join(plan.new_groups)))
+    if plan.errors_truncated:
+        plan.warnings.append(_("Pokazano pierwsze {n} błędów; pozostałych: {m}.").format(
+            n=MAX_ERRORS_KEPT, m=plan.errors_truncated))
+    plan.errors.sort(key=lambda e: e.row)
+
+
+def _check_against_database(plan: ImportPlan, good: list[tuple], errs: _Errors, keys: list[str], fixed,
+                            duplicates: dict) -> None:
+    """Classify rows (new / update / skipped by the mode), check EAN ownership and new-card needs."""
+    good = [r for r in good if r[1] not in duplicates]
+    existing = existing_goods(r[1] for r in good)
+    i_ean = keys.index("ean") - 1 if "ean" in keys else -1
+    i_name = keys.index("name") - 1 if "name" in keys else -1
+    eans = [r[2][i_ean] for r in good if i_ean >= 0 and r[2][i_ean]]
+    owners = ean_owners(eans) if eans else {}
+    name_text = fixed[keys.index("name")][2] if "name" in keys else _("Nazwa")
+    for row in good:
+        row_no, code, values, _prices = row
+        is_new = code not in existing
+        if (plan.mode == "add" and not is_new) or (plan.mode == "update" and is_new):
+            plan.skipped += 1                                                  # PIE-8
+            continue
+        ok = True
+        if is_new and (i_name < 0 or values[i_name] is None):
+            errs.add(row_no, name_text, "", _("Nowy towar {kod} wymaga nazwy – uzupełnij kolumnę „Nazwa”.").format(
+                kod=code))
+            ok = False
+        if i_ean >= 0 and values[i_ean]:
+            owner = owners.get(values[i_ean])
+            if owner is not None and owner != code and (is_new or "ean" in plan.update_fields):
+                errs.add(row_no, fixed[i_ean + 1][2], values[i_ean], _("Kod EAN {ean} jest już przypisany do towaru "
+                                                                      "{kod}.").format(ean=values[i_ean], kod=owner))
+                ok = False                                                     # ITM-9
+        if not ok:
+            continue
+        plan.rows.append(row)
+        if is_new:
+            plan.to_insert += 1
+        else:
+            plan.to_update += 1
