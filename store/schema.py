@@ -61,6 +61,7 @@ def registered_areas() -> list[tuple[str, list[Migration]]]:
         ("config", config.MIGRATIONS),
         ("catalog", catalog.MIGRATIONS),
         ("parties", parties.MIGRATIONS),
+        ("catalog_discounts", catalog.discount_migrations()),  # discounts, promotions (need contractors)
         ("trade", trade.MIGRATIONS),
     ]
 

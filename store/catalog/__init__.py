@@ -29,7 +29,19 @@ MIGRATIONS = [
               create_tables(*DICTIONARY_MODELS, *GOODS_MODELS)),
 ]
 
-__all__ = ["MIGRATIONS", "AttributeDef", "AttributeValue", "Bank", "Brand", "Category", "CnCode", "Currency",
+
+
+def discount_migrations() -> list[Migration]:
+    """Area "catalog_discounts": discounts, fixed prices, thresholds, promotional sets. Registered
+    after "parties" (discounts refer to contractors); imported lazily for that reason."""
+    from store.catalog.discounts import Discount, FixedPrice, PriceThreshold
+    from store.catalog.promotions import PromoElement, PromoSet
+
+    return [Migration(1, "discounts, fixed prices, price thresholds, promotional sets",
+                      create_tables(Discount, FixedPrice, PriceThreshold, PromoSet, PromoElement))]
+
+
+__all__ = ["MIGRATIONS", "discount_migrations", "AttributeDef", "AttributeValue", "Bank", "Brand", "Category", "CnCode", "Currency",
            "CurrencyRate", "GoodsGroup", "Locality", "PackagingScheme", "PaymentForm", "PriceType", "Producer",
            "RateType", "TaxOffice", "Unit", "Warehouse", "Goods", "GoodsAttribute", "GoodsEan", "GoodsGroupLink",
            "GoodsPrice", "GoodsUnit", "PackagingSchemeItem"]

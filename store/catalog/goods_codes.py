@@ -1,0 +1,192 @@
+"""Units and EAN codes of an item ([Jednostki, EAN, VAT]: ITM-6..9, ITM-33..37, PRC-6)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from store import validation
+from store.base import utcnow
+from store.catalog.dictionaries import Unit
+from store.catalog.models import Goods, GoodsEan, GoodsUnit
+from store.catalog.roles import ensure_may_edit
+from store.config import get_setting
+from store.db import write
+from store.errors import NotFound, Refused, ValidationError
+from store.i18n import _
+
+
+def ean_validation_on() -> bool:
+    """Company setting `ean_validation` (Walidacja poprawności kodu EAN), on by default."""
+    return get_setting("ean_validation", "1") in ("1", "true", "tak")
+
+
+def check_ean(code: str, *, field: str = "ean") -> str:
+    """ITM-8/ITM-36 (+OPEN): up to 40 characters; with validation on, all-digit codes of 8, 13 or 14
+    digits must have a correct check digit (stdnum); other codes are internal and unchecked."""
+    code = (code or "").strip().replace(" ", "")
+    if len(code) > 40:
+        raise ValidationError({field: _("Kod EAN może mieć najwyżej 40 znaków.")})
+    if code and ean_validation_on() and code.isdigit() and len(code) in (8, 13, 14):
+        code = validation.ean(code, field=field)
+    return code
+
+
+def _check_unique(code: str, goods_id: int) -> None:
+    other = (GoodsEan.select(GoodsEan, Goods).join(Goods).where(GoodsEan.ean == code).first())
+    if other is not None and other.goods_id != goods_id:
+        raise ValidationError({"ean": _("Kod EAN {ean} jest już przypisany do towaru {kod}.").format(
+            ean=code, kod=other.goods.code)})                               # ITM-9
+    if other is None:
+        legacy = Goods.select().where((Goods.ean == code) & (Goods.id != goods_id)).first()
+        if legacy is not None:
+            raise ValidationError({"ean": _("Kod EAN {ean} jest już przypisany do towaru {kod}.").format(
+                ean=code, kod=legacy.code)})
+
+
+def _mirror_default(goods: Goods) -> None:
+    row = GoodsEan.select().where((GoodsEan.goods == goods.id) & (GoodsEan.is_default == True)).first()  # noqa
+    value = row.ean if row else ""
+    if goods.ean != value:
+        Goods.update(ean=value, modified_at=utcnow()).where(Goods.id == goods.id).execute()
+        goods.ean = value
+
+
+def add_ean_in_tx(goods: Goods, code: str, *, unit: str = "", default: bool = False, description: str = "") -> GoodsEan:
+    code = check_ean(code)
+    if not code:
+        raise ValidationError({"ean": _("Podaj kod EAN.")})
+    if len(description or "") > 100:
+        raise ValidationError({"description": _("Opis kodu EAN może mieć najwyżej 100 znaków.")})
+    unit = (unit or "").strip()
+    if unit and unit != goods.unit and not GoodsUnit.select().where(
+            (GoodsUnit.goods == goods.id) & (GoodsUnit.unit == unit)).exists():
+        raise ValidationError({"unit": _("Jednostka „{u}” nie jest jednostką tego towaru.").format(u=unit)})
+    _check_unique(code, goods.id)
+    existing = GoodsEan.get_or_none((GoodsEan.goods == goods.id) & (GoodsEan.ean == code))
+    has_default = GoodsEan.select().where((GoodsEan.goods == goods.id) & (GoodsEan.is_default == True)).exists()  # noqa
+    default = default or not has_default
+    if default:
+        GoodsEan.update(is_default=False).where(GoodsEan.goods == goods.id).execute()
+    if existing:
+        existing.unit, existing.description = "" if unit == goods.unit else unit, description
+        existing.is_default = existing.is_default or default
+        existing.save()
+        row = existing
+    else:
+        row = GoodsEan.create(goods=goods.id, ean=code, unit="" if unit == goods.unit else unit,
+                              is_default=default, description=description or "")
+    _mirror_default(goods)
+    return row
+
+
+def add_ean(goods_id: int, code: str, *, unit: str = "", default: bool = False, description: str = "") -> GoodsEan:
+    ensure_may_edit("goods")
+    with write():
+        goods = Goods.get_or_none(Goods.id == goods_id)
+        if goods is None:
+            raise NotFound(_("Nie znaleziono towaru."))
+        return add_ean_in_tx(goods, code, unit=unit, default=default, description=description)
+
+
+def set_default_ean(goods_id: int, code: str) -> None:
+    ensure_may_edit("goods")
+    with write():
+        goods = Goods.get_by_id(goods_id)
+        row = GoodsEan.get_or_none((GoodsEan.goods == goods_id) & (GoodsEan.ean == code))
+        if row is None:
+            raise NotFound(_("Towar nie ma kodu EAN {ean}.").format(ean=code))
+        GoodsEan.update(is_default=False).where(GoodsEan.goods == goods_id).execute()
+        GoodsEan.update(is_default=True).where(GoodsEan.id == row.id).execute()
+        _mirror_default(goods)
+
+
+def delete_ean(goods_id: int, code: str) -> None:
+    """Deleting the default code clears the card's EAN field too (ITM-36: one place changes the other)."""
+    ensure_may_edit("goods")
+    with write():
+        goods = Goods.get_by_id(goods_id)
+        GoodsEan.delete().where((GoodsEan.goods == goods_id) & (GoodsEan.ean == code)).execute()
+        _mirror_default(goods)
+
+
+def goods_eans(goods_id: int) -> list[GoodsEan]:
+    return list(GoodsEan.select().where(GoodsEan.goods == goods_id).order_by(GoodsEan.is_default.desc(), GoodsEan.id))
+
+
+# --- auxiliary units ------------------------------------------------------------------------------
+
+def _check_ratio(numerator, denominator) -> tuple[Decimal, Decimal]:
+    n, d = Decimal(numerator), Decimal(denominator)
+    if n <= 0 or d <= 0:
+        raise ValidationError({"numerator": _("Licznik i mianownik przelicznika muszą być większe od zera.")})
+    return n, d
+
+
+def add_unit_in_tx(goods: Goods, unit: str, numerator, denominator=1) -> GoodsUnit:
+    unit = (unit or "").strip()
+    n, d = _check_ratio(numerator, denominator)
+    if not Unit.select().where(Unit.code == unit).exists():
+        raise ValidationError({"unit": _("Jednostka „{u}” nie istnieje w słowniku jednostek miary.").format(u=unit)})
+    if unit == goods.unit:
+        raise ValidationError({"unit": _("Jednostka podstawowa nie może być jednostką pomocniczą.")})
+    if GoodsUnit.select().where((GoodsUnit.goods == goods.id) & (GoodsUnit.unit == unit)).exists():
+        raise ValidationError({"unit": _("Jednostka „{u}” jest już na liście jednostek towaru.").format(u=unit)})  # ITM-33
+    return GoodsUnit.create(goods=goods.id, unit=unit, numerator=n, denominator=d)
+
+
+def add_unit(goods_id: int, unit: str, numerator, denominator=1) -> GoodsUnit:
+    ensure_may_edit("goods")
+    with write():
+        return add_unit_in_tx(Goods.get_by_id(goods_id), unit, numerator, denominator)
+
+
+def change_unit(goods_id: int, unit: str, numerator, denominator=1) -> GoodsUnit:
+    ensure_may_edit("goods")
+    n, d = _check_ratio(numerator, denominator)
+    with write():
+        row = GoodsUnit.get_or_none((GoodsUnit.goods == goods_id) & (GoodsUnit.unit == unit))
+        if row is None:
+            raise NotFound(_("Towar nie ma jednostki „{u}”.").format(u=unit))
+        row.numerator, row.denominator = n, d
+        row.save()
+        return row
+
+
+def delete_unit(goods_id: int, unit: str) -> None:
+    """ITM-34: refused while an EAN code is bound to the unit."""
+    ensure_may_edit("goods")
+    with write():
+        if GoodsEan.select().where((GoodsEan.goods == goods_id) & (GoodsEan.unit == unit)).exists():
+            raise Refused(_("Nie można usunąć jednostki „{u}”, ponieważ jest powiązana z kodem EAN.").format(u=unit))
+        GoodsUnit.delete().where((GoodsUnit.goods == goods_id) & (GoodsUnit.unit == unit)).execute()
+
+
+def unit_factor(goods: Goods, unit: str) -> Decimal:
+    """Base units in one `unit` (1 for the base unit). ITM-33: OPAK = 10/1 SZT -> 10."""
+    if not unit or unit == goods.unit:
+        return Decimal(1)
+    row = GoodsUnit.get_or_none((GoodsUnit.goods == goods.id) & (GoodsUnit.unit == unit))
+    if row is None:
+        raise ValidationError({"unit": _("Towar {kod} nie ma jednostki „{u}”.").format(kod=goods.code, u=unit)})
+    return row.numerator / row.denominator
+
+
+@dataclass(frozen=True)
+class EanHit:
+    goods_id: int
+    code: str
+    unit: str          # the unit bound to the scanned code (base unit when none)
+    factor: Decimal    # base units per that unit
+
+
+def find_by_ean(code: str) -> EanHit | None:
+    """PRC-6 / ITM-37: the item having `code` as default or additional EAN, and the bound unit."""
+    code = (code or "").strip()
+    if not code:
+        return None
+    row = GoodsEan.select(GoodsEan, Goods).join(Goods).where(GoodsEan.ean == code).first()
+    if row is not None:
+        unit = row.unit or row.goods.unit
+        return EanHit(row.goods_id, row.goods.code, unit, unit_factor(row.goods, unit))
+    goods = Goods.select().where(Goods.ean == code).first()          # rows bulk-inserted without goods_barcode
+    return EanHit(goods.id, goods.code, goods.unit, Decimal(1)) if goods else None

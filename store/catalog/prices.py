@@ -1,0 +1,243 @@
+"""The prices table of an item (ITM-20..ITM-22): one row per price type, net and gross consistent,
+margin kept in step with the price, automatic update from a new purchase price.
+
+`goods.retail_price` mirrors the gross price of the retail price type (PriceType.is_retail) and is
+rewritten in the same transaction as the price row.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from store.base import utcnow
+from store.catalog import money
+from store.catalog.dictionaries import PriceType
+from store.catalog.models import Goods, GoodsPrice
+from store.catalog.roles import ensure_may_edit
+from store.config import VatRate, get_setting
+from store.db import write
+from store.errors import NotFound, ValidationError
+from store.i18n import _
+
+DEFAULT_PRICE_TYPES = [  # (name, kind, gross, position, is_default, is_retail)
+    ("detaliczna", "sale", True, 1, True, True),
+    ("hurtowa 1", "sale", False, 2, False, False),
+    ("hurtowa 2", "sale", False, 3, False, False),
+    ("hurtowa 3", "sale", False, 4, False, False),
+]
+
+
+def margin_method() -> str:
+    """Company setting `margin_method`: markup (od stu, default) or margin (w stu)."""
+    value = get_setting("margin_method", "markup")
+    return value if value in money.METHODS else "markup"
+
+
+def price_places() -> int:
+    """Company setting `price_precision` (2 or 4 decimals, PSO-19); 2 by default."""
+    return 4 if get_setting("price_precision", "2") == "4" else 2
+
+
+def ensure_default_price_types() -> None:
+    with write():
+        for name, kind, gross, position, is_default, is_retail in DEFAULT_PRICE_TYPES:
+            PriceType.insert(name=name, kind=kind, gross=gross, position=position, is_default=is_default,
+                             is_retail=is_retail).on_conflict_ignore().execute()
+
+
+def retail_price_type() -> PriceType | None:
+    return PriceType.select().where(PriceType.is_retail == True).order_by(PriceType.id).first()  # noqa: E712
+
+
+def vat_percent_of(goods: Goods, price_type: PriceType) -> Decimal:
+    rate_id = goods.purchase_vat_rate_id if price_type.kind == "purchase" and goods.purchase_vat_rate_id \
+        else goods.vat_rate_id
+    return VatRate.get_by_id(rate_id).rate
+
+
+@dataclass(frozen=True)
+class PriceRow:
+    """A row of the prices table shown by Shift+Insert on the card or the list (ITM-20/21)."""
+
+    price_type_id: int | None       # None = the last purchase price row
+    number: int
+    name: str
+    gross_declared: bool
+    auto_update: bool
+    margin: Decimal
+    step: Decimal
+    offset: Decimal
+    net: Decimal
+    gross: Decimal
+    currency: str
+    active: bool
+
+
+def prices_table(goods_id: int, *, include_inactive: bool = False) -> list[PriceRow]:
+    goods = Goods.get_or_none(Goods.id == goods_id)
+    if goods is None:
+        raise NotFound(_("Nie znaleziono towaru."))
+    have = {p.price_type_id: p for p in GoodsPrice.select().where(GoodsPrice.goods == goods_id)}
+    rows = []
+    query = PriceType.select().order_by(PriceType.position, PriceType.id)
+    for pt in query:
+        if not pt.active and not include_inactive:
+            continue
+        p = have.get(pt.id)
+        zero = Decimal("0.0000")
+        rows.append(PriceRow(pt.id, pt.position, pt.name, pt.gross, p.auto_update if p else False,
+                             p.margin if p else Decimal("0.00"), p.step if p else zero, p.offset if p else zero,
+                             p.net if p else zero, p.gross if p else zero, p.currency if p else "PLN", pt.active))
+    if not goods.is_service:
+        lp = goods.last_purchase_price
+        vat = VatRate.get_by_id(goods.purchase_vat_rate_id or goods.vat_rate_id).rate
+        rows.append(PriceRow(None, 0, _("ostatnia cena zakupu"), False, False, Decimal("0.00"), Decimal(0),
+                             Decimal(0), lp, money.gross_from_net(lp, vat, price_places()), "PLN", True))
+    return rows
+
+
+def _mirror_retail(goods: Goods) -> None:
+    retail = retail_price_type()
+    if retail is None:
+        return
+    row = GoodsPrice.get_or_none((GoodsPrice.goods == goods.id) & (GoodsPrice.price_type == retail.id))
+    value = row.gross if row else Decimal(0)
+    if goods.retail_price != value:
+        Goods.update(retail_price=value, modified_at=utcnow()).where(Goods.id == goods.id).execute()
+        goods.retail_price = value
+
+
+def _compute(goods: Goods, pt: PriceType, row: GoodsPrice, *, value=None, margin=None) -> None:
+    """Fill net, gross and margin of `row` from the declared value or from the margin."""
+    vat, places, method = vat_percent_of(goods, pt), price_places(), margin_method()
+    purchase = goods.last_purchase_price
+    if margin is not None:
+        if purchase <= 0:
+            raise ValidationError({"margin": _("Nie można wyliczyć ceny z marży: towar nie ma ceny zakupu.")})
+        try:
+            net = money.price_from_margin(purchase, margin, method, step=row.step, offset=row.offset, places=places)
+        except ValueError:
+            raise ValidationError({"margin": _("Marża liczona „w stu” musi być mniejsza niż 100%.")}) from None
+        value = money.gross_from_net(net, vat, places) if pt.gross else net
+    if value is None:
+        value = row.gross if pt.gross else row.net
+    value = Decimal(value)
+    if value < 0:
+        raise ValidationError({"price": _("Cena nie może być ujemna.")})
+    row.net, row.gross = money.complete(value, gross=pt.gross, vat_percent=vat, places=places)
+    if margin is not None:      # the user's target margin stays (rounding/offset do not make it drift)
+        row.margin = money.q(margin, 2)
+    else:
+        row.margin = money.margin_of(row.net, purchase, method) if pt.kind == "sale" else Decimal(0)
+
+
+def _row(goods: Goods, pt: PriceType) -> GoodsPrice:
+    row = GoodsPrice.get_or_none((GoodsPrice.goods == goods.id) & (GoodsPrice.price_type == pt.id))
+    return row or GoodsPrice(goods=goods.id, price_type=pt.id)
+
+
+def set_price_in_tx(goods: Goods, pt: PriceType, *, value=None, margin=None, step=None, offset=None,
+                    auto_update=None, currency=None) -> GoodsPrice:
+    """Inside an open transaction (used by cards, serial operations and imports)."""
+    row = _row(goods, pt)
+    if step is not None:
+        if Decimal(step) < 0:
+            raise ValidationError({"step": _("Zaokrąglenie nie może być ujemne.")})
+        row.step = Decimal(step)
+    if offset is not None:
+        row.offset = Decimal(offset)
+    if auto_update is not None:
+        row.auto_update = bool(auto_update)
+    if currency is not None:
+        code = (currency or "PLN").strip().upper()
+        if len(code) != 3:
+            raise ValidationError({"currency": _("Podaj trzyliterowy kod waluty (np. PLN, EUR).")})
+        row.currency = code
+    _compute(goods, pt, row, value=value, margin=margin)
+    row.save()
+    if pt.is_retail:
+        _mirror_retail(goods)
+    return row
+
+
+def set_price(goods_id: int, price_type_id: int, *, value=None, margin=None, step=None, offset=None,
+              auto_update=None, currency=None) -> GoodsPrice:
+    """Set one price of an item: `value` in the declared column (net or gross) or `margin` (%).
+
+    Changing the price recomputes the margin; changing the margin recomputes the price (ITM-21).
+    """
+    ensure_may_edit("prices", price_type_id=price_type_id)
+    if value is not None and margin is not None:
+        raise ValidationError({"price": _("Podaj cenę albo marżę, nie obie naraz.")})
+    with write():
+        goods = Goods.get_or_none(Goods.id == goods_id)
+        pt = PriceType.get_or_none(PriceType.id == price_type_id)
+        if goods is None or pt is None:
+            raise NotFound(_("Nie znaleziono towaru lub rodzaju ceny."))
+        return set_price_in_tx(goods, pt, value=value, margin=margin, step=step, offset=offset,
+                               auto_update=auto_update, currency=currency)
+
+
+def recompute_all_in_tx(goods: Goods, *, keep: str = "declared") -> None:
+    """After a VAT rate change: keep net, gross or the declared column of every price (PSO-10)."""
+    for row in GoodsPrice.select().where(GoodsPrice.goods == goods.id):
+        pt = PriceType.get_by_id(row.price_type_id)
+        vat, places = vat_percent_of(goods, pt), price_places()
+        if keep == "net" or (keep == "declared" and not pt.gross):
+            row.gross = money.gross_from_net(row.net, vat, places)
+        else:
+            row.net = money.net_from_gross(row.gross, vat, places)
+        row.margin = money.margin_of(row.net, goods.last_purchase_price, margin_method()) \
+            if pt.kind == "sale" else Decimal(0)
+        row.save()
+    _mirror_retail(goods)
+
+
+def set_purchase_price_in_tx(goods: Goods, net, *, update_prices: bool = True) -> list[tuple[str, Decimal, Decimal]]:
+    """New purchase price (e.g. an approved FZ): store it; recompute every auto-update price (ITM-22).
+
+    Returns (price type name, old, new) of each price recomputed. In a branch sales prices never
+    change from a purchase (DICT-8), except the autonomous one (DICT-15).
+    """
+    from store.catalog.roles import autonomous_price_type_id, is_branch
+
+    net = money.q(net, 4)
+    if net < 0:
+        raise ValidationError({"purchase_price": _("Cena zakupu nie może być ujemna.")})
+    Goods.update(last_purchase_price=net, modified_at=utcnow()).where(Goods.id == goods.id).execute()
+    goods.last_purchase_price = net
+    changed = []
+    for row in GoodsPrice.select().where(GoodsPrice.goods == goods.id):
+        pt = PriceType.get_by_id(row.price_type_id)
+        if pt.kind != "sale" or not pt.active:
+            continue
+        if update_prices and row.auto_update and (not is_branch() or pt.id == autonomous_price_type_id()):
+            old = row.gross if pt.gross else row.net
+            _compute(goods, pt, row, margin=row.margin)
+            new = row.gross if pt.gross else row.net
+            if new != old:
+                changed.append((pt.name, old, new))
+        else:  # the price stays, its margin follows the new purchase price
+            row.margin = money.margin_of(row.net, net, margin_method())
+        row.save()
+    _mirror_retail(goods)
+    return changed
+
+
+def set_purchase_price(goods_id: int, net, *, update_prices: bool = True) -> list[tuple[str, Decimal, Decimal]]:
+    with write():
+        goods = Goods.get_or_none(Goods.id == goods_id)
+        if goods is None:
+            raise NotFound(_("Nie znaleziono towaru."))
+        return set_purchase_price_in_tx(goods, net, update_prices=update_prices)
+
+
+def card_price(goods: Goods, price_type_id: int | None) -> tuple[PriceType | None, Decimal, Decimal, str]:
+    """(price type, net, gross, currency) of one price of an item; zeros when the row is missing."""
+    pt = PriceType.get_or_none(PriceType.id == price_type_id) if price_type_id else None
+    if pt is None:
+        return None, Decimal("0.0000"), Decimal("0.0000"), "PLN"
+    row = GoodsPrice.get_or_none((GoodsPrice.goods == goods.id) & (GoodsPrice.price_type == pt.id))
+    if row is None:
+        return pt, Decimal("0.0000"), Decimal("0.0000"), "PLN"
+    return pt, row.net, row.gross, row.currency

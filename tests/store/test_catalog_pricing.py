@@ -1,0 +1,201 @@
+"""price_for(): every worked example of the specs on discounts, fixed prices, thresholds and price
+choice (DSC, CDS, DICT, WH-9), on SQLite and PostgreSQL."""
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal as D
+
+import pytest
+
+from store.catalog import dict_rules
+from store.catalog.discounts import save_discount, save_fixed_price, set_thresholds
+from store.catalog.quote import price_for
+from store.config import set_setting
+from store.errors import ValidationError
+from tests.store.catalog_helpers import cat, catalog_db  # noqa: F401  (fixtures)
+
+DAY = date(2024, 6, 10)
+
+
+@pytest.mark.rule("DSC-12", "DSC-17")
+def test_dsc_scenario1_cis_and_ab_multiplicative_then_additive(cat):
+    ab = cat.goods("AB", price="100.00")
+    cis = cat.contractor("CIS", discount=20, price_group="hurtowa 1")
+    save_discount(kind="1T/WK", goods=ab.id, percent=D(30))
+    set_setting("discount_method", "multiplicative")
+    q = price_for(cis.id, ab.id, DAY, D(1))
+    assert (q.discount, q.net, q.base_net, q.rule) == (D("44.0000"), D("56.00"), D("100.00"), "discount")
+    assert "rabat kontrahenta 20%" in q.reason and "rabat towaru 30%" in q.reason
+    set_setting("discount_method", "additive")
+    q = price_for(cis.id, ab.id, DAY, D(1))
+    assert (q.discount, q.net) == (D("50.0000"), D("50.00"))
+    set_setting("discount_method", "contractor")
+    assert price_for(cis.id, ab.id, DAY).net == D("80.00")
+    set_setting("discount_method", "goods")
+    assert price_for(cis.id, ab.id, DAY).net == D("70.00")
+
+
+@pytest.mark.rule("DSC-9", "DSC-5", "DSC-3")
+def test_dsc_scenario2_aloza_group_discount_outranks_its_own(cat):
+    rosliny = dict_rules.create_entry("goods_group", code="ROŚLINY")
+    napoje = dict_rules.create_entry("goods_group", code="NAPOJE")
+    fikus = cat.goods("FIKUS", price="10.00", group=rosliny.id)
+    sok = cat.goods("SOK", price="10.00", group=napoje.id)
+    aloza = cat.contractor("ALOZA", group="ODB_FIRMY", price_group="hurtowa 1")
+    save_discount(kind="1K/WT", contractor=aloza.id, percent=D(2))
+    save_discount(kind="GK/GT", contractor_group="ODB_FIRMY", goods_group=rosliny.id, percent=D(4))
+    assert price_for(aloza.id, fikus.id, DAY).discount == D(4)
+    assert price_for(aloza.id, sok.id, DAY).discount == D(2)
+    # DSC-5: an extra (non-default) group does not bring the group discount
+    from store.catalog.goods import add_goods_group
+    add_goods_group(sok.id, rosliny.id)
+    assert price_for(aloza.id, sok.id, DAY).discount == D(2)
+
+
+@pytest.mark.rule("DSC-11")
+def test_dsc_scenario3_fixed_price_beats_every_percentage(cat):
+    x = cat.goods("X", price="20.00")
+    abc = cat.contractor("ABC", price_group="hurtowa 1")
+    save_fixed_price(goods=x.id, scope="all", price=D("9.99"))
+    save_discount(kind="1K/1T", contractor=abc.id, goods=x.id, percent=D(50))
+    q = price_for(abc.id, x.id, DAY)
+    assert (q.net, q.discount, q.rule) == (D("9.99"), D(0), "fixed:all")
+    assert "stała cena" in q.reason
+
+
+@pytest.mark.rule("DSC-11", "CDS-8")
+def test_fixed_price_one_contractor_beats_group_beats_all(cat):
+    x = cat.goods("X", price="20.00")
+    abc = cat.contractor("ABC", group="HURT")
+    other = cat.contractor("INNY", group="HURT")
+    third = cat.contractor("TRZECI")
+    save_fixed_price(goods=x.id, scope="all", price=D("15.00"))
+    save_fixed_price(goods=x.id, scope="group", contractor_group="HURT", price=D("12.00"))
+    save_fixed_price(goods=x.id, scope="contractor", contractor=abc.id, price=D("10.00"))
+    assert price_for(abc.id, x.id, DAY).net == D("10.00")
+    assert price_for(other.id, x.id, DAY).net == D("12.00")
+    assert price_for(third.id, x.id, DAY).net == D("15.00")
+    assert price_for(None, x.id, DAY).rule == "fixed:all"
+
+
+@pytest.mark.rule("DSC-19", "DSC-8")
+def test_dsc_scenario4_dated_discount_follows_the_document_date(cat):
+    x = cat.goods("X", price="100.00")
+    save_discount(kind="1T/WK", goods=x.id, percent=D(10), valid_from=date(2024, 6, 1), valid_to=date(2024, 6, 30))
+    assert price_for(None, x.id, date(2024, 5, 31)).net == D("100.00")
+    assert price_for(None, x.id, date(2024, 6, 1)).net == D("90.00")
+    assert price_for(None, x.id, date(2024, 6, 30)).net == D("90.00")       # end inclusive
+    assert price_for(None, x.id, date(2024, 7, 1)).net == D("100.00")
+
+
+@pytest.mark.rule("DSC-8", "DSC-16")
+def test_dsc_scenario5_overlapping_dates_refused(cat):
+    from store.catalog.discounts import Discount
+
+    x = cat.goods("X", price="100.00")
+    save_discount(kind="1T/WK", goods=x.id, percent=D(10), valid_from=date(2024, 6, 1), valid_to=date(2024, 6, 30))
+    with pytest.raises(ValidationError) as exc:
+        save_discount(kind="1T/WK", goods=x.id, percent=D(5), valid_from=date(2024, 6, 15), valid_to=date(2024, 7, 15))
+    assert "Data promocji pokrywa się z istniejącą promocją" in str(exc.value)
+    assert Discount.select().count() == 1
+    save_discount(kind="1T/WK", goods=x.id, percent=D(5), valid_from=date(2024, 7, 1))   # adjacent is fine
+    y = cat.goods("Y")
+    save_discount(kind="1T/WK", goods=y.id, percent=D(5), valid_from=date(2024, 6, 15))   # other item is fine
+    with pytest.raises(ValidationError):  # open-ended existing one overlaps everything after its start
+        save_discount(kind="1T/WK", goods=y.id, percent=D(6), valid_to=date(2024, 6, 20))
+
+
+@pytest.mark.rule("CDS-6", "DSC-9", "DSC-10")
+def test_cds_scenario2_one_discount_per_side_highest_priority(cat):
+    x = cat.goods("X", price="100.00")
+    abc = cat.contractor("ABC", group="HURT", price_group="hurtowa 1")
+    save_discount(kind="GK/1T", contractor_group="HURT", goods=x.id, percent=D(5))
+    save_discount(kind="1K/1T", contractor=abc.id, goods=x.id, percent=D(8))
+    q = price_for(abc.id, x.id, DAY)
+    assert (q.contractor_discount, q.goods_discount, q.applied) == (D(8), D(0), ("1K/1T",))
+    save_discount(kind="1T/WK", goods=x.id, percent=D(3))
+    group = dict_rules.create_entry("goods_group", code="G")
+    from store.catalog.goods import update_goods
+    update_goods(x.id, group=group.id)
+    save_discount(kind="GT/WK", goods_group=group.id, percent=D(1))
+    q = price_for(abc.id, x.id, DAY)
+    assert (q.contractor_discount, q.goods_discount, q.applied) == (D(8), D(3), ("1K/1T", "1T/WK"))
+
+
+@pytest.mark.rule("DSC-13")
+def test_standard_discount_is_1k_wt_and_yields_to_a_dictionary_discount(cat):
+    x = cat.goods("X", price="100.00")
+    k = cat.contractor("K", discount=7)
+    assert price_for(k.id, x.id, DAY).discount == D(7)
+    save_discount(kind="1K/GT", contractor=k.id, goods_group=x.group_id, percent=D(9))
+    assert price_for(k.id, x.id, DAY).discount == D(9)
+    assert price_for(None, x.id, DAY).discount == D(0)
+
+
+@pytest.mark.rule("DICT-21")
+def test_dict_scenario4_fixed_price_as_start_when_configured(cat):
+    t1 = cat.goods("T1", price="5.00")
+    k = cat.contractor("K", price_group="hurtowa 1")
+    save_fixed_price(goods=t1.id, scope="contractor", contractor=k.id, price=D("4.33"), gross=False)
+    save_discount(kind="1K/GT", contractor=k.id, goods_group=t1.group_id, percent=D(10))
+    assert price_for(k.id, t1.id, DAY).net == D("4.33")              # DSC-11 default: fixed wins alone
+    set_setting("fixed_price_then_discounts", "1")
+    q = price_for(k.id, t1.id, DAY)
+    assert (q.base_net, q.net, q.discount) == (D("4.33"), D("3.90"), D(10))
+
+
+@pytest.mark.rule("DICT-20", "DICT-22")
+def test_quantity_thresholds_replace_the_price_and_are_replaced_as_a_whole(cat):
+    from store.catalog.discounts import PriceThreshold
+
+    t1 = cat.goods("T1", price="10.00")
+    set_thresholds(t1.id, [(None, D(10), D("9.00")), (None, D(50), D("8.50"))])
+    assert [price_for(None, t1.id, DAY, D(q), price_type_id=cat.w1).net for q in (1, 10, 49, 50, 100)] == \
+        [D("10.00"), D("9.00"), D("9.00"), D("8.50"), D("8.50")]
+    set_thresholds(t1.id, [(None, D(20), D("8.80"))])
+    assert [(r.min_quantity, r.price) for r in PriceThreshold.select()] == [(D(20), D("8.80"))]
+    assert price_for(None, t1.id, DAY, D(10), price_type_id=cat.w1).net == D("10.00")
+
+
+def test_discount_threshold_applies_from_its_quantity(cat):
+    x = cat.goods("X", price="100.00")
+    save_discount(kind="1T/WK", goods=x.id, percent=D(5))
+    save_discount(kind="1T/WK", goods=x.id, percent=D(10), min_quantity=D(100))
+    assert price_for(None, x.id, DAY, D(99), price_type_id=cat.w1).discount == D(5)
+    assert price_for(None, x.id, DAY, D(100), price_type_id=cat.w1).discount == D(10)
+
+
+@pytest.mark.rule("DICT-11")
+def test_dict_scenario3_branch_default_price_when_item_default_not_received(cat):
+    from store.catalog.models import GoodsPrice
+
+    t1 = cat.goods("T1", price="9.00", default_price_type=cat.w2)
+    GoodsPrice.delete().where((GoodsPrice.goods == t1.id) & (GoodsPrice.price_type != cat.w1)).execute()
+    set_setting("branch_default_price_type", "hurtowa 1")
+    q = price_for(None, t1.id, DAY)
+    assert (q.price_type, q.net) == ("hurtowa 1", D("9.00"))
+
+
+@pytest.mark.rule("WH-9", "CTF-43")
+def test_warehouse_default_price_overrides_item_and_contractor(cat):
+    from store.catalog.prices import set_price
+
+    x = cat.goods("X", price="50.00")                      # hurtowa 1 = 50
+    set_price(x.id, cat.w2, value=D("40.00"))
+    set_price(x.id, cat.retail, value=D("73.80"))          # gross retail
+    k = cat.contractor("K", price_group="hurtowa 2")
+    assert price_for(k.id, x.id, DAY).net == D("40.00")     # contractor's price type
+    assert price_for(None, x.id, DAY).net == D("50.00")     # the item's default price type
+    q = price_for(None, x.id, DAY, price_type_id=cat.retail)  # retail is declared gross
+    assert (q.gross_declared, q.gross, q.net) == (True, D("73.80"), D("60.00"))
+    wh = dict_rules.create_entry("warehouse", symbol="SKLEP", default_price_type=cat.w1)
+    assert price_for(k.id, x.id, DAY, warehouse_id=wh.id).net == D("50.00")
+    save_fixed_price(goods=x.id, scope="contractor", contractor=k.id, price=D("30.00"))
+    assert price_for(k.id, x.id, DAY, warehouse_id=wh.id).net == D("30.00")   # fixed price still wins
+
+
+def test_gross_price_discount_is_taken_on_the_gross_column(cat):
+    x = cat.goods("X", price="9.99", price_type=cat.retail)
+    save_discount(kind="1T/WK", goods=x.id, percent=D(10))
+    q = price_for(None, x.id, DAY)
+    assert (q.base_gross, q.gross, q.net) == (D("9.99"), D("8.99"), D("7.31"))
