@@ -269,6 +269,8 @@ class KeyManager:
         problem = self.store.clock_problem()
         if problem:
             return _("Licencja: zegar cofnięty"), "red"
+        if self.nip_problem():
+            return _("Licencja: NIP firmy niezgodny z kluczem"), "red"
         views = [v for v in self.keys() if v.key_number == self.key_number]
         if not views or not views[0].usable or not any(m.usable for m in views[0].modules):
             return _("Licencja: brak dostępnych modułów"), "red"
@@ -284,6 +286,16 @@ class KeyManager:
             if v.active_until - self.clock() < 2 * 3600:
                 colour = "yellow"
         return text, colour
+
+    def nip_problem(self) -> str:
+        """The KEY-260 message when the key in use does not fit the company NIP, else ""."""
+        if self.demo_mode or self.key_number is None:
+            return ""
+        try:
+            lic = registry.get_license(self.store, self.key_number)
+        except LicenseError:
+            return ""
+        return "" if seats.nip_matches(lic, self.company_nip) else str(seats.nip_mismatch(lic, self.company_nip))
 
     def status_line(self) -> str:
         return self.status()[0]
