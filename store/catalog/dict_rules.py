@@ -79,7 +79,7 @@ def _unique(model, column: str, value, current, errors: dict, message: str, *, e
         errors[column] = message
 
 
-def create_entry(kind: str, **data) -> peewee.Model:
+def create_entry(kind: str, /, **data) -> peewee.Model:
     spec = spec_of(kind)
     ensure_may_edit(spec.what)
     with write():
@@ -93,7 +93,7 @@ def create_entry(kind: str, **data) -> peewee.Model:
         return obj
 
 
-def update_entry(kind: str, entry_id: int, **data) -> peewee.Model:
+def update_entry(kind: str, entry_id: int, /, **data) -> peewee.Model:
     spec = spec_of(kind)
     ensure_may_edit(spec.what)
     with write():

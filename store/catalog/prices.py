@@ -217,7 +217,7 @@ def set_purchase_price_in_tx(goods: Goods, net, *, update_prices: bool = True) -
             new = row.gross if pt.gross else row.net
             if new != old:
                 changed.append((pt.name, old, new))
-        else:  # the price stays, its margin follows the new purchase price
+        elif not row.auto_update:  # the price stays, its margin follows the new purchase price
             row.margin = money.margin_of(row.net, net, margin_method())
         row.save()
     _mirror_retail(goods)
