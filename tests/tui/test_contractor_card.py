@@ -1,0 +1,251 @@
+"""Contractor card screen driven by the keyboard (Pilot) over a real SQLite file."""
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from textual.app import App
+from textual.widgets import Input, TabbedContent
+
+from store import parties
+from store.config import set_setting
+from store.parties import BankAccount, Contractor
+from tui.screens.contractor_card import ContractorCard
+from tui.widgets.confirm import ConfirmDialog
+
+UNSET = object()
+
+
+class CardApp(App):
+    def __init__(self, **kw) -> None:
+        super().__init__()
+        self.kw, self.result = kw, UNSET
+
+    def on_mount(self) -> None:
+        self.push_screen(ContractorCard(**self.kw), self.done)
+
+    def done(self, result) -> None:
+        self.result = result
+
+
+async def type_into(pilot, field: str, text: str) -> None:
+    """Focus a field and type into it key by key (what a user does after Tab-bing there)."""
+    widget = pilot.app.screen.query_one(f"#f-{field}")
+    pilot.app.screen.query_one(TabbedContent).active = next(
+        a.id for a in widget.ancestors if a.id and a.id.startswith("tab-"))
+    await pilot.pause()
+    widget.focus()
+    if isinstance(widget, Input):
+        widget.value = ""
+    await pilot.pause()
+    await pilot.press(*[{" ": "space", "-": "minus", ",": "comma", "@": "at", ".": "full_stop"}.get(ch, ch)
+                        for ch in text])
+
+
+def msg(app, field: str) -> str:
+    return str(app.screen.query_one(f"#msg-{field}").render())
+
+
+@pytest.mark.rule("CTF-1", "CTF-3")
+async def test_new_card_typed_and_saved_with_ctrl_s(sqlite_db):
+    app = CardApp()
+    async with app.run_test(size=(120, 45)) as pilot:
+        await pilot.pause()
+        assert app.focused.id == "f-code"
+        await pilot.press(*"KOWAL")
+        await pilot.press("tab")
+        assert app.focused.id == "f-group_id"  # Tab moves to the next field
+        await type_into(pilot, "name", "Jan Kowal")
+        await type_into(pilot, "nip", "5260250274")
+        await type_into(pilot, "postal_code", "31123")
+        await type_into(pilot, "city", "Krakow")
+        await type_into(pilot, "discount", "5,5")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+    c = Contractor.get(Contractor.code == "KOWAL")
+    assert app.result == c.id
+    assert (c.name, c.nip, c.postal_code, c.city, c.discount) == (
+        "Jan Kowal", "5260250274", "31-123", "Krakow", Decimal("5.50"))
+
+
+@pytest.mark.rule("CTF-12")
+async def test_invalid_nip_shows_polish_message_and_saves_nothing(sqlite_db):
+    app = CardApp()
+    async with app.run_test(size=(120, 45)) as pilot:
+        await pilot.pause()
+        await pilot.press(*"ABC")
+        await type_into(pilot, "name", "Firma")
+        await type_into(pilot, "nip", "1234563219")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert "Nieprawidłowy numer NIP" in msg(app, "nip")
+        assert isinstance(app.screen, ContractorCard) and app.result is UNSET
+        assert app.focused.id == "f-nip"
+    assert Contractor.select().count() == 0
+
+
+@pytest.mark.rule("CTF-1")
+async def test_required_fields_named_under_each(sqlite_db):
+    app = CardApp()
+    async with app.run_test(size=(120, 45)) as pilot:
+        await pilot.pause()
+        await type_into(pilot, "regon", "12")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert "Kod" in msg(app, "code") and "Nazwa" in msg(app, "name") and "REGON" in msg(app, "regon")
+    assert Contractor.select().count() == 0
+
+
+async def test_esc_on_changed_card_asks_and_no_keeps_data(sqlite_db):
+    app = CardApp()
+    async with app.run_test(size=(120, 45)) as pilot:
+        await pilot.pause()
+        await pilot.press(*"XYZ")
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmDialog)
+        assert "Porzucić zmiany?" in str(app.screen.query_one("#confirm-message").render())
+        await pilot.press("enter")  # the highlighted answer is "Nie"
+        await pilot.pause()
+        assert isinstance(app.screen, ContractorCard)
+        assert app.screen.query_one("#f-code", Input).value == "XYZ"
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("t")
+        await pilot.pause()
+        assert app.result is None
+    assert Contractor.select().count() == 0
+
+
+async def test_esc_on_unchanged_card_closes_without_asking(sqlite_db):
+    c = parties.create_contractor({"code": "A", "name": "A"})
+    app = CardApp(contractor_id=c.id)
+    async with app.run_test(size=(120, 45)) as pilot:
+        await pilot.pause()
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.result is None
+
+
+async def test_f6_and_ctrl_pagedown_switch_tabs(sqlite_db):
+    app = CardApp()
+    async with app.run_test(size=(120, 45)) as pilot:
+        await pilot.pause()
+        tabs = app.screen.query_one(TabbedContent)
+        await pilot.press("f6")
+        await pilot.pause()
+        assert tabs.active == "tab-trade"
+        await pilot.press("ctrl+pagedown")
+        await pilot.pause()
+        assert tabs.active == "tab-payments"
+        await pilot.press("ctrl+pageup")
+        await pilot.pause()
+        assert tabs.active == "tab-trade"
+        assert app.focused is not None and app.focused.id == "f-status"
+
+
+@pytest.mark.rule("CTR-16", "CTF-3")
+async def test_copy_prefilled_needs_new_code(sqlite_db):
+    a = parties.create_contractor({"code": "ABC", "name": "Firma ABC", "street": "Długa",
+                                   "bank_accounts": [{"number": "PL61109010140000071219812874"}]})
+    app = CardApp(copy_from=a.id)
+    async with app.run_test(size=(120, 45)) as pilot:
+        await pilot.pause()
+        assert app.screen.query_one("#f-street", Input).value == "Długa"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert "już istnieje" in msg(app, "code")
+        await type_into(pilot, "code", "ABC2")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        if isinstance(app.screen, ConfirmDialog):  # same name and city: similar-contractor warning
+            await pilot.press("t")
+            await pilot.pause()
+    b = Contractor.get(Contractor.code == "ABC2")
+    assert app.result == b.id and b.guid != a.guid and b.street == "Długa"
+    assert [x.number for x in b.bank_accounts] == ["PL61109010140000071219812874"]
+
+
+@pytest.mark.rule("BNK-1", "BNK-3")
+async def test_bank_account_added_in_grid_and_bad_iban_refused(sqlite_db):
+    c = parties.create_contractor({"code": "BANK", "name": "Bank"})
+    app = CardApp(contractor_id=c.id)
+    async with app.run_test(size=(120, 45)) as pilot:
+        await pilot.pause()
+        app.screen.query_one(TabbedContent).active = "tab-payments"
+        await pilot.pause()
+        app.screen.query_one("#table-bank_accounts").focus()
+        await pilot.press("insert")
+        await pilot.pause()
+        await pilot.press(*"PL61109010140000071219812875")  # last digit wrong
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert "Numer rachunku" in msg(app, "bank_accounts")
+        assert BankAccount.select().count() == 0
+        app.screen.query_one("#table-bank_accounts").focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        field = app.screen.query_one("#f-number", Input)
+        field.value = ""
+        await pilot.press(*"61109010140000071219812874")
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+    assert app.result == c.id
+    assert [(a.number, a.is_default) for a in BankAccount.select()] == [("PL61109010140000071219812874", True)]
+
+
+@pytest.mark.rule("CTF-11")
+async def test_duplicate_nip_question_then_saved(sqlite_db):
+    parties.create_contractor({"code": "A", "name": "A", "nip": "5260250274"})
+    app = CardApp()
+    async with app.run_test(size=(120, 45)) as pilot:
+        await pilot.pause()
+        await pilot.press(*"B")
+        await type_into(pilot, "name", "B")
+        await type_into(pilot, "nip", "5260250274")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmDialog)
+        assert "już istnieje (A)" in str(app.screen.query_one("#confirm-message").render())
+        await pilot.press("enter")  # OK is highlighted
+        await pilot.pause()
+    assert Contractor.select().where(Contractor.nip_key == "5260250274").count() == 2
+
+
+@pytest.mark.rule("CONF-4", "CONF-6")
+async def test_branch_hq_card_read_only_fields_say_why(sqlite_db):
+    set_setting("role", "branch")
+    c = parties.create_contractor({"code": "HQ", "name": "Z centrali", "credit_limit_on": False})
+    Contractor.update(gid=7).where(Contractor.id == c.id).execute()
+    app = CardApp(contractor_id=c.id)
+    async with app.run_test(size=(120, 45)) as pilot:
+        await pilot.pause()
+        assert app.screen.query_one("#f-code").disabled
+        assert "potwierdzona przez centralę" in msg(app, "code")
+        assert "centrala" in msg(app, "credit_limit")
+        assert not app.screen.query_one("#f-name").disabled
+        assert "centrala" in msg(app, "bank_accounts")
+        await type_into(pilot, "name", "Nowa nazwa")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+    assert Contractor.get_by_id(c.id).name == "Nowa nazwa" and app.result == c.id
+
+
+@pytest.mark.rule("CTF-10")
+async def test_prefix_fills_country_and_transaction_type(sqlite_db):
+    app = CardApp()
+    async with app.run_test(size=(120, 45)) as pilot:
+        await pilot.pause()
+        await pilot.press(*"DE1")
+        await type_into(pilot, "name", "Deutsche")
+        await type_into(pilot, "nip_country", "DE")
+        await pilot.pause()
+        assert app.screen.query_one("#f-country", Input).value == "Niemcy"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+    c = Contractor.get(Contractor.code == "DE1")
+    assert (c.nip_country, c.country_iso, c.transaction_type) == ("DE", "DE", "intra_eu")

@@ -1,0 +1,212 @@
+"""Contractor card (formularz kontrahenta, CTF/BNK/REP): tabs [Ogólne] [Handlowe] [Płatności] [Dodatkowe]
+[Atrybuty]. Keyboard only: Tab/Shift+Tab fields, F6 / Ctrl+PgDn next tab, Ctrl+S save, Esc close (asks on
+a changed card). Talks to store.parties only; dismisses with the saved contractor id (or None)."""
+from __future__ import annotations
+
+from decimal import Decimal
+
+from textual.app import ComposeResult
+from textual.containers import Vertical, VerticalScroll
+from textual.widgets import Footer, Input, Static, TabbedContent, TabPane
+
+from store import parties
+from store.i18n import _
+from store.parties import countries
+from store.parties.fields import CARD_FIELDS, COMPUTED_LABELS, MAX_LEN, STATUS_LABELS, TRANSACTION_LABELS, label
+from tui.widgets.form import FormField, FormScreen, GridColumn, GridField
+
+TAB_GENERAL = ["code", "group_id", "kind_customer", "kind_supplier", "kind_competitor", "kind_partner",
+               "kind_prospect", "nip_country", "nip", "regon", "pesel", "eori", "name", "name2", "name3",
+               "country", "country_iso", "province", "county", "commune", "city", "post_office", "postal_code",
+               "street", "building", "flat", "address_extra", "phone", "phone2", "phone_sms", "fax", "email", "www",
+               "sales_category", "purchase_category", "gln", "ean", "id_document", "permit_number"]
+TAB_TRADE = ["status", "transaction_type", "vat_active", "vat_by_issue_date", "cash_method_sales",
+             "cash_method_purchase", "farmer", "related_party", "no_publish", "block_outgoing", "no_ksef", "active",
+             "credit_limit_on", "credit_limit", "overdue_limit_on", "overdue_limit", "price_group", "computed_from",
+             "discount", "notes"]
+TAB_PAYMENTS = ["payment_form", "payment_term_on", "payment_term_days", "currency", "max_delay_days", "no_settle",
+                "split_payment"]
+TAB_MORE = ["email_domain", "carer"]
+REQUIRED = ("code", "name")
+
+
+def _choices(field: str, groups) -> list[tuple[str, object]]:
+    if field == "status":
+        return [(_(v), k) for k, v in STATUS_LABELS.items()]
+    if field == "transaction_type":
+        return [(_(v), k) for k, v in TRANSACTION_LABELS.items()]
+    if field == "computed_from":
+        return [(_(v), k) for k, v in COMPUTED_LABELS.items()]
+    if field == "group_id":
+        return [(_("(brak grupy)"), 0)] + [(g.code, g.id) for g in groups]
+    return []
+
+
+def _to_widget(field: str, value):
+    kind = CARD_FIELDS[field]
+    if field == "group_id":
+        return value or 0
+    if kind in ("money", "percent"):
+        return format(Decimal(value or 0), "f").replace(".", ",")
+    if kind == "int":
+        return str(value or 0)
+    return value
+
+
+def bank_columns() -> list[GridColumn]:
+    return [GridColumn("number", label("number"), width=34), GridColumn("bank_name", _("Bank"), width=18),
+            GridColumn("description", _("Opis"), width=14), GridColumn("currency", _("Waluta"), width=6),
+            GridColumn("is_default", _("Domyślny"), "bool", width=8)]
+
+
+def rep_columns() -> list[GridColumn]:
+    return [GridColumn("name", _("Imię i nazwisko"), width=24), GridColumn("title", _("Tytuł"), width=12),
+            GridColumn("phone", _("Telefon"), width=14), GridColumn("mobile", _("GSM"), width=14),
+            GridColumn("email", _("E-mail"), width=22), GridColumn("is_default", _("Domyślny"), "bool", width=8),
+            GridColumn("mailing", _("Mailing seryjny"), "bool", in_table=False),
+            GridColumn("active", _("Aktywny"), "bool", in_table=False)]
+
+
+def attribute_columns() -> list[GridColumn]:
+    return [GridColumn("name", _("Atrybut"), width=20), GridColumn("value", _("Wartość"), width=40),
+            GridColumn("append_to_document", _("Dokleić do opisu dokumentu"), "bool", width=10)]
+
+
+class ContractorCard(FormScreen):
+    DEFAULT_CSS = """
+    ContractorCard #card-title { text-style: bold; background: $primary 40%; padding: 0 1; }
+    ContractorCard TabPane { padding: 0 1; }
+    ContractorCard #card-stamps { color: $text-muted; margin-top: 1; }
+    """
+
+    def __init__(self, contractor_id: int | None = None, *, copy_from: int | None = None,
+                 operator: str = "") -> None:
+        super().__init__()
+        self.contractor_id, self.copy_from, self.operator = contractor_id, copy_from, operator
+        self.groups = parties.list_groups()
+        self.meta: dict = {}
+
+    # --- layout -------------------------------------------------------------------------------------
+    def _field(self, name: str) -> FormField:
+        kind = CARD_FIELDS[name]
+        widget_kind = {"fk": "choice", "money": "str", "percent": "str", "int": "str"}.get(kind, kind)
+        max_len = MAX_LEN.get(name) or (getattr(parties.Contractor._meta.fields.get(name), "max_length", 0) or 0)
+        return FormField(name, label(name), widget_kind, choices=_choices(name, self.groups),
+                         max_length=max_len if widget_kind == "str" and kind == "str" else 0,
+                         required=name in REQUIRED)
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="form-body"):
+            yield Static("", id="card-title")
+            yield Static("", id="form-banner")
+            yield Static("", id="form-errors")
+            with TabbedContent(id="card-tabs"):
+                with TabPane(_("Ogólne"), id="tab-general"):
+                    with VerticalScroll():
+                        for name in TAB_GENERAL:
+                            yield self._field(name)
+                with TabPane(_("Handlowe"), id="tab-trade"):
+                    with VerticalScroll():
+                        for name in TAB_TRADE:
+                            yield self._field(name)
+                        yield Static("", id="credit-used")
+                with TabPane(_("Płatności"), id="tab-payments"):
+                    with VerticalScroll():
+                        for name in TAB_PAYMENTS:
+                            yield self._field(name)
+                        yield GridField("bank_accounts", _("Rachunki bankowe"), bank_columns(),
+                                        default_group=lambda r: r.get("currency") or "PLN",
+                                        new_row=lambda: {"currency": "PLN", "is_default": False})
+                with TabPane(_("Dodatkowe"), id="tab-more"):
+                    with VerticalScroll():
+                        yield GridField("representatives", _("Przedstawiciele"), rep_columns(),
+                                        default_group=lambda r: 0,
+                                        new_row=lambda: {"active": True, "is_default": False, "mailing": False})
+                        for name in TAB_MORE:
+                            yield self._field(name)
+                with TabPane(_("Atrybuty"), id="tab-attributes"):
+                    with VerticalScroll():
+                        yield GridField("attributes", _("Atrybuty"), attribute_columns(),
+                                        new_row=lambda: {"append_to_document": False})
+                        yield Static("", id="card-stamps")
+        yield Footer()
+
+    # --- loading ------------------------------------------------------------------------------------
+    def on_mount(self) -> None:
+        if self.contractor_id:
+            data = parties.card_data(self.contractor_id)
+            self.meta = data.pop("meta")
+        elif self.copy_from:
+            data = parties.copy_data(self.copy_from)
+        else:
+            data = parties.new_card_defaults()
+        grids = {g: data.pop(g, []) for g in ("bank_accounts", "representatives", "attributes")}
+        self.load({k: _to_widget(k, v) for k, v in data.items() if k in CARD_FIELDS}, grids)
+        state = parties.editable_state(self.contractor_id)
+        grid_locks = {"bank_accounts": state["bank_accounts"]}
+        if self.meta.get("main_code"):
+            reason = state["fields"].get("code")
+            grid_locks.update(representatives=reason, attributes=reason)
+            self.show_banner(reason or "")  # MRG-11
+        self.set_locks(state["fields"], grid_locks)
+        self._show_title(data)
+        self.call_after_refresh(self._after_load)
+
+    def _after_load(self) -> None:
+        self.mark_clean()
+        first = next((f for f in self.form_fields().values() if not f.control.disabled), None)
+        if first is not None:
+            first.control.focus()
+
+    def _show_title(self, data: dict) -> None:
+        if self.contractor_id:
+            title = _("Kontrahent {code}").format(code=data.get("code", ""))
+        elif self.copy_from:
+            title = _("Kontrahent – nowy (kopia; zmień kod przed zapisem)")
+        else:
+            title = _("Kontrahent – nowy")
+        self.query_one("#card-title", Static).update(title)
+        m = self.meta
+        if m:
+            self.query_one("#credit-used", Static).update(
+                _("Limit wykorzystany: {v}").format(v=format(m["credit_used"], "f").replace(".", ",")))
+            stamps = _("Wprow.: {who} {at}   Zmod.: {who2} {at2}").format(
+                who=m["created_by"], at=f"{m['created_at']:%Y-%m-%d %H:%M}", who2=m["modified_by"],
+                at2=f"{m['modified_at']:%Y-%m-%d %H:%M}")
+            if m["duplicates"]:  # MRG-12
+                stamps += "\n" + _("Duplikaty karty: {codes}").format(codes=", ".join(m["duplicates"]))
+            self.query_one("#card-stamps", Static).update(stamps)
+
+    # --- live helpers (CTF-10, CTF-23) -----------------------------------------------------------------
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id != "f-nip_country" or self._original is None:
+            return
+        prefix = event.value.strip().upper()
+        if len(prefix) not in (0, 2) or not (prefix.isalpha() or prefix == ""):
+            return
+        fields = self.form_fields()
+        for name, value in (("country", countries.country_name(prefix)), ("country_iso", countries.iso_of(prefix)),
+                            ("transaction_type", countries.transaction_type_for(prefix))):
+            fields[name].value = value
+
+    def on_descendant_blur(self, event) -> None:
+        widget = getattr(event, "widget", None) or getattr(event, "control", None)
+        if getattr(widget, "id", None) != "f-postal_code":
+            return
+        fields = self.form_fields()
+        raw = widget.value.strip()
+        if (fields["country_iso"].value or "PL").upper() == "PL" and len(raw) == 5 and raw.isdigit():
+            widget.value = f"{raw[:2]}-{raw[2:]}"
+
+    # --- saving -------------------------------------------------------------------------------------
+    def save_values(self, values: dict, grids: dict[str, list[dict]], confirm: bool):
+        values = dict(values)
+        values["group_id"] = values.get("group_id") or None
+        c = parties.save_card(self.contractor_id, values, bank_accounts=grids.get("bank_accounts"),
+                              representatives=grids.get("representatives"), attributes=grids.get("attributes"),
+                              confirm=confirm, operator=self.operator or self._operator_login())
+        return c.id
+
+    def _operator_login(self) -> str:
+        op = getattr(self.app, "operator", None)
+        return getattr(op, "login", "") or ""
