@@ -98,6 +98,17 @@ class KeyManager:
         """KEY-261: several keys fit and none is recorded: the app asks the operator (choose_key)."""
         return not self._key_number and len(self.candidates()) > 1
 
+    def set_operator(self, operator: str) -> None:
+        """After login / operator change: held rows show the new operator."""
+        import dataclasses
+
+        self.operator = operator
+        self.identity = dataclasses.replace(self.identity, operator=operator)
+        if self.store is not None and self._held:
+            with self.store.transaction(check_clock=False) as (cur, _now):
+                cur.execute("UPDATE keys_seat SET operator = ? WHERE instance_id = ?",
+                            (operator, self.identity.instance_id))
+
     def choose_key(self, key_number: str) -> None:
         self._key_number = key_number
 
@@ -309,3 +320,42 @@ class KeyManager:
                          "aktywacji (Ctrl+F6) i przekaż je producentowi.").format(
                     nr_klucza=v.key_number, czas=f"{left // 3600} h {left % 3600 // 60} min")
         return ""
+
+
+class SessionSeats:
+    """The app-side adapter (tui/seats.py contract): enter_module/leave_module return or take a module code,
+    refusals come back as the Polish message instead of an exception."""
+
+    def __init__(self, manager: KeyManager):
+        self.manager = manager
+
+    def enter_module(self, module_code: str) -> str | None:
+        try:
+            self.manager.acquire(module_code)
+        except LicenseError as exc:
+            return str(exc)
+        return None
+
+    def leave_module(self, module_code: str) -> None:
+        with contextlib.suppress(LicenseError):
+            self.manager.release(module_code)
+
+    def status_line(self) -> str:
+        try:
+            return self.manager.status_line()
+        except LicenseError as exc:
+            return str(exc)
+
+    def heartbeat(self) -> str | None:
+        """Call every manager.heartbeat_s seconds; returns a message when modules were lost."""
+        try:
+            lost = self.manager.heartbeat()
+        except LicenseError as exc:
+            return str(exc)
+        return self.manager.lost_message(lost) if lost else None
+
+    def touch(self) -> None:
+        self.manager.touch()
+
+    def close(self) -> None:
+        self.manager.close()

@@ -171,3 +171,22 @@ def test_each_key_is_its_own_pool(installed, manager, make_license):
     with pytest.raises(SeatRefused, match="5000000107"):
         manager("JAN", key_number="5000000107").acquire("HANDEL")
     manager("EWA", key_number="5000000108").acquire("HANDEL")
+
+
+@pytest.mark.rule("KEY-240", "KEY-241")
+def test_session_adapter_returns_messages_not_exceptions(installed, manager, clock):
+    from keys.manager import SessionSeats
+
+    installed(modules=[module(2, "HANDEL", 1)])
+    anna = SessionSeats(manager("ANNA"))
+    jan = SessionSeats(manager("JAN"))
+    assert anna.enter_module("HANDEL") is None
+    refusal = jan.enter_module("HANDEL")
+    assert refusal.startswith("Brak wolnej licencji modułu Handel") and "ANNA" in refusal
+    anna.manager.set_operator("ANNA2")
+    assert [s.operator for s in anna.manager.seats()] == ["ANNA2"]
+    clock.advance(1801)
+    assert "Zaloguj się ponownie" in anna.heartbeat()
+    assert jan.enter_module("HANDEL") is None
+    jan.leave_module("HANDEL")
+    assert anna.status_line() == "Licencja: OK"
