@@ -55,6 +55,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     p.add_argument("--key", required=True)
     p.add_argument("code", nargs="?")
     p.add_argument("--code-file")
+    p = sub.add_parser("reset-request", help=_("żądanie zresetowania modułu nazwanego"))
+    p.add_argument("--key", required=True)
+    p.add_argument("--module", type=int, required=True)
+    p.add_argument("--identity", required=True)
     p = sub.add_parser("settings", help=_("pokaż lub zmień ustawienia"))
     p.add_argument("name", nargs="?")
     p.add_argument("value", nargs="?")
@@ -238,6 +242,12 @@ def _activate(km, args, _stdin) -> int:
     return EXIT_OK
 
 
+def _reset_request(km, args, _stdin) -> int:
+    print(km.named_reset_request(args.key, args.module, args.identity))
+    print(_("Otrzymany kod wpisz poleceniem: filia keys activate --key {nr_klucza} KOD").format(nr_klucza=args.key))
+    return EXIT_OK
+
+
 def _settings(km, args, _stdin) -> int:
     if args.defaults:
         km.store.restore_defaults(actor=km.actor)
@@ -278,4 +288,4 @@ def _serve(km, args, _stdin) -> int:
 
 _COMMANDS = {"init": _init, "status": _status, "list": _list, "add": _add, "remove": _remove, "seats": _seats,
              "release": _release, "update": _update, "request": _request, "activate": _activate,
-             "settings": _settings, "web-password": _web_password, "serve": _serve}
+             "reset-request": _reset_request, "settings": _settings, "web-password": _web_password, "serve": _serve}

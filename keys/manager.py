@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import os
 import threading
 import time
 from pathlib import Path
@@ -262,6 +263,29 @@ class KeyManager:
             seats.release(self.store, self.identity.instance_id)
         elif refs:
             seats.release(self.store, self.identity.instance_id, key_number, [code for _k, code in refs])
+
+    def named_reset_request(self, key_number: str, module_number: int, identity: str) -> str:
+        """KEY-244: request code (kind 3) for the vendor to reset a named-seat assignment."""
+        return registry.activation_request(self._need_store(), key_number, module_number=module_number,
+                                           identity=identity, actor=self.actor)
+
+    def install_signal_handlers(self) -> None:
+        """KEY-238: SIGTERM and SIGHUP (an SSH disconnect) free this process's seats, then end it as before.
+        Call from the main thread; an app with its own handlers calls close() from them instead."""
+        import signal
+
+        for sig in (signal.SIGTERM, signal.SIGHUP):
+            previous = signal.getsignal(sig)
+
+            def handler(signum, frame, previous=previous):
+                self.close()
+                if callable(previous):
+                    previous(signum, frame)
+                else:
+                    signal.signal(signum, signal.SIG_DFL)
+                    os.kill(os.getpid(), signum)
+
+            signal.signal(sig, handler)
 
     def close(self) -> None:
         """Logout / exit / SIGTERM / SIGHUP (KEY-238): free this process's seats."""

@@ -108,3 +108,27 @@ def test_live_heartbeating_holder_keeps_the_seat_past_the_lease(store_path, trus
         other.close()
         proc.kill()
         proc.join(10)
+
+
+def _signalled_holder(path, trusted, ready):
+    km = KeyManager(path, trusted, None, "SSHUSER", connection="10.9.9.8 4998 10.0.0.1 22")
+    km.install_signal_handlers()
+    km.acquire("HANDEL")
+    ready.set()
+    while True:
+        time.sleep(0.2)
+
+
+@pytest.mark.rule("KEY-238")
+@pytest.mark.parametrize("sig", [signal.SIGHUP, signal.SIGTERM])
+def test_sighup_or_sigterm_releases_at_once(store_path, trusted, installed, sig):
+    admin = installed(modules=[module(2, "HANDEL", 1)])
+    ready = CTX.Event()
+    proc = CTX.Process(target=_signalled_holder, args=(store_path, trusted, ready))
+    proc.start()
+    assert ready.wait(30)
+    assert [s.operator for s in admin.seats()] == ["SSHUSER"]
+    os.kill(proc.pid, sig)
+    proc.join(10)
+    assert proc.exitcode == -sig  # the process still ends by the signal
+    assert admin.seats() == []  # no lease wait: the seat is back at once
