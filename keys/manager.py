@@ -27,6 +27,9 @@ from keys.store import KeyStore
 from keys.trust import TrustedKeys
 
 
+BASE_MODULE = "START"  # KEY-263: required for any login; a candidate key must hold it (KEY-261)
+
+
 class KeyManager:
     def __init__(self, store_path: str | Path, trusted_keys: TrustedKeys, company_nip: str | None = None,
                  operator: str = "", *, clock: Callable[[], float] = time.time, release_date: dt.date = RELEASE_DATE,
@@ -82,7 +85,7 @@ class KeyManager:
         views = {v.key_number: v for v in self.keys()}
         return [lic for lic in self._licenses()
                 if seats.nip_matches(lic, self.company_nip) and views.get(lic.key_number, None) is not None
-                and views[lic.key_number].usable]
+                and views[lic.key_number].usable and lic.module(BASE_MODULE) is not None]
 
     @property
     def key_number(self) -> str | None:
@@ -199,6 +202,7 @@ class KeyManager:
             if key is None:
                 raise SeatRefused(demo_reason_no_license(), module=module_code)
             ref = (key, module_code)
+            self._last_activity = self.clock()  # opening a module screen is activity
             if self._held.get(ref):
                 self._held[ref] += 1
                 return
@@ -208,7 +212,6 @@ class KeyManager:
             if module_code in result.refused:
                 raise result.refused[module_code]
             self._held[ref] = 1
-            self._last_activity = self.clock()
 
     def release(self, module_code: str) -> None:
         if self.demo_mode and not self._held:

@@ -63,3 +63,17 @@ def test_operator_may_choose_demo_after_mismatch(installed, manager):
     km.use_demo()
     km.acquire("START")
     assert km.demo_mode and km.status_line() == "DEMO"
+
+
+@pytest.mark.rule("KEY-149", "KEY-153", "KEY-261")
+def test_key_choice_follows_nip_and_asks_when_several_fit(installed, manager, make_license):
+    installed(key_type="firm", nips=[FIRM_NIP])
+    installed(make_license(key_number="5000000108", key_type="firm", nips=[OTHER_NIP]), key_number="5000000108")
+    assert manager("A", nip=OTHER_NIP).key_number == "5000000108"  # the only key for this NIP, no question
+    assert not manager("B", nip=FIRM_NIP).needs_choice()
+    installed(make_license(key_number="5000000109"), key_number="5000000109")  # a standard key fits any NIP
+    km = manager("C", nip=FIRM_NIP)
+    assert km.needs_choice() and {c.key_number for c in km.candidates()} == {"5000000107", "5000000109"}
+    km.choose_key("5000000109")
+    km.acquire("START")
+    assert [s.key_number for s in km.seats()] == ["5000000109"]
