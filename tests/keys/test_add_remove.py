@@ -5,7 +5,6 @@ import sqlite3
 
 import pytest
 
-from keys import activation as act
 from keys.errors import AddKeyRefused, KeyRemovalRefused, LicenseFileError
 
 from .conftest import module

@@ -116,8 +116,6 @@ async def test_non_admin_cannot_delete(setup):
 async def test_insert_adds_key_from_file_and_wrong_pin_keeps_dialog(setup, tmp_path):
     admin, _session = setup
     admin.remove_key("5000000107")
-    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey  # noqa: F401
-
     lic = admin.store.conn.execute("SELECT file_text FROM keys_license_history").fetchone()[0]
     path = tmp_path / "key.lic"
     path.write_text(lic, encoding="utf-8")
