@@ -30,10 +30,11 @@ class CardApp(App):
 
 async def type_into(pilot, field: str, text: str) -> None:
     """Focus a field and type into it key by key (what a user does after Tab-bing there)."""
-    widget = pilot.app.screen.query_one(f"#f-{field}")
-    pilot.app.screen.query_one(TabbedContent).active = next(
-        a.id for a in widget.ancestors if a.id and a.id.startswith("tab-"))
+    screen = pilot.app.screen
+    await screen.ensure_pane(screen.field_pane(field))  # tabs are built when first shown
+    screen.query_one(TabbedContent).active = screen.field_pane(field)
     await pilot.pause()
+    widget = screen.query_one(f"#f-{field}")
     widget.focus()
     if isinstance(widget, Input):
         widget.value = ""
@@ -43,7 +44,8 @@ async def type_into(pilot, field: str, text: str) -> None:
 
 
 def msg(app, field: str) -> str:
-    return str(app.screen.query_one(f"#msg-{field}").render())
+    found = app.screen.query(f"#msg-{field}")
+    return str(found.first().render()) if found else ""
 
 
 @pytest.mark.rule("CTF-1", "CTF-3")
@@ -172,8 +174,9 @@ async def test_bank_account_added_in_grid_and_bad_iban_refused(sqlite_db):
     app = CardApp(contractor_id=c.id)
     async with app.run_test(size=(120, 45)) as pilot:
         await pilot.pause()
-        app.screen.query_one(TabbedContent).active = "tab-payments"
+        await pilot.press("f6", "f6")  # [Płatności]
         await pilot.pause()
+        assert app.screen.query_one(TabbedContent).active == "tab-payments"
         app.screen.query_one("#table-bank_accounts").focus()
         await pilot.press("insert")
         await pilot.pause()
@@ -226,8 +229,12 @@ async def test_branch_hq_card_read_only_fields_say_why(sqlite_db):
         await pilot.pause()
         assert app.screen.query_one("#f-code").disabled
         assert "potwierdzona przez centralę" in msg(app, "code")
-        assert "centrala" in msg(app, "credit_limit")
         assert not app.screen.query_one("#f-name").disabled
+        await pilot.press("f6")
+        await pilot.pause()
+        assert "centrala" in msg(app, "credit_limit") and app.screen.query_one("#f-credit_limit").disabled
+        await pilot.press("f6")
+        await pilot.pause()
         assert "centrala" in msg(app, "bank_accounts")
         await type_into(pilot, "name", "Nowa nazwa")
         await pilot.press("ctrl+s")

@@ -6,14 +6,14 @@ from __future__ import annotations
 from decimal import Decimal
 
 from textual.app import ComposeResult
-from textual.containers import Vertical, VerticalScroll
+from textual.containers import Vertical
 from textual.widgets import Footer, Input, Static, TabbedContent, TabPane
 
 from store import parties
 from store.i18n import _
 from store.parties import countries
 from store.parties.fields import CARD_FIELDS, COMPUTED_LABELS, MAX_LEN, STATUS_LABELS, TRANSACTION_LABELS, label
-from tui.widgets.form import FormField, FormScreen, GridColumn, GridField
+from tui.widgets.form import FormField, FormScreen, GridColumn, GridField, LazyBody
 
 TAB_GENERAL = ["code", "group_id", "kind_customer", "kind_supplier", "kind_competitor", "kind_partner",
                "kind_prospect", "nip_country", "nip", "regon", "pesel", "eori", "name", "name2", "name3",
@@ -28,6 +28,11 @@ TAB_PAYMENTS = ["payment_form", "payment_term_on", "payment_term_days", "currenc
                 "split_payment"]
 TAB_MORE = ["email_domain", "carer"]
 REQUIRED = ("code", "name")
+PANES = [("tab-general", "Ogólne"), ("tab-trade", "Handlowe"), ("tab-payments", "Płatności"),
+         ("tab-more", "Dodatkowe"), ("tab-attributes", "Atrybuty")]
+FIELD_PANES = {**{n: "tab-general" for n in TAB_GENERAL}, **{n: "tab-trade" for n in TAB_TRADE},
+               **{n: "tab-payments" for n in (*TAB_PAYMENTS, "bank_accounts")},
+               **{n: "tab-more" for n in (*TAB_MORE, "representatives")}, "attributes": "tab-attributes"}
 
 
 def _choices(field: str, groups) -> list[tuple[str, object]]:
@@ -101,38 +106,36 @@ class ContractorCard(FormScreen):
             yield Static("", id="form-banner")
             yield Static("", id="form-errors")
             with TabbedContent(id="card-tabs"):
-                with TabPane(_("Ogólne"), id="tab-general"):
-                    with VerticalScroll():
-                        for name in TAB_GENERAL:
-                            yield self._field(name)
-                with TabPane(_("Handlowe"), id="tab-trade"):
-                    with VerticalScroll():
-                        for name in TAB_TRADE:
-                            yield self._field(name)
-                        yield Static("", id="credit-used")
-                with TabPane(_("Płatności"), id="tab-payments"):
-                    with VerticalScroll():
-                        for name in TAB_PAYMENTS:
-                            yield self._field(name)
-                        yield GridField("bank_accounts", _("Rachunki bankowe"), bank_columns(),
-                                        default_group=lambda r: r.get("currency") or "PLN",
-                                        new_row=lambda: {"currency": "PLN", "is_default": False})
-                with TabPane(_("Dodatkowe"), id="tab-more"):
-                    with VerticalScroll():
-                        yield GridField("representatives", _("Przedstawiciele"), rep_columns(),
-                                        default_group=lambda r: 0,
-                                        new_row=lambda: {"active": True, "is_default": False, "mailing": False})
-                        for name in TAB_MORE:
-                            yield self._field(name)
-                with TabPane(_("Atrybuty"), id="tab-attributes"):
-                    with VerticalScroll():
-                        yield GridField("attributes", _("Atrybuty"), attribute_columns(),
-                                        new_row=lambda: {"append_to_document": False})
-                        yield Static("", id="card-stamps")
+                for pane_id, title in PANES:
+                    with TabPane(_(title), id=pane_id):
+                        yield LazyBody(pane_id)
         yield Footer()
 
+    def field_pane(self, name: str) -> str | None:
+        return FIELD_PANES.get(name)
+
+    def build_pane(self, pane_id: str) -> list:
+        if pane_id == "tab-general":
+            return [self._field(n) for n in TAB_GENERAL]
+        if pane_id == "tab-trade":
+            return [self._field(n) for n in TAB_TRADE] + [Static(self._credit_used_text(), id="credit-used")]
+        if pane_id == "tab-payments":
+            return [self._field(n) for n in TAB_PAYMENTS] + [
+                GridField("bank_accounts", _("Rachunki bankowe"), bank_columns(),
+                          default_group=lambda r: r.get("currency") or "PLN",
+                          new_row=lambda: {"currency": "PLN", "is_default": False})]
+        if pane_id == "tab-more":
+            return [GridField("representatives", _("Przedstawiciele"), rep_columns(), default_group=lambda r: 0,
+                              new_row=lambda: {"active": True, "is_default": False, "mailing": False})] + [
+                self._field(n) for n in TAB_MORE]
+        if pane_id == "tab-attributes":
+            return [GridField("attributes", _("Atrybuty"), attribute_columns(),
+                              new_row=lambda: {"append_to_document": False}),
+                    Static(self._stamps_text(), id="card-stamps")]
+        return []
+
     # --- loading ------------------------------------------------------------------------------------
-    def on_mount(self) -> None:
+    async def on_mount(self) -> None:
         if self.contractor_id:
             data = parties.card_data(self.contractor_id)
             self.meta = data.pop("meta")
@@ -150,6 +153,7 @@ class ContractorCard(FormScreen):
             self.show_banner(reason or "")  # MRG-11
         self.set_locks(state["fields"], grid_locks)
         self._show_title(data)
+        await self.ensure_pane("tab-general")
         self.call_after_refresh(self._after_load)
 
     def _after_load(self) -> None:
@@ -166,16 +170,21 @@ class ContractorCard(FormScreen):
         else:
             title = _("Kontrahent – nowy")
         self.query_one("#card-title", Static).update(title)
+
+    def _credit_used_text(self) -> str:
+        used = self.meta.get("credit_used") or Decimal("0.00")
+        return _("Limit wykorzystany: {v}").format(v=format(used, "f").replace(".", ","))
+
+    def _stamps_text(self) -> str:
         m = self.meta
-        if m:
-            self.query_one("#credit-used", Static).update(
-                _("Limit wykorzystany: {v}").format(v=format(m["credit_used"], "f").replace(".", ",")))
-            stamps = _("Wprow.: {who} {at}   Zmod.: {who2} {at2}").format(
-                who=m["created_by"], at=f"{m['created_at']:%Y-%m-%d %H:%M}", who2=m["modified_by"],
-                at2=f"{m['modified_at']:%Y-%m-%d %H:%M}")
-            if m["duplicates"]:  # MRG-12
-                stamps += "\n" + _("Duplikaty karty: {codes}").format(codes=", ".join(m["duplicates"]))
-            self.query_one("#card-stamps", Static).update(stamps)
+        if not m:
+            return ""
+        stamps = _("Wprow.: {who} {at}   Zmod.: {who2} {at2}").format(  # CTF-62
+            who=m["created_by"], at=f"{m['created_at']:%Y-%m-%d %H:%M}", who2=m["modified_by"],
+            at2=f"{m['modified_at']:%Y-%m-%d %H:%M}")
+        if m["duplicates"]:  # MRG-12
+            stamps += "\n" + _("Duplikaty karty: {codes}").format(codes=", ".join(m["duplicates"]))
+        return stamps
 
     # --- live helpers (CTF-10, CTF-23) -----------------------------------------------------------------
     def on_input_changed(self, event: Input.Changed) -> None:
@@ -184,18 +193,16 @@ class ContractorCard(FormScreen):
         prefix = event.value.strip().upper()
         if len(prefix) not in (0, 2) or not (prefix.isalpha() or prefix == ""):
             return
-        fields = self.form_fields()
         for name, value in (("country", countries.country_name(prefix)), ("country_iso", countries.iso_of(prefix)),
                             ("transaction_type", countries.transaction_type_for(prefix))):
-            fields[name].value = value
+            self.set_value(name, value)
 
     def on_descendant_blur(self, event) -> None:
         widget = getattr(event, "widget", None) or getattr(event, "control", None)
         if getattr(widget, "id", None) != "f-postal_code":
             return
-        fields = self.form_fields()
         raw = widget.value.strip()
-        if (fields["country_iso"].value or "PL").upper() == "PL" and len(raw) == 5 and raw.isdigit():
+        if (self.get_value("country_iso") or "PL").upper() == "PL" and len(raw) == 5 and raw.isdigit():
             widget.value = f"{raw[:2]}-{raw[2:]}"
 
     # --- saving -------------------------------------------------------------------------------------

@@ -13,9 +13,10 @@ from typing import Any, Callable
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import ModalScreen
+from textual.widget import Widget
 from textual.widgets import Checkbox, DataTable, Input, Label, Select, Static, TabbedContent, TabPane, TextArea
 
 from store.errors import FiliaError, ValidationError
@@ -24,24 +25,24 @@ from tui import keymap
 from tui.widgets.confirm import ConfirmDialog
 
 
-class FormField(Vertical):
+class FormField(Widget):
     """Label + control on one line, a message line under it (validation error or why it is read-only).
 
-    kind: str | text | bool | choice (choices = [(label, value)])."""
+    kind: str | text | bool | choice (choices = [(label, value)]). Two widgets per field; the message
+    line is mounted only when there is something to say (a card has ~80 fields: widgets cost time)."""
 
     DEFAULT_CSS = """
-    FormField { height: auto; }
-    FormField > Horizontal { height: auto; }
-    FormField > Horizontal > Label { width: 26; padding: 0 1 0 0; color: $text-muted; }
+    FormField { layout: grid; grid-size: 2; grid-columns: 26 1fr; grid-rows: auto; height: auto; }
+    FormField > Label { padding: 0 1 0 0; color: $text-muted; }
     FormField Input { height: 1; border: none; padding: 0 1; width: 1fr; background: $boost; }
     FormField Input:focus { background: $accent 30%; }
     FormField Checkbox { height: 1; border: none; padding: 0; background: transparent; }
     FormField Checkbox:focus { background: $accent 30%; }
     FormField Select { width: 1fr; }
     FormField TextArea { height: 4; width: 1fr; }
-    FormField .form-msg { display: none; padding-left: 26; }
-    FormField .form-msg.-error { display: block; color: $error; }
-    FormField .form-msg.-lock { display: block; color: $text-muted; text-style: italic; }
+    FormField > .form-msg { column-span: 2; padding-left: 26; height: auto; }
+    FormField > .form-msg.-error { color: $error; }
+    FormField > .form-msg.-lock { color: $text-muted; text-style: italic; }
     """
 
     def __init__(self, name: str, label: str, kind: str = "str", *, choices: list[tuple[str, Any]] | None = None,
@@ -51,12 +52,16 @@ class FormField(Vertical):
         self.choices = choices or []
         self.max_length, self.required = max_length, required
         self.lock_reason: str | None = None
+        self._message: Static | None = None
 
     def compose(self) -> ComposeResult:
-        with Horizontal():
-            yield Label(self.label + (" *" if self.required else ""))
-            yield self._make_control()
-        yield Static("", id=f"msg-{self.field_name}", classes="form-msg")
+        yield Label(self.label + (" *" if self.required else ""))
+        yield self._make_control()
+
+    def on_mount(self) -> None:
+        hook = getattr(self.screen, "field_mounted", None)
+        if hook is not None:
+            hook(self)
 
     def _make_control(self):
         cid = f"f-{self.field_name}"
@@ -93,9 +98,19 @@ class FormField(Vertical):
         else:
             c.value = "" if v is None else str(v)
 
+    @property
+    def message(self) -> str:
+        return str(self._message.render()) if self._message is not None and self._message.display else ""
+
     def set_message(self, text: str = "", kind: str = "error") -> None:
-        msg = self.query_one(".form-msg", Static)
+        if self._message is None:
+            if not text:
+                return
+            self._message = Static(text, id=f"msg-{self.field_name}", classes="form-msg")
+            self.mount(self._message)
+        msg = self._message
         msg.update(text)
+        msg.display = bool(text)
         msg.set_class(bool(text) and kind == "error", "-error")
         msg.set_class(bool(text) and kind == "lock", "-lock")
 
@@ -195,6 +210,9 @@ class GridField(Vertical):
         for col in self.columns:
             if col.in_table:
                 table.add_column(col.label, key=col.key, width=col.width)
+        hook = getattr(self.screen, "grid_mounted", None)
+        if hook is not None:
+            hook(self)
 
     @property
     def table(self) -> DataTable:
@@ -295,7 +313,13 @@ def _comparable(grid_rows: list[dict]) -> list:
 
 
 class FormScreen(ModalScreen[Any]):
-    """A card: collects FormField values and GridField rows, saves with Ctrl+S, asks before losing changes."""
+    """A card: collects FormField values and GridField rows, saves with Ctrl+S, asks before losing changes.
+
+    Tabs are built lazily: a subclass composes `TabbedContent` with one `TabPane` per tab, each holding a
+    `LazyBody`; `build_pane(pane_id)` returns that tab's widgets and is called when the tab is first shown
+    (a card of ~80 fields opens in about half the time). Values of fields not built yet are kept in
+    `_values` / `_grid_values`, so collecting, dirty tracking and errors work on every tab.
+    """
 
     DEFAULT_CSS = """
     FormScreen { align: center middle; }
@@ -311,12 +335,45 @@ class FormScreen(ModalScreen[Any]):
     def __init__(self) -> None:
         super().__init__()
         self._original: tuple | None = None
-        self._closing = False
+        self._values: dict[str, Any] = {}
+        self._grid_values: dict[str, list[dict]] = {}
+        self._locks: dict[str, str] = {}
+        self._grid_locks: dict[str, str | None] = {}
+        self._built: set[str] = set()
 
     # --- to implement ---------------------------------------------------------------------------
     def save_values(self, values: dict, grids: dict[str, list[dict]], confirm: bool) -> Any:
         """Store the card; return what the screen is dismissed with (the record id)."""
         raise NotImplementedError
+
+    def build_pane(self, pane_id: str) -> list[Widget]:
+        """The widgets of one tab (FormField, GridField, anything else)."""
+        return []
+
+    def field_pane(self, name: str) -> str | None:
+        """The tab holding a field or grid (to build and show it when it has an error)."""
+        return None
+
+    # --- lazy tabs ----------------------------------------------------------------------------------
+    async def ensure_pane(self, pane_id: str) -> None:
+        if pane_id in self._built:
+            return
+        self._built.add(pane_id)
+        body = self.query_one(f"#body-{pane_id}")
+        await body.mount_all(self.build_pane(pane_id))
+
+    async def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
+        if event.pane.id:
+            await self.ensure_pane(event.pane.id)
+
+    def field_mounted(self, field: "FormField") -> None:
+        if field.field_name in self._values:
+            field.value = self._values[field.field_name]
+        field.set_locked(self._locks.get(field.field_name))
+
+    def grid_mounted(self, grid: "GridField") -> None:
+        grid.load(self._grid_values.get(grid.field_name, []))
+        grid.set_locked(self._grid_locks.get(grid.field_name))
 
     # --- values and dirty tracking ------------------------------------------------------------------
     def form_fields(self) -> dict[str, FormField]:
@@ -325,22 +382,39 @@ class FormScreen(ModalScreen[Any]):
     def grid_fields(self) -> dict[str, GridField]:
         return {g.field_name: g for g in self.query(GridField)}
 
+    def get_value(self, name: str) -> Any:
+        f = self.form_fields().get(name)
+        return f.value if f is not None else self._values.get(name)
+
+    def set_value(self, name: str, value: Any) -> None:
+        f = self.form_fields().get(name)
+        if f is not None:
+            f.value = value
+        else:
+            self._values[name] = value
+
     def collect(self) -> dict:
-        return {name: f.value for name, f in self.form_fields().items()}
+        values = dict(self._values)
+        values.update({name: f.value for name, f in self.form_fields().items()})
+        return values
 
     def collect_grids(self) -> dict[str, list[dict]]:
-        return {name: [dict(r) for r in g.rows] for name, g in self.grid_fields().items()}
+        grids = {k: [dict(r) for r in v] for k, v in self._grid_values.items()}
+        grids.update({name: [dict(r) for r in g.rows] for name, g in self.grid_fields().items()})
+        return grids
 
     def load(self, values: dict, grids: dict[str, list[dict]] | None = None) -> None:
+        """Values as the widgets hold them: str for text inputs, bool for check boxes, a choice value."""
+        self._values = {k: ("" if v is None else v) for k, v in values.items()}
+        self._grid_values = {k: [dict(r) for r in v] for k, v in (grids or {}).items()}
         for name, f in self.form_fields().items():
-            if name in values:
-                f.value = values[name]
+            if name in self._values:
+                f.value = self._values[name]
         for name, g in self.grid_fields().items():
-            g.load((grids or {}).get(name, []))
+            g.load(self._grid_values.get(name, []))
 
     def _state(self) -> tuple:
-        values = self.collect()
-        return (sorted((k, str(v)) for k, v in values.items()),
+        return (sorted((k, str(v)) for k, v in self.collect().items()),
                 sorted((k, _comparable(v)) for k, v in self.collect_grids().items()))
 
     def mark_clean(self) -> None:
@@ -351,10 +425,11 @@ class FormScreen(ModalScreen[Any]):
         return self._original is not None and self._state() != self._original
 
     def set_locks(self, reasons: dict[str, str], grid_reasons: dict[str, str | None] | None = None) -> None:
+        self._locks, self._grid_locks = dict(reasons), dict(grid_reasons or {})
         for name, f in self.form_fields().items():
-            f.set_locked(reasons.get(name))
+            f.set_locked(self._locks.get(name))
         for name, g in self.grid_fields().items():
-            g.set_locked((grid_reasons or {}).get(name))
+            g.set_locked(self._grid_locks.get(name))
 
     def show_banner(self, text: str) -> None:
         banner = self.query_one("#form-banner", Static)
@@ -374,9 +449,13 @@ class FormScreen(ModalScreen[Any]):
         box.update(text)
         box.set_class(bool(text), "-shown")
 
-    def show_errors(self, errors: dict[str, str]) -> None:
+    async def show_errors(self, errors: dict[str, str]) -> None:
         """Each message under its field (grid errors `grid.N.field` under the grid); others on top.
         The tab of the first bad field is shown and the field focused."""
+        for key in errors:
+            pane = self.field_pane(key.split(".")[0])
+            if pane:
+                await self.ensure_pane(pane)
         self.clear_errors()
         fields, grids = self.form_fields(), self.grid_fields()
         general, first = [], None
@@ -400,22 +479,22 @@ class FormScreen(ModalScreen[Any]):
     def reveal(self, widget) -> None:
         """Show the tab holding a widget and focus its control."""
         pane = next((a for a in widget.ancestors if isinstance(a, TabPane)), None)
-        tabs = next(iter(self.query(TabbedContent)), None)
+        tabs = self._tabs()
         if pane is not None and tabs is not None and pane.id:
             tabs.active = pane.id
         target = widget.control if isinstance(widget, FormField) else widget.table
         self.call_after_refresh(target.focus)
 
     # --- actions ------------------------------------------------------------------------------------
-    def action_save(self) -> None:
-        self._submit(confirm=False)
+    async def action_save(self) -> None:
+        await self._submit(confirm=False)
 
-    def _submit(self, confirm: bool) -> None:
+    async def _submit(self, confirm: bool) -> None:
         values, grids = self.collect(), self.collect_grids()
         try:
             result = self.save_values(values, grids, confirm)
         except ValidationError as exc:
-            self.show_errors(exc.errors)
+            await self.show_errors(exc.errors)
             return
         except FiliaError as exc:
             warnings = getattr(exc, "warnings", None)
@@ -423,8 +502,11 @@ class FormScreen(ModalScreen[Any]):
                 question = "\n".join(warnings)
                 if not question.rstrip().endswith("?"):
                     question += "\n" + _("Czy zapisać?")
-                self.app.push_screen(ConfirmDialog(question, default=True),
-                                     lambda yes: self._submit(confirm=True) if yes else None)
+
+                def answer(yes: bool | None) -> None:
+                    if yes:
+                        self.call_later(self._submit, True)
+                self.app.push_screen(ConfirmDialog(question, default=True), answer)
                 return
             self.clear_errors()
             self._general_error(str(exc))
@@ -445,7 +527,7 @@ class FormScreen(ModalScreen[Any]):
     def _tabs(self) -> TabbedContent | None:
         return next(iter(self.query(TabbedContent)), None)
 
-    def _switch_tab(self, step: int) -> None:
+    async def _switch_tab(self, step: int) -> None:
         tabs = self._tabs()
         if tabs is None:
             return
@@ -453,8 +535,10 @@ class FormScreen(ModalScreen[Any]):
         if not panes:
             return
         i = panes.index(tabs.active) if tabs.active in panes else 0
-        tabs.active = panes[(i + step) % len(panes)]
-        pane = tabs.get_pane(tabs.active)
+        target = panes[(i + step) % len(panes)]
+        await self.ensure_pane(target)
+        tabs.active = target
+        pane = tabs.get_pane(target)
 
         def focus_first() -> None:
             for w in pane.query("Input, Checkbox, Select, TextArea, DataTable"):
@@ -463,11 +547,18 @@ class FormScreen(ModalScreen[Any]):
                     return
         self.call_after_refresh(focus_first)
 
-    def action_next_tab(self) -> None:
-        self._switch_tab(1)
+    async def action_next_tab(self) -> None:
+        await self._switch_tab(1)
 
-    def action_prev_tab(self) -> None:
-        self._switch_tab(-1)
+    async def action_prev_tab(self) -> None:
+        await self._switch_tab(-1)
 
     def action_gus_lookup(self) -> None:
         self.notify(_("Ta funkcja wymaga połączenia z Internetem."), severity="warning")
+
+
+class LazyBody(VerticalScroll):
+    """The scrolling body of one tab; FormScreen.build_pane fills it when the tab is first shown."""
+
+    def __init__(self, pane_id: str) -> None:
+        super().__init__(id=f"body-{pane_id}")
