@@ -57,9 +57,9 @@ def seed_catalogue():
         main_group()
 
 
-@pytest.fixture(scope="module", params=["sqlite", pytest.param("pg", marks=pytest.mark.pg)])
+@pytest.fixture(scope="session", params=["sqlite", pytest.param("pg", marks=pytest.mark.pg)])
 def catalog_db(request, tmp_path_factory, pg_reason):
-    """One migrated, seeded database per test module and engine (opening one costs ~1-2 s);
+    """One migrated, seeded database per engine for all catalogue tests (opening one costs ~1-2 s);
     each test runs inside a transaction that is rolled back (fixture `cat`)."""
     from store.db import database, open_database
     from tests.conftest import _pg_drop, _pg_schema_url

@@ -12,7 +12,7 @@ from store.catalog.dict_reference import packages_for, set_scheme_items, vat_rat
 from store.catalog.dict_rules import REGISTRY, create_entry, delete_entry, sortable_columns, update_entry
 from store.catalog.dictionaries import GoodsGroup, Warehouse
 from store.errors import Refused, ValidationError
-from tests.store.catalog_helpers import cat, catalog_db, set_role  # noqa: F401  (fixtures)
+from tests.store.catalog_helpers import set_role
 
 
 @pytest.mark.rule("GRP-2", "GRP-3", "GRP-4")

@@ -15,7 +15,7 @@ from store.catalog.models import Goods, GoodsPrice
 from store.catalog.prices import prices_table, set_price
 from store.catalog.usage import register_usage, unregister_usage
 from store.errors import Refused, ValidationError
-from tests.store.catalog_helpers import cat, catalog_db  # noqa: F401  (fixtures)
+
 
 
 def _snapshot():

@@ -12,7 +12,7 @@ from store.catalog.discounts import save_discount, save_fixed_price, set_thresho
 from store.catalog.quote import price_for
 from store.config import set_setting
 from store.errors import ValidationError
-from tests.store.catalog_helpers import cat, catalog_db  # noqa: F401  (fixtures)
+
 
 DAY = date(2024, 6, 10)
 

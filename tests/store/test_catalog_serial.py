@@ -11,7 +11,7 @@ from store.catalog.goods import goods_attributes, goods_groups
 from store.catalog.models import Goods, GoodsPrice
 from store.catalog.prices import set_price, set_purchase_price
 from store.errors import ValidationError
-from tests.store.catalog_helpers import cat, catalog_db  # noqa: F401  (fixtures)
+
 
 
 def _price(goods_id, pt):

@@ -1,0 +1,3 @@
+"""Fixtures of tests/store. The catalogue fixtures live in catalog_helpers.py; declaring them here
+shares one seeded database per engine across all catalogue test modules."""
+from tests.store.catalog_helpers import cat, catalog_db  # noqa: F401
