@@ -90,6 +90,12 @@ def _validate(values: dict, goods_id: int | None, errors: dict) -> None:
     cn = values.get("cn_code", "")
     if cn and not (len(cn) == 8 and cn.isdigit()):
         errors["cn_code"] = _("Kod CN musi składać się z 8 cyfr.")
+    jpk = values.get("jpk_v7_code", "")
+    if jpk:
+        from store.catalog.goods_copy import JPK_V7_CODES
+        if jpk.upper() not in JPK_V7_CODES:
+            errors["jpk_v7_code"] = _("Nieznany kod JPK_V7: {k}.").format(k=jpk)
+        values["jpk_v7_code"] = jpk.upper()
     if len(values.get("plu", "")) > 18 or (values.get("plu") and not values["plu"].isdigit()):
         errors["plu"] = _("PLU to liczba o najwyżej 18 cyfrach.")
     if len(values.get("fiscal_name", "")) > 40:

@@ -167,3 +167,37 @@ def test_itm24_initial_price_per_base_unit_example(cat):
     from store.catalog import money
     per_kg = money.q(D("90.40") / unit_factor(get_goods(a.id), "t"), 2)
     assert per_kg == D("0.09") and per_kg * 1000 == D("90.00")
+
+
+@pytest.mark.rule("PRC-13", "ITM-53", "ITM-20")
+def test_copy_card_copies_units_groups_attributes_and_active_prices_only(cat):
+    from store.catalog.goods_copy import copy_goods
+    g = dict_rules.create_entry("goods_group", code="EXTRA")
+    a = cat.goods("A", price="10.00", ean="5901234123457")
+    add_unit(a.id, "opak", 6)
+    from store.catalog.goods import add_goods_group
+    add_goods_group(a.id, g.id)
+    set_price(a.id, cat.w2, value=D("8.00"))
+    dict_rules.update_entry("price_type", cat.w2, active=False)
+    b = copy_goods(a.id, "B")
+    assert (b.name, b.ean, b.unit) == (a.name, "", "szt")
+    assert unit_factor(b, "opak") == D(6)
+    from store.catalog.goods import goods_groups
+    assert {x.code for x in goods_groups(b.id)} == {x.code for x in goods_groups(a.id)}
+    rows = {r.price_type_id: r for r in GoodsPrice.select().where(GoodsPrice.goods == b.id)}
+    assert rows[cat.w1].net == D("10.00") and cat.w2 not in rows
+
+
+@pytest.mark.rule("ITM-6", "ITM-7", "ITM-32")
+def test_ean_generation_from_range_and_jpk_code(cat):
+    from store.catalog.goods_copy import next_free_ean
+    from store.config import set_setting
+    assert next_free_ean() == "2010000000014"
+    cat.goods("A", ean="2010000000014")
+    cat.goods("B", ean="2010000000038")
+    assert next_free_ean() == "2010000000045"                       # after the highest
+    set_setting("ean_fill_gaps", "1")
+    assert next_free_ean() == "2010000000021"                       # gap filled
+    assert cat.goods("C", jpk_v7_code="gtu_06").jpk_v7_code == "GTU_06"
+    with pytest.raises(ValidationError):
+        cat.goods("D", jpk_v7_code="GTU_99")

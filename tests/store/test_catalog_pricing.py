@@ -199,3 +199,21 @@ def test_gross_price_discount_is_taken_on_the_gross_column(cat):
     save_discount(kind="1T/WK", goods=x.id, percent=D(10))
     q = price_for(None, x.id, DAY)
     assert (q.base_gross, q.gross, q.net) == (D("9.99"), D("8.99"), D("7.31"))
+
+
+@pytest.mark.rule("CDS-6", "CDS-8", "CDS-9")
+def test_contractor_discount_summary(cat):
+    from store.catalog.summary import fixed_prices, individual_price_list, percentage_discounts
+
+    x, y, z = cat.goods("X", price="100.00"), cat.goods("Y", price="10.00"), cat.goods("Z", price="5.00")
+    abc = cat.contractor("ABC", group="HURT", price_group="hurtowa 1")
+    save_discount(kind="GK/1T", contractor_group="HURT", goods=x.id, percent=D(5))
+    save_discount(kind="1K/1T", contractor=abc.id, goods=x.id, percent=D(8))
+    save_discount(kind="1T/WK", goods=x.id, percent=D(3))
+    save_fixed_price(goods=y.id, scope="all", price=D("9.00"))
+    save_fixed_price(goods=y.id, scope="group", contractor_group="HURT", price=D("8.00"))
+    rows = [(r.code, r.side, r.kind, r.percent) for r in percentage_discounts(abc.id, DAY)]
+    assert rows == [("X", "contractor", "1K/1T", D(8)), ("X", "goods", "1T/WK", D(3))]
+    assert [(r.code, r.level, r.price) for r in fixed_prices(abc.id, DAY)] == [("Y", "group", D("8.00"))]
+    assert [(g.code, q.net) for g, q in individual_price_list(abc.id, DAY)] == \
+        [("X", D("89.24")), ("Y", D("8.00")), ("Z", D("5.00"))]
