@@ -135,7 +135,10 @@ def save_card(contractor_id: int | None, data: dict, *, bank_accounts: list[dict
             c.exported = False  # changed since the last send (CONF-22)
             c.save()
         if bank_accounts is not None and not bank_reason:
+            banks_changed = _grid_changed(current_obj, "bank_accounts", bank_accounts, BANK_FIELDS)
             replace_rows(c, BankAccount, "bank_accounts", bank_accounts, BANK_FIELDS)
+            if banks_changed:  # BNK-10: account changes go to the card's change log
+                log(c.id, _("Zmieniono rachunki bankowe: {n} na karcie.").format(n=len(bank_accounts)), operator)
         if representatives is not None:
             replace_rows(c, Representative, "representatives", representatives, REP_FIELDS)
         if attributes is not None:

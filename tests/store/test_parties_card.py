@@ -205,3 +205,43 @@ def test_text_outside_cp1250_refused_in_branch(db):
     assert "Windows-1250" in err.value.errors["name"]
     c = parties.create_contractor(base(name="Zażółć gęślą jaźń"))  # Polish letters are fine
     assert c.name == "Zażółć gęślą jaźń"
+
+
+@pytest.mark.rule("SETUP-21", "CTF-12", "CTF-18")
+def test_nip_and_pesel_checks_may_only_warn(db):
+    set_setting("contractor_nip_check", "warn")
+    set_setting("contractor_pesel_check", "warn")
+    with pytest.raises(parties.ConfirmationNeeded) as warn:
+        parties.create_contractor(base(nip="1234563219", pesel="44051401358"))
+    assert "NIP" in str(warn.value) and "PESEL" in str(warn.value)
+    assert Contractor.select().count() == 0
+    c = parties.create_contractor(base(nip="1234563219", pesel="44051401358"), confirm=True)
+    assert (c.nip, c.pesel) == ("1234563219", "44051401358")
+    set_setting("contractor_nip_check", "off")
+    assert parties.create_contractor(base(code="OFF", nip="1234563219"), confirm=True).nip_key == "1234563219"
+
+
+@pytest.mark.rule("CTR-17", "BNK-10")
+def test_delete_unused_card_removes_its_grids_and_bank_changes_are_logged(db):
+    c = parties.create_contractor(base(bank_accounts=[{"number": GOOD_IBAN}], representatives=[{"name": "A"}],
+                                       attributes=[{"name": "X", "value": "1"}]))
+    assert [row.text for row in parties.ContractorLog.select().where(parties.ContractorLog.contractor == c.id)] == [
+        "Zmieniono rachunki bankowe: 1 na karcie."]
+    parties.delete_contractor(c.id)
+    assert dump() == ([], [], [], [])
+
+
+def test_messages_have_english_translation(db, monkeypatch):
+    from store import i18n
+
+    parties.create_contractor(base())
+    monkeypatch.setenv("FILIA_LANG", "en")
+    i18n.reset()
+    try:
+        with pytest.raises(ValidationError) as err:
+            parties.create_contractor(base(nip="1234563219"))
+        assert err.value.errors["code"] == 'Field "Code": A contractor with this code already exists.'
+        assert err.value.errors["nip"].startswith("Invalid NIP number.")
+    finally:
+        monkeypatch.setenv("FILIA_LANG", "pl")
+        i18n.reset()

@@ -256,3 +256,25 @@ async def test_prefix_fills_country_and_transaction_type(sqlite_db):
         await pilot.pause()
     c = Contractor.get(Contractor.code == "DE1")
     assert (c.nip_country, c.country_iso, c.transaction_type) == ("DE", "DE", "intra_eu")
+
+
+@pytest.mark.rule("CTF-2", "MRG-11", "MRG-12")
+async def test_subordinate_card_is_read_only_with_banner(sqlite_db):
+    m = parties.create_contractor({"code": "MAIN", "name": "Główny"})
+    s = parties.create_contractor({"code": "DUP", "name": "Duplikat"})
+    parties.merge_contractors(m.id, [s.id])
+    app = CardApp(contractor_id=s.id)
+    async with app.run_test(size=(120, 45)) as pilot:
+        await pilot.pause()
+        banner = str(app.screen.query_one("#form-banner").render())
+        assert "To jest karta duplikująca kontrahenta MAIN. Używaj karty głównej." in banner
+        assert app.screen.query_one("#f-name").disabled and app.screen.query_one("#f-code").disabled
+        await pilot.press("ctrl+s")  # nothing changed: saving is harmless and changes nothing
+        await pilot.pause()
+    assert Contractor.get_by_id(s.id).name == "Duplikat"
+    app = CardApp(contractor_id=m.id)
+    async with app.run_test(size=(120, 45)) as pilot:
+        await pilot.pause()
+        await pilot.press("f6", "f6", "f6", "f6")  # [Atrybuty]
+        await pilot.pause()
+        assert "Duplikaty karty: DUP" in str(app.screen.query_one("#card-stamps").render())
