@@ -83,7 +83,7 @@ def prices_table(goods_id: int, *, include_inactive: bool = False) -> list[Price
     for pt in query:
         if not pt.active and not include_inactive:
             continue
-        p = have.get(pt.id)
+        p = have.get(pt.id) or _legacy_retail(goods, pt)
         zero = Decimal("0.0000")
         rows.append(PriceRow(pt.id, pt.position, pt.name, pt.gross, p.auto_update if p else False,
                              p.margin if p else Decimal("0.00"), p.step if p else zero, p.offset if p else zero,
@@ -96,12 +96,24 @@ def prices_table(goods_id: int, *, include_inactive: bool = False) -> list[Price
     return rows
 
 
+def _legacy_retail(goods: Goods, pt: PriceType) -> GoodsPrice | None:
+    """A goods row bulk-inserted with only `retail_price` (demo, old imports) has no prices table:
+    the retail price type shows that list price (unsaved row)."""
+    if not pt.is_retail or not goods.retail_price:
+        return None
+    vat = vat_percent_of(goods, pt)
+    net = money.net_from_gross(goods.retail_price, vat, price_places())
+    return GoodsPrice(goods=goods.id, price_type=pt.id, net=net, gross=goods.retail_price)
+
+
 def _mirror_retail(goods: Goods) -> None:
     retail = retail_price_type()
     if retail is None:
         return
     row = GoodsPrice.get_or_none((GoodsPrice.goods == goods.id) & (GoodsPrice.price_type == retail.id))
-    value = row.gross if row else Decimal(0)
+    if row is None:     # rows bulk-loaded without a prices table keep their list price
+        return
+    value = row.gross
     if goods.retail_price != value:
         Goods.update(retail_price=value, modified_at=utcnow()).where(Goods.id == goods.id).execute()
         goods.retail_price = value
@@ -237,7 +249,8 @@ def card_price(goods: Goods, price_type_id: int | None) -> tuple[PriceType | Non
     pt = PriceType.get_or_none(PriceType.id == price_type_id) if price_type_id else None
     if pt is None:
         return None, Decimal("0.0000"), Decimal("0.0000"), "PLN"
-    row = GoodsPrice.get_or_none((GoodsPrice.goods == goods.id) & (GoodsPrice.price_type == pt.id))
+    row = GoodsPrice.get_or_none((GoodsPrice.goods == goods.id) & (GoodsPrice.price_type == pt.id)) \
+        or _legacy_retail(goods, pt)
     if row is None:
         return pt, Decimal("0.0000"), Decimal("0.0000"), "PLN"
     return pt, row.net, row.gross, row.currency

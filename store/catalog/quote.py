@@ -26,7 +26,7 @@ from store.catalog import money
 from store.catalog.dictionaries import PriceType, Warehouse
 from store.catalog.discounts import CONTRACTOR_SIDE, GOODS_SIDE, Discount, FixedPrice, PriceThreshold, active_on
 from store.catalog.models import Goods, GoodsPrice
-from store.catalog.prices import price_places
+from store.catalog.prices import card_price, price_places
 from store.config import VatRate, get_setting
 from store.errors import NotFound
 from store.i18n import _
@@ -70,9 +70,19 @@ def discount_method() -> str:
     return value if value in ("additive", "multiplicative", "contractor", "goods") else "multiplicative"
 
 
-def _has_row(goods_id: int, pt_id: int | None) -> bool:
-    return bool(pt_id) and GoodsPrice.select().where((GoodsPrice.goods == goods_id)
-                                                     & (GoodsPrice.price_type == pt_id)).exists()
+def _main_group_id() -> int | None:
+    from store.catalog.dictionaries import GoodsGroup
+    row = GoodsGroup.get_or_none(GoodsGroup.is_main == True)  # noqa: E712
+    return row.id if row else None
+
+
+def _has_row(goods: Goods, pt_id: int | None) -> bool:
+    if not pt_id:
+        return False
+    if GoodsPrice.select().where((GoodsPrice.goods == goods.id) & (GoodsPrice.price_type == pt_id)).exists():
+        return True
+    pt = PriceType.get_by_id(pt_id)
+    return bool(pt.is_retail and goods.retail_price)
 
 
 def _active_type(pt_id) -> int | None:
@@ -131,7 +141,7 @@ def choose_price_type(goods: Goods, *, contractor_price: str = "", warehouse_id:
     candidates.append(_type_by_name(get_setting("branch_default_price_type")))            # DICT-11
     candidates.append(default_price_type_id(goods))
     for pt in candidates:
-        if _has_row(goods.id, pt):
+        if _has_row(goods, pt):
             return pt
     return next((pt for pt in candidates if pt), None)
 
@@ -159,9 +169,12 @@ def price_for(contractor_id: int | None, goods_id: int, on: date, quantity: Deci
                               price_type_id=price_type_id)
     pt = PriceType.get_or_none(PriceType.id == pt_id) if pt_id else None
     gross_declared = bool(pt and pt.gross)
-    row = GoodsPrice.get_or_none((GoodsPrice.goods == goods.id) & (GoodsPrice.price_type == pt_id)) if pt_id else None
-    start = (row.gross if gross_declared else row.net) if row else Decimal(0)
-    currency = row.currency if row else "PLN"
+    if pt is not None:
+        _pt, card_net, card_gross, currency = card_price(goods, pt.id)
+        start = card_gross if gross_declared else card_net
+    else:
+        start, currency = Decimal(0), "PLN"
+    group_id = goods.group_id or _main_group_id()
     rule, reasons = "card", [_("cena „{p}” z karty towaru").format(p=pt.name if pt else "—")]
     threshold = (PriceThreshold.select().where((PriceThreshold.goods == goods.id)
                                                & (PriceThreshold.price_type.is_null() | (PriceThreshold.price_type == pt_id))
@@ -205,14 +218,14 @@ def price_for(contractor_id: int | None, goods_id: int, on: date, quantity: Deci
             if group_code:
                 subj |= Discount.contractor_group == group_code
             obj = (Discount.goods.is_null() & Discount.goods_group.is_null()) | (Discount.goods == goods.id)
-            if goods.group_id:
-                obj |= Discount.goods_group == goods.group_id                                  # DSC-5
+            if group_id:
+                obj |= Discount.goods_group == group_id                                        # DSC-5
             side_k = [r for r in q.where(Discount.kind.in_(CONTRACTOR_SIDE) & subj & obj)
                       if (r.kind.startswith("1K") and contractor and r.contractor_id == contractor.id)
                       or (r.kind.startswith("GK") and r.contractor_group == group_code)]
         obj_t = Discount.goods == goods.id
-        if goods.group_id:
-            obj_t |= Discount.goods_group == goods.group_id
+        if group_id:
+            obj_t |= Discount.goods_group == group_id
         side_t = list(q.where(Discount.kind.in_(GOODS_SIDE) & obj_t))
         best_k = _best(side_k, CONTRACTOR_SIDE, quantity)
         if best_k is None and contractor is not None and standard > 0:                       # DSC-13

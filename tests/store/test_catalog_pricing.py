@@ -217,3 +217,22 @@ def test_contractor_discount_summary(cat):
     assert [(r.code, r.level, r.price) for r in fixed_prices(abc.id, DAY)] == [("Y", "group", D("8.00"))]
     assert [(g.code, q.net) for g, q in individual_price_list(abc.id, DAY)] == \
         [("X", D("89.24")), ("Y", D("8.00")), ("Z", D("5.00"))]
+
+
+def test_bulk_loaded_goods_without_prices_table_use_their_list_price(cat):
+    """The demo bulk-inserts goods with only retail_price: price_for and the prices table use it,
+    and a VAT change does not wipe it; a main-group discount reaches an item without a group."""
+    from store.catalog.dictionaries import GoodsGroup
+    from store.catalog.models import Goods
+    from store.catalog.prices import prices_table
+    from store.catalog.serial import set_vat_rate
+
+    g = Goods.create(code="T0000001", name="Demo", vat_rate=cat.vat["23"], retail_price=D("12.30"))
+    q = price_for(None, g.id, DAY)
+    assert (q.price_type, q.gross, q.net) == ("detaliczna", D("12.30"), D("10.00"))
+    assert {r.name: r.gross for r in prices_table(g.id)}["detaliczna"] == D("12.30")
+    set_vat_rate([g.id], cat.vat["8"], keep="gross")
+    assert Goods.get_by_id(g.id).retail_price == D("12.30")
+    main = GoodsGroup.get(GoodsGroup.is_main == True)  # noqa: E712
+    save_discount(kind="GT/WK", goods_group=main.id, percent=D(10))
+    assert price_for(None, g.id, DAY).gross == D("11.07")
