@@ -10,6 +10,7 @@ import datetime as dt
 import hashlib
 import os
 import sqlite3
+import threading
 import time
 import uuid
 from pathlib import Path
@@ -82,6 +83,7 @@ class KeyStore:
         self.release_date = release_date
         self.overrides = dict(overrides or {})
         self._verified: dict[str, License | str] = {}
+        self._tx_lock = threading.Lock()
         if not create and not self.path.exists():
             raise KeyStoreError(_("Magazyn kluczy {ścieżka} nie istnieje.").format(ścieżka=self.path))
         try:
@@ -123,20 +125,22 @@ class KeyStore:
     @contextlib.contextmanager
     def transaction(self, *, check_clock: bool = True):
         """BEGIN IMMEDIATE … COMMIT; yields (cursor, now). Refuses when the clock was moved back."""
-        cur = self.conn.cursor()
-        try:
-            cur.execute("BEGIN IMMEDIATE")
-        except sqlite3.OperationalError as exc:
-            raise KeyStoreError(_("Magazyn kluczy jest zajęty, spróbuj ponownie: {powód}").format(powód=exc)) from exc
-        try:
-            now = self.clock()
-            if check_clock:
-                check_and_advance(cur, now, self.setting_int("clock_tolerance_s", cur))
-            yield cur, now
-            cur.execute("COMMIT")
-        except BaseException:
-            cur.execute("ROLLBACK")
-            raise
+        with self._tx_lock:  # one connection may be used from a timer and a worker thread
+            cur = self.conn.cursor()
+            try:
+                cur.execute("BEGIN IMMEDIATE")
+            except sqlite3.OperationalError as exc:
+                raise KeyStoreError(_("Magazyn kluczy jest zajęty, spróbuj ponownie: {powód}").format(
+                    powód=exc)) from exc
+            try:
+                now = self.clock()
+                if check_clock:
+                    check_and_advance(cur, now, self.setting_int("clock_tolerance_s", cur))
+                yield cur, now
+                cur.execute("COMMIT")
+            except BaseException:
+                cur.execute("ROLLBACK")
+                raise
 
     def clock_problem(self) -> str | None:
         return check_only(self.conn.cursor(), self.clock(), self.setting_int("clock_tolerance_s"))

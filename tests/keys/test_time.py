@@ -15,7 +15,7 @@ def row(km, code):
 
 
 @pytest.mark.rule("KEY-41", "KEY-50", "KEY-38")
-def test_module_expiring_today_is_green_and_counts_held_seats(installed, manager, clock):
+def test_module_expiring_today_is_in_warranty_and_counts_held_seats(installed, manager, clock):
     clock.set("2030-12-31T23:55:00")
     admin = installed(modules=[module(2, "HANDEL", 3, expiry="2030-12-31")])
     manager("ANNA").acquire("HANDEL")
