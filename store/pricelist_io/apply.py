@@ -8,17 +8,25 @@ types only (PIE-18), net and gross kept consistent with the card's VAT rate (ITM
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
+from operator import itemgetter
 from typing import Callable
 
 import peewee
 
-from store.base import utcnow
 from store.db import write
 from store.errors import Refused
 from store.i18n import _
 from store.pricelist_io import bulk_sql
 from store.pricelist_io.plan import ImportPlan, existing_goods
+
+HUNDRED = Decimal(100)
+ZERO = Decimal(0)
+CENT = Decimal("0.01")
+BATCH = 20_000
+DEFER_INDEXES_MIN = 20_000          # new cards from which rebuilding indexes beats updating them
+NEW_KEYS = ("name", "item_type", "ean", "unit", "vat_rate", "purchase_vat_rate", "group", "pkwiu", "cn_code",
+            "catalogue_number", "description", "active", "price_limit_kind", "price_limit_value")
 
 
 @dataclass(frozen=True)
@@ -37,7 +45,8 @@ class ImportResult:
 
 
 class _Prices:
-    """Net/gross/margin of one price, as the prices table computes them (ITM-21)."""
+    """Net/gross/margin of one price exactly as store.catalog.money computes them (ITM-21), with the
+    per-rate constants hoisted out of the row loop."""
 
     def __init__(self):
         from store.catalog import money
@@ -48,17 +57,28 @@ class _Prices:
         self.places = price_places()
         self.method = margin_method()
         self.vat = dict(VatRate.select(VatRate.id, VatRate.rate).tuples())
+        self.den = {vid: HUNDRED + rate for vid, rate in self.vat.items()}
         self.q = Decimal(1).scaleb(-self.places)
-        self.hundred = Decimal(100)
 
     def compute(self, value: Decimal, pc, vat_id: int, purchase: Decimal) -> tuple[Decimal, Decimal, Decimal]:
-        vat = self.vat[vat_id]
-        m = self.money
+        den, q = self.den[vat_id], self.q
         if pc.given_gross != pc.declared_gross:          # the file holds the other column: derive the declared one
-            value = m.net_from_gross(value, vat, self.places) if pc.given_gross else m.gross_from_net(value, vat, self.places)
-        net, gross = m.complete(value, gross=pc.declared_gross, vat_percent=vat, places=self.places)
-        margin = m.margin_of(net, purchase, self.method) if pc.kind == "sale" and purchase else Decimal(0)
+            value = (value * HUNDRED / den if pc.given_gross else value * den / HUNDRED).quantize(q, ROUND_HALF_UP)
+        if pc.declared_gross:
+            net, gross = (value * HUNDRED / den).quantize(q, ROUND_HALF_UP), value
+        else:
+            net, gross = value, (value * den / HUNDRED).quantize(q, ROUND_HALF_UP)
+        margin = self.money.margin_of(net, purchase, self.method) if pc.kind == "sale" and purchase else ZERO
         return net, gross, margin
+
+
+def scaled4(value: Decimal) -> int:
+    """PriceField storage of a value that already has at most 4 places (same as its db_value)."""
+    return int(value.scaleb(4))
+
+
+def scaled2(value: Decimal) -> int:
+    return int(value.quantize(CENT, ROUND_HALF_UP).scaleb(2))
 
 
 def apply_import(plan: ImportPlan, *, progress: Callable[[int], None] | None = None) -> ImportResult:
@@ -99,13 +119,29 @@ def _apply(plan: ImportPlan, progress) -> ImportResult:
             continue
         (new_rows if is_new else upd_rows).append(row)
     prices = _Prices()
-    inserted = _insert_new(plan, new_rows, idx, group_ids, main.id, prices)
-    if progress:
-        progress(inserted)
     updated = _update_existing(plan, upd_rows, idx, group_ids, existing, prices)
+    if progress:
+        progress(updated)
+    if _defer_indexes(len(new_rows)):
+        from store.catalog.models import Goods, GoodsEan, GoodsGroupLink, GoodsPrice
+
+        with bulk_sql.sqlite_indexes_deferred([Goods, GoodsPrice, GoodsEan, GoodsGroupLink]):
+            inserted = _insert_new(plan, new_rows, idx, group_ids, main.id, prices)
+    else:
+        inserted = _insert_new(plan, new_rows, idx, group_ids, main.id, prices)
     if progress:
         progress(inserted + updated)
     return ImportResult(inserted, updated, plan.skipped + skipped, plan.invalid_rows, units_created, groups_created)
+
+
+def _defer_indexes(new_count: int) -> bool:
+    """Rebuilding the indexes pays when the import at least doubles the goods table (SQLite only:
+    on PostgreSQL DROP INDEX would lock readers out until commit)."""
+    from store.db import database, is_sqlite
+
+    if not is_sqlite() or new_count < DEFER_INDEXES_MIN:
+        return False
+    return new_count >= database.execute_sql('SELECT COUNT(*) FROM "goods"').fetchone()[0]
 
 
 def _default_vat_id(vat_by_code: dict) -> int:
@@ -116,9 +152,11 @@ def _default_vat_id(vat_by_code: dict) -> int:
 
 
 def _insert_new(plan: ImportPlan, rows: list, idx: dict, group_ids: dict, main_group_id: int, prices: _Prices) -> int:
+    """New cards in batches: goods, then (ids read back by code) their group link, EAN and prices."""
     from store.catalog.dictionaries import CnCode
     from store.catalog.models import Goods, GoodsEan, GoodsGroupLink, GoodsPrice
     from store.config import VatRate
+    from store.db import database
 
     if not rows:
         return 0
@@ -126,54 +164,48 @@ def _insert_new(plan: ImportPlan, rows: list, idx: dict, group_ids: dict, main_g
     default_vat = _default_vat_id(vat_by_code)
     cn_vat = dict(CnCode.select(CnCode.code, CnCode.vat_rate).where(CnCode.vat_rate.is_null(False)).tuples()) \
         if "cn_code" in idx else {}
-    price_db = Goods.retail_price.db_value
-    limit_db = Goods.price_limit_value.db_value
     retail_pos = next((i for i, pc in enumerate(plan.price_columns) if pc.is_retail), -1)
-
-    def get(values, key, default=None):
-        i = idx.get(key)
-        if i is None:
-            return default
-        v = values[i]
-        return default if v is None else v
-
+    width = len(plan.columns) - 1
+    pick = itemgetter(*[idx.get(k, width) for k in NEW_KEYS])      # a missing column reads the padding None
+    columns = plan.price_columns
     goods_fields = ["code", "name", "item_type", "is_service", "track_stock", "ean", "unit", "vat_rate",
                     "purchase_vat_rate", "group", "pkwiu", "cn_code", "catalogue_number", "description", "active",
                     "price_limit_kind", "price_limit_value", "retail_price"]
-    goods_tuples = []
-    computed_prices = []            # per row: list of (price column, net, gross, margin) or None
-    for _row_no, code, values, price_values in rows:
-        item_type = get(values, "item_type", "TP")
-        is_service = item_type in ("UP", "UZ")
-        cn = get(values, "cn_code", "")
-        vat_id = get(values, "vat_rate") or cn_vat.get(cn) or default_vat            # ITM-15, ITM-16
-        pvat_id = get(values, "purchase_vat_rate") or vat_id
-        group_name = get(values, "group")
-        row_prices = []
-        for pc, value in zip(plan.price_columns, price_values):
-            vat_for = pvat_id if pc.kind == "purchase" else vat_id
-            net, gross, margin = prices.compute(value if value is not None else Decimal(0), pc, vat_for, Decimal(0))
-            row_prices.append((pc, net, gross, margin))
-        computed_prices.append(row_prices)
-        retail = row_prices[retail_pos][2] if retail_pos >= 0 else Decimal(0)
-        goods_tuples.append((
-            code, get(values, "name"), item_type, is_service, not is_service, get(values, "ean", ""),
-            get(values, "unit", "szt"), vat_id, pvat_id, group_ids[group_name] if group_name else main_group_id,
-            get(values, "pkwiu", ""), cn, get(values, "catalogue_number", ""), get(values, "description", ""),
-            get(values, "active", True), get(values, "price_limit_kind", ""),
-            limit_db(get(values, "price_limit_value", Decimal(0))), price_db(retail)))
-    bulk_sql.insert_rows(Goods, goods_fields, goods_tuples, count=len(goods_tuples))
-    ids = bulk_sql.ids_by(Goods, "code", [t[0] for t in goods_tuples])
-    bulk_sql.insert_rows(GoodsGroupLink, ["goods", "group"], [(ids[t[0]], t[9]) for t in goods_tuples])
-    eans = [(ids[t[0]], t[5], True) for t in goods_tuples if t[5]]
-    if eans:
-        bulk_sql.insert_rows(GoodsEan, ["goods", "ean", "is_default"], eans)
-    if plan.price_columns:
-        net_db = GoodsPrice.net.db_value
-        bulk_sql.insert_rows(GoodsPrice, ["goods", "price_type", "net", "gross", "margin"], [
-            (ids[t[0]], pc.price_type_id, net_db(net), net_db(gross), GoodsPrice.margin.db_value(margin))
-            for t, row_prices in zip(goods_tuples, computed_prices) for pc, net, gross, margin in row_prices])
-    return len(goods_tuples)
+    done = 0
+    for start in range(0, len(rows), BATCH):
+        batch = rows[start:start + BATCH]
+        max_before = database.execute_sql('SELECT MAX("id") FROM "goods"').fetchone()[0] or 0
+        goods_tuples, batch_prices = [], []
+        for _row_no, code, values, price_values in batch:
+            (name, item_type, ean, unit, vat_id, pvat_id, group, pkwiu, cn, catno, desc, active, limit_kind,
+             limit_value) = pick(values + (None,))
+            item_type = item_type or "TP"
+            is_service = item_type in ("UP", "UZ")
+            vat_id = vat_id or cn_vat.get(cn) or default_vat                      # ITM-15, ITM-16
+            pvat_id = pvat_id or vat_id
+            row_prices = [prices.compute(ZERO if v is None else v, pc, pvat_id if pc.kind == "purchase" else vat_id,
+                                         ZERO) for pc, v in zip(columns, price_values)]
+            batch_prices.append(row_prices)
+            goods_tuples.append((
+                code, name, item_type, is_service, not is_service, ean or "", unit or "szt", vat_id, pvat_id,
+                group_ids[group] if group else main_group_id, pkwiu or "", cn or "", catno or "", desc or "",
+                True if active is None else active, limit_kind or "",
+                scaled2(limit_value) if limit_value is not None else 0,
+                scaled4(row_prices[retail_pos][1]) if retail_pos >= 0 else 0))
+        bulk_sql.insert_rows(Goods, goods_fields, goods_tuples, count=len(goods_tuples))
+        ids = dict(database.execute_sql('SELECT "code", "id" FROM "goods" WHERE "id" > {}'.format(
+            bulk_sql.placeholder()), (max_before,)).fetchall())
+        gids = [ids[t[0]] for t in goods_tuples]
+        bulk_sql.insert_rows(GoodsGroupLink, ["goods", "group"], [(g, t[9]) for g, t in zip(gids, goods_tuples)])
+        eans = [(g, t[5], True) for g, t in zip(gids, goods_tuples) if t[5]]
+        if eans:
+            bulk_sql.insert_rows(GoodsEan, ["goods", "ean", "is_default"], eans)
+        if columns:
+            bulk_sql.insert_rows(GoodsPrice, ["goods", "price_type", "net", "gross", "margin"], [
+                (g, pc.price_type_id, scaled4(net), scaled4(gross), scaled2(margin))
+                for g, row_prices in zip(gids, batch_prices) for pc, (net, gross, margin) in zip(columns, row_prices)])
+        done += len(goods_tuples)
+    return done
 
 
 def _update_existing(plan: ImportPlan, rows: list, idx: dict, group_ids: dict, existing: dict, prices: _Prices) -> int:
@@ -210,9 +242,7 @@ def _update_existing(plan: ImportPlan, rows: list, idx: dict, group_ids: dict, e
     if use_prices and retail_pos >= 0:
         set_sql.append('"retail_price" = COALESCE({p}, "retail_price")')
     set_sql.append('"modified_at" = {p}')
-    now = utcnow()
-    limit_db = Goods.price_limit_value.db_value
-    price_db = GoodsPrice.net.db_value
+    now = bulk_sql.now_param()
 
     goods_params, price_rows, ean_rows, link_rows, vat_changed = [], [], [], [], []
     for _row_no, code, values, price_values in rows:
@@ -244,7 +274,7 @@ def _update_existing(plan: ImportPlan, rows: list, idx: dict, group_ids: dict, e
         if use_limit:
             kind = values[idx["price_limit_kind"]] if "price_limit_kind" in idx else None
             lim = values[idx["price_limit_value"]] if "price_limit_value" in idx else None
-            params += [kind, None if lim is None else limit_db(lim)]
+            params += [kind, None if lim is None else scaled2(lim)]
         retail_value = None
         if use_prices:
             for pos, (pc, value) in enumerate(zip(plan.price_columns, price_values)):
@@ -252,10 +282,9 @@ def _update_existing(plan: ImportPlan, rows: list, idx: dict, group_ids: dict, e
                     continue
                 vat_for = (new_pvat if pc.kind == "purchase" else new_vat)
                 net, gross, margin = prices.compute(value, pc, vat_for, purchase)
-                price_rows.append((gid, pc.price_type_id, price_db(net), price_db(gross),
-                                   GoodsPrice.margin.db_value(margin)))
+                price_rows.append((gid, pc.price_type_id, scaled4(net), scaled4(gross), scaled2(margin)))
                 if pos == retail_pos:
-                    retail_value = price_db(gross)
+                    retail_value = scaled4(gross)
             if retail_pos >= 0:
                 params.append(retail_value)
         params += [now, gid]
@@ -286,7 +315,6 @@ def _recompute_after_vat_change(goods_ids: list[int], prices: _Prices) -> None:
     types = {pt.id: pt for pt in PriceType.select()}
     retail_ids = {pid for pid, pt in types.items() if pt.is_retail}
     updates, retail = [], []
-    db = GoodsPrice.net.db_value
     for i in range(0, len(goods_ids), 900):
         chunk = goods_ids[i:i + 900]
         query = (GoodsPrice.select(GoodsPrice.id, GoodsPrice.goods, GoodsPrice.price_type, GoodsPrice.net,
@@ -301,9 +329,9 @@ def _recompute_after_vat_change(goods_ids: list[int], prices: _Prices) -> None:
             else:
                 gross = m.gross_from_net(net, vat, prices.places)
             margin = m.margin_of(net, purchase, prices.method) if pt.kind == "sale" and purchase else Decimal(0)
-            updates.append((db(net), db(gross), GoodsPrice.margin.db_value(margin), pid))
+            updates.append((scaled4(net), scaled4(gross), scaled2(margin), pid))
             if ptid in retail_ids:
-                retail.append((db(gross), gid))
+                retail.append((scaled4(gross), gid))
     bulk_sql.update_rows(GoodsPrice, ['"net" = {p}', '"gross" = {p}', '"margin" = {p}'], '"id" = {p}', updates)
     if retail:
         bulk_sql.update_rows(Goods, ['"retail_price" = {p}'], '"id" = {p}', retail)

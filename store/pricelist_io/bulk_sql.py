@@ -8,6 +8,7 @@ per batch, Decimal columns are converted with the field's own db_value.
 from __future__ import annotations
 
 import os
+from contextlib import contextmanager
 from itertools import islice
 from typing import Iterable, Sequence
 
@@ -26,6 +27,13 @@ def guids(n: int) -> Iterable[str]:
     for i in range(0, 32 * n, 32):
         s = h[i:i + 32]
         yield f"{s[:8]}-{s[8:12]}-4{s[13:16]}-{variant[int(s[16], 16) & 3]}{s[17:20]}-{s[20:32]}"
+
+
+def now_param():
+    """utcnow() as the driver parameter: on SQLite the text sqlite3 would make of it, done once
+    instead of once per row."""
+    now = utcnow()
+    return now.isoformat(" ") if is_sqlite() else now
 
 
 def placeholder() -> str:
@@ -63,7 +71,7 @@ def insert_rows(model: type[peewee.Model], fields: Sequence[str], rows: Iterable
                 conflict: str = "", count: int | None = None) -> int:
     """INSERT rows given as tuples of db values for `fields`; every other column gets its default
     (a fresh guid each row, modified_at = now). `conflict` is an optional ON CONFLICT clause."""
-    now = utcnow()
+    now = now_param()
     consts: list[tuple[str, object]] = []
     need_guid = False
     for f in model._meta.sorted_fields:
@@ -73,9 +81,7 @@ def insert_rows(model: type[peewee.Model], fields: Sequence[str], rows: Iterable
             need_guid = True
             continue
         default = f.default() if callable(f.default) else f.default
-        if f.name == "modified_at":
-            default = now
-        consts.append((f.column_name, f.db_value(default)))
+        consts.append((f.column_name, now if f.name == "modified_at" else f.db_value(default)))
     cols = [column(model, n) for n in fields] + (["guid"] if need_guid else []) + [c for c, _v in consts]
     tail = tuple(v for _c, v in consts)
     ph = placeholder()
@@ -113,3 +119,22 @@ def ids_by(model: type[peewee.Model], field: str, values: list) -> dict:
         for value, rid in model.select(f, model.id).where(f.in_(chunk)).tuples():
             out[value] = rid
     return out
+
+
+@contextmanager
+def sqlite_indexes_deferred(models: Sequence[type[peewee.Model]]):
+    """Inside an open SQLite write transaction: drop the secondary indexes of `models`, let the
+    caller load rows, then build the indexes again by sorting (several times cheaper than
+    updating 20+ B-trees per row). DDL is transactional in SQLite: if the load fails, the
+    rollback brings the indexes back; a duplicate caught by a unique index fails the rebuild and
+    so the whole transaction. WAL readers keep seeing the committed state meanwhile."""
+    saved: list[str] = []
+    for model in models:
+        rows = database.execute_sql("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? "
+                                    "AND sql IS NOT NULL", (model._meta.table_name,)).fetchall()
+        for name, sql in rows:
+            database.execute_sql(f'DROP INDEX "{name}"')
+            saved.append(sql)
+    yield
+    for sql in saved:
+        database.execute_sql(sql)

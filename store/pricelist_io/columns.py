@@ -25,7 +25,13 @@ class Column:
 
 
 def _text(n: int) -> Callable:
-    return lambda v: cells.text(v, n)
+    def parse(value):
+        if type(value) is str:                       # the common case, kept cheap
+            out = value.strip()
+            if len(out) <= n:
+                return out or None
+        return cells.text(value, n)
+    return parse
 
 
 FIXED_COLUMNS: list[Column] = [
