@@ -63,6 +63,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     p.add_argument("name", nargs="?")
     p.add_argument("value", nargs="?")
     p.add_argument("--defaults", action="store_true", help=_("przywróć ustawienia domyślne"))
+    sub.add_parser("pack-logs", help=_("spakuj logi menadżera kluczy do folderu tymczasowego"))
     sub.add_parser("web-password", help=_("ustaw hasło strony stanu (czytane ze standardowego wejścia)"))
     p = sub.add_parser("serve", help=_("strona stanu WWW (tylko do odczytu)"))
     p.add_argument("--host", default="127.0.0.1")
@@ -259,6 +260,13 @@ def _settings(km, args, _stdin) -> int:
     return EXIT_OK
 
 
+def _pack_logs(_km, _args, _stdin) -> int:
+    from keys.log import pack_logs
+
+    print(pack_logs())
+    return EXIT_OK
+
+
 def _web_password(km, _args, stdin) -> int:
     from keys.license_file import hash_pin
 
@@ -288,4 +296,4 @@ def _serve(km, args, _stdin) -> int:
 
 _COMMANDS = {"init": _init, "status": _status, "list": _list, "add": _add, "remove": _remove, "seats": _seats,
              "release": _release, "update": _update, "request": _request, "activate": _activate,
-             "reset-request": _reset_request, "settings": _settings, "web-password": _web_password, "serve": _serve}
+             "reset-request": _reset_request, "settings": _settings, "web-password": _web_password, "pack-logs": _pack_logs, "serve": _serve}

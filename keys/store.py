@@ -18,7 +18,7 @@ from typing import Callable
 
 from keys import RELEASE_DATE
 from keys.clock import check_and_advance, check_only
-from keys.errors import KeyStoreError
+from keys.errors import KeyStoreError, LicenseError
 from keys.i18n import _
 from keys.license_file import License, verify
 from keys.trust import TrustedKeys
@@ -135,7 +135,13 @@ class KeyStore:
             try:
                 now = self.clock()
                 if check_clock:
-                    check_and_advance(cur, now, self.setting_int("clock_tolerance_s", cur))
+                    try:
+                        check_and_advance(cur, now, self.setting_int("clock_tolerance_s", cur))
+                    except LicenseError as exc:
+                        from keys.log import logger
+
+                        logger(self.setting_int("log_level", cur)).error("clock_rollback %s", exc)
+                        raise
                 yield cur, now
                 cur.execute("COMMIT")
             except BaseException:
@@ -238,10 +244,14 @@ class KeyStore:
         act = self.activation(key_number, cur)
         return act if act and act["kind"] else None
 
-    @staticmethod
-    def event(cur, at: float, actor: str, kind: str, key_number: str | None, detail: str) -> None:
+    def event(self, cur, at: float, actor: str, kind: str, key_number: str | None, detail: str) -> None:
+        """Audit row (keys_event) and a log line at level info (warning for a NIP mismatch)."""
         cur.execute("INSERT INTO keys_event(at, actor, kind, key_number, detail) VALUES (?, ?, ?, ?, ?)",
                     (at, actor, kind, key_number, detail))
+        from keys.log import logger
+
+        log = logger(self.setting_int("log_level", cur))
+        (log.warning if kind == "nip_mismatch" else log.info)("%s key=%s actor=%s %s", kind, key_number, actor, detail)
 
     def events(self, limit: int = 100) -> list[tuple]:
         return self.conn.execute("SELECT at, actor, kind, key_number, detail FROM keys_event ORDER BY id DESC "

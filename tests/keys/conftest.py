@@ -11,6 +11,14 @@ FIRM_NIP = "5260250274"
 OTHER_NIP = "1234563218"
 
 
+@pytest.fixture(autouse=True)
+def keys_log(tmp_path, monkeypatch):
+    """Key-manager log of this test only."""
+    path = tmp_path / "log" / "keys.log"
+    monkeypatch.setenv("FILIA_KEYS_LOG", str(path))
+    return path
+
+
 @pytest.fixture(scope="session")
 def vendor_key():
     return Ed25519PrivateKey.generate()

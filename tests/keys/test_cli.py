@@ -126,3 +126,19 @@ def test_real_binary_does_not_trust_a_test_vendor_key(tmp_path, spec, vendor_pem
     assert res.returncode == 0
     res = _filia(["keys", "verify", str(tmp_path / "k.lic")], env)
     assert res.returncode == 1 and "nieznanego wystawcy" in res.stderr
+
+
+@pytest.mark.rule("KEY-125", "KEY-126", "KEY-264")
+def test_log_level_and_pack_logs(cli, lic_file, keys_log):
+    import zipfile
+
+    assert cli("settings", "log_level", "2")[0] == 0
+    cli("add", str(lic_file()), "--client-id", "123456", "--key-number", "5000000107", "--pin-stdin", stdin="1234\n")
+    code, out, _ = cli("pack-logs")
+    archive = out.strip()
+    assert code == 0 and archive.endswith(".zip")
+    with zipfile.ZipFile(archive) as zf:
+        assert zf.namelist() == ["keys.log"]
+        text = zf.read("keys.log").decode()
+    assert "added key=5000000107" in text
+    os.remove(archive)

@@ -20,7 +20,8 @@ class _Host(App):
 
 
 @pytest.fixture
-def setup(tmp_path):
+def setup(tmp_path, monkeypatch):
+    monkeypatch.setenv("FILIA_KEYS_LOG", str(tmp_path / "keys.log"))
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
     from keys.license_file import new_payload, sign_payload
