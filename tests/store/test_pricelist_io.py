@@ -1,0 +1,277 @@
+"""Price-list XLSX export and import (PIE): round trip, update modes, validation report, one
+transaction, nothing written before the user confirms."""
+from __future__ import annotations
+
+from decimal import Decimal as D
+
+import openpyxl
+import pytest
+
+from store.pricelist_io import XlsxRefused, apply_import, export_price_list, validate_import, write_error_report
+from tests.store.pricelist_files import snapshot, write_xlsx
+
+pytestmark = pytest.mark.usefixtures("cat")
+
+HEAD = ["Kod", "Nazwa", "Stawka VAT", "EAN", "Cena detaliczna brutto", "Cena hurtowa 1 netto"]
+
+
+def _goods(code):
+    from store.catalog import Goods
+
+    return Goods.get(Goods.code == code)
+
+
+def _price(code, price_type_id):
+    from store.catalog import GoodsPrice
+
+    row = GoodsPrice.get_or_none((GoodsPrice.goods == _goods(code).id) & (GoodsPrice.price_type == price_type_id))
+    return (row.net, row.gross) if row else None
+
+
+def _sheet_values(path):
+    wb = openpyxl.load_workbook(path, read_only=True)
+    rows = [list(r) for r in wb["Cennik"].iter_rows(values_only=True)]
+    wb.close()
+    return rows
+
+
+def _norm(v):
+    """Cell values as a user compares them: numbers by value, empty = None."""
+    if v in (None, ""):
+        return None
+    if isinstance(v, (int, float)) and not isinstance(v, bool):
+        return D(repr(v)).normalize()
+    return v
+
+
+@pytest.mark.rule("PIE-3", "PIE-8", "PIE-9", "PIE-14", "PIE-17")
+def test_round_trip_export_edit_in_openpyxl_import_compare(cat, db_of_cat, tmp_path):
+    from store.catalog.goods_codes import add_ean
+    cat.goods("A1", name="Młotek", price="10.00")
+    cat.goods("B2", name="=Gwoździe 100 szt.", price="3.50", vat_rate=cat.vat["8"])
+    cat.goods("C3", name="Usługa montażu", price="100", item_type="UP")
+    add_ean(_goods("A1").id, "5901234123457")
+    first = tmp_path / "cennik.xlsx"
+    assert export_price_list(first) == 3
+
+    wb = openpyxl.load_workbook(first)
+    ws = wb["Cennik"]
+    header = [c.value for c in ws[1]]
+    col = {h: i + 1 for i, h in enumerate(header)}
+    rows = {ws.cell(r, 1).value: r for r in range(2, ws.max_row + 1)}
+    ws.cell(rows["A1"], col["Nazwa"], "Młotek stolarski")
+    ws.cell(rows["A1"], col["Cena detaliczna brutto"], 19.99)
+    ws.cell(rows["B2"], col["Stawka VAT"], "23")
+    ws.cell(rows["B2"], col["Aktywna"], "Nie")
+    ws.cell(rows["C3"], col["Cena hurtowa 1 netto"], "120,50")               # Polish decimal comma as text
+    new = [None] * len(header)
+    new[col["Kod"] - 1], new[col["Nazwa"] - 1], new[col["Jednostka"] - 1] = "D4", "Wkręt 4x40", "opak10"
+    new[col["Grupa"] - 1], new[col["Stawka VAT"] - 1] = "ZŁĄCZA", "23"
+    new[col["Cena detaliczna brutto"] - 1], new[col["EAN"] - 1] = 0.25, "5901234123464"
+    ws.append(new)
+    edited = tmp_path / "cennik-zmieniony.xlsx"
+    wb.save(edited)
+
+    plan = validate_import(edited)
+    assert plan.errors == [] and (plan.to_insert, plan.to_update, plan.skipped) == (1, 3, 0)
+    assert plan.new_units == ["opak10"] and plan.new_groups == ["ZŁĄCZA"]                   # PIE-14
+    result = apply_import(plan)
+    assert (result.inserted, result.updated, result.units_created, result.groups_created) == (1, 3, 1, 1)
+
+    a, b, d = _goods("A1"), _goods("B2"), _goods("D4")
+    assert a.name == "Młotek stolarski" and a.retail_price == D("19.99") and a.ean == "5901234123457"
+    assert _price("A1", cat.retail) == (D("16.25"), D("19.99"))            # gross declared, net from 23 %
+    assert b.vat_rate_id == cat.vat["23"] and not b.active
+    assert _price("B2", cat.w1)[0] == D("3.50")                           # net declared price kept, gross recomputed
+    assert _price("B2", cat.w1)[1] == D("4.31")
+    assert _price("C3", cat.w1)[0] == D("120.50")
+    assert (d.name, d.unit, d.group.code, d.ean, d.retail_price) == ("Wkręt 4x40", "opak10", "ZŁĄCZA",
+                                                                      "5901234123464", D("0.25"))
+    from store.catalog.goods_codes import find_by_ean
+    assert find_by_ean("5901234123464").goods_id == d.id
+
+    again = tmp_path / "cennik-po-imporcie.xlsx"
+    export_price_list(again)
+    exported = {r[0]: [_norm(v) for v in r] for r in _sheet_values(again)[1:]}
+    wanted = {r[0]: [_norm(v) for v in r] for r in _sheet_values(edited)[1:]}
+    wanted["C3"][header.index("Cena hurtowa 1 netto")] = D("120.5")
+    wanted["D4"][header.index("Typ")] = "TP"                      # defaults a new card gets
+    wanted["D4"][header.index("Stawka VAT zakupu")] = "23"
+    wanted["D4"][header.index("Aktywna")] = "Tak"
+    for h in ("Granica ceny", "Minimalna cena/ marża", "Cena hurtowa 1 netto", "Cena hurtowa 2 netto",
+              "Cena hurtowa 3 netto"):
+        wanted["D4"][header.index(h)] = D(0)
+    assert exported == wanted
+
+
+@pytest.fixture
+def db_of_cat(cat):
+    from store.db import database
+
+    return database.obj
+
+
+def test_nothing_is_written_before_confirmation(cat, db_of_cat, tmp_path):
+    cat.goods("A1", name="Old", price="5")
+    path = write_xlsx(tmp_path / "c.xlsx", [HEAD, ["A1", "New", "23", "", 7, 6], ["B2", "Nowy", "8", "", 1, 1],
+                                            ["C3", "", "99", "5901234123458", -1, "x"]])
+    before = snapshot(db_of_cat)
+    plan = validate_import(path)
+    assert plan.errors and plan.valid_rows == 2
+    assert snapshot(db_of_cat) == before
+
+
+@pytest.mark.rule("PIE-8")
+def test_only_add_new_keeps_existing_cards(cat, tmp_path):
+    """PIE acceptance 1: A exists as "Old"; the file has A "New" and B; only add new."""
+    cat.goods("A", name="Old", price="5")
+    path = write_xlsx(tmp_path / "c.xlsx", [["Kod", "Nazwa"], ["A", "New"], ["B", "Bee"]])
+    plan = validate_import(path, mode="add")
+    assert (plan.to_insert, plan.to_update, plan.skipped) == (1, 0, 1)
+    apply_import(plan)
+    assert _goods("A").name == "Old" and _goods("B").name == "Bee"
+
+
+@pytest.mark.rule("PIE-8", "PIE-9")
+def test_only_update_existing_with_only_name_chosen(cat, tmp_path):
+    """PIE acceptance 2: only update, only "name": A becomes New, B is not created, prices unchanged."""
+    from store.catalog import Goods
+
+    cat.goods("A", name="Old", price="5")
+    price_before = _price("A", cat.w1)
+    path = write_xlsx(tmp_path / "c.xlsx", [["Kod", "Nazwa", "Cena hurtowa 1 netto"], ["A", "New", 99], ["B", "Bee", 1]])
+    plan = validate_import(path, mode="update", update_fields={"name"})
+    result = apply_import(plan)
+    assert (result.inserted, result.updated, result.skipped) == (0, 1, 1)
+    assert _goods("A").name == "New" and _price("A", cat.w1) == price_before
+    assert not Goods.select().where(Goods.code == "B").exists()
+
+
+@pytest.mark.rule("PIE-13", "ITM-8")
+def test_invalid_ean_is_not_imported_and_the_report_names_it(cat, tmp_path):
+    """PIE acceptance 3: C has EAN 5901234123458 (bad check digit): not imported, the log names it."""
+    from store.catalog import Goods
+
+    path = write_xlsx(tmp_path / "c.xlsx", [["Kod", "Nazwa", "EAN"], ["C", "Cee", "5901234123458"],
+                                            ["D", "Dee", 5901234123457]])           # an EAN typed as a number
+    plan = validate_import(path)
+    assert [(e.row, e.column, e.value) for e in plan.errors] == [(2, "EAN", "5901234123458")]
+    assert "EAN" in plan.errors[0].reason and "kontroln" in plan.errors[0].reason
+    apply_import(plan)
+    assert not Goods.select().where(Goods.code == "C").exists()
+    assert _goods("D").ean == "5901234123457"
+
+
+@pytest.mark.rule("PIE-4", "PIE-19")
+def test_price_limit_columns(cat, tmp_path):
+    """PIE acceptance 4: Granica ceny = 1 and 15 create a minimum-margin limit of 15 %; an existing
+    card takes the limit only when "price_limit" is chosen."""
+    cat.goods("OLD", name="Stary")
+    rows = [["Kod", "Nazwa", "Granica ceny", "Minimalna cena/ marża"], ["NEW", "Nowy", 1, 15], ["OLD", "Stary", 2, 7]]
+    apply_import(validate_import(write_xlsx(tmp_path / "c.xlsx", rows)))
+    new, old = _goods("NEW"), _goods("OLD")
+    assert (new.price_limit_kind, new.price_limit_value) == ("min_margin", D("15.00"))
+    assert (old.price_limit_kind, old.price_limit_value) == ("", D("0.00"))
+    apply_import(validate_import(tmp_path / "c.xlsx", update_fields={"price_limit"}))
+    old = _goods("OLD")
+    assert (old.price_limit_kind, old.price_limit_value) == ("max_discount", D("7.00"))
+
+
+@pytest.mark.rule("PIE-18")
+def test_inactive_price_type_column_is_skipped_with_a_warning(cat, tmp_path):
+    from store.catalog import PriceType
+
+    PriceType.update(active=False).where(PriceType.id == cat.w3).execute()
+    path = write_xlsx(tmp_path / "c.xlsx", [["Kod", "Nazwa", "Cena hurtowa 3 netto", "Kolor"], ["N", "Nowy", 12, "red"]])
+    plan = validate_import(path)
+    assert any("hurtowa 3" in w and "nieaktywny" in w for w in plan.warnings)
+    assert any("Kolor" in w and "Nieznana kolumna" in w for w in plan.warnings)
+    apply_import(plan)
+    assert _price("N", cat.w3) is None
+
+
+def test_duplicate_codes_negative_prices_unknown_vat_and_taken_ean_are_reported(cat, tmp_path):
+    from store.catalog import Goods
+    from store.catalog.goods_codes import add_ean
+
+    cat.goods("OWNER", name="Ma EAN")
+    add_ean(_goods("OWNER").id, "5901234123457")
+    path = write_xlsx(tmp_path / "c.xlsx", [
+        HEAD,
+        ["DUP", "Pierwszy", "23", "", 1, 1],
+        ["OK", "Dobry", "23", "", 1, 1],
+        ["DUP", "Drugi", "23", "", 1, 1],
+        ["NEG", "Ujemna", "23", "", -5, 1],
+        ["VAT", "Stawka", "17", "", 1, 1],
+        ["TAKEN", "Cudzy EAN", "23", "5901234123457", 1, 1],
+        ["", "Bez kodu", "23", "", 1, 1],
+        ["BAD&CODE", "Znaki", "23", "", 1, 1],
+        ["NONAME", None, "23", "", 1, 1],
+    ])
+    plan = validate_import(path)
+    by_row = {}
+    for e in plan.errors:
+        by_row.setdefault(e.row, []).append((e.column, e.reason))
+    assert sorted(by_row) == [2, 4, 5, 6, 7, 8, 9, 10]
+    assert "więcej niż raz" in by_row[2][0][1] and "2, 4" in by_row[4][0][1]
+    assert by_row[5] == [("Cena detaliczna brutto", "Wartość nie może być ujemna (-5).")]
+    assert by_row[6][0][0] == "Stawka VAT" and "Nieznana stawka VAT „17”" in by_row[6][0][1]
+    assert by_row[7] == [("EAN", "Kod EAN 5901234123457 jest już przypisany do towaru OWNER.")]
+    assert "Brak kodu" in by_row[8][0][1] and "niedozwolone znaki" in by_row[9][0][1]
+    assert by_row[10][0][0] == "Nazwa" and "wymaga nazwy" in by_row[10][0][1]
+    result = apply_import(plan)
+    assert result.inserted == 1
+    assert {c for (c,) in Goods.select(Goods.code).tuples()} >= {"OK"}
+    assert not Goods.select().where(Goods.code.in_(["DUP", "NEG", "VAT", "TAKEN", "BAD&CODE", "NONAME"])).exists()
+
+
+def test_error_report_opens_in_a_spreadsheet(cat, tmp_path):
+    path = write_xlsx(tmp_path / "c.xlsx", [["Kod", "Nazwa", "Cena detaliczna brutto", "Zbędna"],
+                                            ["A", "Aaa", "dwa złote", 1], ["B", "Bee", True, 2]])
+    plan = validate_import(path)
+    report = tmp_path / "bledy.xlsx"
+    write_error_report(plan, report)
+    rows = [list(r) for r in openpyxl.load_workbook(report, read_only=True).active.iter_rows(values_only=True)]
+    assert rows[0] == ["Wiersz", "Kolumna", "Wartość", "Przyczyna"]
+    assert rows[1][0] is None and "Zbędna" in rows[1][3]                 # the file-level warning first
+    assert rows[2][:3] == [2, "Cena detaliczna brutto", "dwa złote"] and "liczby" in rows[2][3]
+    assert rows[3][:2] == [3, "Cena detaliczna brutto"] and "logiczną" in rows[3][3]
+
+
+def test_a_plan_without_valid_rows_is_refused_and_writes_nothing(cat, db_of_cat, tmp_path):
+    from store.errors import Refused
+
+    plan = validate_import(write_xlsx(tmp_path / "c.xlsx", [["Kod", "Nazwa", "Stawka VAT"], ["X", "Iks", "99"]]))
+    before = snapshot(db_of_cat)
+    with pytest.raises(Refused, match="żadnego poprawnego wiersza"):
+        apply_import(plan)
+    assert snapshot(db_of_cat) == before
+
+
+@pytest.mark.rule("DICT-1")
+def test_a_branch_cannot_import_the_price_list(cat, tmp_path):
+    from store.errors import Refused
+    from tests.store.catalog_helpers import set_role
+
+    set_role("branch")
+    with pytest.raises(Refused, match="oddziale"):
+        validate_import(write_xlsx(tmp_path / "c.xlsx", [["Kod", "Nazwa"], ["A", "Aaa"]]))
+
+
+def test_header_problems_refuse_the_whole_file(cat, tmp_path):
+    with pytest.raises(XlsxRefused, match="brak kolumny „Kod”"):
+        validate_import(write_xlsx(tmp_path / "a.xlsx", [["Nazwa", "Cena"], ["A", 1]]))
+    with pytest.raises(XlsxRefused, match="dwa razy"):
+        validate_import(write_xlsx(tmp_path / "b.xlsx", [["Kod", "Nazwa", "kod"], ["A", "B", "C"]]))
+    with pytest.raises(XlsxRefused, match="tylko nagłówek"):
+        validate_import(write_xlsx(tmp_path / "c.xlsx", [["Kod", "Nazwa"]]))
+
+
+def test_export_of_chosen_ids_keeps_their_order_and_filters_inactive(cat, tmp_path):
+    a, b, c = cat.goods("A", name="A"), cat.goods("B", name="B"), cat.goods("C", name="C", active=False)
+    path = tmp_path / "wybrane.xlsx"
+    assert export_price_list(path, [c.id, a.id]) == 2
+    assert [r[0] for r in _sheet_values(path)[1:]] == ["C", "A"]
+    assert export_price_list(path, include_inactive=False) >= 2
+    codes = [r[0] for r in _sheet_values(path)[1:]]
+    assert "C" not in codes and codes == sorted(codes) and {"A", "B"} <= set(codes)
