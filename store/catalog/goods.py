@@ -188,6 +188,7 @@ def update_goods(goods_id: int, **changes) -> Goods:
     """Change card fields. In a branch only DICT-3 fields may change (Refused otherwise)."""
     ensure_may_edit("goods", fields=set(changes))
     errors: dict = {}
+    new_ean = changes.pop("ean", None)
     with write():
         goods = get_goods(goods_id)
         changes = _normalise(changes, errors)
@@ -216,6 +217,14 @@ def update_goods(goods_id: int, **changes) -> Goods:
             GoodsGroupLink.create(goods=goods.id, group=values["group"])
         if vat_changed:
             price_rules.recompute_all_in_tx(goods, keep="declared")
+        if new_ean is not None and new_ean.strip() != goods.ean:     # ITM-36: one place changes the other
+            from store.catalog.goods_codes import _mirror_default, add_ean_in_tx
+            if new_ean.strip():
+                add_ean_in_tx(goods, new_ean, default=True)
+            else:
+                GoodsEan.delete().where((GoodsEan.goods == goods.id) & (GoodsEan.is_default == True)).execute()  # noqa
+                _mirror_default(goods)
+            goods = Goods.get_by_id(goods.id)
         return goods
 
 

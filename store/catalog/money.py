@@ -107,3 +107,9 @@ def combine_discounts(contractor, goods, method: str = "multiplicative") -> Deci
 def apply_discount(price, discount_percent, places: int = DEFAULT_PRICE_PLACES) -> Decimal:
     """DSC OPEN step (5): round_half_up(card_price × (1 − d)); never below zero."""
     return max(D0, q(Decimal(price) * (D100 - Decimal(discount_percent)) / D100, places))
+
+
+def resulting_discount(before, after) -> Decimal:
+    """DSC-18: RABAT = (value before discount − value after discount) / value before × 100 %."""
+    before, after = Decimal(before), Decimal(after)
+    return q((before - after) / before * D100, 2) if before else D0

@@ -201,3 +201,41 @@ def test_ean_generation_from_range_and_jpk_code(cat):
     assert cat.goods("C", jpk_v7_code="gtu_06").jpk_v7_code == "GTU_06"
     with pytest.raises(ValidationError):
         cat.goods("D", jpk_v7_code="GTU_99")
+
+
+@pytest.mark.rule("ITM-1", "ITM-2", "PRC-4", "ITM-19")
+def test_card_tabs_defaults_data_and_whole_quantities(cat):
+    from store.catalog.card import card_data, check_quantity, editable_fields, new_card_defaults, tabs
+    assert ("stock", "Zasoby") in tabs("TP") and ("stock", "Zasoby") not in tabs("UP")
+    g = dict_rules.create_entry("goods_group", code="AKCESORIA")
+    defaults = new_card_defaults(group_id=g.id)
+    assert (defaults["group"], defaults["unit"], defaults["vat_rate"]) == (g.id, "szt", cat.vat["23"])
+    a = create_goods(**{**defaults, "code": "A", "name": "Kabel", "integer_quantity": True}, ean="5901234123457")
+    add_unit(a.id, "opak", 10)
+    data = card_data(a.id)
+    assert data["fields"]["group"] == g.id and data["units"] == [("opak", D(10), D(1), D(10))]
+    assert data["eans"] == [("5901234123457", "szt", True, "")]
+    assert check_quantity(a, D(2)) == D(2)
+    with pytest.raises(ValidationError) as exc:                   # ITM scenario 6
+        check_quantity(a, D("1.5"))
+    assert str(exc.value) == "Towar można sprzedawać tylko w ilościach całkowitych."
+    from store.catalog.goods import CARD_FIELDS
+    assert editable_fields(a.id) == (frozenset(CARD_FIELDS), None)
+    update_goods(a.id, ean="2000000000008")                       # the card's EAN field = default code
+    assert card_data(a.id)["eans"] == [("2000000000008", "szt", True, ""), ("5901234123457", "szt", False, "")]
+    update_goods(a.id, ean="")
+    assert get_goods(a.id).ean == "" and [e[0] for e in card_data(a.id)["eans"]] == ["5901234123457"]
+
+
+@pytest.mark.rule("DICT-3", "DICT-1")
+def test_branch_card_fields_and_reason(cat):
+    from store.catalog.card import editable_fields
+    from tests.store.catalog_helpers import set_role
+    a = cat.goods("A")
+    set_role("branch")
+    fields, reason = editable_fields(a.id)
+    assert fields == {"copy_description", "allow_description_edit", "kgo_value"}
+    assert reason == "W oddziale karta towaru jest tylko do odczytu – dane towaru przychodzą z centrali."
+    assert editable_fields(None)[0] == frozenset()
+    with pytest.raises(Refused):
+        update_goods(a.id, name="Inna", kgo_value=D(1))
