@@ -1,7 +1,9 @@
 """Saving, copying and deleting contractor cards with their bank accounts, representatives and attributes."""
 from __future__ import annotations
 
-from store.config import role
+from peewee import fn
+
+from store.config import get_setting, role
 from store.db import write
 from store.errors import NotFound, Refused, ValidationError
 from store.i18n import _
@@ -28,11 +30,25 @@ def _values(c: Contractor) -> dict:
     return out
 
 
+SET_AUTONUMBER = "contractor_code_autonumber"  # "1" = CTF-4 auto-number codes of new cards
+
+
+def next_numeric_code() -> str:
+    """CTF-4 (OPEN decision): next free integer, zero-padded to the width of the largest numeric code."""
+    q = (Contractor.select(Contractor.code).where((Contractor.code >= "0") & (Contractor.code < ":"))
+         .order_by(fn.LENGTH(Contractor.code).desc(), Contractor.code.desc()))
+    for (code,) in q.tuples().iterator():
+        if code.isdigit():
+            return str(int(code) + 1).zfill(len(code))
+    return "1"
+
+
 def new_card_defaults() -> dict:
-    """What an empty card shows (CTF-9: a new card starts with an empty NIP prefix)."""
+    """What an empty card shows (CTF-9: a new card starts with an empty NIP prefix; CTF-4 auto code)."""
     c = Contractor(nip_country="")
     values = _values(c)
-    values.update(code="", name="", bank_accounts=[], representatives=[], attributes=[])
+    code = next_numeric_code() if get_setting(SET_AUTONUMBER) == "1" else ""
+    values.update(code=code, name="", bank_accounts=[], representatives=[], attributes=[])
     return values
 
 

@@ -30,6 +30,16 @@ CARD_FIELDS: dict[str, str] = {
 MAX_LEN = {"code": 20, "name": 50, "name2": 50, "name3": 250}
 
 
+def max_length(field: str) -> int:
+    """Longest text a card field takes (what the input allows to be typed)."""
+    from store.parties.models import Contractor
+
+    if field in MAX_LEN:
+        return MAX_LEN[field]
+    f = Contractor._meta.fields.get(field)
+    return getattr(f, "max_length", 0) or 0
+
+
 def label(field: str) -> str:
     """The Polish label of a card field, as the card shows it."""
     base = field.split(".")[-1]

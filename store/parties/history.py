@@ -18,7 +18,7 @@ def _pln(amount: Decimal, rate: Decimal) -> Decimal:
 def contractor_history(contractor_id: int, *, state: str = "all", kinds: list[str] | None = None,
                        date_from: date | None = None, date_to: date | None = None,
                        operation_from: date | None = None, operation_to: date | None = None,
-                       operator: str | None = None) -> dict:
+                       operator: str | None = None, warehouse: str | None = None) -> dict:
     """CHI-1..CHI-7. state: 'all' | 'buffer' | 'approved' (CHI-3). Dates None = that date does not filter.
     operator = the one who issued the document. Returns {'rows': [...], 'totals': {...}}; each row has
     'contractor_code' so merged cards can be told apart (MRG-18)."""
@@ -42,6 +42,8 @@ def contractor_history(contractor_id: int, *, state: str = "all", kinds: list[st
         q = q.where(Document.operation_date <= operation_to)
     if operator:
         q = q.where(Document.operator == operator)
+    if warehouse:
+        q = q.where(Document.warehouse == warehouse)
     codes = {cid: code for cid, code in Contractor.select(Contractor.id, Contractor.code)
              .where(Contractor.id.in_(ids)).tuples()}
     rows, totals = [], {"net": Decimal("0.00"), "vat": Decimal("0.00"), "gross": Decimal("0.00")}

@@ -245,3 +245,13 @@ def test_messages_have_english_translation(db, monkeypatch):
     finally:
         monkeypatch.setenv("FILIA_LANG", "pl")
         i18n.reset()
+
+
+@pytest.mark.rule("CTF-4")
+def test_auto_numbered_code_of_a_new_card(db):
+    assert parties.new_card_defaults()["code"] == ""
+    set_setting("contractor_code_autonumber", "1")
+    assert parties.new_card_defaults()["code"] == "1"
+    for code in ("0099", "ABC", "12A", "0100"):
+        parties.create_contractor(base(code=code))
+    assert parties.new_card_defaults()["code"] == "0101"

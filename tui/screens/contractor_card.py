@@ -12,7 +12,8 @@ from textual.widgets import Footer, Input, Static, TabbedContent, TabPane
 from store import parties
 from store.i18n import _
 from store.parties import countries
-from store.parties.fields import CARD_FIELDS, COMPUTED_LABELS, MAX_LEN, STATUS_LABELS, TRANSACTION_LABELS, label
+from store.parties.fields import (CARD_FIELDS, COMPUTED_LABELS, STATUS_LABELS, TRANSACTION_LABELS, label,
+                                  max_length)
 from tui.widgets.form import FormField, FormScreen, GridColumn, GridField, LazyBody
 
 TAB_GENERAL = ["code", "group_id", "kind_customer", "kind_supplier", "kind_competitor", "kind_partner",
@@ -95,7 +96,7 @@ class ContractorCard(FormScreen):
     def _field(self, name: str) -> FormField:
         kind = CARD_FIELDS[name]
         widget_kind = {"fk": "choice", "money": "str", "percent": "str", "int": "str"}.get(kind, kind)
-        max_len = MAX_LEN.get(name) or (getattr(parties.Contractor._meta.fields.get(name), "max_length", 0) or 0)
+        max_len = max_length(name)
         return FormField(name, label(name), widget_kind, choices=_choices(name, self.groups),
                          max_length=max_len if widget_kind == "str" and kind == "str" else 0,
                          required=name in REQUIRED)
