@@ -46,7 +46,20 @@ def ensure_default_price_types() -> None:
 
 
 def retail_price_type() -> PriceType | None:
-    return PriceType.select().where(PriceType.is_retail == True).order_by(PriceType.id).first()  # noqa: E712
+    """The price type mirrored into goods.retail_price: the one flagged `is_retail`; a database whose
+    price types predate the flag (demo) uses the gross sales type named "detaliczna", else the first
+    gross sales type."""
+    row = PriceType.select().where(PriceType.is_retail == True).order_by(PriceType.id).first()  # noqa: E712
+    if row is not None:
+        return row
+    gross = list(PriceType.select().where((PriceType.kind == "sale") & (PriceType.gross == True))  # noqa: E712
+                 .order_by(PriceType.position, PriceType.id))
+    return next((p for p in gross if p.name.lower() == "detaliczna"), gross[0] if gross else None)
+
+
+def is_retail_type(pt: PriceType) -> bool:
+    retail = retail_price_type()
+    return retail is not None and retail.id == pt.id
 
 
 def vat_percent_of(goods: Goods, price_type: PriceType) -> Decimal:
@@ -99,7 +112,7 @@ def prices_table(goods_id: int, *, include_inactive: bool = False) -> list[Price
 def _legacy_retail(goods: Goods, pt: PriceType) -> GoodsPrice | None:
     """A goods row bulk-inserted with only `retail_price` (demo, old imports) has no prices table:
     the retail price type shows that list price (unsaved row)."""
-    if not pt.is_retail or not goods.retail_price:
+    if not goods.retail_price or not is_retail_type(pt):
         return None
     vat = vat_percent_of(goods, pt)
     net = money.net_from_gross(goods.retail_price, vat, price_places())
@@ -167,7 +180,7 @@ def set_price_in_tx(goods: Goods, pt: PriceType, *, value=None, margin=None, ste
         row.currency = code
     _compute(goods, pt, row, value=value, margin=margin)
     row.save()
-    if pt.is_retail:
+    if is_retail_type(pt):
         _mirror_retail(goods)
     return row
 

@@ -26,7 +26,7 @@ from store.catalog import money
 from store.catalog.dictionaries import PriceType, Warehouse
 from store.catalog.discounts import CONTRACTOR_SIDE, GOODS_SIDE, Discount, FixedPrice, PriceThreshold, active_on
 from store.catalog.models import Goods, GoodsPrice
-from store.catalog.prices import card_price, price_places
+from store.catalog.prices import card_price, is_retail_type, price_places, retail_price_type
 from store.config import VatRate, get_setting
 from store.errors import NotFound
 from store.i18n import _
@@ -82,7 +82,7 @@ def _has_row(goods: Goods, pt_id: int | None) -> bool:
     if GoodsPrice.select().where((GoodsPrice.goods == goods.id) & (GoodsPrice.price_type == pt_id)).exists():
         return True
     pt = PriceType.get_by_id(pt_id)
-    return bool(pt.is_retail and goods.retail_price)
+    return bool(goods.retail_price) and is_retail_type(pt)
 
 
 def _active_type(pt_id) -> int | None:
@@ -143,6 +143,9 @@ def choose_price_type(goods: Goods, *, contractor_price: str = "", warehouse_id:
     for pt in candidates:
         if _has_row(goods, pt):
             return pt
+    retail = retail_price_type()
+    if retail is not None and _has_row(goods, retail.id):      # bulk-loaded goods: their list price
+        return retail.id
     return next((pt for pt in candidates if pt), None)
 
 

@@ -236,3 +236,14 @@ def test_bulk_loaded_goods_without_prices_table_use_their_list_price(cat):
     main = GoodsGroup.get(GoodsGroup.is_main == True)  # noqa: E712
     save_discount(kind="GT/WK", goods_group=main.id, percent=D(10))
     assert price_for(None, g.id, DAY).gross == D("11.07")
+
+
+def test_price_types_without_retail_flag_fall_back_to_detaliczna(cat):
+    """Databases whose price types predate the is_retail flag (the demo) still show the list price."""
+    from store.catalog.dictionaries import PriceType
+    from store.catalog.models import Goods
+
+    PriceType.update(is_retail=False, is_default=False).execute()
+    g = Goods.create(code="T0000002", name="Demo", vat_rate=cat.vat["23"], retail_price=D("24.60"))
+    q = price_for(None, g.id, DAY)
+    assert (q.price_type, q.gross, q.net) == ("detaliczna", D("24.60"), D("20.00"))
