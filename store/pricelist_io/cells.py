@@ -14,6 +14,7 @@ from store.i18n import _
 PRICE_Q = Decimal("0.0001")
 PERCENT_Q = Decimal("0.01")
 MAX_PRICE = Decimal("999999999")
+MAX_PRICE_F = float(MAX_PRICE)
 
 
 class CellError(Exception):
@@ -71,6 +72,8 @@ def number(value, quantum: Decimal = PRICE_Q, *, allow_negative: bool = False) -
     if isinstance(value, float):
         if value != value or value in (float("inf"), float("-inf")):
             raise CellError(_("Oczekiwano liczby, a komórka zawiera błąd lub nieskończoność."))
+        if abs(value) > MAX_PRICE_F:
+            raise CellError(_("Wartość {v} jest zbyt duża.").format(v=shown(value)))
         scaled = value / float(quantum)
         near = round(scaled)
         if abs(scaled - near) < 1e-6 and abs(near) < 2 ** 52:   # fast exact path for ordinary prices
@@ -78,6 +81,8 @@ def number(value, quantum: Decimal = PRICE_Q, *, allow_negative: bool = False) -
         else:
             result = Decimal(repr(value)).quantize(quantum, rounding=ROUND_HALF_UP)
     elif isinstance(value, int):
+        if abs(value) > MAX_PRICE:
+            raise CellError(_("Wartość {v} jest zbyt duża.").format(v=shown(value)))
         result = Decimal(value).quantize(quantum)
     elif isinstance(value, str):
         raw = value.strip().replace("\xa0", "").replace(" ", "")
@@ -91,6 +96,8 @@ def number(value, quantum: Decimal = PRICE_Q, *, allow_negative: bool = False) -
             raise CellError(_("Oczekiwano liczby, a komórka zawiera tekst „{v}”.").format(v=value.strip())) from None
         if not result.is_finite():
             raise CellError(_("Oczekiwano liczby, a komórka zawiera tekst „{v}”.").format(v=value.strip()))
+        if abs(result) > MAX_PRICE:
+            raise CellError(_("Wartość {v} jest zbyt duża.").format(v=value.strip()))
         result = result.quantize(quantum, rounding=ROUND_HALF_UP)
     else:
         raise CellError(_("Oczekiwano liczby, a komórka zawiera: {kind} ({v}).").format(

@@ -213,8 +213,12 @@ def validate_import(path, *, mode: str = "add_update", update_fields: Iterable[s
     refs = _load_refs()
     with open_sheet(path, preferred=(SHEET_NAME,), max_rows=max_rows) as sheet:
         rows = sheet.rows()
-        header = next(rows, None)
-        if header is None or not any(cells.shown(v).strip() for v in header):
+        header = None
+        for _number, values in rows:                      # the header is the first non-empty row
+            if any(cells.shown(v).strip() for v in values):
+                header = values
+                break
+        if header is None:
             raise XlsxRefused(_("Arkusz „{s}” jest pusty – brak nagłówka i danych.").format(s=sheet.name))
         warnings: list[str] = []
         fixed, prices = _read_header(sheet, header, refs, warnings)
@@ -244,9 +248,7 @@ def _scan_rows(plan: ImportPlan, sheet, rows, fixed, prices, refs: _Refs, progre
     duplicates: dict[str, list[int]] = {}
     ean_first: dict[str, tuple[int, str]] = {}
     good: list[tuple] = []
-    row_no = sheet.start_row
-    for raw in rows:
-        row_no += 1
+    for row_no, raw in rows:
         width = len(raw)
         if not any(raw) and all(v == "" for v in raw):       # any() alone would skip a row of zeros
             continue

@@ -50,8 +50,30 @@ class Sheet:
     _book: object = None
     _sheet: object = None
 
-    def rows(self) -> Iterator[list]:
-        return iter(self._sheet.iter_rows()) if self._sheet is not None else iter(())
+    _end: tuple[int, int] | None = None
+
+    def rows(self) -> Iterator[tuple[int, list]]:
+        """(spreadsheet row number, values) for every row, empty ones included.
+
+        python-calamine 0.9 yields rows from the top of the sheet but columns from the first used
+        one; an older/newer build may count rows from the first used one instead. The first
+        yielded row tells which: if data starts below row 1, only the absolute numbering yields
+        an empty first row. Columns are checked the same way (row length)."""
+        if self._sheet is None:
+            return
+        iterator = iter(self._sheet.iter_rows())
+        first = next(iterator, None)
+        if first is None:
+            return
+        number = self.start_row
+        if self.start_row > 1 and not any(v != "" for v in first):
+            number = 1
+        if self.start_col > 0 and self._end is not None and len(first) == self._end[1] + 1:
+            self.start_col = 0
+        yield number, first
+        for row in iterator:
+            number += 1
+            yield number, row
 
     def close(self) -> None:
         if self._book is not None:
@@ -277,4 +299,4 @@ def open_sheet(path, *, preferred: tuple[str, ...] = (), max_rows: int = DEFAULT
     start = sheet.start
     if start is None:
         return Sheet(sheet_name, 1, 0, 0, formula_cells, book, None)
-    return Sheet(sheet_name, start[0] + 1, start[1], row_count, formula_cells, book, sheet)
+    return Sheet(sheet_name, start[0] + 1, start[1], row_count, formula_cells, book, sheet, sheet.end)
