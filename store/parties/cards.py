@@ -1,10 +1,10 @@
 """Saving, copying and deleting contractor cards with their bank accounts, representatives and attributes."""
 from __future__ import annotations
 
-from peewee import fn
+from peewee import IntegrityError, fn
 
 from store.config import get_setting, role
-from store.db import write
+from store.db import database, write
 from store.errors import NotFound, Refused, ValidationError
 from store.i18n import _
 from store.parties import rules
@@ -140,16 +140,21 @@ def save_card(contractor_id: int | None, data: dict, *, bank_accounts: list[dict
         row = {f: merged[f] for f in CARD_FIELDS if f != "group_id"}
         row.update(group=merged.get("group_id"), nip_key=merged["nip_key"], ean=merged["ean"],
                    modified_by=operator)
-        if is_new:
-            # CONF-14 new card: GID null; CONF-18/19 same NIP + city as a local card: GID -1.
-            gid = -1 if (same_nip_city and role() == "branch") else None
-            c = Contractor.create(**row, gid=gid, created_by=operator)
-        else:
-            c = current_obj
-            for k, v in row.items():
-                setattr(c, k, v)
-            c.exported = False  # changed since the last send (CONF-22)
-            c.save()
+        try:
+            with database.atomic():  # a savepoint: a lost race on a unique code/EAN is reported, not raised raw
+                if is_new:
+                    # CONF-14 new card: GID null; CONF-18/19 same NIP + city as a local card: GID -1.
+                    gid = -1 if (same_nip_city and role() == "branch") else None
+                    c = Contractor.create(**row, gid=gid, created_by=operator)
+                else:
+                    c = current_obj
+                    for k, v in row.items():
+                        setattr(c, k, v)
+                    c.exported = False  # changed since the last send (CONF-22)
+                    c.save()
+        except IntegrityError:
+            raise ValidationError({"code": _("Pole „Kod”: Kontrahent o takim kodzie już istnieje.") + " " + _(
+                "Inny użytkownik właśnie zapisał kartę o tym kodzie lub kodzie EAN.")}) from None
         if bank_accounts is not None and not bank_reason:
             banks_changed = _grid_changed(current_obj, "bank_accounts", bank_accounts, BANK_FIELDS)
             replace_rows(c, BankAccount, "bank_accounts", bank_accounts, BANK_FIELDS)
