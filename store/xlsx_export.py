@@ -117,6 +117,23 @@ class _RowBuilder:
         return out
 
 
+def _discard(wb) -> None:
+    """After a failure or cancel: finish each sheet's stream in order and delete its temp file
+    (left to the garbage collector, openpyxl's generators close out of order and complain)."""
+    for ws in getattr(wb, "_sheets", []):
+        try:
+            if not ws.closed:
+                ws.close()
+        except Exception:  # noqa: BLE001 - best effort on an abandoned file
+            pass
+        writer = getattr(ws, "_writer", None)
+        if writer is not None:
+            try:
+                writer.cleanup()
+            except Exception:  # noqa: BLE001
+                pass
+
+
 def export_rows(path, headers: list[str], rows: Iterable[tuple], *,
                 progress: Callable[[int], None] | None = None,
                 cancel: Callable[[], bool] | None = None,
@@ -137,8 +154,8 @@ def export_rows(path, headers: list[str], rows: Iterable[tuple], *,
     # Not mkstemp: its 0600 mode would survive the rename; a plain new file follows the umask.
     tmp = target.with_name(f".{target.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}.tmp")
     count = 0
+    wb = Workbook(write_only=True)
     try:
-        wb = Workbook(write_only=True)
         bold = Font(bold=True)
         sheet_no = 1
         ws = wb.create_sheet(title)
@@ -165,10 +182,12 @@ def export_rows(path, headers: list[str], rows: Iterable[tuple], *,
         wb.save(str(tmp))
         os.replace(tmp, target)
     except OSError as exc:
+        _discard(wb)
         tmp.unlink(missing_ok=True)
         raise FiliaError(_("Nie można zapisać pliku {path}: {reason}").format(
             path=target, reason=exc.strerror or exc)) from exc
     except BaseException:
+        _discard(wb)
         tmp.unlink(missing_ok=True)
         raise
     if progress is not None:
