@@ -207,6 +207,9 @@ class ContractorCard(FormScreen):
             widget.value = f"{raw[:2]}-{raw[2:]}"
 
     # --- saving -------------------------------------------------------------------------------------
+    def unchanged_result(self):
+        return self.contractor_id  # an unchanged existing card closes without writing
+
     def save_values(self, values: dict, grids: dict[str, list[dict]], confirm: bool):
         values = dict(values)
         values["group_id"] = values.get("group_id") or None

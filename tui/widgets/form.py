@@ -67,6 +67,10 @@ class FormScreen(ModalScreen[Any]):
         """The widgets of one tab (FormField, GridField, anything else)."""
         return []
 
+    def unchanged_result(self) -> Any:
+        """What Ctrl+S on an unchanged card closes with, without saving (None = save anyway, e.g. a new card)."""
+        return None
+
     def field_pane(self, name: str) -> str | None:
         """The tab holding a field or grid (to build and show it when it has an error)."""
         return None
@@ -207,6 +211,10 @@ class FormScreen(ModalScreen[Any]):
         await self._submit(confirm=False)
 
     async def _submit(self, confirm: bool) -> None:
+        unchanged = self.unchanged_result()
+        if unchanged is not None and not self.is_dirty:
+            self.dismiss(unchanged)
+            return
         values, grids = self.collect(), self.collect_grids()
         try:
             result = self.save_values(values, grids, confirm)
