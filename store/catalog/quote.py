@@ -231,7 +231,9 @@ def price_for(contractor_id: int | None, goods_id: int, on: date, quantity: Deci
             obj_t |= Discount.goods_group == group_id
         side_t = list(q.where(Discount.kind.in_(GOODS_SIDE) & obj_t))
         best_k = _best(side_k, CONTRACTOR_SIDE, quantity)
-        if best_k is None and contractor is not None and standard > 0:                       # DSC-13
+        outranks_standard = best_k is not None and \
+            CONTRACTOR_SIDE.index(best_k.kind) >= CONTRACTOR_SIDE.index("1K/WT")
+        if contractor is not None and standard > 0 and not outranks_standard:                 # DSC-13
             dk, kind_k = standard, "standard"
         elif best_k is not None:
             dk, kind_k = best_k.percent, best_k.kind

@@ -127,6 +127,9 @@ def test_standard_discount_is_1k_wt_and_yields_to_a_dictionary_discount(cat):
     x = cat.goods("X", price="100.00")
     k = cat.contractor("K", discount=7)
     assert price_for(k.id, x.id, DAY).discount == D(7)
+    k2 = cat.contractor("K2", discount=7, group="G1")
+    save_discount(kind="GK/WT", contractor_group="G1", percent=D(3))
+    assert price_for(k2.id, x.id, DAY).discount == D(7)        # 1K/WT (standard) outranks GK/WT
     save_discount(kind="1K/GT", contractor=k.id, goods_group=x.group_id, percent=D(9))
     assert price_for(k.id, x.id, DAY).discount == D(9)
     assert price_for(None, x.id, DAY).discount == D(0)
