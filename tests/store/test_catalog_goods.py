@@ -239,3 +239,33 @@ def test_branch_card_fields_and_reason(cat):
     assert editable_fields(None)[0] == frozenset()
     with pytest.raises(Refused):
         update_goods(a.id, name="Inna", kgo_value=D(1))
+
+
+@pytest.mark.rule("PRC-2", "PRC-3", "PRC-5", "PRC-6", "PRC-7")
+def test_price_list_filters_and_price_column(cat):
+    from store.catalog import listing
+    from store.catalog.goods import add_goods_group
+    napoje = dict_rules.create_entry("goods_group", code="NAPOJE")
+    soki = dict_rules.create_entry("goods_group", code="SOKI", parent=napoje.id)
+    promo = dict_rules.create_entry("goods_group", code="PROMOCJA")
+    a = cat.goods("A", price="10.00", group=soki.id, ean="5901234123457")
+    b = cat.goods("B", price="20.00", item_type="UP")
+    c = cat.goods("C", active=False)
+    add_goods_group(b.id, promo.id)
+    add_ean(a.id, "2000000000008")
+
+    def codes(*conds):
+        q = Goods.select()
+        for cond in conds:
+            if cond is not None:
+                q = q.where(cond)
+        return sorted(g.code for g in q)
+
+    assert codes(listing.types_filter({"UP"})) == ["B"]
+    assert codes(listing.groups_filter([napoje.id])) == ["A"]
+    assert codes(listing.groups_filter([napoje.id], with_subgroups=False)) == []
+    assert codes(listing.groups_filter([promo.id])) == ["B"]
+    assert codes(listing.active_filter(False)) == ["A", "B"] and codes(listing.active_filter(True)) == ["A", "B", "C"]
+    assert codes(listing.ean_filter("2000000000008")) == ["A"] == codes(listing.ean_filter("5901234123457"))
+    rows = Goods.select(Goods.code, listing.price_column(cat.w1).alias("p")).order_by(Goods.code).tuples()
+    assert [(code, listing.price_value(p)) for code, p in rows] == [("A", D(10)), ("B", D(20)), ("C", D(0))]
