@@ -39,22 +39,12 @@ class Cat:
 
 
 def seed_catalogue():
-    from store.catalog.dict_reference import ensure_default_currencies, ensure_system_cn_codes
-    from store.catalog.dict_rules import ensure_default_units, ensure_main_warehouse
-    from store.catalog.goods import main_group
-    from store.catalog.prices import ensure_default_price_types
-    from store.config import ensure_default_vat_rates, set_setting
-    from store.db import write
+    from store.catalog.seed import ensure_catalogue_defaults
+    from store.config import set_setting
 
     set_setting("role", "standalone")
-    ensure_default_vat_rates()
-    ensure_default_units()
-    ensure_default_price_types()
-    ensure_main_warehouse()
-    ensure_default_currencies()
-    ensure_system_cn_codes()
-    with write():
-        main_group()
+    ensure_catalogue_defaults()
+    ensure_catalogue_defaults()          # idempotent
 
 
 @pytest.fixture(scope="session", params=["sqlite", pytest.param("pg", marks=pytest.mark.pg)])
