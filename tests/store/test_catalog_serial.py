@@ -195,3 +195,54 @@ def test_serial_operation_is_one_transaction(cat):
     assert before == after
     with pytest.raises(ValidationError):       # bad parameters: nothing is written
         serial.change_prices([a.id, b.id], price_type_id=cat.w1)
+
+
+@pytest.mark.rule("PSO-14", "PSO-17", "PSO-6", "ITM-25", "DSC-14")
+def test_price_limit_order_params_cn_code_and_limit_check(cat):
+    from store.catalog import serial_more
+    dict_rules.create_entry("cn_code", code="22030001")
+    a, s = cat.goods("A", price="10.00"), cat.goods("S", item_type="UP")
+    set_purchase_price(a.id, D("8.00"))
+    serial_more.set_price_limit([a.id], kind="max_discount", value=D(10))
+    g = Goods.get_by_id(a.id)
+    assert serial_more.price_limit_refusal(g, net_price=D("9.00"), discount=D(10)) is None
+    assert serial_more.price_limit_refusal(g, net_price=D("8.90"), discount=D(11)) == \
+        "Przekroczono granicę ceny dla towaru A."
+    serial_more.set_price_limit([a.id], kind="min_margin", value=D(15))
+    g = Goods.get_by_id(a.id)
+    assert serial_more.price_limit_refusal(g, net_price=D("9.20")) is None          # 15 % over 8.00
+    assert serial_more.price_limit_refusal(g, net_price=D("9.19")) is not None
+    rep = serial_more.set_order_params([a.id, s.id], min_quantity=D(5), order_multiple=D(12))
+    assert Goods.get_by_id(a.id).order_multiple == D(12) and [r.code for r in rep.refused] == ["S"]
+    serial_more.set_cn_code([a.id, s.id], "2203 0001")
+    assert Goods.get_by_id(s.id).cn_code == "22030001"
+    serial_more.set_cn_code([a.id], None)
+    assert Goods.get_by_id(a.id).cn_code == ""
+
+
+@pytest.mark.rule("PRC-15", "CN-7", "DSC-22")
+def test_f11_price_options_cn_vat_and_discount_list_operations(cat):
+    from store.catalog import serial_more
+    from store.catalog.dictionaries import CnCode
+    from store.catalog.discounts import Discount
+    a = cat.goods("A", price="43.13")
+    rep = serial_more.set_price_options([a.id], cat.w1, auto_update=True, currency="EUR", rate=D("4.3125"))
+    row = GoodsPrice.get(GoodsPrice.goods == a.id, GoodsPrice.price_type == cat.w1)
+    assert (row.net, row.currency, row.auto_update) == (D("10.00"), "EUR", True)
+    assert len(rep.changed) == 2
+    serial_more.set_default_price([a.id], cat.w2)
+    assert Goods.get_by_id(a.id).default_price_type_id == cat.w2
+    cn = [dict_rules.create_entry("cn_code", code=c).id for c in ("22030001", "22030009")]
+    assert serial_more.set_cn_vat_rate(cn, cat.vat["8"]) == ["22030001", "22030009"]
+    serial_more.set_cn_vat_rate(cn[:1], None)
+    assert CnCode.get_by_id(cn[0]).vat_rate_id is None and CnCode.get_by_id(cn[1]).vat_rate_id == cat.vat["8"]
+    b = cat.goods("B")
+    assert serial_more.add_discounts([dict(kind="1T/WK", goods=a.id, percent=D(5)),
+                                      dict(kind="1T/WK", goods=b.id, percent=D(6))]) == 2
+    c = cat.goods("C")
+    with pytest.raises(ValidationError):      # the second row overlaps A's discount: nothing added
+        serial_more.add_discounts([dict(kind="1T/WK", goods=c.id, percent=D(7)),
+                                   dict(kind="1T/WK", goods=a.id, percent=D(8))])
+    assert Discount.select().count() == 2
+    serial_more.change_discounts([d.id for d in Discount.select()], percent=D(9))
+    assert {d.percent for d in Discount.select()} == {D(9)}
