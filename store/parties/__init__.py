@@ -6,7 +6,7 @@ hold the parts (models, fields, rules, cards, subrecords, merge, serial, history
 from __future__ import annotations
 
 from store.parties.models import (MODELS, UNSPECIFIED_CODE, BankAccount, Contractor, ContractorAttribute,
-                                  ContractorGroup, ContractorLog, Representative)
+                                  ContractorGroup, ContractorJpkCode, ContractorLog, Representative)
 from store.schema import Migration, create_tables
 
 from store.parties.cards import (card_data, copy_contractor, copy_data, create_contractor, create_group,  # noqa: E402
@@ -16,13 +16,16 @@ from store.parties.history import contractor_history  # noqa: E402
 from store.parties.listing import list_condition, lookup_condition  # noqa: E402
 from store.parties.merge import duplicates_of, merge_contractors, repoint_documents  # noqa: E402
 from store.parties.rules import ConfirmationNeeded, nip_key  # noqa: E402
-from store.parties.serial import (SerialReport, serial_set_attribute, serial_set_carer,  # noqa: E402
+from store.parties.serial import (SerialReport, serial_add_jpk_codes, serial_remove_jpk_codes,  # noqa: E402
+                                  serial_set_attribute, serial_set_carer,
                                   serial_set_categories, serial_set_group, serial_set_ksef, serial_set_payment_terms,
                                   serial_set_rep_mailing, serial_set_status, serial_set_trade_terms)
-from store.parties.subrecords import (attributes_of, set_default_bank_account,  # noqa: E402
-                                      set_default_representative)
+from store.parties.subrecords import (attributes_of, jpk_codes_of, jpk_kind,  # noqa: E402
+                                      set_default_bank_account, set_default_representative)
 
 MIGRATIONS = [
     Migration(1, "contractors, groups, bank accounts, representatives, attributes, change log",
               create_tables(*MODELS)),
+    # Databases created before JPK codes existed (create_tables is "if not exists": a no-op on new ones).
+    Migration(2, "contractor JPK_V7 codes", create_tables(ContractorJpkCode)),
 ]

@@ -10,9 +10,11 @@ from store.i18n import _
 from store.parties import rules
 from store.parties.fields import CARD_FIELDS
 from store.parties.models import (UNSPECIFIED_CODE, BankAccount, Contractor, ContractorAttribute, ContractorGroup,
-                                  ContractorLog, Representative)
-from store.parties.subrecords import (ATTRIBUTE_FIELDS, BANK_FIELDS, REP_FIELDS, check_attributes, check_bank_accounts,
-                                      check_representatives, replace_rows)
+                                  ContractorJpkCode, ContractorLog, Representative)
+from store.parties.subrecords import (ATTRIBUTE_FIELDS, BANK_FIELDS, JPK_FIELDS, REP_FIELDS, check_attributes,
+                                      check_bank_accounts, check_jpk_codes, check_representatives, replace_rows)
+
+GRIDS = ("bank_accounts", "representatives", "attributes", "jpk_codes")
 
 
 def get_contractor(contractor_id: int) -> Contractor:
@@ -48,7 +50,7 @@ def new_card_defaults() -> dict:
     c = Contractor(nip_country="")
     values = _values(c)
     code = next_numeric_code() if get_setting(SET_AUTONUMBER) == "1" else ""
-    values.update(code=code, name="", bank_accounts=[], representatives=[], attributes=[])
+    values.update(code=code, name="", bank_accounts=[], representatives=[], attributes=[], jpk_codes=[])
     return values
 
 
@@ -62,6 +64,7 @@ def card_data(contractor_id: int) -> dict:
                                for r in c.representatives.order_by(Representative.id)]
     data["attributes"] = [{f: getattr(a, f) for f in ("id", *ATTRIBUTE_FIELDS)}
                           for a in c.attributes.order_by(ContractorAttribute.name)]
+    data["jpk_codes"] = [{"id": j.id, "code": j.code} for j in c.jpk_codes.order_by(ContractorJpkCode.code)]
     data["meta"] = {"id": c.id, "guid": c.guid, "gid": c.gid, "main_code": c.main.code if c.main_id else "",
                     "created_at": c.created_at, "created_by": c.created_by, "modified_at": c.modified_at,
                     "modified_by": c.modified_by, "credit_used": c.credit_used,
@@ -73,7 +76,7 @@ def copy_data(contractor_id: int) -> dict:
     """CTR-16: a new card pre-filled with all data of another one (grids too, without their ids)."""
     data = card_data(contractor_id)
     data.pop("meta")
-    for grid in ("bank_accounts", "representatives", "attributes"):
+    for grid in GRIDS:  # CTF-60: the JPK codes are copied too
         data[grid] = [{k: v for k, v in row.items() if k != "id"} for row in data[grid]]
     data["ean"] = ""  # CTF-31: EAN is unique among contractors
     return data
@@ -87,7 +90,7 @@ def editable_state(contractor_id: int | None) -> dict:
 
 def save_card(contractor_id: int | None, data: dict, *, bank_accounts: list[dict] | None = None,
               representatives: list[dict] | None = None, attributes: list[dict] | None = None,
-              confirm: bool = False, operator: str = "") -> Contractor:
+              jpk_codes: list[dict] | None = None, confirm: bool = False, operator: str = "") -> Contractor:
     """Create (contractor_id None) or change a card with its grids, in one transaction.
 
     Grids given as lists replace the stored rows (rows with an `id` are updated, missing ones deleted);
@@ -123,9 +126,12 @@ def save_card(contractor_id: int | None, data: dict, *, bank_accounts: list[dict
             representatives = check_representatives(representatives, grid_errors)
         if attributes is not None:
             attributes = check_attributes(attributes, grid_errors)
+        if jpk_codes is not None:
+            jpk_codes = check_jpk_codes(jpk_codes, grid_errors)
         if current_obj is not None and current_obj.main_id is not None and (
                 _grid_changed(current_obj, "representatives", representatives, REP_FIELDS)
-                or _grid_changed(current_obj, "attributes", attributes, ATTRIBUTE_FIELDS)):
+                or _grid_changed(current_obj, "attributes", attributes, ATTRIBUTE_FIELDS)
+                or _grid_changed(current_obj, "jpk_codes", jpk_codes, JPK_FIELDS)):
             grid_errors["representatives"] = rules.subordinate_reason(current_obj.main.code)  # MRG-11
         errors.update(grid_errors)
         if errors:
@@ -164,6 +170,8 @@ def save_card(contractor_id: int | None, data: dict, *, bank_accounts: list[dict
             replace_rows(c, Representative, "representatives", representatives, REP_FIELDS)
         if attributes is not None:
             replace_rows(c, ContractorAttribute, "attributes", attributes, ATTRIBUTE_FIELDS)
+        if jpk_codes is not None:
+            replace_rows(c, ContractorJpkCode, "jpk_codes", jpk_codes, JPK_FIELDS)
         return c
 
 
@@ -177,7 +185,8 @@ def _grid_changed(c: Contractor | None, grid: str, rows: list[dict] | None, fiel
     """Whether a grid given by the card differs from what is stored."""
     if rows is None:
         return False
-    model = {"bank_accounts": BankAccount, "representatives": Representative, "attributes": ContractorAttribute}[grid]
+    model = {"bank_accounts": BankAccount, "representatives": Representative, "attributes": ContractorAttribute,
+             "jpk_codes": ContractorJpkCode}[grid]
     stored = [] if c is None else [tuple(str(getattr(r, f)) for f in fields)
                                    for r in model.select().where(model.contractor == c.id).order_by(model.id)]
     given = [tuple(str(row.get(f, model._meta.fields[f].default)) for f in fields) for row in rows]
@@ -188,13 +197,13 @@ def create_contractor(data: dict, *, confirm: bool = False, operator: str = "") 
     """New card from a dict of card fields; `bank_accounts`/`representatives`/`attributes` keys may hold lists."""
     return save_card(None, data, bank_accounts=data.get("bank_accounts"),
                      representatives=data.get("representatives"), attributes=data.get("attributes"),
-                     confirm=confirm, operator=operator)
+                     jpk_codes=data.get("jpk_codes"), confirm=confirm, operator=operator)
 
 
 def update_contractor(contractor_id: int, data: dict, *, confirm: bool = False, operator: str = "") -> Contractor:
     return save_card(contractor_id, data, bank_accounts=data.get("bank_accounts"),
                      representatives=data.get("representatives"), attributes=data.get("attributes"),
-                     confirm=confirm, operator=operator)
+                     jpk_codes=data.get("jpk_codes"), confirm=confirm, operator=operator)
 
 
 def copy_contractor(contractor_id: int, new_code: str, *, confirm: bool = True, operator: str = "") -> Contractor:

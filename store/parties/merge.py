@@ -12,8 +12,8 @@ from store.db import write
 from store.errors import Refused, ValidationError
 from store.i18n import _
 from store.parties.cards import get_contractor, log
-from store.parties.models import (UNSPECIFIED_CODE, BankAccount, Contractor, ContractorAttribute, ContractorLog,
-                                  Representative)
+from store.parties.models import (UNSPECIFIED_CODE, BankAccount, Contractor, ContractorAttribute, ContractorJpkCode,
+                                  ContractorLog, Representative)
 from store.parties.subrecords import REP_FIELDS
 
 
@@ -41,7 +41,8 @@ def merge_contractors(main_id: int, merged_ids: list[int], *, copy_attributes: b
         if not subs:
             raise ValidationError({"merged_ids": _("Zaznacz co najmniej jednego kontrahenta do połączenia z kartą "
                                                    "główną {code}.").format(code=main.code)})
-        copied = {"attributes": 0, "bank_accounts": 0, "representatives": 0}
+        copied = {"attributes": 0, "bank_accounts": 0, "representatives": 0, "jpk_codes": 0}
+        have_jpk = {j.code for j in main.jpk_codes}
         have_attrs = {a.name for a in main.attributes}
         have_accounts = {b.number_key for b in main.bank_accounts}
         have_default_cur = {b.currency for b in main.bank_accounts if b.is_default}
@@ -77,6 +78,11 @@ def merge_contractors(main_id: int, merged_ids: list[int], *, copy_attributes: b
                         Representative.create(contractor=main.id, **values)
                         have_reps.add(key)
                         copied["representatives"] += 1
+            for j in s.jpk_codes:  # MRG-9, CTF-60: JPK_V7 codes are appended to the main card
+                if j.code not in have_jpk:
+                    ContractorJpkCode.create(contractor=main.id, code=j.code)
+                    have_jpk.add(j.code)
+                    copied["jpk_codes"] += 1
             for f in ("phone", "email"):  # MRG-6: only into an empty field of the main card
                 if not getattr(main, f) and getattr(s, f):
                     setattr(main, f, getattr(s, f))

@@ -180,6 +180,16 @@ class ContractorAttribute(BaseModel):
         indexes = ((("contractor", "name"), True),)
 
 
+class ContractorJpkCode(BaseModel):
+    """Default JPK_V7 procedure or goods code of a contractor (CTF-54/55, CSO-1/2, MRG-9)."""
+
+    contractor = peewee.ForeignKeyField(Contractor, backref="jpk_codes", on_delete="CASCADE")
+    code = peewee.CharField(max_length=20)
+
+    class Meta:
+        indexes = ((("contractor", "code"), True),)
+
+
 class ContractorLog(BaseModel):
     """Historia zmian karty (VER-8, BNK-10): merges, bank-account changes, serial operations."""
 
@@ -189,4 +199,5 @@ class ContractorLog(BaseModel):
     text = peewee.CharField(max_length=250)
 
 
-MODELS = (ContractorGroup, Contractor, BankAccount, Representative, ContractorAttribute, ContractorLog)
+MODELS = (ContractorGroup, Contractor, BankAccount, Representative, ContractorAttribute, ContractorJpkCode,
+          ContractorLog)

@@ -17,10 +17,11 @@ from store.parties import countries, rules
 from store.parties.cards import log
 from store.parties.fields import label, subordinate_reason
 from store.parties.models import (EU_PREFIX_REQUIRED, TRANSACTION_TYPES, Contractor, ContractorAttribute,
-                                  ContractorGroup, Representative)
+                                  ContractorGroup, ContractorJpkCode, Representative)
+from store.parties.subrecords import known_jpk_codes
 
 # CSO OPEN: what a branch is offered.
-BRANCH_OPERATIONS = ("attribute", "categories", "payment_terms", "trade_terms", "group")
+BRANCH_OPERATIONS = ("jpk", "attribute", "categories", "payment_terms", "trade_terms", "group")
 
 
 @dataclass
@@ -225,3 +226,39 @@ def serial_set_ksef(ids: list[int], no_ksef: bool, *, operator: str = "") -> Ser
     def apply(c, _r):
         c.no_ksef = bool(no_ksef)
     return _run("ksef", ids, ("no_ksef",), apply, operator, _("Operacja seryjna: KSeF."))
+
+
+def _jpk_param(codes: list[str]) -> list[str]:
+    clean = list(dict.fromkeys((c or "").strip().upper() for c in codes))
+    bad = [c for c in clean if c not in known_jpk_codes()]
+    if bad or not clean:
+        raise ValidationError({"jpk_codes": _("Nieznany kod JPK_V7: {k}.").format(k=", ".join(bad) or "—")})
+    return clean
+
+
+def serial_add_jpk_codes(ids: list[int], codes: list[str], *, operator: str = "") -> SerialReport:
+    """CSO-1: the chosen JPK_V7 codes are added to every card (codes already there are kept)."""
+    codes = _jpk_param(codes)
+
+    def apply(c, _r):
+        have = {j.code for j in c.jpk_codes}
+        missing = [k for k in codes if k not in have]
+        if not missing:
+            return _("kody JPK_V7 już są na karcie.")
+        for k in missing:
+            ContractorJpkCode.create(contractor=c.id, code=k)
+        return None
+    return _run("jpk", ids, (), apply, operator, _("Operacja seryjna: dodano kody JPK_V7 {k}.").format(
+        k=", ".join(codes)))
+
+
+def serial_remove_jpk_codes(ids: list[int], codes: list[str], *, operator: str = "") -> SerialReport:
+    """CSO-2: the chosen JPK_V7 codes are removed from every card."""
+    codes = _jpk_param(codes)
+
+    def apply(c, _r):
+        n = ContractorJpkCode.delete().where((ContractorJpkCode.contractor == c.id)
+                                             & (ContractorJpkCode.code.in_(codes))).execute()
+        return None if n else _("brak tych kodów JPK_V7 na karcie.")
+    return _run("jpk", ids, (), apply, operator, _("Operacja seryjna: usunięto kody JPK_V7 {k}.").format(
+        k=", ".join(codes)))

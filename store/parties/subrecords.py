@@ -7,12 +7,38 @@ from store import validation
 from store.db import write
 from store.errors import NotFound, ValidationError
 from store.i18n import _
-from store.parties.models import BankAccount, Contractor, ContractorAttribute, Representative
+from store.parties.models import BankAccount, Contractor, ContractorAttribute, ContractorJpkCode, Representative
 
 BANK_FIELDS = ("number", "bank_name", "description", "currency", "is_default")
 REP_FIELDS = ("name", "title", "phone", "mobile", "phone_sms", "email", "city", "postal_code", "address",
               "notes", "gender", "info", "is_default", "mailing", "active")
 ATTRIBUTE_FIELDS = ("name", "value", "append_to_document", "code_before_value")
+JPK_FIELDS = ("code",)
+
+
+def jpk_kind(code: str) -> str:
+    """CTF-54 column Rodzaj."""
+    return _("Kod towarowy") if code.startswith("GTU_") else _("Procedura")
+
+
+def known_jpk_codes() -> frozenset[str]:
+    from store.catalog.goods_copy import JPK_V7_CODES
+
+    return JPK_V7_CODES
+
+
+def check_jpk_codes(rows: list[dict], errors: dict) -> list[dict]:
+    out, seen = [], set()
+    known = known_jpk_codes()
+    for i, row in enumerate(rows):
+        code = (row.get("code") or "").strip().upper().replace(" ", "_")
+        if code not in known:
+            errors[f"jpk_codes.{i}.code"] = _row_label(i) + _("Nieznany kod JPK_V7: {k}.").format(k=code or "—")
+        elif code in seen:
+            errors[f"jpk_codes.{i}.code"] = _row_label(i) + _("kod {k} występuje dwa razy.").format(k=code)
+        seen.add(code)
+        out.append({**row, "code": code})
+    return out
 
 
 def account_key(number: str) -> str:
@@ -162,6 +188,11 @@ def set_default_representative(rep_id: int) -> None:
             raise NotFound(_("Przedstawiciel nie istnieje."))
         Representative.update(is_default=False).where(Representative.contractor == rep.contractor_id).execute()
         Representative.update(is_default=True).where(Representative.id == rep.id).execute()
+
+
+def jpk_codes_of(contractor_id: int) -> list[str]:
+    return [r.code for r in ContractorJpkCode.select().where(ContractorJpkCode.contractor == contractor_id)
+            .order_by(ContractorJpkCode.code)]
 
 
 def attributes_of(contractor_id: int) -> dict[str, str]:

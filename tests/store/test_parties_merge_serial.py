@@ -40,7 +40,7 @@ def test_merge_carries_missing_data_and_keeps_documents(db):
                         state="approved")
     report = parties.merge_contractors(m.id, [s.id])
     assert report["merged"] == ["S"] and report["copied"] == {"attributes": 1, "bank_accounts": 1,
-                                                               "representatives": 1}
+                                                               "representatives": 1, "jpk_codes": 0}
     m, s = fresh(m), fresh(s)
     assert (m.phone, m.email) == ("12 111 11 11", "s@x.pl")  # MRG-6
     assert parties.attributes_of(m.id) == {"KOLOR": "zielony", "ROZMIAR": "XL"}
@@ -207,3 +207,26 @@ def test_branch_cannot_merge(db):
     with pytest.raises(Refused):
         parties.merge_contractors(a.id, [b.id])
     assert fresh(b).main_id is None
+
+
+@pytest.mark.rule("CTF-54", "CTF-60", "MRG-9", "CSO-1", "CSO-2")
+def test_jpk_codes_on_card_copy_merge_and_serial(db):
+    a = mk("A", jpk_codes=[{"code": "gtu_01"}, {"code": "TP"}])
+    assert parties.jpk_codes_of(a.id) == ["GTU_01", "TP"]
+    assert parties.jpk_kind("GTU_01") == "Kod towarowy" and parties.jpk_kind("TP") == "Procedura"
+    with pytest.raises(ValidationError) as err:
+        parties.update_contractor(a.id, {"jpk_codes": [{"code": "XYZ"}]})
+    assert "Nieznany kod JPK_V7" in err.value.errors["jpk_codes.0.code"]
+    b = parties.copy_contractor(a.id, "B")  # CTF-60
+    assert parties.jpk_codes_of(b.id) == ["GTU_01", "TP"]
+    s = mk("S", jpk_codes=[{"code": "TP"}, {"code": "SW"}])
+    parties.merge_contractors(a.id, [s.id])  # MRG-9
+    assert parties.jpk_codes_of(a.id) == ["GTU_01", "SW", "TP"]
+    c = mk("C")
+    r = parties.serial_add_jpk_codes([b.id, c.id], ["GTU_12"])
+    assert len(r.changed) == 2 and parties.jpk_codes_of(c.id) == ["GTU_12"]
+    r = parties.serial_remove_jpk_codes([b.id, c.id], ["GTU_01"])
+    assert r.changed == [(b.id, "B")] and r.refused[0][1] == "C"
+    assert parties.jpk_codes_of(b.id) == ["GTU_12", "TP"]
+    with pytest.raises(ValidationError):
+        parties.serial_add_jpk_codes([c.id], ["NOPE"])

@@ -280,3 +280,23 @@ async def test_subordinate_card_is_read_only_with_banner(sqlite_db):
         await pilot.press("f6", "f6", "f6", "f6")  # [Atrybuty]
         await pilot.pause()
         assert "Duplikaty karty: DUP" in str(app.screen.query_one("#card-stamps").render())
+
+
+@pytest.mark.rule("CTF-54")
+async def test_jpk_code_added_on_jpk_tab(sqlite_db):
+    c = parties.create_contractor({"code": "J", "name": "J"})
+    app = CardApp(contractor_id=c.id)
+    async with app.run_test(size=(120, 45)) as pilot:
+        await pilot.pause()
+        await pilot.press("shift+f6")  # previous tab from [Ogólne] = the last one, [JPK]
+        await pilot.pause()
+        assert app.screen.query_one(TabbedContent).active == "tab-jpk"
+        app.screen.query_one("#table-jpk_codes").focus()
+        await pilot.press("insert")
+        await pilot.pause()
+        await pilot.press(*"gtu", "underscore", "0", "6", "enter")
+        await pilot.pause()
+        assert "Kod towarowy" in str(app.screen.query_one("#table-jpk_codes").get_row_at(0))
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+    assert app.result == c.id and parties.jpk_codes_of(c.id) == ["GTU_06"]

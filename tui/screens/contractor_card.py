@@ -30,10 +30,12 @@ TAB_PAYMENTS = ["payment_form", "payment_term_on", "payment_term_days", "currenc
 TAB_MORE = ["email_domain", "carer"]
 REQUIRED = ("code", "name")
 PANES = [("tab-general", "Ogólne"), ("tab-trade", "Handlowe"), ("tab-payments", "Płatności"),
-         ("tab-more", "Dodatkowe"), ("tab-attributes", "Atrybuty")]
+         ("tab-more", "Dodatkowe"), ("tab-attributes", "Atrybuty"), ("tab-jpk", "JPK")]
 FIELD_PANES = {**{n: "tab-general" for n in TAB_GENERAL}, **{n: "tab-trade" for n in TAB_TRADE},
                **{n: "tab-payments" for n in (*TAB_PAYMENTS, "bank_accounts")},
-               **{n: "tab-more" for n in (*TAB_MORE, "representatives")}, "attributes": "tab-attributes"}
+               **{n: "tab-more" for n in (*TAB_MORE, "representatives")}, "attributes": "tab-attributes",
+               "jpk_codes": "tab-jpk"}
+GRIDS = ("bank_accounts", "representatives", "attributes", "jpk_codes")
 
 
 def _choices(field: str, groups) -> list[tuple[str, object]]:
@@ -76,6 +78,12 @@ def rep_columns() -> list[GridColumn]:
 def attribute_columns() -> list[GridColumn]:
     return [GridColumn("name", _("Atrybut"), width=20), GridColumn("value", _("Wartość"), width=40),
             GridColumn("append_to_document", _("Dokleić do opisu dokumentu"), "bool", width=10)]
+
+
+def jpk_columns() -> list[GridColumn]:
+    return [GridColumn("code", _("Kod"), width=16),
+            GridColumn("kind", _("Rodzaj"), width=14, compute=lambda r: parties.jpk_kind((r.get("code") or "").upper()),
+                       in_dialog=False)]
 
 
 class ContractorCard(FormScreen):
@@ -133,6 +141,8 @@ class ContractorCard(FormScreen):
             return [GridField("attributes", _("Atrybuty"), attribute_columns(),
                               new_row=lambda: {"append_to_document": False}),
                     Static(self._stamps_text(), id="card-stamps")]
+        if pane_id == "tab-jpk":  # CTF-54
+            return [GridField("jpk_codes", _("Domyślne kody JPK_V7 (procedury i kody towarowe)"), jpk_columns())]
         return []
 
     # --- loading ------------------------------------------------------------------------------------
@@ -144,13 +154,13 @@ class ContractorCard(FormScreen):
             data = parties.copy_data(self.copy_from)
         else:
             data = parties.new_card_defaults()
-        grids = {g: data.pop(g, []) for g in ("bank_accounts", "representatives", "attributes")}
+        grids = {g: data.pop(g, []) for g in GRIDS}
         self.load({k: _to_widget(k, v) for k, v in data.items() if k in CARD_FIELDS}, grids)
         state = parties.editable_state(self.contractor_id)
         grid_locks = {"bank_accounts": state["bank_accounts"]}
         if self.meta.get("main_code"):
             reason = state["fields"].get("code")
-            grid_locks.update(representatives=reason, attributes=reason)
+            grid_locks.update(representatives=reason, attributes=reason, jpk_codes=reason)
             self.show_banner(reason or "")  # MRG-11
         self.set_locks(state["fields"], grid_locks)
         self._show_title(data)
@@ -215,7 +225,8 @@ class ContractorCard(FormScreen):
         values["group_id"] = values.get("group_id") or None
         c = parties.save_card(self.contractor_id, values, bank_accounts=grids.get("bank_accounts"),
                               representatives=grids.get("representatives"), attributes=grids.get("attributes"),
-                              confirm=confirm, operator=self.operator or self._operator_login())
+                              jpk_codes=grids.get("jpk_codes"), confirm=confirm,
+                              operator=self.operator or self._operator_login())
         return c.id
 
     def _operator_login(self) -> str:

@@ -24,6 +24,8 @@ class GridColumn:
     width: int | None = None
     choices: list[tuple[str, Any]] | None = None
     in_table: bool = True        # shown as a column (else only in the row dialog)
+    in_dialog: bool = True       # edited in the row dialog (False: a computed, read-only column)
+    compute: Callable[[dict], str] | None = None  # cell text computed from the row
 
 
 class RowDialog(ModalScreen[dict | None]):
@@ -45,12 +47,14 @@ class RowDialog(ModalScreen[dict | None]):
         with Vertical():
             yield Static(self.title_text, classes="dialog-title")
             for col in self.columns:
-                yield FormField(col.key, col.label, col.kind, choices=col.choices)
+                if col.in_dialog:
+                    yield FormField(col.key, col.label, col.kind, choices=col.choices)
 
     def on_mount(self) -> None:
         for col in self.columns:
-            f = self.query_one(f"#field-{col.key}", FormField)
-            f.value = self.row.get(col.key, False if col.kind == "bool" else "")
+            if col.in_dialog:
+                f = self.query_one(f"#field-{col.key}", FormField)
+                f.value = self.row.get(col.key, False if col.kind == "bool" else "")
         self.query(FormField).first().control.focus()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
@@ -111,7 +115,9 @@ class GridField(Vertical):
         self.rows = [dict(r) for r in rows]
         self._refresh_table()
 
-    def _cell(self, col: GridColumn, value) -> str:
+    def _cell(self, col: GridColumn, value, row: dict | None = None) -> str:
+        if col.compute is not None:
+            return col.compute(row or {})
         if col.kind == "bool":
             return _("Tak") if value else ""
         if col.kind == "choice" and col.choices:
@@ -123,7 +129,7 @@ class GridField(Vertical):
         cursor = table.cursor_row
         table.clear()
         for row in self.rows:
-            table.add_row(*[self._cell(c, row.get(c.key)) for c in self.columns if c.in_table])
+            table.add_row(*[self._cell(c, row.get(c.key), row) for c in self.columns if c.in_table])
         if self.rows:
             table.move_cursor(row=min(max(cursor, 0), len(self.rows) - 1))
 
