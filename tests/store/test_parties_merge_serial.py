@@ -230,3 +230,20 @@ def test_jpk_codes_on_card_copy_merge_and_serial(db):
     assert parties.jpk_codes_of(b.id) == ["GTU_12", "TP"]
     with pytest.raises(ValidationError):
         parties.serial_add_jpk_codes([c.id], ["NOPE"])
+
+
+@pytest.mark.rule("CTR-20", "CTF-7", "MRG-13")
+def test_lookup_on_new_document_hides_duplicates_and_narrows_by_kind(db):
+    u = parties.ensure_unspecified()
+    cust = mk("CUST")
+    sup = mk("SUP", kind_customer=False, kind_supplier=True)
+    dup = mk("DUP")
+    parties.merge_contractors(cust.id, [dup.id])
+    mk("OFF", active=False)
+
+    def codes(direction=None):
+        return sorted(c.code for c in Contractor.select().where(parties.lookup_condition(direction)))
+    assert codes() == sorted(["CUST", "SUP", u.code])
+    assert codes("outgoing") == sorted(["CUST", u.code])
+    assert codes("incoming") == sorted(["SUP", u.code])
+    assert sup.id
