@@ -55,7 +55,7 @@ def add_column_if_missing(table: str, column: str, field: peewee.Field) -> Calla
 
 def registered_areas() -> list[tuple[str, list[Migration]]]:
     """Areas in dependency order (a later area may reference an earlier one's tables)."""
-    from store import catalog, config, parties, trade
+    from store import catalog, config, lists, parties, trade
 
     return [
         ("config", config.MIGRATIONS),
@@ -63,6 +63,7 @@ def registered_areas() -> list[tuple[str, list[Migration]]]:
         ("parties", parties.MIGRATIONS),
         ("catalog_discounts", catalog.discount_migrations()),  # discounts, promotions (need contractors)
         ("trade", trade.MIGRATIONS),
+        ("lists", lists.MIGRATIONS),  # keep last: indexes over the other areas' tables
     ]
 
 

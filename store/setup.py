@@ -1,0 +1,83 @@
+"""First-run set-up (the wizard's business rule): one validated transaction or nothing.
+
+SETUP-1: the role is chosen here and fixed for the life of the database. SETUP-2: the stock
+costing method (FIFO, LIFO, by quantity; never AVCO) likewise. A branch also needs its symbol
+and exchange folder.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from store import config, validation
+from store.config import COSTING_METHODS, ROLES, Company
+from store.db import write
+from store.errors import Refused, ValidationError
+from store.i18n import _
+
+BRANCH_SYMBOL_RE = re.compile(r"^[A-Z0-9]{1,10}$")
+
+
+@dataclass
+class SetupData:
+    role: str
+    costing_method: str
+    company_name: str
+    nip: str = ""
+    regon: str = ""
+    street: str = ""
+    building: str = ""
+    postal_code: str = ""
+    city: str = ""
+    admin_password: str = ""
+    branch_symbol: str = ""
+    exchange_folder: str = ""
+
+
+def validate(data: SetupData) -> dict:
+    """Every bad field at once, each message naming the field; returns the normalised values."""
+    errors: dict[str, str] = {}
+    if data.role not in ROLES:
+        errors["role"] = _("Pole „Rola bazy”: wybierz oddział, centralę albo bazę samodzielną.")
+    if data.costing_method not in COSTING_METHODS:
+        errors["costing_method"] = _("Pole „Metoda rozchodu”: dozwolone FIFO, LIFO albo wg ilości (AVCO nie jest "
+                                     "obsługiwane przez centralę).")
+    if not data.company_name.strip():
+        errors["company_name"] = _("Pole „Nazwa firmy” jest wymagane.")
+    if data.role == "branch":
+        symbol = data.branch_symbol.strip().upper()
+        if not BRANCH_SYMBOL_RE.match(symbol):
+            errors["branch_symbol"] = _("Pole „Symbol oddziału”: 1–10 wielkich liter lub cyfr.")
+        if not data.exchange_folder.strip():
+            errors["exchange_folder"] = _("Pole „Katalog pliku wymiany” jest wymagane dla oddziału.")
+    if len(data.admin_password) < 4:
+        errors["admin_password"] = _("Pole „Hasło operatora ADMIN”: co najmniej 4 znaki.")
+    values = {}
+    for name, check in (("nip", lambda: validation.nip(data.nip)),
+                        ("regon", lambda: validation.regon(data.regon)),
+                        ("postal_code", lambda: validation.postal_code(data.postal_code))):
+        try:
+            values[name] = check()
+        except ValidationError as exc:
+            errors.update(exc.errors)
+    if errors:
+        raise ValidationError(errors)
+    return values
+
+
+def initialise(data: SetupData) -> None:
+    """Create the company in an empty database; refuse if it was set up already."""
+    values = validate(data)
+    if config.is_initialised():
+        raise Refused(_("Baza danych została już utworzona; rola i metoda rozchodu nie mogą być zmienione."))
+    with write():
+        config.set_setting("role", data.role)
+        config.set_setting("costing_method", data.costing_method)
+        if data.role == "branch":
+            config.set_setting("branch_symbol", data.branch_symbol.strip().upper())
+            config.set_setting("exchange_folder", data.exchange_folder.strip())
+        Company.create(name=data.company_name.strip(), nip=values["nip"], regon=values["regon"],
+                       street=data.street.strip(), building=data.building.strip(),
+                       postal_code=values["postal_code"], city=data.city.strip())
+        config.create_operator("ADMIN", data.admin_password, name="Administrator", is_admin=True)
+    config.ensure_default_vat_rates()

@@ -1,0 +1,226 @@
+"""FiliaApp: login, main menu, lists and cards, status line, command palette, help."""
+from __future__ import annotations
+
+from functools import partial
+from pathlib import Path
+
+from textual import events
+from textual.app import App, ComposeResult
+from textual.command import Hit, Hits, Provider
+from textual.widgets import Static
+
+from store.i18n import _, register_locale_dir
+from tui import keymap
+
+register_locale_dir(Path(__file__).with_name("locale"))
+
+
+class StatusLine(Static):
+    DEFAULT_CSS = "StatusLine { dock: bottom; height: 1; background: $panel; color: $text-muted; padding: 0 1; }"
+
+
+class FiliaCommands(Provider):
+    """Command palette (F11/Ctrl+O, Optima's "Funkcje dodatkowe"): app and current-screen actions."""
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        app: FiliaApp = self.app  # type: ignore[assignment]
+        for label, callback in app.palette_commands():
+            score = matcher.match(label)
+            if score > 0:
+                yield Hit(score, matcher.highlight(label), callback)
+
+    async def discover(self) -> Hits:
+        app: FiliaApp = self.app  # type: ignore[assignment]
+        for label, callback in app.palette_commands():
+            yield Hit(1, label, callback)
+
+
+class FiliaApp(App):
+    TITLE = "Filia"
+    COMMANDS = {FiliaCommands}
+    COMMAND_PALETTE_BINDING = "f11"      # Ctrl+P stays free for printing (optima_keys.md)
+    BINDINGS = keymap.bindings("app")
+    CSS = """
+    Screen { background: $surface; }
+    """
+
+    def __init__(self, db_url: str, *, operator_login: str | None = None, seats=None) -> None:
+        super().__init__()
+        self.db_url = db_url
+        self.auto_login = operator_login
+        self.operator = None
+        self.seats = seats          # keys/ seat manager (module checkout), optional
+        self.animation_level = "none"  # smooth scrolling costs seconds on big lists and over SSH
+
+    # --- start-up -------------------------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        yield StatusLine("", id="status-line")
+
+    def on_mount(self) -> None:
+        user = keymap.user_keymap()
+        if user:
+            self.set_keymap(user)
+        if self.auto_login:
+            from store.config import Operator
+
+            self.logged_in(Operator.get(Operator.login == self.auto_login))
+        else:
+            from tui.screens.login import LoginScreen
+
+            self.push_screen(LoginScreen(self.logged_in))
+
+    def logged_in(self, operator) -> None:
+        from tui.screens.main_menu import MainMenu
+
+        if self.seats is not None:
+            self.seats.manager.set_operator(operator.login)
+            refusal = self.seats.enter_module("START")  # the session's own seat, held until exit
+            if refusal:
+                self.notify(refusal, title=_("Brak wolnej licencji"), severity="error", timeout=15)
+                return
+            self.set_interval(self.seats.manager.heartbeat_s, self._seat_heartbeat)
+        self.operator = operator
+        self.update_status_line()
+        if isinstance(self.screen, MainMenu):
+            return
+        if len(self.screen_stack) > 1:
+            self.pop_screen()
+        self.push_screen(MainMenu())
+
+    def _seat_heartbeat(self) -> None:
+        message = self.seats.heartbeat()
+        if message:
+            self.notify(message, title=_("Licencja"), severity="error", timeout=15)
+        self.update_status_line()
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key) and self.seats is not None:
+            self.seats.touch()  # every keystroke is activity: keeps the seats from idle release
+        await super().on_event(event)
+
+    def status_text(self) -> str:
+        from store import config
+
+        comp = config.company()
+        role = config.role()
+        parts = [comp.name if comp else _("(brak firmy)"),
+                 _("operator: {login}").format(login=self.operator.login if self.operator else "—"),
+                 _("rola: {role}").format(role=config.role_label(role) if role else "—"),
+                 _("baza: {url}").format(url=self.db_url.replace("sqlite:///", ""))]
+        if self.seats is not None:
+            parts.append(self.seats.status_line())
+        return " | ".join(parts)
+
+    def update_status_line(self) -> None:
+        text = self.status_text()
+        for screen in self.screen_stack:
+            for line in screen.query(StatusLine):
+                line.update(text)
+        self.sub_title = text
+
+    def on_screen_resume(self) -> None:
+        self.update_status_line()
+
+    # --- actions --------------------------------------------------------------------------
+    def action_open_list(self, key: str, lookup: bool = False):
+        from tui.lists import LISTS
+        from tui.screens.list_screen import ListScreen
+
+        behaviour = LISTS[key]()
+        if behaviour.module and self.seats is not None:
+            refusal = self.seats.enter_module(behaviour.module)
+            if refusal:
+                self.notify(refusal, title=_("Brak wolnej licencji"), severity="error", timeout=10)
+                return None
+        screen = ListScreen(behaviour, lookup=lookup)
+
+        def closed(_result, module=behaviour.module):
+            if module and self.seats is not None:
+                self.seats.leave_module(module)  # the seat goes back when the module screen closes
+
+        self.push_screen(screen, closed)
+        return screen
+
+    def action_help(self) -> None:
+        from tui.screens.help import HelpScreen
+
+        focused = self.focused
+        text = getattr(focused, "HELP", None) or getattr(self.screen, "HELP", None) or \
+            _("Filia: wszystkie funkcje są dostępne z klawiatury. F11 lub Ctrl+O otwiera listę operacji.")
+        keys = []
+        for binding in self.screen.active_bindings.values():
+            b = binding.binding
+            keys.append((b.key_display or b.key, b.description or b.action))
+        self.push_screen(HelpScreen(text, sorted(set(keys))))
+
+    def action_key_diagnostics(self) -> None:
+        from tui.screens.help import KeyDiagnostics
+
+        self.push_screen(KeyDiagnostics())
+
+    def action_key_manager(self) -> None:
+        try:
+            from tui.screens.key_manager import KeyManagerScreen
+        except ImportError:
+            self.notify(_("Menadżer kluczy nie jest dostępny."), severity="warning")
+            return
+        if self.seats is None:
+            self.notify(_("Menadżer kluczy nie jest skonfigurowany."), severity="warning")
+            return
+        self.push_screen(KeyManagerScreen(self.seats.manager))
+
+    def action_show_company(self) -> None:
+        from store import config
+
+        comp = config.company()
+        lines = [f"{_('Firma')}: {comp.name if comp else '—'}", f"NIP: {comp.nip if comp else ''}"]
+        for key, label in (("role", _("Rola bazy")), ("costing_method", _("Metoda rozchodu"))):
+            lines.append(f"{label}: {config.get_setting(key)}  ({_('tylko do odczytu')}: {config.fixed_reason(key)})")
+        self.notify("\n".join(lines), title=_("Konfiguracja firmy"), timeout=12)
+
+    def action_refresh_config(self) -> None:
+        self.update_status_line()
+        self.notify(_("Odświeżono konfigurację."))
+
+    def unsaved_screens(self) -> list:
+        return [s for s in self.screen_stack if getattr(s, "has_unsaved_changes", lambda: False)()]
+
+    def action_request_quit(self) -> None:
+        from tui.widgets.confirm import ConfirmDialog
+
+        if not self.unsaved_screens():
+            self.exit()
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.exit()
+
+        self.push_screen(ConfirmDialog(_("Masz niezapisane zmiany. Zakończyć pracę bez zapisywania?")), answered)
+
+    def palette_commands(self) -> list[tuple[str, object]]:
+        """Context commands: what the current screen offers, then the application's."""
+        from tui.lists import LISTS
+        from tui.screens.list_screen import ListScreen
+
+        out: list[tuple[str, object]] = []
+        screen = self.screen
+        if isinstance(screen, ListScreen):
+            for name, label in screen.behaviour.filters:
+                out.append((_("Filtr: {label}").format(label=label), partial(screen.toggle_named_filter, name)))
+            out += [(_("Zaznacz wszystkie"), screen.action_mark_all),
+                    (_("Odznacz wszystkie"), screen.action_unmark_all),
+                    (_("Odwróć zaznaczenie"), screen.action_invert_marks),
+                    (_("Eksport listy do XLSX"), screen.action_export_xlsx)]
+            for col in screen.query_.spec.columns:
+                if col.sortable:
+                    out.append((_("Sortuj według: {c}").format(c=col.title), partial(screen.sort_by, col.name)))
+            for _id, label, fn in screen.behaviour.serial:
+                out.append((_("Operacja seryjna: {label}").format(label=label), partial(fn, screen)))
+        for key, factory in LISTS.items():
+            out.append((_("Otwórz listę: {title}").format(title=factory().title), partial(self.action_open_list, key)))
+        out += [(_("Diagnostyka klawiszy"), self.action_key_diagnostics),
+                (_("Menadżer kluczy"), self.action_key_manager),
+                (_("Zakończ pracę"), self.action_request_quit)]
+        return out

@@ -1,0 +1,37 @@
+"""`filia [--db PATH]`: open the TUI on an existing database (login screen)."""
+from __future__ import annotations
+
+from store.errors import DatabaseProblem
+from store.i18n import _
+
+
+def register(sub) -> None:
+    p = sub.add_parser("run", help=_("uruchom Filię (domyślne polecenie)"))
+    p.set_defaults(handler=run_app)
+
+
+def open_existing(args):
+    from store import config
+    from store.db import open_database, resolve_url
+
+    url = resolve_url(args.db)
+    db = open_database(url)
+    if not config.is_initialised():
+        db.close()
+        raise DatabaseProblem(_("Baza {url} nie została jeszcze utworzona. Uruchom „filia init”.").format(url=url))
+    return url, db
+
+
+def run_app(args, *, operator_login: str | None = None) -> int:
+    from tui.app import FiliaApp
+    from tui.seats import app_seats
+
+    url, db = open_existing(args)
+    seats = app_seats(args, url)
+    try:
+        FiliaApp(url, operator_login=operator_login, seats=seats).run()
+    finally:
+        if seats is not None:
+            seats.close()
+        db.close()
+    return 0

@@ -1,0 +1,114 @@
+"""The whole key map as data: action id, Optima key, terminal-safe alternates, contexts, label.
+
+Optima's key stays bound wherever a terminal can deliver it; an alternate that every terminal
+delivers is bound as well and the footer shows both (spec optima_keys.md, "Terminal reality").
+Users remap by action id in `keys.toml` in the config directory:
+
+    [keys]
+    list.edit = "f2,ctrl+j"
+"""
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+from textual.binding import Binding
+
+from store.i18n import _
+
+
+@dataclass(frozen=True)
+class KeyAction:
+    id: str                 # binding id, also the key in keys.toml
+    action: str             # Textual action name on the widget/screen that owns the context
+    optima: str             # Optima's key ("" when Optima has none)
+    alternates: tuple[str, ...]
+    context: str            # app | list | lookup | form | menu
+    label: str              # Polish footer label (msgid)
+    display: str = ""       # footer text of the keys, e.g. "Ins/^N"
+    show: bool = True
+    priority: bool = False
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        return tuple(k for k in (self.optima, *self.alternates) if k)
+
+
+# Keys every terminal delivers (tui_anchors.md d.4). Each action needs at least one of them.
+SAFE_KEYS = {f"f{i}" for i in range(2, 10)} | {
+    "insert", "delete", "enter", "escape", "space", "tab", "up", "down", "left", "right", "pageup", "pagedown",
+    "home", "end", "backspace"} | {f"ctrl+{c}" for c in "defgjklnoprstuvwxy"}
+
+ACTIONS: tuple[KeyAction, ...] = (
+    # app-wide
+    KeyAction("app.help", "help", "f1", (), "app", "Pomoc", "F1", priority=True),
+    KeyAction("app.palette", "command_palette", "f11", ("ctrl+o",), "app", "Operacje", "F11/^O", priority=True),
+    KeyAction("app.keys", "key_diagnostics", "", ("f12",), "app", "Klawisze", "F12", show=False),
+    KeyAction("app.quit", "request_quit", "", ("ctrl+q",), "app", "Zakończ", "^Q", priority=True),
+    KeyAction("app.config", "refresh_config", "f9", (), "app", "Odśwież konfigurację", "F9", show=False),
+    # lists (Optima: the same on every list, 003:1216)
+    KeyAction("list.add", "add", "insert", ("ctrl+n",), "list", "Dodaj", "Ins/^N"),
+    KeyAction("list.edit", "edit", "ctrl+enter", ("f2", "ctrl+j"), "list", "Zmień", "F2/^J"),
+    KeyAction("list.open", "open", "enter", (), "list", "Otwórz", "Enter", show=False),
+    KeyAction("list.copy", "copy", "ctrl+insert", ("ctrl+k",), "list", "Kopiuj", "^Ins/^K"),
+    KeyAction("list.delete", "delete", "delete", (), "list", "Usuń", "Del"),
+    KeyAction("list.refresh", "refresh", "f5", (), "list", "Odśwież", "F5"),
+    KeyAction("list.mark", "toggle_mark", "space", (), "list", "Zaznacz", "Spacja"),
+    KeyAction("list.mark_all", "mark_all", "ctrl+a", ("ctrl+l",), "list", "Zaznacz wszystkie", "^A/^L", show=False),
+    KeyAction("list.unmark_all", "unmark_all", "", ("ctrl+u",), "list", "Odznacz wszystkie", "^U", show=False),
+    KeyAction("list.invert_marks", "invert_marks", "", ("ctrl+y",), "list", "Odwróć zaznaczenie", "^Y",
+              show=False),
+    KeyAction("list.filter", "focus_filter", "f7", ("ctrl+f",), "list", "Filtr", "F7/^F"),
+    KeyAction("list.sort", "next_sort", "", ("f3",), "list", "Sortuj", "F3"),
+    KeyAction("list.sort_reverse", "reverse_sort", "", ("shift+f3", "ctrl+r"), "list", "Odwróć sortowanie",
+              "^R", show=False),
+    KeyAction("list.export", "export_xlsx", "", ("ctrl+e",), "list", "Eksport XLSX", "^E"),
+    KeyAction("list.close", "close", "escape", ("ctrl+f4",), "list", "Zamknij", "Esc"),
+    KeyAction("list.first", "first", "ctrl+home", ("home",), "list", "Pierwszy", "Home", show=False),
+    KeyAction("list.last", "last", "ctrl+end", ("end",), "list", "Ostatni", "End", show=False),
+    # lookups: Enter picks, edit stays on Ctrl+Enter/F2
+    KeyAction("lookup.pick", "pick", "enter", (), "lookup", "Wybierz", "Enter"),
+    # forms
+    KeyAction("form.save", "save", "", ("ctrl+s",), "form", "Zapisz", "^S", priority=True),
+    KeyAction("form.close", "close", "escape", ("ctrl+f4",), "form", "Zamknij", "Esc"),
+    KeyAction("form.next_tab", "next_tab", "ctrl+pagedown", ("f6",), "form", "Następna zakładka", "F6"),
+    KeyAction("form.prev_tab", "prev_tab", "ctrl+pageup", ("shift+f6",), "form", "Poprzednia zakładka", "⇧F6",
+              show=False),
+    KeyAction("form.gus", "gus_lookup", "ctrl+shift+g", ("ctrl+g",), "form", "GUS", "^G", show=False),
+)
+
+
+def by_id() -> dict[str, KeyAction]:
+    return {a.id: a for a in ACTIONS}
+
+
+def bindings(context: str) -> list[Binding]:
+    """Textual bindings of one context, ids set so the user's keymap can rebind them."""
+    out = []
+    for a in ACTIONS:
+        if a.context != context:
+            continue
+        out.append(Binding(",".join(a.keys), a.action, _(a.label), show=a.show, key_display=a.display or None,
+                           priority=a.priority, id=a.id))
+    return out
+
+
+def config_path() -> Path:
+    import platformdirs
+
+    return Path(os.environ.get("FILIA_KEYS") or Path(platformdirs.user_config_dir("filia", appauthor=False)) / "keys.toml")
+
+
+def user_keymap(path: Path | None = None) -> dict[str, str]:
+    """Binding id -> comma-separated keys, from the user's keys.toml (missing file: no changes)."""
+    path = path or config_path()
+    if not path.exists():
+        return {}
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError, OSError):
+        return {}
+    known = by_id()
+    return {k: str(v) for k, v in (data.get("keys") or {}).items() if k in known and str(v).strip()}

@@ -1,0 +1,40 @@
+"""The lists of the application: which store list spec, card and delete rule each one uses."""
+from __future__ import annotations
+
+from store import lists as store_lists
+from store.i18n import _
+from tui.screens.list_screen import ListBehaviour
+
+
+def _contractor_card(record_id, copy_from=None):
+    from tui.screens.contractor_card import ContractorCard
+
+    return ContractorCard(record_id, copy_from=copy_from)
+
+
+def _delete_contractor(record_id: int):
+    from store.parties import delete_contractor
+
+    return delete_contractor(record_id)
+
+
+def contractors() -> ListBehaviour:
+    return ListBehaviour(
+        key="contractors", title=_("Kontrahenci"), spec=store_lists.contractor_list,
+        card=_contractor_card, delete=_delete_contractor,
+        describe=lambda row: f"{row[1]} – {row[2]}",
+        filters=[("active", _("tylko aktywni")), ("inactive", _("tylko nieaktywni"))],
+        module="HANDEL",
+    )
+
+
+def goods() -> ListBehaviour:
+    return ListBehaviour(
+        key="goods", title=_("Cennik – towary i usługi"), spec=store_lists.goods_list,
+        describe=lambda row: f"{row[1]} – {row[2]}",
+        filters=[("goods", _("tylko towary")), ("services", _("tylko usługi")), ("active", _("tylko aktywne"))],
+        module="HANDEL",
+    )
+
+
+LISTS = {"contractors": contractors, "goods": goods}

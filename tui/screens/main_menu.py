@@ -1,0 +1,59 @@
+"""Main menu by area (Handel, Magazyn, Kasa/Bank, Ogólne, Narzędzia). Arrows + Enter, as in Optima."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual.app import ComposeResult
+from textual.screen import Screen
+from textual.widgets import Footer, OptionList, Static
+from textual.widgets.option_list import Option
+
+from store.i18n import _
+
+
+@dataclass(frozen=True)
+class MenuItem:
+    area: str
+    label: str
+    action: str   # app action run on Enter
+
+
+def menu_items() -> list[MenuItem]:
+    return [
+        MenuItem(_("Handel"), _("Kontrahenci"), "open_list('contractors')"),
+        MenuItem(_("Handel"), _("Cennik"), "open_list('goods')"),
+        MenuItem(_("Magazyn"), _("Cennik (stany)"), "open_list('goods')"),
+        MenuItem(_("Kasa/Bank"), _("Kontrahenci – rozrachunki"), "open_list('contractors')"),
+        MenuItem(_("Ogólne"), _("Kontrahenci"), "open_list('contractors')"),
+        MenuItem(_("Ogólne"), _("Konfiguracja firmy"), "show_company"),
+        MenuItem(_("Narzędzia"), _("Menadżer kluczy"), "key_manager"),
+        MenuItem(_("Narzędzia"), _("Diagnostyka klawiszy"), "key_diagnostics"),
+    ]
+
+
+class MainMenu(Screen):
+    DEFAULT_CSS = """
+    MainMenu #menu-title { background: $primary; text-style: bold; padding: 0 1; }
+    MainMenu OptionList { height: 1fr; }
+    """
+
+    def compose(self) -> ComposeResult:
+        yield Static(_("Menu główne"), id="menu-title")
+        options, area = [], None
+        self.items = menu_items()
+        for i, item in enumerate(self.items):
+            if item.area != area:
+                area = item.area
+                options.append(Option(f"[b]{area}[/b]", disabled=True))
+            options.append(Option(f"   {item.label}", id=str(i)))
+        yield OptionList(*options, id="menu")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        menu = self.query_one(OptionList)
+        menu.focus()
+        menu.highlighted = 1
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        item = self.items[int(event.option.id)]
+        self.run_action(f"app.{item.action}")
