@@ -95,3 +95,19 @@ def test_empty_list_gives_a_header_only_file(tmp_path):
     path = tmp_path / "pusta.xlsx"
     assert export_rows(path, ["Kod", "Nazwa"], []) == 0
     assert [[v for v, _f, _t in r] for r in _cells(path)] == [["Kod", "Nazwa"]]
+
+
+def test_every_message_of_the_export_and_import_has_an_english_translation():
+    import ast
+    from pathlib import Path
+
+    import polib
+
+    root = Path(__file__).resolve().parents[2]
+    files = [root / "store" / "xlsx_export.py", *sorted((root / "store" / "pricelist_io").glob("*.py"))]
+    msgids = {node.args[0].value for f in files for node in ast.walk(ast.parse(f.read_text()))
+              if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "_"
+              and node.args and isinstance(node.args[0], ast.Constant)}
+    translated = {e.msgid for e in polib.pofile(str(root / "store" / "locale" / "en" / "pricelist_io.po"))
+                  if e.msgstr}
+    assert len(msgids) > 50 and msgids <= translated, sorted(msgids - translated)
