@@ -105,7 +105,7 @@ BRANCH_EDITABLE_ON_HQ_CARD = (
 
 
 def branch_never_reason() -> str:
-    return _("W oddziale tę daną ustala centrala (limit kredytu, status kontrahenta) – pole tylko do odczytu.")
+    return _("W oddziale limit kredytu oraz status i rodzaj transakcji kontrahenta ustala centrala.")
 
 
 def hq_card_reason() -> str:

@@ -8,6 +8,7 @@ functions only. Generic: nothing here knows about contractors or goods.
 """
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any
 
 from textual.containers import VerticalScroll
@@ -55,6 +56,7 @@ class FormScreen(ModalScreen[Any]):
         self._values: dict[str, Any] = {}
         self._grid_values: dict[str, list[dict]] = {}
         self._locks: dict[str, str] = {}
+        self._shared_reasons: set[str] = set()
         self._grid_locks: dict[str, str | None] = {}
         self._built: set[str] = set()
 
@@ -90,7 +92,7 @@ class FormScreen(ModalScreen[Any]):
     def field_mounted(self, field: "FormField") -> None:
         if field.field_name in self._values:
             field.value = self._values[field.field_name]
-        field.set_locked(self._locks.get(field.field_name))
+        self._lock_field(field)
 
     def grid_mounted(self, grid: "GridField") -> None:
         grid.load(self._grid_values.get(grid.field_name, []))
@@ -145,14 +147,36 @@ class FormScreen(ModalScreen[Any]):
     def is_dirty(self) -> bool:
         return self._original is not None and self._state() != self._original
 
+    # A reason shared by more fields than this is said once in the banner instead of under each field.
+    SHARED_REASON_FIELDS = 2
+
     def set_locks(self, reasons: dict[str, str], grid_reasons: dict[str, str | None] | None = None) -> None:
-        self._locks, self._grid_locks = dict(reasons), dict(grid_reasons or {})
-        for name, f in self.form_fields().items():
-            f.set_locked(self._locks.get(name))
+        """Read-only fields and why. A reason common to many fields goes to the banner once (the fields are
+        disabled); a reason of one or two fields is shown under each of them."""
+        counts = Counter(reasons.values())
+        shared = [r for r, n in counts.items() if n > self.SHARED_REASON_FIELDS]
+        self._locks, self._shared_reasons = dict(reasons), set(shared)
+        self._grid_locks = dict(grid_reasons or {})
+        self._update_banner()
+        for f in self.form_fields().values():
+            self._lock_field(f)
         for name, g in self.grid_fields().items():
             g.set_locked(self._grid_locks.get(name))
 
+    def _lock_field(self, field: "FormField") -> None:
+        reason = self._locks.get(field.field_name)
+        field.set_locked(reason, show_reason=reason not in self._shared_reasons)
+
     def show_banner(self, text: str) -> None:
+        self._banner = text
+        self._update_banner()
+
+    def _update_banner(self) -> None:
+        base = getattr(self, "_banner", "")
+        lines = [base] if base else []
+        lines += [_("Tylko do odczytu: {reason}").format(reason=r) for r in sorted(self._shared_reasons)
+                  if r not in base]
+        text = "\n".join(lines)
         banner = self.query_one("#form-banner", Static)
         banner.update(text)
         banner.set_class(bool(text), "-shown")

@@ -19,7 +19,7 @@ class FormField(Widget):
     FormField > Label { padding: 0 1 0 0; color: $text-muted; }
     FormField Input { height: 1; border: none; padding: 0 1; width: 1fr; background: $boost; }
     FormField Input:focus { background: $accent 30%; }
-    FormField Checkbox { height: 1; border: none; padding: 0; background: transparent; }
+    FormField Checkbox { height: 1; width: 6; border: none; padding: 0; background: transparent; }
     FormField Checkbox:focus { background: $accent 30%; }
     FormField Select { width: 1fr; }
     FormField TextArea { height: 4; width: 1fr; }
@@ -98,13 +98,14 @@ class FormField(Widget):
         msg.set_class(bool(text) and kind == "lock", "-lock")
 
     def clear_error(self) -> None:
-        if self.lock_reason:
+        if self.lock_reason and getattr(self, "show_lock_reason", True):
             self.set_message(self.lock_reason, "lock")
         else:
             self.set_message("")
 
-    def set_locked(self, reason: str | None) -> None:
-        """Read-only with the reason shown under the field (e.g. a branch may not change it)."""
+    def set_locked(self, reason: str | None, *, show_reason: bool = True) -> None:
+        """Read-only, with the reason shown under the field unless the card says it elsewhere (banner)."""
         self.lock_reason = reason
+        self.show_lock_reason = show_reason
         self.control.disabled = bool(reason)
         self.clear_error()
