@@ -137,7 +137,8 @@ def save_card(contractor_id: int | None, data: dict, *, bank_accounts: list[dict
         if errors:
             raise ValidationError(errors)
         merged.update(fixes)
-        more, blocks, same_nip_city = rules.similar_warnings(merged, contractor_id, is_new)
+        nip_changed = is_new or merged["nip_key"] != current_obj.nip_key
+        more, blocks, same_nip_city = rules.similar_warnings(merged, contractor_id, is_new, nip_changed=nip_changed)
         if blocks:
             raise Refused("\n".join(blocks))
         warnings.extend(more)

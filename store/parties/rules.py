@@ -267,10 +267,12 @@ def bank_accounts_lock_reason(contractor: Contractor | None) -> str | None:
     return None
 
 
-def similar_warnings(merged: dict, contractor_id: int | None, is_new: bool) -> tuple[list[str], list[str], bool]:
-    """CTF-11 duplicate NIP; SETUP-21 similar contractors. Returns (warnings, blocking errors, same NIP+city)."""
+def similar_warnings(merged: dict, contractor_id: int | None, is_new: bool, *,
+                     nip_changed: bool = True) -> tuple[list[str], list[str], bool]:
+    """CTF-11 duplicate NIP (when the NIP is new or changed: an unchanged NIP is not asked about on every
+    save); SETUP-21 similar contractors on a new card. Returns (warnings, blocking errors, same NIP+city)."""
     warnings, blocks = [], []
-    key = merged.get("nip_key") or ""
+    key = (merged.get("nip_key") or "") if nip_changed else ""
     same_nip = []
     if key:
         q = Contractor.select(Contractor.code, Contractor.city).where(Contractor.nip_key == key)

@@ -255,3 +255,15 @@ def test_auto_numbered_code_of_a_new_card(db):
     for code in ("0099", "ABC", "12A", "0100"):
         parties.create_contractor(base(code=code))
     assert parties.new_card_defaults()["code"] == "0101"
+
+
+@pytest.mark.rule("CTF-11")
+def test_duplicate_nip_asked_only_when_the_nip_changes(db):
+    parties.create_contractor(base(code="A", nip="5260250274"))
+    b = parties.create_contractor(base(code="B", nip=GOOD_NIP), confirm=True)
+    parties.update_contractor(b.id, {"street": "Nowa"})  # NIP unchanged: no question
+    assert Contractor.get_by_id(b.id).street == "Nowa"
+    c = parties.create_contractor(base(code="C", nip="1234563218"))
+    with pytest.raises(parties.ConfirmationNeeded):  # NIP changed to one that exists: asked
+        parties.update_contractor(c.id, {"nip": "5260250274"})
+    assert Contractor.get_by_id(c.id).nip == "1234563218"
