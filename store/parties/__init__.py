@@ -11,7 +11,8 @@ from store.schema import Migration, create_tables
 
 from store.parties.cards import (card_data, copy_contractor, copy_data, create_contractor, create_group,  # noqa: E402
                                  delete_contractor, delete_contractors, editable_state, ensure_unspecified,
-                                 get_contractor, list_groups, new_card_defaults, save_card, update_contractor)
+                                 get_contractor, list_groups, new_card_defaults, next_numeric_code,
+                                 rebuild_nip_keys, save_card, update_contractor)
 from store.parties.history import contractor_history  # noqa: E402
 from store.parties.listing import list_condition, lookup_condition  # noqa: E402
 from store.parties.merge import duplicates_of, merge_contractors, repoint_documents  # noqa: E402

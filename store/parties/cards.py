@@ -288,3 +288,14 @@ def list_groups() -> list[ContractorGroup]:
 
 def log(contractor_id: int, text: str, operator: str = "") -> None:
     ContractorLog.create(contractor=contractor_id, text=text[:250], operator=operator)
+
+
+def rebuild_nip_keys() -> int:
+    """Fill the NIP search key (CTF-8) of cards written in bulk without it (demo data, imports)."""
+    n = 0
+    with write():
+        for cid, nip, prefix in (Contractor.select(Contractor.id, Contractor.nip, Contractor.nip_country)
+                                 .where((Contractor.nip != "") & (Contractor.nip_key == "")).tuples()):
+            Contractor.update(nip_key=rules.nip_key(nip, prefix)).where(Contractor.id == cid).execute()
+            n += 1
+    return n

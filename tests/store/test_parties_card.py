@@ -267,3 +267,13 @@ def test_duplicate_nip_asked_only_when_the_nip_changes(db):
     with pytest.raises(parties.ConfirmationNeeded):  # NIP changed to one that exists: asked
         parties.update_contractor(c.id, {"nip": "5260250274"})
     assert Contractor.get_by_id(c.id).nip == "1234563218"
+
+
+@pytest.mark.rule("CTF-8")
+def test_nip_keys_of_bulk_written_cards_are_rebuilt(db):
+    Contractor.insert_many([{"code": "B1", "name": "B1", "nip": "526-025-02-74"},
+                            {"code": "B2", "name": "B2", "nip": ""}]).execute()
+    assert parties.rebuild_nip_keys() == 1
+    assert Contractor.get(Contractor.code == "B1").nip_key == "5260250274"
+    with pytest.raises(parties.ConfirmationNeeded):
+        parties.create_contractor(base(code="B3", nip="5260250274"))
