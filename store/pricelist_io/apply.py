@@ -171,6 +171,7 @@ def _insert_new(plan: ImportPlan, rows: list, idx: dict, group_ids: dict, main_g
     goods_fields = ["code", "name", "item_type", "is_service", "track_stock", "ean", "unit", "vat_rate",
                     "purchase_vat_rate", "group", "pkwiu", "cn_code", "catalogue_number", "description", "active",
                     "price_limit_kind", "price_limit_value", "retail_price"]
+    memo: dict[tuple, tuple[int, int, int]] = {}      # (column, value, VAT) -> stored net, gross, margin
     done = 0
     for start in range(0, len(rows), BATCH):
         batch = rows[start:start + BATCH]
@@ -183,16 +184,22 @@ def _insert_new(plan: ImportPlan, rows: list, idx: dict, group_ids: dict, main_g
             is_service = item_type in ("UP", "UZ")
             vat_id = vat_id or cn_vat.get(cn) or default_vat                      # ITM-15, ITM-16
             pvat_id = pvat_id or vat_id
-            row_prices = [prices.compute(ZERO if v is None else v, pc, pvat_id if pc.kind == "purchase" else vat_id,
-                                         ZERO) for pc, v in zip(columns, price_values)]
+            row_prices = []
+            for n, (pc, v) in enumerate(zip(columns, price_values)):    # a new card has no purchase price yet
+                key = (n, v, pvat_id if pc.kind == "purchase" else vat_id)
+                stored = memo.get(key)
+                if stored is None:
+                    net, gross, margin = prices.compute(ZERO if v is None else v, pc, key[2], ZERO)
+                    stored = memo[key] = (scaled4(net), scaled4(gross), scaled2(margin))
+                row_prices.append(stored)
             batch_prices.append(row_prices)
             goods_tuples.append((
                 code, name, item_type, is_service, not is_service, ean or "", unit or "szt", vat_id, pvat_id,
                 group_ids[group] if group else main_group_id, pkwiu or "", cn or "", catno or "", desc or "",
                 True if active is None else active, limit_kind or "",
                 scaled2(limit_value) if limit_value is not None else 0,
-                scaled4(row_prices[retail_pos][1]) if retail_pos >= 0 else 0))
-        bulk_sql.insert_rows(Goods, goods_fields, goods_tuples, count=len(goods_tuples))
+                row_prices[retail_pos][1] if retail_pos >= 0 else 0))
+        bulk_sql.insert_rows(Goods, goods_fields, goods_tuples)
         ids = dict(database.execute_sql('SELECT "code", "id" FROM "goods" WHERE "id" > {}'.format(
             bulk_sql.placeholder()), (max_before,)).fetchall())
         gids = [ids[t[0]] for t in goods_tuples]
@@ -202,7 +209,7 @@ def _insert_new(plan: ImportPlan, rows: list, idx: dict, group_ids: dict, main_g
             bulk_sql.insert_rows(GoodsEan, ["goods", "ean", "is_default"], eans)
         if columns:
             bulk_sql.insert_rows(GoodsPrice, ["goods", "price_type", "net", "gross", "margin"], [
-                (g, pc.price_type_id, scaled4(net), scaled4(gross), scaled2(margin))
+                (g, pc.price_type_id, net, gross, margin)
                 for g, row_prices in zip(gids, batch_prices) for pc, (net, gross, margin) in zip(columns, row_prices)])
         done += len(goods_tuples)
     return done

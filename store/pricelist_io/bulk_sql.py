@@ -67,10 +67,22 @@ def column(model: type[peewee.Model], name: str) -> str:
     return model._meta.fields[name].column_name
 
 
+def literal(value) -> str:
+    """A constant as SQL text (model defaults only, never user input — still quoted safely)."""
+    if value is None:
+        return "NULL"
+    if isinstance(value, bool):
+        return ("1" if value else "0") if is_sqlite() else ("TRUE" if value else "FALSE")
+    if isinstance(value, int):
+        return str(int(value))
+    return "'" + str(value).replace("'", "''") + "'"
+
+
 def insert_rows(model: type[peewee.Model], fields: Sequence[str], rows: Iterable[tuple], *,
-                conflict: str = "", count: int | None = None) -> int:
-    """INSERT rows given as tuples of db values for `fields`; every other column gets its default
-    (a fresh guid each row, modified_at = now). `conflict` is an optional ON CONFLICT clause."""
+                conflict: str = "") -> int:
+    """INSERT rows given as tuples of db values for `fields`; every other column gets its default,
+    written once as an SQL literal (the driver binds only what varies): a fresh guid each row,
+    modified_at = now. `conflict` is an optional ON CONFLICT clause."""
     now = now_param()
     consts: list[tuple[str, object]] = []
     need_guid = False
@@ -83,18 +95,14 @@ def insert_rows(model: type[peewee.Model], fields: Sequence[str], rows: Iterable
         default = f.default() if callable(f.default) else f.default
         consts.append((f.column_name, now if f.name == "modified_at" else f.db_value(default)))
     cols = [column(model, n) for n in fields] + (["guid"] if need_guid else []) + [c for c, _v in consts]
-    tail = tuple(v for _c, v in consts)
     ph = placeholder()
+    values = [ph] * (len(fields) + need_guid) + [literal(v) for _c, v in consts]
     sql = 'INSERT INTO "{}" ({}) VALUES ({}) {}'.format(
-        model._meta.table_name, ", ".join(f'"{c}"' for c in cols), ", ".join(ph for _ in cols), conflict)
-    if need_guid:
-        rows = list(rows) if count is None else rows
-        n = len(rows) if count is None else count
-        gen = guids(n)
-        data = ((*r, next(gen), *tail) for r in rows)
-    else:
-        data = ((*r, *tail) for r in rows)
-    return _executemany(sql, data)
+        model._meta.table_name, ", ".join(f'"{c}"' for c in cols), ", ".join(values), conflict)
+    if not need_guid:
+        return _executemany(sql, rows)
+    rows = rows if isinstance(rows, list) else list(rows)
+    return _executemany(sql, map(tuple.__add__, rows, ((g,) for g in guids(len(rows)))))
 
 
 def update_rows(model: type[peewee.Model], set_sql: Sequence[str], where_sql: str, rows: Iterable[tuple]) -> int:

@@ -15,6 +15,7 @@ PRICE_Q = Decimal("0.0001")
 PERCENT_Q = Decimal("0.01")
 MAX_PRICE = Decimal("999999999")
 MAX_PRICE_F = float(MAX_PRICE)
+_SCALE = {PRICE_Q: 10_000.0, PERCENT_Q: 100.0, Decimal(1): 1.0}
 
 
 class CellError(Exception):
@@ -65,6 +66,14 @@ def text(value, max_len: int) -> str | None:
 
 def number(value, quantum: Decimal = PRICE_Q, *, allow_negative: bool = False) -> Decimal | None:
     """A price/percent: numbers, or text in either 12.5 or Polish 1 234,50 form; half-up rounded."""
+    if value.__class__ is float and 0 <= value <= MAX_PRICE_F and quantum in _SCALE:
+        # The common case, kept cheap: a price the sheet stores as a double. Scaled to the
+        # quantum it is (within 1e-6) an integer when the typed value had no more places.
+        scaled = value * _SCALE[quantum]
+        near = round(scaled)
+        if -1e-6 < scaled - near < 1e-6:
+            return Decimal(near).scaleb(quantum.as_tuple().exponent)
+        return Decimal(repr(value)).quantize(quantum, rounding=ROUND_HALF_UP)
     if value == "" or value is None:
         return None
     if isinstance(value, bool):
@@ -74,12 +83,7 @@ def number(value, quantum: Decimal = PRICE_Q, *, allow_negative: bool = False) -
             raise CellError(_("Oczekiwano liczby, a komórka zawiera błąd lub nieskończoność."))
         if abs(value) > MAX_PRICE_F:
             raise CellError(_("Wartość {v} jest zbyt duża.").format(v=shown(value)))
-        scaled = value / float(quantum)
-        near = round(scaled)
-        if abs(scaled - near) < 1e-6 and abs(near) < 2 ** 52:   # fast exact path for ordinary prices
-            result = Decimal(near) * quantum
-        else:
-            result = Decimal(repr(value)).quantize(quantum, rounding=ROUND_HALF_UP)
+        result = Decimal(repr(value)).quantize(quantum, rounding=ROUND_HALF_UP)
     elif isinstance(value, int):
         if abs(value) > MAX_PRICE:
             raise CellError(_("Wartość {v} jest zbyt duża.").format(v=shown(value)))

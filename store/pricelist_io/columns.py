@@ -113,10 +113,6 @@ def match_header(text: str, price_types: dict) -> Column | PriceColumn | str | N
     return PriceColumn(pt.id, pt.name, pt.gross, pt.gross if suffix is None else suffix, pt.is_retail, pt.kind)
 
 
-def parse_price(value) -> Decimal | None:
-    return cells.number(value, cells.PRICE_Q)
-
-
 def describe_fields() -> dict[str, str]:
     """Polish labels of the update choices (PIE-9), for the import dialog."""
     return {

@@ -14,7 +14,7 @@ from typing import Callable, Iterable
 from store.i18n import _
 from store.pricelist_io import cells
 from store.pricelist_io.columns import (DEFAULT_UPDATE_FIELDS, SHEET_NAME, UPDATE_FIELDS, Column,
-                                        PriceColumn, match_header, normalise_header, parse_price)
+                                        PriceColumn, match_header, normalise_header)
 from store.pricelist_io.reader import DEFAULT_MAX_ROWS, XlsxRefused, open_sheet
 
 MODES = ("add", "add_update", "update")         # PIE-8: only add new | add and update | only update
@@ -230,16 +230,82 @@ def validate_import(path, *, mode: str = "add_update", update_fields: Iterable[s
     return plan
 
 
+CACHED_KEYS = frozenset({"item_type", "unit", "vat_rate", "purchase_vat_rate", "group", "active", "price_limit_kind"})
+
+
+def _checker(key: str, parse: Callable, refs: _Refs) -> Callable:
+    """Cell -> final value of one column (VAT code -> id, group -> stored code, EAN checked);
+    columns whose values repeat (type, unit, VAT, group, yes/no) remember what they computed."""
+    if key in ("vat_rate", "purchase_vat_rate"):
+        def check(v):
+            text = parse(v)
+            if text is None:
+                return None
+            vid = refs.vat.get(vat_key(text))
+            if vid is None:
+                raise cells.CellError(_("Nieznana stawka VAT „{v}”. Dostępne stawki: {all}.").format(
+                    v=text, all=", ".join(sorted(refs.vat))))
+            return vid
+    elif key == "group":
+        def check(v):
+            text = parse(v)
+            return None if text is None else refs.group_codes.get(text.casefold(), text)
+    elif key == "ean":
+        def check(v):
+            text = parse(v)
+            return None if text is None else check_ean(text, refs.ean_check)
+    else:
+        check = parse
+    if key not in CACHED_KEYS:
+        return check
+    memo: dict = {}
+
+    def cached(v):
+        mkey = (v.__class__, v)
+        try:
+            result = memo[mkey]
+        except KeyError:
+            try:
+                result = check(v)
+            except cells.CellError as exc:
+                result = exc
+            if len(memo) < 10_000:
+                memo[mkey] = result
+        if result.__class__ is cells.CellError:
+            raise result
+        return result
+    return cached
+
+
+def _read_cells(specs, raw: list, row_no: int, formula_cells: set, errs: "_Errors") -> tuple[list, bool]:
+    """Checked values of one row for the given columns; problems go to `errs`."""
+    out = []
+    ok = True
+    width = len(raw)
+    for check, pos, text, abs_col in specs:
+        v = raw[pos] if pos < width else ""
+        if v == "":
+            if formula_cells and (row_no, abs_col) in formula_cells:
+                errs.add(row_no, text, "", _("Komórka zawiera formułę bez obliczonej wartości. Otwórz plik w arkuszu "
+                                             "kalkulacyjnym, zapisz go i zaimportuj ponownie."))
+                ok = False
+            out.append(None)
+            continue
+        try:
+            out.append(check(v))
+        except cells.CellError as exc:
+            errs.add(row_no, text, v, exc.reason)
+            out.append(None)
+            ok = False
+    return out, ok
+
+
 def _scan_rows(plan: ImportPlan, sheet, rows, fixed, prices, refs: _Refs, progress) -> None:
     errs = _Errors(plan)
     formula_cells = sheet.formula_cells
-    formula_reason = _("Komórka zawiera formułę bez obliczonej wartości. Otwórz plik w arkuszu kalkulacyjnym, "
-                       "zapisz go i zaimportuj ponownie.")
     keys = [c.key for c, _p, _t in fixed]
-    fixed_specs = [(c.key, c.parse, pos, text, sheet.start_col + pos) for c, pos, text in fixed]
-    price_specs = [(pos, text, sheet.start_col + pos) for _p, pos, text in prices]
-    i_vat = keys.index("vat_rate") if "vat_rate" in keys else -1
-    i_pvat = keys.index("purchase_vat_rate") if "purchase_vat_rate" in keys else -1
+    fixed_specs = [(_checker(c.key, c.parse, refs), pos, text, sheet.start_col + pos) for c, pos, text in fixed]
+    price_specs = [(cells.number, pos, text, sheet.start_col + pos) for _p, pos, text in prices]
     i_ean = keys.index("ean") if "ean" in keys else -1
     i_unit = keys.index("unit") if "unit" in keys else -1
     i_group = keys.index("group") if "group" in keys else -1
@@ -249,43 +315,14 @@ def _scan_rows(plan: ImportPlan, sheet, rows, fixed, prices, refs: _Refs, progre
     ean_first: dict[str, tuple[int, str]] = {}
     good: list[tuple] = []
     for row_no, raw in rows:
-        width = len(raw)
         if not any(raw) and all(v == "" for v in raw):       # any() alone would skip a row of zeros
             continue
         plan.total_rows += 1
         if progress is not None and plan.total_rows % 1000 == 0:
             progress(plan.total_rows)
-        ok = True
-        values = []
-        for key, parse, pos, text, abs_col in fixed_specs:
-            v = raw[pos] if pos < width else ""
-            if v == "":
-                if formula_cells and (row_no, abs_col) in formula_cells:
-                    errs.add(row_no, text, "", formula_reason)
-                    ok = False
-                values.append(None)
-                continue
-            try:
-                values.append(parse(v))
-            except cells.CellError as exc:
-                errs.add(row_no, text, v, exc.reason)
-                values.append(None)
-                ok = False
-        price_values = []
-        for pos, text, abs_col in price_specs:
-            v = raw[pos] if pos < width else ""
-            if v == "":
-                if formula_cells and (row_no, abs_col) in formula_cells:
-                    errs.add(row_no, text, "", formula_reason)
-                    ok = False
-                price_values.append(None)
-                continue
-            try:
-                price_values.append(parse_price(v))
-            except cells.CellError as exc:
-                errs.add(row_no, text, v, exc.reason)
-                price_values.append(None)
-                ok = False
+        values, ok_fixed = _read_cells(fixed_specs, raw, row_no, formula_cells, errs)
+        price_values, ok_prices = _read_cells(price_specs, raw, row_no, formula_cells, errs)
+        ok = ok_fixed and ok_prices
         code = values[0]
         if code is None:
             errs.add(row_no, code_text, "", _("Brak kodu towaru – każdy wiersz musi mieć kod."))
@@ -297,32 +334,16 @@ def _scan_rows(plan: ImportPlan, sheet, rows, fixed, prices, refs: _Refs, progre
             duplicates.setdefault(code, [first_row_of[code]]).append(row_no)
         else:
             first_row_of[code] = row_no
-        for idx in (i_vat, i_pvat):
-            if idx >= 0 and values[idx] is not None:
-                vid = refs.vat.get(vat_key(values[idx]))
-                if vid is None:
-                    errs.add(row_no, fixed[idx][2], values[idx], _("Nieznana stawka VAT „{v}”. Dostępne stawki: {all}.").format(
-                        v=values[idx], all=", ".join(sorted(refs.vat))))
-                    ok = False
-                else:
-                    values[idx] = vid
         if i_ean >= 0 and values[i_ean] is not None:
-            try:
-                values[i_ean] = ean = check_ean(values[i_ean], refs.ean_check)
-            except cells.CellError as exc:
-                errs.add(row_no, fixed[i_ean][2], values[i_ean], exc.reason)
+            ean = values[i_ean]
+            first = ean_first.get(ean)
+            if first is None:
+                ean_first[ean] = (row_no, code)
+            elif first[1] != code:
+                errs.add(row_no, fixed[i_ean][2], ean, _("Kod EAN {ean} występuje w pliku także w wierszu {r} "
+                                                        "(towar {kod}); kod EAN musi być unikalny.").format(
+                    ean=ean, r=first[0], kod=first[1]))
                 ok = False
-            else:
-                first = ean_first.get(ean)
-                if first is None:
-                    ean_first[ean] = (row_no, code)
-                elif first[1] != code:
-                    errs.add(row_no, fixed[i_ean][2], ean, _("Kod EAN {ean} występuje w pliku także w wierszu {r} "
-                                                            "(towar {kod}); kod EAN musi być unikalny.").format(
-                        ean=ean, r=first[0], kod=first[1]))
-                    ok = False
-        if i_group >= 0 and values[i_group] is not None:
-            values[i_group] = refs.group_codes.get(values[i_group].casefold(), values[i_group])
         if ok:
             good.append((row_no, code, tuple(values[1:]), tuple(price_values)))
     for code, row_list in duplicates.items():
