@@ -277,3 +277,14 @@ def test_nip_keys_of_bulk_written_cards_are_rebuilt(db):
     assert Contractor.get(Contractor.code == "B1").nip_key == "5260250274"
     with pytest.raises(parties.ConfirmationNeeded):
         parties.create_contractor(base(code="B3", nip="5260250274"))
+
+
+@pytest.mark.rule("CTF-9", "CTF-20")
+def test_new_card_empty_prefix_and_three_name_lines(db):
+    d = parties.new_card_defaults()
+    assert d["nip_country"] == "" and d["transaction_type"] == "domestic"
+    c = parties.create_contractor(base(name="Przedsiębiorstwo", name2="Handlowo-Usługowe", name3="Jan Kowal"))
+    assert c.full_name == "Przedsiębiorstwo Handlowo-Usługowe Jan Kowal"
+    with pytest.raises(ValidationError) as err:
+        parties.create_contractor(base(code="LONG", name="x" * 51))
+    assert "najwyżej 50 znaków" in err.value.errors["name"]

@@ -26,7 +26,7 @@ def fresh(c):
     return Contractor.get_by_id(c.id)
 
 
-@pytest.mark.rule("MRG-4", "MRG-6", "MRG-10", "MRG-11", "MRG-17")
+@pytest.mark.rule("MRG-4", "MRG-6", "MRG-10", "MRG-11", "MRG-14", "MRG-17", "MRG-18")
 def test_merge_carries_missing_data_and_keeps_documents(db):
     m = mk("M", phone="12 111 11 11", bank_accounts=[{"number": IBAN_A}],
            attributes=[{"name": "KOLOR", "value": "zielony"}], representatives=[{"name": "Jan Kowalski"}])
@@ -247,3 +247,20 @@ def test_lookup_on_new_document_hides_duplicates_and_narrows_by_kind(db):
     assert codes("outgoing") == sorted(["CUST", u.code])
     assert codes("incoming") == sorted(["SUP", u.code])
     assert sup.id
+
+
+@pytest.mark.rule("CSO-5", "CSO-8", "CSO-12", "CSO-18")
+def test_serial_categories_carer_mailing_ksef(db):
+    a = mk("A", sales_category="SPRZ", purchase_category="ZAK", representatives=[{"name": "X"}, {"name": "Y"}])
+    b = mk("B")
+    parties.serial_set_categories([a.id, b.id], sales="HANDEL")  # purchase left as it is
+    assert (fresh(a).sales_category, fresh(a).purchase_category, fresh(b).sales_category) == ("HANDEL", "ZAK", "HANDEL")
+    parties.serial_set_categories([a.id], purchase="")  # "" removes
+    assert fresh(a).purchase_category == ""
+    parties.serial_set_carer([a.id, b.id], "anna")
+    assert {fresh(a).carer, fresh(b).carer} == {"ANNA"}
+    r = parties.serial_set_rep_mailing([a.id], True)
+    assert r.changed == [(a.id, "A")]
+    assert [x.mailing for x in Representative.select().where(Representative.contractor == a.id)] == [True, True]
+    parties.serial_set_ksef([a.id, b.id], True)
+    assert fresh(a).no_ksef and fresh(b).no_ksef

@@ -302,3 +302,27 @@ async def test_jpk_code_added_on_jpk_tab(sqlite_db):
         await pilot.press("ctrl+s")
         await pilot.pause()
     assert app.result == c.id and parties.jpk_codes_of(c.id) == ["GTU_06"]
+
+
+@pytest.mark.rule("CTF-43", "CTF-46")
+async def test_credit_limit_amount_editable_only_with_its_check_box(sqlite_db):
+    c = parties.create_contractor({"code": "K", "name": "K"})
+    app = CardApp(contractor_id=c.id)
+    async with app.run_test(size=(120, 45)) as pilot:
+        await pilot.pause()
+        await pilot.press("f6")  # [Handlowe]
+        await pilot.pause()
+        amount = app.screen.query_one("#f-credit_limit", Input)
+        assert amount.disabled
+        app.screen.query_one("#f-credit_limit_on").focus()
+        await pilot.press("space")
+        await pilot.pause()
+        assert not amount.disabled
+        await pilot.press("tab")
+        assert app.focused is amount
+        amount.value = ""
+        await pilot.press(*"2500")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+    c = Contractor.get_by_id(c.id)
+    assert c.credit_limit_on and c.credit_limit == Decimal("2500.00")

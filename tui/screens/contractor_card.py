@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.widgets import Footer, Input, Static, TabbedContent, TabPane
+from textual.widgets import Checkbox, Footer, Input, Static, TabbedContent, TabPane
 
 from store import parties
 from store.i18n import _
@@ -207,6 +207,26 @@ class ContractorCard(FormScreen):
         for name, value in (("country", countries.country_name(prefix)), ("country_iso", countries.iso_of(prefix)),
                             ("transaction_type", countries.transaction_type_for(prefix))):
             self.set_value(name, value)
+
+    # CTF-43, CTF-46: an amount/term is editable only while its check box is on.
+    SWITCHED = {"credit_limit_on": "credit_limit", "overdue_limit_on": "overdue_limit",
+                "payment_term_on": "payment_term_days"}
+
+    def on_checkbox_changed(self, event: Checkbox.Changed) -> None:
+        name = (event.checkbox.id or "").removeprefix("f-")
+        if name in self.SWITCHED:
+            self._apply_switch(name, event.value)
+
+    def _apply_switch(self, switch: str, on: bool) -> None:
+        target = self.form_fields().get(self.SWITCHED[switch])
+        if target is not None and not target.lock_reason:
+            target.control.disabled = not on
+
+    def field_mounted(self, field: FormField) -> None:
+        super().field_mounted(field)
+        for switch, target in self.SWITCHED.items():
+            if field.field_name == target and not field.lock_reason:
+                field.control.disabled = not self.get_value(switch)
 
     def on_descendant_blur(self, event) -> None:
         widget = getattr(event, "widget", None) or getattr(event, "control", None)
