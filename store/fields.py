@@ -33,7 +33,7 @@ class FixedDecimalField(peewee.BigIntegerField):
     def python_value(self, value):
         if value is None:
             return None
-        return (Decimal(int(value)) / self._scale).quantize(self._quantum)
+        return Decimal(int(value)).scaleb(-self.places)  # exact, already at `places` decimals
 
 
 def MoneyField(**kwargs) -> FixedDecimalField:

@@ -142,6 +142,15 @@ class FiliaApp(App):
         self.push_screen(screen, closed)
         return screen
 
+    def action_list_command(self, command_id: str) -> None:
+        """A key bound to one of the current list's own commands (ListBehaviour.serial, by id)."""
+        behaviour = getattr(self.screen, "behaviour", None)
+        for cid, _label, fn in getattr(behaviour, "serial", None) or []:
+            if cid == command_id:
+                fn(self.screen)
+                return
+        self.bell()
+
     def action_help(self) -> None:
         from tui.screens.help import HelpScreen
 
@@ -218,6 +227,7 @@ class FiliaApp(App):
                     out.append((_("Sortuj według: {c}").format(c=col.title), partial(screen.sort_by, col.name)))
             for _id, label, fn in screen.behaviour.serial:
                 out.append((_("Operacja seryjna: {label}").format(label=label), partial(fn, screen)))
+        out += list(getattr(screen, "palette_commands", lambda: [])())  # a card's own commands
         for key, factory in LISTS.items():
             out.append((_("Otwórz listę: {title}").format(title=factory().title), partial(self.action_open_list, key)))
         out += [(_("Diagnostyka klawiszy"), self.action_key_diagnostics),

@@ -28,12 +28,31 @@ def contractors() -> ListBehaviour:
     )
 
 
+def _goods_card(record_id, copy_from=None):
+    from tui.screens.goods_card import GoodsCard
+
+    return GoodsCard(record_id, copy_from=copy_from)
+
+
+def _delete_goods(record_id: int):
+    from store.catalog.goods import delete_goods
+
+    return delete_goods(record_id)
+
+
+def _goods_commands() -> list:
+    from tui.screens.catalog_commands import goods_commands
+
+    return goods_commands()
+
+
 def goods() -> ListBehaviour:
     return ListBehaviour(
         key="goods", title=_("Cennik – towary i usługi"), spec=store_lists.goods_list,
+        card=_goods_card, delete=_delete_goods,
         describe=lambda row: f"{row[1]} – {row[2]}",
         filters=[("goods", _("tylko towary")), ("services", _("tylko usługi")), ("active", _("tylko aktywne"))],
-        module="HANDEL",
+        module="HANDEL", serial=_goods_commands(),
     )
 
 

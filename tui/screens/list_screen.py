@@ -80,7 +80,7 @@ class ListScreen(Screen[int | None]):
 
     def on_mount(self) -> None:
         self.list.focus()
-        self.call_after_refresh(self._first_load)
+        self._first_load()  # read the first page now, so the first frame already shows it
 
     def _first_load(self) -> None:
         self.list.reload()
@@ -114,6 +114,9 @@ class ListScreen(Screen[int | None]):
         self._update_status()
 
     def on_resize(self, event) -> None:
+        self.call_after_refresh(self._update_header)
+
+    def on_screen_resume(self) -> None:
         self.call_after_refresh(self._update_header)
 
     # --- actions bound by keymap ------------------------------------------------------------

@@ -87,11 +87,13 @@ class VirtualList(ScrollView, can_focus=True, inherit_bindings=False):
         self._locator_at = 0.0
         self.pages_read = 0      # for tests and benchmarks: how many page queries ran
         self.rows_rendered = 0   # lines of real rows rendered (benchmarks wait for the first)
+        self.first_row_at: float | None = None  # perf_counter() when the first real row was drawn
 
     # --- data ----------------------------------------------------------------------------
     @property
     def page_size(self) -> int:
-        return max(self.size.height, 1)
+        # Before the first layout the widget has no size yet: the screen height is a safe page.
+        return max(self.size.height or self.app.size.height, 1)
 
     def _fetch(self, fn, *args):
         self.pages_read += 1
@@ -322,6 +324,8 @@ class VirtualList(ScrollView, can_focus=True, inherit_bindings=False):
         if row is None:
             return Strip([Segment("…".ljust(width), self.rich_style)], width)
         self.rows_rendered += 1
+        if self.first_row_at is None:
+            self.first_row_at = time.perf_counter()
         marked = self.marks.contains(row[0])
         text = ("●" if marked else " ") + " " + self.format_row(row, width - 2)
         style = self.rich_style
