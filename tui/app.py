@@ -16,7 +16,9 @@ register_locale_dir(Path(__file__).with_name("locale"))
 
 
 class StatusLine(Static):
-    DEFAULT_CSS = "StatusLine { dock: bottom; height: 1; background: $panel; color: $text-muted; padding: 0 1; }"
+    """Company, operator, role, database and license state; on every full screen (top line)."""
+
+    DEFAULT_CSS = "StatusLine { dock: top; height: 1; background: $panel; color: $text-muted; padding: 0 1; }"
 
 
 class FiliaCommands(Provider):
@@ -58,6 +60,7 @@ class FiliaApp(App):
         yield StatusLine("", id="status-line")
 
     def on_mount(self) -> None:
+        self.screen_change_signal.subscribe(self, self._ensure_status_line)
         user = keymap.user_keymap()
         if user:
             self.set_keymap(user)
@@ -111,6 +114,17 @@ class FiliaApp(App):
         if self.seats is not None:
             parts.append(self.seats.status_line())
         return " | ".join(parts)
+
+    def _ensure_status_line(self, screen) -> None:
+        """Every full screen, ours or a helper's, shows the status line (DEMO must be visible everywhere)."""
+        from textual.screen import ModalScreen
+
+        if isinstance(screen, ModalScreen) or not screen.is_attached:
+            return
+        if not screen.query(StatusLine):
+            screen.mount(StatusLine(self.status_text()))
+        else:
+            screen.query_one(StatusLine).update(self.status_text())
 
     def update_status_line(self) -> None:
         text = self.status_text()

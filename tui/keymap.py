@@ -77,6 +77,10 @@ ACTIONS: tuple[KeyAction, ...] = (
     KeyAction("form.prev_tab", "prev_tab", "ctrl+pageup", ("shift+f6",), "form", "Poprzednia zakładka", "⇧F6",
               show=False),
     KeyAction("form.gus", "gus_lookup", "ctrl+shift+g", ("ctrl+g",), "form", "GUS", "^G", show=False),
+    # price list and goods card (PRC, ITM-20): Shift+Insert never reaches us through PuTTY -> Ctrl+T / palette
+    KeyAction("list.prices", "app.list_command('prices')", "shift+insert", ("ctrl+t",), "list", "Ceny", "⇧Ins/^T",
+              show=False),
+    KeyAction("goods_card.prices", "price_table", "shift+insert", ("ctrl+t",), "goods_card", "Ceny", "⇧Ins/^T"),
 )
 
 

@@ -1,0 +1,217 @@
+"""Goods card and prices table driven by keys (Pilot) over the real demo SQLite database."""
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from textual.widgets import TabbedContent
+
+from store.catalog import Goods, GoodsPrice, GoodsUnit, PriceType
+from tui.screens.goods_card import GoodsCard
+from tui.screens.list_screen import ListScreen
+from tui.screens.price_table import PriceTable
+from tui.widgets.form import RowDialog
+
+from tests.tui.catalog_fixtures import branch_app  # noqa: F401
+
+SIZE = (130, 45)
+
+
+async def open_goods(app, pilot) -> ListScreen:
+    screen = app.action_open_list("goods")
+    await pilot.pause()
+    await pilot.pause()
+    assert isinstance(app.screen, ListScreen)
+    return screen
+
+
+async def type_text(pilot, text: str) -> None:
+    await pilot.press(*[{" ": "space", "-": "minus", ",": "comma", ".": "full_stop"}.get(ch, ch) for ch in text])
+
+
+async def clear_and_type(pilot, text: str) -> None:
+    await pilot.press("ctrl+a" if False else "end")
+    focused = pilot.app.focused
+    focused.value = ""
+    await type_text(pilot, text)
+
+
+def snapshot() -> list[tuple]:
+    return list(Goods.select(Goods.id, Goods.code, Goods.name, Goods.retail_price, Goods.unit).tuples())
+
+
+def retail() -> PriceType:
+    return PriceType.get(PriceType.name == "detaliczna")
+
+
+@pytest.mark.rule("PRC-11", "ITM-1")
+async def test_f2_opens_card_of_highlighted_item_and_ctrl_s_saves_name(filia_app):
+    async with filia_app.run_test(size=SIZE) as pilot:
+        lst = await open_goods(filia_app, pilot)
+        await pilot.press("down", "down")
+        target = lst.list.cursor_id
+        await pilot.press("f2")
+        await pilot.pause()
+        card = filia_app.screen
+        assert isinstance(card, GoodsCard) and card.goods_id == target
+        tabs = [p.id for p in card.query("TabPane")]
+        assert "tab-stock" in tabs and "tab-units" in tabs and "tab-groups" in tabs  # ITM-1 goods tabs
+        assert filia_app.focused.id == "f-code"
+        await pilot.press("tab")
+        assert filia_app.focused.id == "f-name"
+        await clear_and_type(pilot, "Nowa nazwa towaru")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(filia_app.screen, ListScreen)
+    assert Goods.get_by_id(target).name == "Nowa nazwa towaru"
+
+
+@pytest.mark.rule("ITM-2", "PRC-10", "ITM-20")
+async def test_insert_new_service_with_price_from_the_prices_table(filia_app):
+    async with filia_app.run_test(size=SIZE) as pilot:
+        await open_goods(filia_app, pilot)
+        await pilot.press("insert")
+        await pilot.pause()
+        card = filia_app.screen
+        assert isinstance(card, GoodsCard)
+        await type_text(pilot, "USL1")
+        await pilot.press("tab")
+        await type_text(pilot, "Montaz szafy")
+        card.set_value("item_type", "UP")
+        await pilot.press("ctrl+t")                      # the terminal-safe key of Shift+Insert
+        await pilot.pause()
+        table = filia_app.screen
+        assert isinstance(table, PriceTable)
+        rows = [name for _id, name, _g in table.rows]
+        await pilot.press(*["down"] * rows.index("detaliczna"))
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(filia_app.screen, RowDialog)
+        filia_app.focused.value = ""
+        await type_text(pilot, "199,99")
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press("escape")                       # back on the card, the price kept with it
+        await pilot.pause()
+        assert filia_app.screen is card
+        assert "199,99" in str(card.query_one("#card-prices").render())
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(filia_app.screen, ListScreen)
+    g = Goods.get(Goods.code == "USL1")
+    assert (g.name, g.item_type, g.is_service, g.track_stock) == ("Montaz szafy", "UP", True, False)
+    assert g.retail_price == Decimal("199.99")
+    assert GoodsPrice.get((GoodsPrice.goods == g.id) & (GoodsPrice.price_type == retail().id)).gross == Decimal("199.99")
+
+
+@pytest.mark.rule("ITM-2")
+async def test_service_card_has_no_stock_tabs(filia_app):
+    async with filia_app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        filia_app.push_screen(GoodsCard(None, item_type="UP"))
+        await pilot.pause()
+        tabs = [p.id for p in filia_app.screen.query("TabPane")]
+        assert "tab-stock" not in tabs and "tab-reservations" not in tabs and "tab-substitutes" not in tabs
+        assert "tab-units" in tabs and "tab-attributes" in tabs and "tab-groups" in tabs
+
+
+@pytest.mark.rule("ITM-33")
+async def test_auxiliary_unit_added_on_units_tab(filia_app):
+    async with filia_app.run_test(size=SIZE) as pilot:
+        lst = await open_goods(filia_app, pilot)
+        target = lst.list.cursor_id
+        base = Goods.get_by_id(target).unit
+        await pilot.press("f2")
+        await pilot.pause()
+        card = filia_app.screen
+        for _i in range(2):
+            await pilot.press("f6")                       # [Dodatkowe], then [Jednostki, EAN, VAT]
+            await pilot.pause()
+        assert card.query_one(TabbedContent).active == "tab-units"
+        card.query_one("#table-units").focus()
+        await pilot.press("insert")
+        await pilot.pause()
+        dialog = filia_app.screen
+        assert isinstance(dialog, RowDialog)
+        other = next(v for _l, v in card.choices["unit"] if v != base)
+        dialog.query_one("#field-unit").value = other
+        dialog.query_one("#field-numerator").value = "10"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(filia_app.screen, ListScreen)
+    u = GoodsUnit.get(GoodsUnit.goods == target)
+    assert (u.unit, u.numerator, u.denominator) == (other, Decimal(10), Decimal(1))
+
+
+@pytest.mark.rule("PRC-12")
+async def test_escape_on_changed_card_asks_and_nothing_is_written(filia_app):
+    before = snapshot()
+    async with filia_app.run_test(size=SIZE) as pilot:
+        await open_goods(filia_app, pilot)
+        await pilot.press("f2")
+        await pilot.pause()
+        await pilot.press("tab")
+        await type_text(pilot, "XYZ")
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("t")                            # Tak: discard
+        await pilot.pause()
+        assert isinstance(filia_app.screen, ListScreen)
+    assert snapshot() == before
+
+
+@pytest.mark.rule("ITM-20", "ITM-21")
+async def test_shift_insert_on_list_edits_a_price_at_once(filia_app):
+    async with filia_app.run_test(size=SIZE) as pilot:
+        lst = await open_goods(filia_app, pilot)
+        target = lst.list.cursor_id
+        await pilot.press("shift+insert")
+        await pilot.pause()
+        table = filia_app.screen
+        assert isinstance(table, PriceTable)
+        names = [r.name for r in table.rows]
+        await pilot.press(*["down"] * names.index("hurtowa 1"))
+        await pilot.press("f2")
+        await pilot.pause()
+        filia_app.focused.value = ""
+        await type_text(pilot, "10")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert filia_app.screen is table
+        await pilot.press("escape")
+        await pilot.pause()
+    pt = PriceType.get(PriceType.name == "hurtowa 1")
+    row = GoodsPrice.get((GoodsPrice.goods == target) & (GoodsPrice.price_type == pt.id))
+    assert (row.gross if pt.gross else row.net) == Decimal("10")
+
+
+@pytest.mark.rule("DICT-3", "DICT-12")
+async def test_branch_card_is_read_only_and_says_why(branch_app):
+    filia_app = branch_app
+    before = snapshot()
+    async with filia_app.run_test(size=SIZE) as pilot:
+        await open_goods(filia_app, pilot)
+        await pilot.press("f2")
+        await pilot.pause()
+        card = filia_app.screen
+        banner = str(card.query_one("#form-banner").render())
+        assert "W oddziale karta towaru jest tylko do odczytu" in banner
+        assert card.query_one("#f-name").disabled
+        await pilot.press("f6")                           # [Dodatkowe]: the DICT-3 fields stay editable
+        await pilot.pause()
+        assert not card.query_one("#f-copy_description").disabled and card.query_one("#f-active").disabled
+        await pilot.press("ctrl+t")
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(filia_app.screen, PriceTable)
+        assert "W oddziale ceny sprzedaży ustala centrala" in str(filia_app.screen.query_one("#prices-message").render())
+        await pilot.press("escape")
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("insert")                       # a branch may not add goods: the card says why
+        await pilot.pause()
+        assert "W oddziale nie można dopisywać towarów" in str(filia_app.screen.query_one("#form-banner").render())
+    assert snapshot() == before

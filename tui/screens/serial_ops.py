@@ -1,0 +1,277 @@
+"""Serial operations on the marked goods (PSO; the highlighted item when nothing is marked).
+
+Each operation is a small dialog (Tab between fields, Ctrl+S runs, Esc cancels) that calls one
+store.catalog.serial function — one transaction — and ends with a report of what changed (old → new)
+and what was refused with the reason. A role refusal (branch, DICT rules) is shown in the dialog.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Any, Callable
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Footer, Input, Static
+
+from store.catalog import card_save
+from store.catalog import serial as serial_rules
+from store.errors import FiliaError, ValidationError
+from store.i18n import _
+from tui.widgets.form import FormField
+
+
+@dataclass
+class Param:
+    name: str
+    label: str
+    kind: str = "str"                                  # str | bool | choice
+    choices: list[tuple[str, Any]] | None = None
+    default: Any = ""
+
+
+@dataclass
+class SerialOperation:
+    id: str
+    label: str
+    params: Callable[[], list[Param]]
+    run: Callable[[list[int], dict], serial_rules.SerialReport]
+
+
+def dec(text, field: str, *, allow_empty: bool = False) -> Decimal | None:
+    raw = str(text or "").strip().replace(" ", "").replace(",", ".")
+    if not raw and allow_empty:
+        return None
+    try:
+        return Decimal(raw or "0")
+    except InvalidOperation:
+        raise ValidationError({field: _("Wpisz liczbę (np. 5 albo 2,50).")}) from None
+
+
+# --- the operations ----------------------------------------------------------------------------------
+
+def _price_params() -> list[Param]:
+    c = card_save.serial_choices()
+    return [Param("price_type", _("Zmieniana cena"), "choice", c["price_type"]),
+            Param("base", _("Cena bazowa"), "choice", c["base"], -1),
+            Param("mode", _("Zmiana o"), "choice", [(_("procent"), "percent"), (_("kwotę"), "amount")], "percent"),
+            Param("value", _("Wartość zmiany (ujemna obniża)"), default="0"),
+            Param("step", _("Zaokrąglenie do (np. 0,10)"), default="0,01")]
+
+
+def _price_run(ids, v):
+    amount = dec(v["value"], "value")
+    kwargs = {"percent": amount} if v["mode"] == "percent" else {"amount": amount}
+    base = None if v["base"] == -1 else int(v["base"])
+    return serial_rules.change_prices(ids, price_type_id=int(v["price_type"]), base_price_type_id=base,
+                                      step=dec(v["step"], "step"), **kwargs)
+
+
+def _margin_params() -> list[Param]:
+    c = card_save.serial_choices()
+    return [Param("price_type", _("Ceny"), "choice", [(_("wszystkie ceny sprzedaży"), 0)] + c["price_type"], 0),
+            Param("margin", _("Marża % (puste = marża każdej ceny)"), default="")]
+
+
+def _margin_run(ids, v):
+    pt = int(v["price_type"] or 0)
+    return serial_rules.recalculate_from_margin(ids, price_type_ids=[pt] if pt else None,
+                                                margin=dec(v["margin"], "margin", allow_empty=True))
+
+
+def _group_params() -> list[Param]:
+    groups = [g for g in card_save.card_choices()["group"] if g[1]]
+    return [Param("group", _("Grupa"), "choice", groups),
+            Param("action", _("Akcja"), "choice", [(_("dodaj grupę"), "add"), (_("ustaw jako domyślną"), "default"),
+                                                   (_("usuń grupę"), "remove")], "add")]
+
+
+def _group_run(ids, v):
+    return serial_rules.set_group(ids, int(v["group"]), action=v["action"])
+
+
+def _which() -> list[tuple[str, str]]:
+    return [(_("sprzedaży"), "sales"), (_("zakupu"), "purchase"), (_("obydwie"), "both")]
+
+
+def _category_params() -> list[Param]:
+    return [Param("category", _("Kategoria"), "choice", card_save.card_choices()["sales_category"], 0),
+            Param("which", _("Kategoria"), "choice", _which(), "sales")]
+
+
+def _category_run(ids, v):
+    cat = int(v["category"] or 0) or None
+    return serial_rules.set_category(ids, cat, sales=v["which"] in ("sales", "both"),
+                                     purchase=v["which"] in ("purchase", "both"))
+
+
+def _vat_params() -> list[Param]:
+    return [Param("vat_rate", _("Nowa stawka VAT"), "choice", card_save.card_choices()["vat_rate"]),
+            Param("which", _("Stawka"), "choice", _which(), "both"),
+            Param("keep", _("Zachowaj cenę"), "choice", [(_("netto"), "net"), (_("brutto"), "gross")], "net")]
+
+
+def _vat_run(ids, v):
+    return serial_rules.set_vat_rate(ids, int(v["vat_rate"]), which=v["which"], keep=v["keep"])
+
+
+def _unit_params() -> list[Param]:
+    return [Param("unit", _("Nowa jednostka podstawowa"), "choice", card_save.card_choices()["unit"]),
+            Param("confirmed", _("Zmień też towary z dokumentami"), "bool", default=False)]
+
+
+def _unit_run(ids, v):
+    return serial_rules.set_unit(ids, str(v["unit"]), confirmed=bool(v["confirmed"]))
+
+
+def _attribute_params() -> list[Param]:
+    attrs = card_save.serial_choices()["attribute_id"]
+    return [Param("attribute", _("Atrybut"), "choice", attrs or [(_("(brak atrybutów towarów)"), 0)]),
+            Param("action", _("Akcja"), "choice", [(_("dodaj"), "add"), (_("zmień wartość"), "change"),
+                                                   (_("usuń"), "remove")], "add"),
+            Param("value", _("Wartość")), Param("from_value", _("Tylko z wartością (zmiana/usuwanie)"))]
+
+
+def _attribute_run(ids, v):
+    if not v["attribute"]:
+        raise ValidationError({"attribute": _("Najpierw zdefiniuj atrybut towarów w słowniku atrybutów.")})
+    from_value = v["from_value"] if (v["from_value"] or v["action"] == "change") else None
+    return serial_rules.set_attribute(ids, int(v["attribute"]), action=v["action"], value=v["value"],
+                                      from_value=from_value)
+
+
+OPERATIONS = [
+    SerialOperation("change_prices", "Zmiana cen (procent/kwota, zaokrąglenie)", _price_params, _price_run),
+    SerialOperation("recalculate", "Przeliczenie cen z ceny zakupu i marży", _margin_params, _margin_run),
+    SerialOperation("set_group", "Zmiana grupy", _group_params, _group_run),
+    SerialOperation("set_category", "Zmiana kategorii", _category_params, _category_run),
+    SerialOperation("set_vat", "Zmiana stawki VAT", _vat_params, _vat_run),
+    SerialOperation("set_unit", "Zmiana jednostki miary", _unit_params, _unit_run),
+    SerialOperation("set_attribute", "Atrybut – dodaj/zmień/usuń", _attribute_params, _attribute_run),
+]
+
+
+# --- screens -----------------------------------------------------------------------------------------
+
+class SerialDialog(ModalScreen[serial_rules.SerialReport | None]):
+    """Parameters of one operation; Ctrl+S (or Enter in a text field) runs it on the given goods."""
+
+    DEFAULT_CSS = """
+    SerialDialog { align: center middle; }
+    SerialDialog > Vertical { width: 90; height: auto; max-height: 90%; border: thick $primary; background: $surface;
+                              padding: 1 2; }
+    SerialDialog #serial-title { text-style: bold; }
+    SerialDialog #serial-error { color: $error; height: auto; }
+    """
+    BINDINGS = [Binding("ctrl+s", "run", _("Wykonaj"), key_display="^S", priority=True),
+                Binding("escape", "cancel", _("Anuluj"), key_display="Esc")]
+
+    def __init__(self, operation: SerialOperation, goods_ids: list[int]) -> None:
+        super().__init__()
+        self.operation, self.goods_ids = operation, list(goods_ids)
+        self.params = operation.params()
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(_(self.operation.label) + " – " + _("pozycji: {n}").format(n=len(self.goods_ids)),
+                         id="serial-title")
+            for p in self.params:
+                yield FormField(p.name, p.label, p.kind, choices=p.choices)
+            yield Static("", id="serial-error")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        for p in self.params:
+            f = self.query_one(f"#field-{p.name}", FormField)
+            if p.kind == "choice" and not p.choices:
+                continue
+            f.value = p.default if (p.default != "" or p.kind != "choice") else p.choices[0][1]
+        self.query(FormField).first().control.focus()
+
+    def values(self) -> dict:
+        return {f.field_name: f.value for f in self.query(FormField)}
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.action_run()
+
+    def action_run(self) -> None:
+        for f in self.query(FormField):
+            f.clear_error()
+        try:
+            report = self.operation.run(self.goods_ids, self.values())
+        except ValidationError as exc:
+            fields = {f.field_name: f for f in self.query(FormField)}
+            rest = [m for k, m in exc.errors.items() if k not in fields]
+            for k, m in exc.errors.items():
+                if k in fields:
+                    fields[k].set_message(m)
+            self.query_one("#serial-error", Static).update("\n".join(rest))
+            return
+        except FiliaError as exc:
+            self.app.bell()
+            self.query_one("#serial-error", Static).update(str(exc))
+            return
+        self.dismiss(report)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class SerialReportScreen(ModalScreen[None]):
+    """What the operation changed and what it refused (with reasons). Enter or Esc closes."""
+
+    DEFAULT_CSS = """
+    SerialReportScreen { align: center middle; }
+    SerialReportScreen > Vertical { width: 100; height: 80%; border: thick $success; background: $surface;
+                                    padding: 0 1; }
+    SerialReportScreen #report-summary { text-style: bold; }
+    SerialReportScreen .refused { color: $warning; }
+    """
+    BINDINGS = [Binding("escape,enter", "close", _("Zamknij"), key_display="Esc")]
+    MAX_LINES = 2000
+
+    def __init__(self, title: str, report: serial_rules.SerialReport) -> None:
+        super().__init__()
+        self.title_text, self.report = title, report
+
+    def summary(self) -> str:
+        r = self.report
+        return _("{op}: zmieniono {c}, pominięto {p}.").format(op=self.title_text, c=len(r.changed), p=len(r.refused))
+
+    def compose(self) -> ComposeResult:
+        changed, refused = len(self.report.changed), len(self.report.refused)
+        lines = self.report.lines()
+        with Vertical():
+            yield Static(self.summary(), id="report-summary")
+            with VerticalScroll(id="report-lines"):
+                if not lines:
+                    yield Static(_("Nic nie wymagało zmiany."))
+                shown = lines[:self.MAX_LINES]
+                if changed:
+                    yield Static("\n".join(shown[:changed]), id="report-changed")
+                if refused and len(shown) > changed:
+                    yield Static("\n".join(shown[changed:]), id="report-refused", classes="refused")
+                if len(lines) > self.MAX_LINES:
+                    yield Static(_("… i {n} kolejnych wierszy.").format(n=len(lines) - self.MAX_LINES))
+        yield Footer()
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+
+def run_operation(screen, operation: SerialOperation) -> None:
+    """From a ListScreen: ask the parameters, run on the marked goods, show the report, refresh."""
+    ids = screen._selected_ids()
+    if not ids:
+        screen.notify(_("Zaznacz towary albo ustaw kursor na towarze."), severity="warning")
+        return
+
+    def done(report) -> None:
+        if report is None:
+            return
+        screen.app.push_screen(SerialReportScreen(_(operation.label), report), lambda _r: screen.action_refresh())
+
+    screen.app.push_screen(SerialDialog(operation, ids), done)
