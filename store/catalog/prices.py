@@ -49,11 +49,14 @@ def retail_price_type() -> PriceType | None:
     """The price type mirrored into goods.retail_price: the one flagged `is_retail`; a database whose
     price types predate the flag (demo) uses the gross sales type named "detaliczna", else the first
     gross sales type."""
-    row = PriceType.select().where(PriceType.is_retail == True).order_by(PriceType.id).first()  # noqa: E712
-    if row is not None:
-        return row
-    gross = list(PriceType.select().where((PriceType.kind == "sale") & (PriceType.gross == True))  # noqa: E712
-                 .order_by(PriceType.position, PriceType.id))
+    return pick_retail(list(PriceType.select().order_by(PriceType.position, PriceType.id)))
+
+
+def pick_retail(types: list[PriceType]) -> PriceType | None:
+    flagged = [p for p in types if p.is_retail]
+    if flagged:
+        return min(flagged, key=lambda p: p.id)
+    gross = [p for p in types if p.kind == "sale" and p.gross]
     return next((p for p in gross if p.name.lower() == "detaliczna"), gross[0] if gross else None)
 
 

@@ -26,7 +26,7 @@ from store.catalog import money
 from store.catalog.dictionaries import PriceType, Warehouse
 from store.catalog.discounts import CONTRACTOR_SIDE, GOODS_SIDE, Discount, FixedPrice, PriceThreshold, active_on
 from store.catalog.models import Goods, GoodsPrice
-from store.catalog.prices import card_price, is_retail_type, price_places, retail_price_type
+from store.catalog.prices import pick_retail
 from store.config import VatRate, get_setting
 from store.errors import NotFound
 from store.i18n import _
@@ -65,53 +65,58 @@ def _pct(value: Decimal) -> str:
     return format(Decimal(value).normalize(), "f").replace(".", ",")
 
 
+METHODS = ("additive", "multiplicative", "contractor", "goods")
+
+
 def discount_method() -> str:
     value = get_setting("discount_method", "multiplicative")
-    return value if value in ("additive", "multiplicative", "contractor", "goods") else "multiplicative"
+    return value if value in METHODS else "multiplicative"
 
 
-def _main_group_id() -> int | None:
-    from store.catalog.dictionaries import GoodsGroup
-    row = GoodsGroup.get_or_none(GoodsGroup.is_main == True)  # noqa: E712
-    return row.id if row else None
+class _Ctx:
+    """What one quote reads once: settings, price types, the main group (a handful of rows)."""
 
+    def __init__(self):
+        from store.catalog.dictionaries import GoodsGroup
+        from store.config import Setting
 
-def _has_row(goods: Goods, pt_id: int | None) -> bool:
-    if not pt_id:
-        return False
-    if GoodsPrice.select().where((GoodsPrice.goods == goods.id) & (GoodsPrice.price_type == pt_id)).exists():
-        return True
-    pt = PriceType.get_by_id(pt_id)
-    return bool(goods.retail_price) and is_retail_type(pt)
+        self.settings = {k: v for k, v in Setting.select(Setting.key, Setting.value).tuples()}
+        self.types = {pt.id: pt for pt in PriceType.select().order_by(PriceType.position, PriceType.id)}
+        self.retail = pick_retail(list(self.types.values()))
+        row = GoodsGroup.select(GoodsGroup.id).where(GoodsGroup.is_main == True).first()  # noqa: E712
+        self.main_group = row.id if row else None
+        self.places = 4 if self.settings.get("price_precision", "2") == "4" else 2
 
+    def setting(self, key: str, default: str = "") -> str:
+        return self.settings.get(key, default)
 
-def _active_type(pt_id) -> int | None:
-    if not pt_id:
-        return None
-    pt = PriceType.get_or_none((PriceType.id == pt_id) & (PriceType.active == True))  # noqa: E712
-    return pt.id if pt else None
+    def active(self, pt_id) -> int | None:
+        try:
+            pt = self.types.get(int(pt_id)) if pt_id else None
+        except (TypeError, ValueError):
+            return None
+        return pt.id if pt is not None and pt.active else None
 
+    def by_name(self, name: str) -> int | None:
+        name = (name or "").strip()
+        if not name:
+            return None
+        if name.isdigit():
+            return self.active(int(name))
+        return next((pt.id for pt in self.types.values() if pt.active and pt.name.lower() == name.lower()), None)
 
-def _type_by_name(name: str) -> int | None:
-    name = (name or "").strip()
-    if not name:
-        return None
-    if name.isdigit():
-        return _active_type(int(name))
-    for pt in PriceType.select().where(PriceType.active == True):  # noqa: E712
-        if pt.name.lower() == name.lower():
-            return pt.id
-    return None
+    def default_type(self, goods: Goods) -> int | None:
+        """The item's default price (ITM-17), else the company default sales price."""
+        pt = self.active(goods.default_price_type_id)
+        if pt:
+            return pt
+        sale = [p for p in self.types.values() if p.active and p.kind == "sale"]
+        sale.sort(key=lambda p: (not p.is_default, p.position, p.id))
+        return sale[0].id if sale else None
 
 
 def default_price_type_id(goods: Goods) -> int | None:
-    """The item's default price (ITM-17), else the company default sales price."""
-    pt = _active_type(goods.default_price_type_id)
-    if pt:
-        return pt
-    row = PriceType.select().where((PriceType.active == True) & (PriceType.kind == "sale")) \
-        .order_by(PriceType.is_default.desc(), PriceType.position, PriceType.id).first()  # noqa: E712
-    return row.id if row else None
+    return _Ctx().default_type(goods)
 
 
 def _contractor_info(contractor_id: int | None):
@@ -119,7 +124,9 @@ def _contractor_info(contractor_id: int | None):
         return None, "", Decimal(0), ""
     from store import parties
 
-    c = parties.Contractor.get_or_none(parties.Contractor.id == contractor_id)
+    model = parties.Contractor
+    wanted = [getattr(model, n) for n in ("id", "group", "discount", "price_group") if n in model._meta.fields]
+    c = model.select(*wanted).where(model.id == contractor_id).first()
     if c is None:
         raise NotFound(_("Nie znaleziono kontrahenta."))
     group_code = ""
@@ -131,21 +138,33 @@ def _contractor_info(contractor_id: int | None):
     return c, group_code, Decimal(getattr(c, "discount", 0) or 0), getattr(c, "price_group", "") or ""
 
 
+def _rows(goods: Goods, ctx: _Ctx) -> dict[int, GoodsPrice]:
+    """The item's price rows by type; bulk-loaded goods get their retail price as an unsaved row."""
+    rows = {r.price_type_id: r for r in GoodsPrice.select().where(GoodsPrice.goods == goods.id)}
+    if ctx.retail is not None and ctx.retail.id not in rows and goods.retail_price:
+        vat = VatRate.get_by_id(goods.vat_rate_id).rate
+        rows[ctx.retail.id] = GoodsPrice(goods=goods.id, price_type=ctx.retail.id, gross=goods.retail_price,
+                                         net=money.net_from_gross(goods.retail_price, vat, ctx.places))
+    return rows
+
+
 def choose_price_type(goods: Goods, *, contractor_price: str = "", warehouse_id: int | None = None,
-                      price_type_id: int | None = None) -> int | None:
-    candidates = [_active_type(price_type_id)]
+                      price_type_id: int | None = None, ctx: _Ctx | None = None,
+                      rows: dict | None = None) -> int | None:
+    ctx = ctx or _Ctx()
+    rows = rows if rows is not None else _rows(goods, ctx)
+    candidates = [ctx.active(price_type_id)]
     if warehouse_id:
         wh = Warehouse.get_or_none(Warehouse.id == warehouse_id)
-        candidates.append(_active_type(wh.default_price_type_id) if wh else None)          # WH-9
-    candidates.append(_type_by_name(contractor_price))                                    # CTF-43
-    candidates.append(_type_by_name(get_setting("branch_default_price_type")))            # DICT-11
-    candidates.append(default_price_type_id(goods))
+        candidates.append(ctx.active(wh.default_price_type_id) if wh else None)            # WH-9
+    candidates.append(ctx.by_name(contractor_price))                                      # CTF-43
+    candidates.append(ctx.by_name(ctx.setting("branch_default_price_type")))              # DICT-11
+    candidates.append(ctx.default_type(goods))
     for pt in candidates:
-        if _has_row(goods, pt):
+        if pt and pt in rows:
             return pt
-    retail = retail_price_type()
-    if retail is not None and _has_row(goods, retail.id):      # bulk-loaded goods: their list price
-        return retail.id
+    if ctx.retail is not None and ctx.retail.id in rows:          # bulk-loaded goods: their list price
+        return ctx.retail.id
     return next((pt for pt in candidates if pt), None)
 
 
@@ -161,23 +180,24 @@ def price_for(contractor_id: int | None, goods_id: int, on: date, quantity: Deci
               at: time | None = None, warehouse_id: int | None = None,
               price_type_id: int | None = None) -> PriceQuote:
     """What price and discount this contractor gets for this item on this date for this quantity."""
-    goods = Goods.get_or_none(Goods.id == goods_id)
+    goods = Goods.select(Goods.id, Goods.code, Goods.vat_rate, Goods.retail_price, Goods.group,
+                         Goods.default_price_type).where(Goods.id == goods_id).first()
     if goods is None:
         raise NotFound(_("Nie znaleziono towaru."))
     quantity = Decimal(quantity)
-    places = price_places()
+    ctx = _Ctx()
+    places = ctx.places
     vat = VatRate.get_by_id(goods.vat_rate_id).rate
     contractor, group_code, standard, contractor_price = _contractor_info(contractor_id)
+    rows = _rows(goods, ctx)
     pt_id = choose_price_type(goods, contractor_price=contractor_price, warehouse_id=warehouse_id,
-                              price_type_id=price_type_id)
-    pt = PriceType.get_or_none(PriceType.id == pt_id) if pt_id else None
+                              price_type_id=price_type_id, ctx=ctx, rows=rows)
+    pt = ctx.types.get(pt_id) if pt_id else None
     gross_declared = bool(pt and pt.gross)
-    if pt is not None:
-        _pt, card_net, card_gross, currency = card_price(goods, pt.id)
-        start = card_gross if gross_declared else card_net
-    else:
-        start, currency = Decimal(0), "PLN"
-    group_id = goods.group_id or _main_group_id()
+    row = rows.get(pt_id) if pt_id else None
+    start = ((row.gross if gross_declared else row.net) if row else Decimal(0))
+    currency = row.currency if row else "PLN"
+    group_id = goods.group_id or ctx.main_group
     rule, reasons = "card", [_("cena „{p}” z karty towaru").format(p=pt.name if pt else "—")]
     threshold = (PriceThreshold.select().where((PriceThreshold.goods == goods.id)
                                                & (PriceThreshold.price_type.is_null() | (PriceThreshold.price_type == pt_id))
@@ -187,23 +207,18 @@ def price_for(contractor_id: int | None, goods_id: int, on: date, quantity: Deci
         start, rule = threshold.price, "threshold"
         reasons = [_("próg ilościowy od {q}").format(q=_pct(threshold.min_quantity))]
 
-    fixed_q = FixedPrice.select().where((FixedPrice.goods == goods.id) & active_on(FixedPrice, on)
-                                        & (FixedPrice.min_quantity <= quantity))
     fixed = None
-    for scope in ("contractor", "group", "all"):                                               # DSC-11
-        cond = FixedPrice.scope == scope
-        if scope == "contractor":
-            if contractor is None:
-                continue
-            cond &= FixedPrice.contractor == contractor.id
-        elif scope == "group":
-            if not group_code:
-                continue
-            cond &= FixedPrice.contractor_group == group_code
-        fixed = fixed_q.where(cond).order_by(FixedPrice.min_quantity.desc(), FixedPrice.id.desc()).first()
-        if fixed is not None:
-            break
-    then_discounts = get_setting("fixed_price_then_discounts", "0") in ("1", "true", "tak")
+    scope_rank = {"contractor": 0, "group": 1, "all": 2}                                      # DSC-11
+    for fp in FixedPrice.select().where((FixedPrice.goods == goods.id) & active_on(FixedPrice, on)
+                                        & (FixedPrice.min_quantity <= quantity)):
+        if fp.scope == "contractor" and (contractor is None or fp.contractor_id != contractor.id):
+            continue
+        if fp.scope == "group" and (not group_code or fp.contractor_group != group_code):
+            continue
+        key = (scope_rank[fp.scope], -fp.min_quantity, -fp.id)
+        if fixed is None or key < (scope_rank[fixed.scope], -fixed.min_quantity, -fixed.id):
+            fixed = fp
+    then_discounts = ctx.setting("fixed_price_then_discounts", "0") in ("1", "true", "tak")
     if fixed is not None:
         start = fixed.price if fixed.gross == gross_declared else (
             money.gross_from_net(fixed.price, vat, places) if gross_declared else money.net_from_gross(fixed.price, vat, places))
@@ -247,7 +262,8 @@ def price_for(contractor_id: int | None, goods_id: int, on: date, quantity: Deci
         if kind_t:
             applied.append(kind_t)
             reasons.append(_("rabat towaru {d}% ({k})").format(d=_pct(dt), k=_(_KIND_LABEL[kind_t])))
-    method = discount_method()
+    method = ctx.setting("discount_method", "multiplicative")
+    method = method if method in METHODS else "multiplicative"
     d = money.combine_discounts(dk, dt, method) if (dk or dt) else Decimal(0)
     if dk and dt:
         reasons.append(_("metoda łączenia rabatów: {m}").format(m={
