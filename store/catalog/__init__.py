@@ -1,18 +1,25 @@
 """Catalogue (cennik): goods and services, prices, dictionaries, discounts, promotions.
 
 Modules:
-  dictionaries  models of the dictionaries (units, price types, warehouses, groups, ...)
-  models        goods card and its tables (units, EAN codes, prices, groups, attributes)
-  money         pure net/gross/margin/markup/rounding arithmetic
-  roles         who may edit the catalogue (DICT rules)
-  prices        the prices table of an item (net/gross/margin kept consistent)
-  goods         goods card rules (create/update/delete, units, EAN codes, groups, attributes)
-  dict_rules    create/update/delete of every dictionary
-  discounts     percentage and fixed-price discounts (DSC), area "catalog_discounts"
-  promotions    promotional sets (PROMO), area "catalog_discounts"
-  quote         price_for(): the one pricing function every document calls
-  serial        serial operations on marked goods (PSO)
-  rates         currency rates (RATE, CUR)
+  dictionaries   models of the dictionaries (units, price types, warehouses, groups, categories, ...)
+  models         goods card and its tables (units, EAN codes, prices, groups, attributes)
+  money          pure net/gross/margin/markup/rounding/discount arithmetic
+  roles          who may edit the catalogue (DICT rules): catalog_edit_refusal(), hq_apply()
+  usage          "used on documents" checks registered by later areas
+  prices         the prices table of an item (net/gross/margin kept consistent), purchase price
+  goods          goods card rules (create/update/delete, groups, attributes)
+  goods_codes    units with conversion factors and EAN codes of an item, find_by_ean()
+  goods_copy     card copy (Ctrl+Insert), EAN from the company range, JPK_V7 codes
+  card           what the card screen needs: tabs, defaults, card data, editable fields
+  listing        price-list predicates (types, group tree, inactive, EAN, price column)
+  dict_rules     create_entry/update_entry/delete_entry of every dictionary (+ dict_tree, dict_reference)
+  discounts      percentage and fixed-price discounts, quantity price thresholds (area catalog_discounts)
+  promotions     promotional sets (area catalog_discounts)
+  quote          price_for(): the one pricing function every document calls
+  summary        contractor discount summary (CDS)
+  serial         serial operations on marked goods (+ serial_codes, serial_more)
+  rates          currency rates (manual entry, lookup, tables written by sync/nbp.py)
+  seed           ensure_catalogue_defaults() for a new company database
 """
 from __future__ import annotations
 
