@@ -18,7 +18,8 @@ from store.db import write
 from store.errors import Refused
 from store.i18n import _
 from store.pricelist_io import bulk_sql
-from store.pricelist_io.plan import ImportPlan, existing_goods
+from store.pricelist_io.bulk_sql import existing_goods
+from store.pricelist_io.plan import ImportPlan
 
 HUNDRED = Decimal(100)
 ZERO = Decimal(0)

@@ -118,17 +118,6 @@ def delete_rows(model: type[peewee.Model], where_sql: str, rows: Iterable[tuple]
     return _executemany(sql, rows)
 
 
-def ids_by(model: type[peewee.Model], field: str, values: list) -> dict:
-    """value of `field` -> id, for the given values (chunked IN queries)."""
-    out = {}
-    f = model._meta.fields[field]
-    for i in range(0, len(values), 900):
-        chunk = values[i:i + 900]
-        for value, rid in model.select(f, model.id).where(f.in_(chunk)).tuples():
-            out[value] = rid
-    return out
-
-
 @contextmanager
 def sqlite_indexes_deferred(models: Sequence[type[peewee.Model]]):
     """Inside an open SQLite write transaction: drop the secondary indexes of `models`, let the
@@ -146,3 +135,40 @@ def sqlite_indexes_deferred(models: Sequence[type[peewee.Model]]):
     yield
     for sql in saved:
         database.execute_sql(sql)
+
+
+# --- lookups for many keys at once ----------------------------------------------------------------
+
+IN_CHUNK = 900
+
+
+def _chunks(items: list, size: int = IN_CHUNK) -> Iterable[list]:
+    for i in range(0, len(items), size):
+        yield items[i:i + size]
+
+
+def _select_in(sql: str, values: list) -> Iterable[tuple]:
+    """Run `sql` (with one "IN ({})" slot) for chunks of values; raw cursor, no per-row ORM work."""
+    ph = placeholder()
+    for chunk in _chunks(values):
+        yield from database.execute_sql(sql.format(", ".join([ph] * len(chunk))), chunk).fetchall()
+
+
+def existing_goods(codes: Iterable[str]) -> dict[str, tuple]:
+    """code -> (id, vat_rate_id, purchase_vat_rate_id, last_purchase_price, item_type, ean) for codes in the DB."""
+    from store.catalog.models import Goods
+
+    to_price = Goods.last_purchase_price.python_value
+    return {code: (gid, vat, pvat, to_price(lpp), item_type, ean) for code, gid, vat, pvat, lpp, item_type, ean in
+            _select_in('SELECT "code", "id", "vat_rate_id", "purchase_vat_rate_id", "last_purchase_price", '
+                       '"item_type", "ean" FROM "goods" WHERE "code" IN ({})', list(codes))}
+
+
+def ean_owners(eans: Iterable[str]) -> dict[str, str]:
+    """EAN -> code of the item that has it (default or additional code), for the given EANs."""
+    eans = list(eans)
+    out = dict(_select_in('SELECT b."ean", g."code" FROM "goods_barcode" b JOIN "goods" g ON g."id" = b."goods_id" '
+                          'WHERE b."ean" IN ({})', eans))
+    for ean, code in _select_in('SELECT "ean", "code" FROM "goods" WHERE "ean" IN ({})', eans):
+        out.setdefault(ean, code)
+    return out

@@ -8,7 +8,6 @@ headers are matched case-insensitively; a price column may also be written „Ce
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import Callable
 
 from store.i18n import _

@@ -15,12 +15,12 @@ from store.i18n import _
 from store.pricelist_io import cells
 from store.pricelist_io.columns import (DEFAULT_UPDATE_FIELDS, SHEET_NAME, UPDATE_FIELDS, Column,
                                         PriceColumn, match_header, normalise_header)
+from store.pricelist_io.bulk_sql import ean_owners, existing_goods
 from store.pricelist_io.reader import DEFAULT_MAX_ROWS, XlsxRefused, open_sheet
 
 MODES = ("add", "add_update", "update")         # PIE-8: only add new | add and update | only update
 FORBIDDEN_CODE_CHARS = frozenset("&<>'\"\\")    # ITM-5
 MAX_ERRORS_KEPT = 100_000
-IN_CHUNK = 900
 
 
 @dataclass(frozen=True)
@@ -112,40 +112,6 @@ def check_ean(code: str, enabled: bool) -> str:
     if enabled and code.isdigit() and len(code) in (8, 13, 14) and std_ean.calc_check_digit(code[:-1]) != code[-1]:
         raise cells.CellError(_("Nieprawidłowy kod EAN „{v}” (błędna cyfra kontrolna).").format(v=code))
     return code
-
-
-def _chunks(items: list, size: int = IN_CHUNK) -> Iterable[list]:
-    for i in range(0, len(items), size):
-        yield items[i:i + size]
-
-
-def _select_in(sql: str, values: list) -> Iterable[tuple]:
-    """Run `sql` (with one "IN ({})" slot) for chunks of values; raw cursor, no per-row ORM work."""
-    from store.db import database, is_sqlite
-
-    ph = "?" if is_sqlite() else "%s"
-    for chunk in _chunks(values):
-        yield from database.execute_sql(sql.format(", ".join([ph] * len(chunk))), chunk).fetchall()
-
-
-def existing_goods(codes: Iterable[str]) -> dict[str, tuple]:
-    """code -> (id, vat_rate_id, purchase_vat_rate_id, last_purchase_price, item_type, ean) for codes in the DB."""
-    from store.catalog.models import Goods
-
-    to_price = Goods.last_purchase_price.python_value
-    return {code: (gid, vat, pvat, to_price(lpp), item_type, ean) for code, gid, vat, pvat, lpp, item_type, ean in
-            _select_in('SELECT "code", "id", "vat_rate_id", "purchase_vat_rate_id", "last_purchase_price", '
-                       '"item_type", "ean" FROM "goods" WHERE "code" IN ({})', list(codes))}
-
-
-def ean_owners(eans: Iterable[str]) -> dict[str, str]:
-    """EAN -> code of the item that has it (default or additional code), for the given EANs."""
-    eans = list(eans)
-    out = dict(_select_in('SELECT b."ean", g."code" FROM "goods_barcode" b JOIN "goods" g ON g."id" = b."goods_id" '
-                          'WHERE b."ean" IN ({})', eans))
-    for ean, code in _select_in('SELECT "ean", "code" FROM "goods" WHERE "ean" IN ({})', eans):
-        out.setdefault(ean, code)
-    return out
 
 
 class _Errors:
@@ -379,6 +345,7 @@ def _check_against_database(plan: ImportPlan, good: list[tuple], errs: _Errors, 
     eans = [r[2][i_ean] for r in good if i_ean >= 0 and r[2][i_ean]]
     owners = ean_owners(eans) if eans else {}
     name_text = fixed[keys.index("name")][2] if "name" in keys else _("Nazwa")
+    i_type = keys.index("item_type") - 1 if "item_type" in keys and "item_type" in plan.update_fields else -1
     for row in good:
         row_no, code, values, _prices = row
         is_new = code not in existing
@@ -396,6 +363,13 @@ def _check_against_database(plan: ImportPlan, good: list[tuple], errs: _Errors, 
                 errs.add(row_no, fixed[i_ean + 1][2], values[i_ean], _("Kod EAN {ean} jest już przypisany do towaru "
                                                                       "{kod}.").format(ean=values[i_ean], kod=owner))
                 ok = False                                                     # ITM-9
+        if i_type >= 0 and not is_new and values[i_type] and values[i_type] != existing[code][4]:
+            from store.catalog.usage import usage_reason
+
+            if usage_reason("goods", existing[code][0]):                      # ITM-13
+                errs.add(row_no, fixed[i_type + 1][2], values[i_type],
+                         _("Nie można zmienić typu pozycji, która występuje na dokumentach."))
+                ok = False
         if not ok:
             continue
         plan.rows.append(row)

@@ -275,3 +275,17 @@ def test_export_of_chosen_ids_keeps_their_order_and_filters_inactive(cat, tmp_pa
     assert export_price_list(path, include_inactive=False) >= 2
     codes = [r[0] for r in _sheet_values(path)[1:]]
     assert "C" not in codes and codes == sorted(codes) and {"A", "B"} <= set(codes)
+
+
+@pytest.mark.rule("ITM-13")
+def test_type_of_an_item_used_on_documents_is_not_changed_by_an_import(cat, tmp_path, monkeypatch):
+    from store.catalog import usage
+
+    used, free = cat.goods("USED", name="Na fakturze"), cat.goods("FREE", name="Wolny")
+    monkeypatch.setitem(usage._CHECKS, "goods", [lambda gid: "FS/1/2026" if gid == used.id else None])
+    plan = validate_import(write_xlsx(tmp_path / "c.xlsx", [["Kod", "Typ"], ["USED", "UP"], ["FREE", "usługa"]]))
+    assert [(e.row, e.column, e.reason) for e in plan.errors] == [
+        (2, "Typ", "Nie można zmienić typu pozycji, która występuje na dokumentach.")]
+    apply_import(plan)
+    assert _goods("USED").item_type == "TP"
+    assert (_goods("FREE").item_type, _goods("FREE").is_service, _goods("FREE").track_stock) == ("UP", True, False)
