@@ -227,8 +227,12 @@ class FiliaApp(App):
         from tui.lists import LISTS
         from tui.screens.list_screen import ListScreen
 
+        from textual.command import CommandPalette
+
         out: list[tuple[str, object]] = []
         screen = self.screen
+        if isinstance(screen, CommandPalette) and len(self.screen_stack) > 1:
+            screen = self.screen_stack[-2]   # the palette is open: its commands are those of the screen below
         if isinstance(screen, ListScreen):
             for name, label in screen.behaviour.filters:
                 out.append((_("Filtr: {label}").format(label=label), partial(screen.toggle_named_filter, name)))

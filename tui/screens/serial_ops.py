@@ -241,9 +241,24 @@ class SerialReportScreen(ModalScreen[None]):
         r = self.report
         return _("{op}: zmieniono {c}, pominięto {p}.").format(op=self.title_text, c=len(r.changed), p=len(r.refused))
 
+    @staticmethod
+    def show(value) -> str:
+        if isinstance(value, Decimal):
+            q = value.quantize(Decimal("0.01")) if value == value.quantize(Decimal("0.01")) else value.normalize()
+            return format(q, "f").replace(".", ",")
+        if value is True or value is False:
+            return _("Tak") if value else _("Nie")
+        return str(value)
+
+    def lines(self) -> list[str]:
+        out = [_("{kod}: {pole} {stare} → {nowe}").format(kod=c.code, pole=c.field, stare=self.show(c.old),
+                                                          nowe=self.show(c.new)) for c in self.report.changed]
+        out += [_("{kod}: pominięto – {powod}").format(kod=r.code, powod=r.reason) for r in self.report.refused]
+        return out
+
     def compose(self) -> ComposeResult:
         changed, refused = len(self.report.changed), len(self.report.refused)
-        lines = self.report.lines()
+        lines = self.lines()
         with Vertical():
             yield Static(self.summary(), id="report-summary")
             with VerticalScroll(id="report-lines"):
