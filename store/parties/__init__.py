@@ -6,7 +6,8 @@ hold the parts (models, fields, rules, cards, subrecords, merge, serial, history
 from __future__ import annotations
 
 from store.parties.models import (MODELS, UNSPECIFIED_CODE, BankAccount, Contractor, ContractorAttribute,
-                                  ContractorGroup, ContractorJpkCode, ContractorLog, Representative)
+                                  ContractorGroup, ContractorJpkCode, ContractorLog, ContractorRecipient,
+                                  Representative)
 from store.schema import Migration, create_tables
 
 from store.parties.cards import (card_data, copy_contractor, copy_data, create_contractor, create_group,  # noqa: E402
@@ -21,7 +22,7 @@ from store.parties.serial import (SerialReport, serial_add_jpk_codes, serial_rem
                                   serial_set_attribute, serial_set_carer,
                                   serial_set_categories, serial_set_group, serial_set_ksef, serial_set_payment_terms,
                                   serial_set_rep_mailing, serial_set_status, serial_set_trade_terms)
-from store.parties.subrecords import (attributes_of, jpk_codes_of, jpk_kind,  # noqa: E402
+from store.parties.subrecords import (attributes_of, jpk_codes_of, jpk_kind, recipients_of,  # noqa: E402
                                       set_default_bank_account, set_default_representative)
 
 MIGRATIONS = [
@@ -29,4 +30,5 @@ MIGRATIONS = [
               create_tables(*MODELS)),
     # Databases created before JPK codes existed (create_tables is "if not exists": a no-op on new ones).
     Migration(2, "contractor JPK_V7 codes", create_tables(ContractorJpkCode)),
+    Migration(3, "contractor recipients", create_tables(ContractorRecipient)),
 ]

@@ -1,7 +1,7 @@
 """Saving, copying and deleting contractor cards with their bank accounts, representatives and attributes."""
 from __future__ import annotations
 
-from peewee import IntegrityError, fn
+from peewee import ForeignKeyField, IntegrityError, fn
 
 from store.config import get_setting, role
 from store.db import database, write
@@ -10,11 +10,12 @@ from store.i18n import _
 from store.parties import rules
 from store.parties.fields import CARD_FIELDS
 from store.parties.models import (UNSPECIFIED_CODE, BankAccount, Contractor, ContractorAttribute, ContractorGroup,
-                                  ContractorJpkCode, ContractorLog, Representative)
-from store.parties.subrecords import (ATTRIBUTE_FIELDS, BANK_FIELDS, JPK_FIELDS, REP_FIELDS, check_attributes,
-                                      check_bank_accounts, check_jpk_codes, check_representatives, replace_rows)
+                                  ContractorJpkCode, ContractorLog, ContractorRecipient, Representative)
+from store.parties.subrecords import (ATTRIBUTE_FIELDS, BANK_FIELDS, JPK_FIELDS, RECIPIENT_FIELDS, REP_FIELDS,
+                                      check_attributes, check_bank_accounts, check_jpk_codes, check_recipients,
+                                      check_representatives, replace_rows)
 
-GRIDS = ("bank_accounts", "representatives", "attributes", "jpk_codes")
+GRIDS = ("bank_accounts", "representatives", "attributes", "jpk_codes", "recipients")
 
 
 def get_contractor(contractor_id: int) -> Contractor:
@@ -50,7 +51,8 @@ def new_card_defaults() -> dict:
     c = Contractor(nip_country="")
     values = _values(c)
     code = next_numeric_code() if get_setting(SET_AUTONUMBER) == "1" else ""
-    values.update(code=code, name="", bank_accounts=[], representatives=[], attributes=[], jpk_codes=[])
+    values.update(code=code, name="", bank_accounts=[], representatives=[], attributes=[], jpk_codes=[],
+                  recipients=[])
     return values
 
 
@@ -65,6 +67,9 @@ def card_data(contractor_id: int) -> dict:
     data["attributes"] = [{f: getattr(a, f) for f in ("id", *ATTRIBUTE_FIELDS)}
                           for a in c.attributes.order_by(ContractorAttribute.name)]
     data["jpk_codes"] = [{"id": j.id, "code": j.code} for j in c.jpk_codes.order_by(ContractorJpkCode.code)]
+    data["recipients"] = [{"id": r.id, "recipient": r.recipient_id, "code": r.recipient.code,
+                           "name": r.recipient.full_name, "city": r.recipient.city, "is_default": r.is_default}
+                          for r in c.recipients.order_by(ContractorRecipient.id)]
     data["meta"] = {"id": c.id, "guid": c.guid, "gid": c.gid, "main_code": c.main.code if c.main_id else "",
                     "created_at": c.created_at, "created_by": c.created_by, "modified_at": c.modified_at,
                     "modified_by": c.modified_by, "credit_used": c.credit_used,
@@ -90,7 +95,8 @@ def editable_state(contractor_id: int | None) -> dict:
 
 def save_card(contractor_id: int | None, data: dict, *, bank_accounts: list[dict] | None = None,
               representatives: list[dict] | None = None, attributes: list[dict] | None = None,
-              jpk_codes: list[dict] | None = None, confirm: bool = False, operator: str = "") -> Contractor:
+              jpk_codes: list[dict] | None = None, recipients: list[dict] | None = None,
+              confirm: bool = False, operator: str = "") -> Contractor:
     """Create (contractor_id None) or change a card with its grids, in one transaction.
 
     Grids given as lists replace the stored rows (rows with an `id` are updated, missing ones deleted);
@@ -128,10 +134,13 @@ def save_card(contractor_id: int | None, data: dict, *, bank_accounts: list[dict
             attributes = check_attributes(attributes, grid_errors)
         if jpk_codes is not None:
             jpk_codes = check_jpk_codes(jpk_codes, grid_errors)
+        if recipients is not None:
+            recipients = check_recipients(recipients, grid_errors, contractor_id)
         if current_obj is not None and current_obj.main_id is not None and (
                 _grid_changed(current_obj, "representatives", representatives, REP_FIELDS)
                 or _grid_changed(current_obj, "attributes", attributes, ATTRIBUTE_FIELDS)
-                or _grid_changed(current_obj, "jpk_codes", jpk_codes, JPK_FIELDS)):
+                or _grid_changed(current_obj, "jpk_codes", jpk_codes, JPK_FIELDS)
+                or _grid_changed(current_obj, "recipients", recipients, RECIPIENT_FIELDS)):
             grid_errors["representatives"] = rules.subordinate_reason(current_obj.main.code)  # MRG-11
         errors.update(grid_errors)
         if errors:
@@ -173,6 +182,8 @@ def save_card(contractor_id: int | None, data: dict, *, bank_accounts: list[dict
             replace_rows(c, ContractorAttribute, "attributes", attributes, ATTRIBUTE_FIELDS)
         if jpk_codes is not None:
             replace_rows(c, ContractorJpkCode, "jpk_codes", jpk_codes, JPK_FIELDS)
+        if recipients is not None:
+            replace_rows(c, ContractorRecipient, "recipients", recipients, RECIPIENT_FIELDS)
         return c
 
 
@@ -187,8 +198,10 @@ def _grid_changed(c: Contractor | None, grid: str, rows: list[dict] | None, fiel
     if rows is None:
         return False
     model = {"bank_accounts": BankAccount, "representatives": Representative, "attributes": ContractorAttribute,
-             "jpk_codes": ContractorJpkCode}[grid]
-    stored = [] if c is None else [tuple(str(getattr(r, f)) for f in fields)
+             "jpk_codes": ContractorJpkCode, "recipients": ContractorRecipient}[grid]
+    def stored_value(r, f):
+        return getattr(r, f + "_id") if isinstance(model._meta.fields[f], ForeignKeyField) else getattr(r, f)
+    stored = [] if c is None else [tuple(str(stored_value(r, f)) for f in fields)
                                    for r in model.select().where(model.contractor == c.id).order_by(model.id)]
     given = [tuple(str(row.get(f, model._meta.fields[f].default)) for f in fields) for row in rows]
     return sorted(stored) != sorted(given)
@@ -198,13 +211,15 @@ def create_contractor(data: dict, *, confirm: bool = False, operator: str = "") 
     """New card from a dict of card fields; `bank_accounts`/`representatives`/`attributes` keys may hold lists."""
     return save_card(None, data, bank_accounts=data.get("bank_accounts"),
                      representatives=data.get("representatives"), attributes=data.get("attributes"),
-                     jpk_codes=data.get("jpk_codes"), confirm=confirm, operator=operator)
+                     jpk_codes=data.get("jpk_codes"), recipients=data.get("recipients"), confirm=confirm,
+                     operator=operator)
 
 
 def update_contractor(contractor_id: int, data: dict, *, confirm: bool = False, operator: str = "") -> Contractor:
     return save_card(contractor_id, data, bank_accounts=data.get("bank_accounts"),
                      representatives=data.get("representatives"), attributes=data.get("attributes"),
-                     jpk_codes=data.get("jpk_codes"), confirm=confirm, operator=operator)
+                     jpk_codes=data.get("jpk_codes"), recipients=data.get("recipients"), confirm=confirm,
+                     operator=operator)
 
 
 def copy_contractor(contractor_id: int, new_code: str, *, confirm: bool = True, operator: str = "") -> Contractor:
@@ -228,6 +243,11 @@ def _delete_refusal(c: Contractor) -> str | None:
         names = ", ".join(f"{d.kind} {d.number}".strip() for d in docs[:5]) + (" …" if count > 5 else "")
         return _("Nie można usunąć kontrahenta, ponieważ występuje na dokumentach ({n}): {docs}.").format(
             n=count, docs=names)  # CTR-17, CONF-1
+    owner = (Contractor.select(Contractor.code)
+             .join(ContractorRecipient, on=(ContractorRecipient.contractor == Contractor.id))
+             .where(ContractorRecipient.recipient == c.id).first())
+    if owner is not None:  # CTR-17: a record refers to it
+        return _("Nie można usunąć kontrahenta, który jest odbiorcą kontrahenta {code}.").format(code=owner.code)
     if c.duplicates.exists():
         return _("Nie można usunąć kontrahenta, który jest kartą główną połączonych duplikatów.")
     return None

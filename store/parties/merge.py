@@ -13,13 +13,13 @@ from store.errors import Refused, ValidationError
 from store.i18n import _
 from store.parties.cards import get_contractor, log
 from store.parties.models import (UNSPECIFIED_CODE, BankAccount, Contractor, ContractorAttribute, ContractorJpkCode,
-                                  ContractorLog, Representative)
+                                  ContractorLog, ContractorRecipient, Representative)
 from store.parties.subrecords import REP_FIELDS
 
 
 def merge_contractors(main_id: int, merged_ids: list[int], *, copy_attributes: bool = True,
                       copy_bank_accounts: bool = True, copy_representatives: bool = True,
-                      operator: str = "") -> dict:
+                      copy_recipients: bool = True, operator: str = "") -> dict:
     """Make `merged_ids` subordinates of `main_id` (MRG-2..MRG-10), in one transaction.
 
     Returns {'main': id, 'merged': [codes], 'copied': {'attributes': n, 'bank_accounts': n,
@@ -41,7 +41,8 @@ def merge_contractors(main_id: int, merged_ids: list[int], *, copy_attributes: b
         if not subs:
             raise ValidationError({"merged_ids": _("Zaznacz co najmniej jednego kontrahenta do połączenia z kartą "
                                                    "główną {code}.").format(code=main.code)})
-        copied = {"attributes": 0, "bank_accounts": 0, "representatives": 0, "jpk_codes": 0}
+        copied = {"attributes": 0, "bank_accounts": 0, "representatives": 0, "jpk_codes": 0, "recipients": 0}
+        have_recipients = {r.recipient_id for r in main.recipients} | {main.id}
         have_jpk = {j.code for j in main.jpk_codes}
         have_attrs = {a.name for a in main.attributes}
         have_accounts = {b.number_key for b in main.bank_accounts}
@@ -78,6 +79,12 @@ def merge_contractors(main_id: int, merged_ids: list[int], *, copy_attributes: b
                         Representative.create(contractor=main.id, **values)
                         have_reps.add(key)
                         copied["representatives"] += 1
+            if copy_recipients:  # MRG-2, MRG-4
+                for r in s.recipients:
+                    if r.recipient_id not in have_recipients:
+                        ContractorRecipient.create(contractor=main.id, recipient=r.recipient_id, is_default=False)
+                        have_recipients.add(r.recipient_id)
+                        copied["recipients"] += 1
             for j in s.jpk_codes:  # MRG-9, CTF-60: JPK_V7 codes are appended to the main card
                 if j.code not in have_jpk:
                     ContractorJpkCode.create(contractor=main.id, code=j.code)
@@ -88,7 +95,8 @@ def merge_contractors(main_id: int, merged_ids: list[int], *, copy_attributes: b
                     setattr(main, f, getattr(s, f))
             credit += s.credit_used  # MRG-10
             # No chains: duplicates of a merged card become duplicates of the main card.
-            Contractor.update(main=main.id, modified_at=utcnow(), exported=False).where(Contractor.main == s.id).execute()
+            (Contractor.update(main=main.id, modified_at=utcnow(), exported=False)
+             .where(Contractor.main == s.id).execute())
             s.main = main.id
             s.credit_used = 0
             s.exported = False

@@ -190,6 +190,17 @@ class ContractorJpkCode(BaseModel):
         indexes = ((("contractor", "code"), True),)
 
 
+class ContractorRecipient(BaseModel):
+    """Odbiorca (REP-6): another contractor who receives the goods; at most one default. Local (CONF-8)."""
+
+    contractor = peewee.ForeignKeyField(Contractor, backref="recipients", on_delete="CASCADE")
+    recipient = peewee.ForeignKeyField(Contractor, backref="recipient_of", on_delete="RESTRICT")
+    is_default = peewee.BooleanField(default=False)
+
+    class Meta:
+        indexes = ((("contractor", "recipient"), True),)
+
+
 class ContractorLog(BaseModel):
     """Historia zmian karty (VER-8, BNK-10): merges, bank-account changes, serial operations."""
 
@@ -200,4 +211,4 @@ class ContractorLog(BaseModel):
 
 
 MODELS = (ContractorGroup, Contractor, BankAccount, Representative, ContractorAttribute, ContractorJpkCode,
-          ContractorLog)
+          ContractorRecipient, ContractorLog)

@@ -35,7 +35,8 @@ class SerialReport:
         """The log window (Filia: one window listing changed / skipped contractors with the reason)."""
         out = [_("{code}: zmieniono").format(code=code) for _id, code in self.changed]
         out += [_("{code}: {text}").format(code=code, text=text) for _id, code, text in self.notes]
-        out += [_("{code}: pominięto – {reason}").format(code=code, reason=reason) for _id, code, reason in self.refused]
+        out += [_("{code}: pominięto – {reason}").format(code=code, reason=reason)
+                for _id, code, reason in self.refused]
         return out
 
 

@@ -7,13 +7,15 @@ from store import validation
 from store.db import write
 from store.errors import NotFound, ValidationError
 from store.i18n import _
-from store.parties.models import BankAccount, Contractor, ContractorAttribute, ContractorJpkCode, Representative
+from store.parties.models import (BankAccount, Contractor, ContractorAttribute, ContractorJpkCode, ContractorRecipient,
+                                  Representative)
 
 BANK_FIELDS = ("number", "bank_name", "description", "currency", "is_default")
 REP_FIELDS = ("name", "title", "phone", "mobile", "phone_sms", "email", "city", "postal_code", "address",
               "notes", "gender", "info", "is_default", "mailing", "active")
 ATTRIBUTE_FIELDS = ("name", "value", "append_to_document", "code_before_value")
 JPK_FIELDS = ("code",)
+RECIPIENT_FIELDS = ("recipient", "is_default")
 
 
 def jpk_kind(code: str) -> str:
@@ -145,9 +147,38 @@ def check_attributes(rows: list[dict], errors: dict) -> list[dict]:
     return out
 
 
+def check_recipients(rows: list[dict], errors: dict, contractor_id: int | None) -> list[dict]:
+    """REP-6: rows name another contractor by code ({'code', 'is_default'}); resolved to its id."""
+    out, seen = [], set()
+    for i, row in enumerate(rows):
+        code = (row.get("code") or "").strip()
+        other = Contractor.get_or_none(Contractor.code == code) if code else None
+        fid = f"recipients.{i}.code"
+        if other is None:
+            errors[fid] = _row_label(i) + _("Pole „Odbiorca”: nie ma kontrahenta o kodzie „{k}”.").format(k=code)
+            continue
+        if contractor_id is not None and other.id == contractor_id:
+            errors[fid] = _row_label(i) + _("Pole „Odbiorca”: kontrahent nie może być własnym odbiorcą.")
+            continue
+        if other.id in seen:
+            errors[fid] = _row_label(i) + _("odbiorca {k} występuje dwa razy.").format(k=code)
+        seen.add(other.id)
+        out.append({**row, "code": other.code, "recipient": other.id, "is_default": bool(row.get("is_default"))})
+    if any(r["is_default"] for r in out):  # REP-6: at most one default (none is fine)
+        first = next(r for r in out if r["is_default"])
+        for r in out:
+            r["is_default"] = r is first
+    return out
+
+
 def replace_rows(c: Contractor, model, grid: str, rows: list[dict], fields) -> None:
-    """Store a grid: rows with an id of this contractor are updated, others created, missing ones deleted."""
-    keep = []
+    """Store a grid: rows with an id of this contractor are updated, others created, missing ones deleted
+    (deleted first, so a row typed again without its id does not collide with a unique key)."""
+    keep = [row["id"] for row in rows if row.get("id")]
+    q = model.delete().where(model.contractor == c.id)
+    if keep:
+        q = q.where(model.id.not_in(keep))
+    q.execute()
     for row in rows:
         values = {f: row[f] for f in fields if f in row}
         if model is BankAccount:
@@ -155,16 +186,11 @@ def replace_rows(c: Contractor, model, grid: str, rows: list[dict], fields) -> N
         rid = row.get("id")
         existing = model.get_or_none((model.id == rid) & (model.contractor == c.id)) if rid else None
         if existing is None:
-            existing = model.create(contractor=c.id, **values)
+            model.create(contractor=c.id, **values)
         else:
             for k, v in values.items():
                 setattr(existing, k, v)
             existing.save()
-        keep.append(existing.id)
-    q = model.delete().where(model.contractor == c.id)
-    if keep:
-        q = q.where(model.id.not_in(keep))
-    q.execute()
 
 
 # --- list-level functions (used outside the card: serial operations, sync) ----------------------------
@@ -190,10 +216,19 @@ def set_default_representative(rep_id: int) -> None:
         Representative.update(is_default=True).where(Representative.id == rep.id).execute()
 
 
+def recipients_of(contractor_id: int) -> list[tuple[str, bool]]:
+    """(code, default) of the contractor's recipients."""
+    q = (ContractorRecipient.select(Contractor.code, ContractorRecipient.is_default)
+         .join(Contractor, on=(ContractorRecipient.recipient == Contractor.id))
+         .where(ContractorRecipient.contractor == contractor_id).order_by(Contractor.code))
+    return [(code, bool(d)) for code, d in q.tuples()]
+
+
 def jpk_codes_of(contractor_id: int) -> list[str]:
     return [r.code for r in ContractorJpkCode.select().where(ContractorJpkCode.contractor == contractor_id)
             .order_by(ContractorJpkCode.code)]
 
 
 def attributes_of(contractor_id: int) -> dict[str, str]:
-    return {a.name: a.value for a in ContractorAttribute.select().where(ContractorAttribute.contractor == contractor_id)}
+    rows = ContractorAttribute.select().where(ContractorAttribute.contractor == contractor_id)
+    return {a.name: a.value for a in rows}

@@ -40,7 +40,8 @@ def test_merge_carries_missing_data_and_keeps_documents(db):
                         state="approved")
     report = parties.merge_contractors(m.id, [s.id])
     assert report["merged"] == ["S"] and report["copied"] == {"attributes": 1, "bank_accounts": 1,
-                                                               "representatives": 1, "jpk_codes": 0}
+                                                               "representatives": 1, "jpk_codes": 0,
+                                                               "recipients": 0}
     m, s = fresh(m), fresh(s)
     assert (m.phone, m.email) == ("12 111 11 11", "s@x.pl")  # MRG-6
     assert parties.attributes_of(m.id) == {"KOLOR": "zielony", "ROZMIAR": "XL"}
@@ -264,3 +265,20 @@ def test_serial_categories_carer_mailing_ksef(db):
     assert [x.mailing for x in Representative.select().where(Representative.contractor == a.id)] == [True, True]
     parties.serial_set_ksef([a.id, b.id], True)
     assert fresh(a).no_ksef and fresh(b).no_ksef
+
+
+@pytest.mark.rule("REP-6", "CTR-17")
+def test_recipients_one_default_and_recipient_cannot_be_deleted(db):
+    r1, r2 = mk("R1"), mk("R2")
+    a = mk("A", recipients=[{"code": "R1", "is_default": True}, {"code": "R2", "is_default": True}])
+    assert parties.recipients_of(a.id) == [("R1", True), ("R2", False)]
+    with pytest.raises(ValidationError) as err:
+        parties.update_contractor(a.id, {"recipients": [{"code": "NOPE"}, {"code": "A"}]})
+    assert "nie ma kontrahenta o kodzie „NOPE”" in err.value.errors["recipients.0.code"]
+    assert "własnym odbiorcą" in err.value.errors["recipients.1.code"]
+    with pytest.raises(Refused) as refused:
+        parties.delete_contractor(r2.id)
+    assert "odbiorcą kontrahenta A" in str(refused.value)
+    parties.update_contractor(a.id, {"recipients": [{"code": "R1", "is_default": True}]})
+    parties.delete_contractor(r2.id)
+    assert parties.recipients_of(a.id) == [("R1", True)] and r1.id

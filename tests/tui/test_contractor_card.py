@@ -326,3 +326,29 @@ async def test_credit_limit_amount_editable_only_with_its_check_box(sqlite_db):
         await pilot.pause()
     c = Contractor.get_by_id(c.id)
     assert c.credit_limit_on and c.credit_limit == Decimal("2500.00")
+
+
+@pytest.mark.rule("REP-6")
+async def test_recipient_added_by_code_on_additional_tab(sqlite_db):
+    parties.create_contractor({"code": "ODB", "name": "Odbiorca sp. z o.o.", "city": "Gdańsk"})
+    c = parties.create_contractor({"code": "KUP", "name": "Kupujący"})
+    app = CardApp(contractor_id=c.id)
+    async with app.run_test(size=(120, 45)) as pilot:
+        await pilot.pause()
+        await pilot.press("f6", "f6", "f6")  # [Dodatkowe]
+        await pilot.pause()
+        app.screen.query_one("#table-recipients").focus()
+        await pilot.press("ctrl+n", *"NIE", "enter")  # a code that does not exist
+        await pilot.pause()
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert "nie ma kontrahenta o kodzie „NIE”" in msg(app, "recipients")
+        app.screen.query_one("#table-recipients").focus()
+        await pilot.press("f2")
+        await pilot.pause()
+        app.screen.query_one("#f-code", Input).value = ""
+        await pilot.press(*"ODB", "enter")
+        await pilot.pause()
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+    assert app.result == c.id and parties.recipients_of(c.id) == [("ODB", False)]

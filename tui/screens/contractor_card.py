@@ -34,8 +34,8 @@ PANES = [("tab-general", "Ogólne"), ("tab-trade", "Handlowe"), ("tab-payments",
 FIELD_PANES = {**{n: "tab-general" for n in TAB_GENERAL}, **{n: "tab-trade" for n in TAB_TRADE},
                **{n: "tab-payments" for n in (*TAB_PAYMENTS, "bank_accounts")},
                **{n: "tab-more" for n in (*TAB_MORE, "representatives")}, "attributes": "tab-attributes",
-               "jpk_codes": "tab-jpk"}
-GRIDS = ("bank_accounts", "representatives", "attributes", "jpk_codes")
+               "jpk_codes": "tab-jpk", "recipients": "tab-more"}
+GRIDS = ("bank_accounts", "representatives", "attributes", "jpk_codes", "recipients")
 
 
 def _choices(field: str, groups) -> list[tuple[str, object]]:
@@ -78,6 +78,14 @@ def rep_columns() -> list[GridColumn]:
 def attribute_columns() -> list[GridColumn]:
     return [GridColumn("name", _("Atrybut"), width=20), GridColumn("value", _("Wartość"), width=40),
             GridColumn("append_to_document", _("Dokleić do opisu dokumentu"), "bool", width=10)]
+
+
+def recipient_columns() -> list[GridColumn]:
+    """REP-6 (OPEN): Kod, Nazwa, Miasto, Domyślny; a recipient is another contractor, typed by its code."""
+    return [GridColumn("code", _("Kod kontrahenta"), width=16),
+            GridColumn("name", _("Nazwa"), width=36, in_dialog=False, compute=lambda r: r.get("name", "")),
+            GridColumn("city", _("Miasto"), width=16, in_dialog=False, compute=lambda r: r.get("city", "")),
+            GridColumn("is_default", _("Domyślny"), "bool", width=8)]
 
 
 def jpk_columns() -> list[GridColumn]:
@@ -135,8 +143,9 @@ class ContractorCard(FormScreen):
                           new_row=lambda: {"currency": "PLN", "is_default": False})]
         if pane_id == "tab-more":
             return [GridField("representatives", _("Przedstawiciele"), rep_columns(), default_group=lambda r: 0,
-                              new_row=lambda: {"active": True, "is_default": False, "mailing": False})] + [
-                self._field(n) for n in TAB_MORE]
+                              new_row=lambda: {"active": True, "is_default": False, "mailing": False}),
+                    GridField("recipients", _("Odbiorcy"), recipient_columns(), default_group=lambda r: 0,
+                              new_row=lambda: {"is_default": False})] + [self._field(n) for n in TAB_MORE]
         if pane_id == "tab-attributes":
             return [GridField("attributes", _("Atrybuty"), attribute_columns(),
                               new_row=lambda: {"append_to_document": False}),
@@ -160,7 +169,7 @@ class ContractorCard(FormScreen):
         grid_locks = {"bank_accounts": state["bank_accounts"]}
         if self.meta.get("main_code"):
             reason = state["fields"].get("code")
-            grid_locks.update(representatives=reason, attributes=reason, jpk_codes=reason)
+            grid_locks.update(representatives=reason, attributes=reason, jpk_codes=reason, recipients=reason)
             self.show_banner(reason or "")  # MRG-11
         self.set_locks(state["fields"], grid_locks)
         self._show_title(data)
@@ -245,7 +254,7 @@ class ContractorCard(FormScreen):
         values["group_id"] = values.get("group_id") or None
         c = parties.save_card(self.contractor_id, values, bank_accounts=grids.get("bank_accounts"),
                               representatives=grids.get("representatives"), attributes=grids.get("attributes"),
-                              jpk_codes=grids.get("jpk_codes"), confirm=confirm,
+                              jpk_codes=grids.get("jpk_codes"), recipients=grids.get("recipients"), confirm=confirm,
                               operator=self.operator or self._operator_login())
         return c.id
 
