@@ -136,7 +136,7 @@ def _check_attribute(values, current, errors):
         errors["code_before_value"] = _("„Kod atrybutu przed wartością” wymaga „Dokleić do opisu elementu”.")
     if current is not None and values.get("format") != current.format and \
             GoodsAttribute.select().where(GoodsAttribute.attribute == current.id).exists():
-        errors["format"] = _("Nie można zmienić formatu atrybutu przypisanego do towarów.")
+        errors["format"] = _("Nie można zmienić formatu atrybutu, który został już użyty.")          # ATR-3
 
 
 def _attribute_delete(attr: AttributeDef) -> str | None:
@@ -169,16 +169,73 @@ def add_attribute_value(attribute_id: int, value: str) -> AttributeValue:
         return AttributeValue.create(attribute=attr.id, value=value, position=count)
 
 
-def delete_attribute_value(value_id: int) -> None:
+LIST_CHANGE_QUESTION = ("Wprowadzone zmiany zostaną zastosowane również na kartach towarowych, na których "
+                        "znajduje się ten atrybut. Czy chcesz kontynuować?")
+
+
+def _used_value(row: AttributeValue):
+    return GoodsAttribute.select().where((GoodsAttribute.attribute == row.attribute_id)
+                                         & (GoodsAttribute.value == row.value))
+
+
+def delete_attribute_value(value_id: int, *, confirmed: bool = False) -> int:
+    """ATR-11: a value used on items is deleted only after the question (Refused carries it); then the
+    attribute is removed from every item card that had that value. Returns the cards changed."""
     ensure_may_edit("attribute")
     with write():
         row = AttributeValue.get_or_none(AttributeValue.id == value_id)
         if row is None:
             raise NotFound(_("Nie znaleziono wartości atrybutu."))
-        if GoodsAttribute.select().where((GoodsAttribute.attribute == row.attribute_id)
-                                         & (GoodsAttribute.value == row.value)).exists():
-            raise Refused(_("Nie można usunąć wartości „{v}”, bo mają ją towary.").format(v=row.value))
+        used = [r.id for r in _used_value(row)]
+        if used and not confirmed:
+            raise Refused(_(LIST_CHANGE_QUESTION))
+        GoodsAttribute.delete().where(GoodsAttribute.id.in_(used)).execute()
         row.delete_instance()
+        return len(used)
+
+
+def rename_attribute_value(value_id: int, new_value: str, *, confirmed: bool = False) -> int:
+    """ATR-11: a changed list value is updated on every item card (after the question)."""
+    ensure_may_edit("attribute")
+    new_value = (new_value or "").strip()
+    with write():
+        row = AttributeValue.get_or_none(AttributeValue.id == value_id)
+        if row is None:
+            raise NotFound(_("Nie znaleziono wartości atrybutu."))
+        if not new_value:
+            raise ValidationError({"value": _("Podaj wartość atrybutu.")})
+        if new_value != row.value and AttributeValue.select().where(
+                (AttributeValue.attribute == row.attribute_id) & (AttributeValue.value == new_value)).exists():
+            raise ValidationError({"value": _("Ta wartość już jest na liście.")})
+        used = [r.id for r in _used_value(row)]
+        if used and not confirmed:
+            raise Refused(_(LIST_CHANGE_QUESTION))
+        GoodsAttribute.update(value=new_value).where(GoodsAttribute.id.in_(used)).execute()
+        row.value = new_value
+        row.save()
+        return len(used)
+
+
+def set_attributes_active(attribute_ids, active: bool) -> int:
+    """ATR-6: mark the attributes inactive (or active again)."""
+    ensure_may_edit("attribute")
+    with write():
+        return AttributeDef.update(active=bool(active)).where(AttributeDef.id.in_(list(attribute_ids))).execute()
+
+
+def line_description(goods_id: int) -> str:
+    """ATR-14: the description a document line gets: the item's description (when *Kopiuj opis na
+    fakturę*), then the active attributes marked *Dokleić do opisu elementu*, sorted by code, each
+    as "KOD value" with *Kod atrybutu przed wartością*, else the value alone."""
+    goods = Goods.get_by_id(goods_id)
+    parts = [goods.description] if goods.copy_description and goods.description else []
+    rows = (GoodsAttribute.select(GoodsAttribute, AttributeDef).join(AttributeDef)
+            .where((GoodsAttribute.goods == goods_id) & (AttributeDef.to_description == True)  # noqa: E712
+                   & (AttributeDef.active == True) & (GoodsAttribute.value != ""))  # noqa: E712
+            .order_by(AttributeDef.code, GoodsAttribute.position))
+    for r in rows:
+        parts.append(f"{r.attribute.code} {r.value}" if r.attribute.code_before_value else r.value)
+    return "\n".join(parts)
 
 
 def check_attribute_value(attr: AttributeDef, value) -> str:
@@ -186,9 +243,9 @@ def check_attribute_value(attr: AttributeDef, value) -> str:
     value = "" if value is None else str(value).strip()
     if not value:
         return ""
-    if attr.format == "number":
+    if attr.format == "number":                                                             # ATR-1: 4 places
         try:
-            return str(Decimal(value.replace(",", ".")))
+            return str(Decimal(value.replace(",", ".").replace(" ", "")).quantize(Decimal("0.0001")))
         except InvalidOperation:
             raise ValidationError({"value": _("Atrybut {a} wymaga liczby.").format(a=attr.code)}) from None
     if attr.format == "date":

@@ -278,6 +278,8 @@ def set_goods_attribute_in_tx(goods: Goods, attribute: AttributeDef, value: str)
 
     if attribute.kind != "goods":
         raise ValidationError({"attribute": _("Atrybut {a} nie jest atrybutem towaru.").format(a=attribute.code)})
+    if not attribute.active:                                                                  # ATR-5
+        raise ValidationError({"attribute": _("Atrybut {a} jest nieaktywny.").format(a=attribute.code)})
     value = check_attribute_value(attribute, value)
     row = GoodsAttribute.get_or_none((GoodsAttribute.goods == goods.id) & (GoodsAttribute.attribute == attribute.id))
     if row is None:

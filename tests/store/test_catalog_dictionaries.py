@@ -241,3 +241,43 @@ def test_branch_catalogue_is_read_only_with_reasons(cat):
     with hq_apply():                                                     # synchronisation writes
         update_goods(a.id, name="Z centrali")
     assert dict_rules.Goods.get_by_id(a.id).name == "Z centrali"
+
+
+@pytest.mark.rule("ATR-1", "ATR-3", "ATR-4", "ATR-5", "ATR-6", "ATR-11")
+def test_attribute_definitions_and_list_values(cat):
+    from store.catalog.dict_tree import (add_attribute_value, delete_attribute_value, rename_attribute_value,
+                                         set_attributes_active)
+    from store.catalog.goods import goods_attributes, set_goods_attribute
+    color = create_entry("attribute", code="KOLOR", format="list")
+    red, green = (add_attribute_value(color.id, v) for v in ("czerwony", "zielony"))
+    a, b = cat.goods("A"), cat.goods("B")
+    set_goods_attribute(a.id, color.id, "czerwony")
+    set_goods_attribute(b.id, color.id, "zielony")
+    with pytest.raises(ValidationError) as exc:
+        update_entry("attribute", color.id, format="text")
+    assert exc.value.errors["format"] == "Nie można zmienić formatu atrybutu, który został już użyty."
+    with pytest.raises(Refused) as exc:                  # the question is asked first
+        rename_attribute_value(red.id, "bordowy")
+    assert "Czy chcesz kontynuować?" in str(exc.value)
+    assert rename_attribute_value(red.id, "bordowy", confirmed=True) == 1
+    assert goods_attributes(a.id) == [("KOLOR", "bordowy")]
+    assert delete_attribute_value(green.id, confirmed=True) == 1
+    assert goods_attributes(b.id) == []
+    set_attributes_active([color.id], False)
+    with pytest.raises(ValidationError):                 # inactive: not offered on cards
+        set_goods_attribute(b.id, color.id, "bordowy")
+
+
+@pytest.mark.rule("ATR-14")
+def test_line_description_from_item_and_attributes(cat):
+    from store.catalog.dict_tree import line_description
+    from store.catalog.goods import set_goods_attribute, update_goods
+    sup = create_entry("attribute", code="KOD DOSTAWCY", to_description=True, code_before_value=True)
+    note = create_entry("attribute", code="A-UWAGA", to_description=True)
+    hidden = create_entry("attribute", code="WEWN")
+    a = cat.goods("A", description="Kabel miedziany", copy_description=True)
+    for attr, value in ((sup, "RO333/2008"), (note, "kruche"), (hidden, "x")):
+        set_goods_attribute(a.id, attr.id, value)
+    assert line_description(a.id) == "Kabel miedziany\nkruche\nKOD DOSTAWCY RO333/2008"
+    update_goods(a.id, copy_description=False)
+    assert line_description(a.id) == "kruche\nKOD DOSTAWCY RO333/2008"

@@ -154,7 +154,7 @@ def test_attributes_on_the_card_follow_their_format(cat):
     with pytest.raises(ValidationError):
         set_goods_attribute(a.id, weight.id, "ciężki")
     from store.catalog.goods import goods_attributes
-    assert goods_attributes(a.id) == [("WAGA", "1.5")]
+    assert goods_attributes(a.id) == [("WAGA", "1.5000")]          # ATR-1: 4 decimal places
     with pytest.raises(Refused):
         dict_rules.delete_entry("attribute", weight.id)
 
