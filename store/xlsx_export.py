@@ -144,41 +144,53 @@ def export_rows(path, headers: list[str], rows: Iterable[tuple], *,
     True stops the export (ExportCancelled, no file written). A list longer than one Excel sheet
     continues on the next sheet, header repeated.
     """
+    return export_sheets(path, [(sheet_title or _("Arkusz"), headers, rows)], progress=progress, cancel=cancel)[0]
+
+
+def export_sheets(path, sheets: list[tuple[str, list[str], Iterable[tuple]]], *,
+                  progress: Callable[[int], None] | None = None,
+                  cancel: Callable[[], bool] | None = None) -> list[int]:
+    """Several lists in one workbook: (sheet title, headers, rows) each, written in order (a later
+    sheet's rows may be computed while the earlier ones are written). Returns rows per sheet;
+    progress counts the rows of all sheets together."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
     target = Path(path)
     if not target.parent.is_dir():
         raise FiliaError(_("Katalog docelowy nie istnieje: {path}").format(path=target.parent))
-    title = (sheet_title or _("Arkusz"))[:31]
     # Not mkstemp: its 0600 mode would survive the rename; a plain new file follows the umask.
     tmp = target.with_name(f".{target.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}.tmp")
-    count = 0
+    counts: list[int] = []
+    total = 0
     wb = Workbook(write_only=True)
     try:
         bold = Font(bold=True)
-        sheet_no = 1
-        ws = wb.create_sheet(title)
-        ws.freeze_panes = "A2"           # before the first append: write-only writes the view first
-        builder = _RowBuilder(ws, bold)
-        ws.append(builder.header(headers))
-        rows_in_sheet = 1
-        for values in rows:
-            if rows_in_sheet >= EXCEL_MAX_ROWS:
-                sheet_no += 1
-                ws = wb.create_sheet(f"{title[:27]} {sheet_no}")
+        for sheet_title, headers, rows in sheets:
+            title = sheet_title[:31]
+            count, sheet_no, rows_in_sheet = 0, 1, EXCEL_MAX_ROWS
+            for values in rows:
+                if rows_in_sheet >= EXCEL_MAX_ROWS:    # first sheet of this list, or the previous one is full
+                    ws = wb.create_sheet(title if sheet_no == 1 else f"{title[:27]} {sheet_no}")
+                    sheet_no += 1
+                    ws.freeze_panes = "A2"             # before the first append: write-only writes the view first
+                    builder = _RowBuilder(ws, bold)
+                    ws.append(builder.header(headers))
+                    rows_in_sheet = 1
+                ws.append(builder.row(values))
+                rows_in_sheet += 1
+                count += 1
+                total += 1
+                if total % PROGRESS_EVERY == 0:
+                    if cancel is not None and cancel():
+                        raise ExportCancelled(_("Eksport przerwany przez użytkownika; plik nie został zapisany."))
+                    if progress is not None:
+                        progress(total)
+            if sheet_no == 1:                           # an empty list still gets its header
+                ws = wb.create_sheet(title)
                 ws.freeze_panes = "A2"
-                builder = _RowBuilder(ws, bold)
-                ws.append(builder.header(headers))
-                rows_in_sheet = 1
-            ws.append(builder.row(values))
-            rows_in_sheet += 1
-            count += 1
-            if count % PROGRESS_EVERY == 0:
-                if cancel is not None and cancel():
-                    raise ExportCancelled(_("Eksport przerwany przez użytkownika; plik nie został zapisany."))
-                if progress is not None:
-                    progress(count)
+                ws.append(_RowBuilder(ws, bold).header(headers))
+            counts.append(count)
         wb.save(str(tmp))
         os.replace(tmp, target)
     except OSError as exc:
@@ -191,5 +203,5 @@ def export_rows(path, headers: list[str], rows: Iterable[tuple], *,
         tmp.unlink(missing_ok=True)
         raise
     if progress is not None:
-        progress(count)
-    return count
+        progress(total)
+    return counts

@@ -19,6 +19,7 @@ from store.errors import Refused
 from store.i18n import _
 from store.pricelist_io import bulk_sql
 from store.pricelist_io.bulk_sql import existing_goods
+from store.pricelist_io.cn_sheet import apply_cn_rows
 from store.pricelist_io.plan import ImportPlan
 
 HUNDRED = Decimal(100)
@@ -38,6 +39,8 @@ class ImportResult:
     invalid: int
     units_created: int
     groups_created: int
+    cn_added: int = 0
+    cn_updated: int = 0
 
     def summary(self) -> str:
         return _("Zaimportowano cennik: dopisano {ins}, zaktualizowano {upd} towarów; pominięto {skip}, "
@@ -111,6 +114,7 @@ def _apply(plan: ImportPlan, progress) -> ImportResult:
         groups_created += GoodsGroup.insert(code=code, name=code, parent=main.id).on_conflict_ignore().execute() \
             and 1 or 0
     group_ids = dict(GoodsGroup.select(GoodsGroup.code, GoodsGroup.id).tuples())
+    cn_added, cn_updated = apply_cn_rows(plan)             # before the cards: a new card takes its CN code's VAT
     existing = existing_goods(r[1] for r in plan.rows)
     new_rows, upd_rows, skipped = [], [], 0
     for row in plan.rows:
@@ -132,7 +136,8 @@ def _apply(plan: ImportPlan, progress) -> ImportResult:
         inserted = _insert_new(plan, new_rows, idx, group_ids, main.id, prices)
     if progress:
         progress(inserted + updated)
-    return ImportResult(inserted, updated, plan.skipped + skipped, plan.invalid_rows, units_created, groups_created)
+    return ImportResult(inserted, updated, plan.skipped + skipped, plan.invalid_rows, units_created, groups_created,
+                        cn_added, cn_updated)
 
 
 def _defer_indexes(new_count: int) -> bool:

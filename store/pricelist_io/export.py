@@ -8,8 +8,9 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Callable, Iterator
 
+from store.pricelist_io.cn_sheet import CN_HEADERS, CN_SHEET, cn_export_rows
 from store.pricelist_io.columns import FIXED_COLUMNS, SHEET_NAME, price_header
-from store.xlsx_export import export_rows
+from store.xlsx_export import export_sheets
 
 BATCH = 2000
 _LIMIT_CODES = {"": 0, "min_margin": 1, "max_discount": 2}          # PIE-4
@@ -69,8 +70,10 @@ def _goods_batches(goods_ids, *, include_inactive: bool, group_id: int | None, o
 
 
 def price_list_rows(goods_ids=None, *, include_inactive: bool = True, group_id: int | None = None,
-                    only_external: bool = False, price_type_ids: list[int] | None = None):
-    """(headers, row iterator) of the price list — what export_price_list writes."""
+                    only_external: bool = False, price_type_ids: list[int] | None = None,
+                    cn_codes: set | None = None):
+    """(headers, row iterator) of the price list — what export_price_list writes. The CN codes of
+    the written cards are added to `cn_codes` as the rows go out."""
     from store.catalog.dictionaries import GoodsGroup
     from store.catalog.models import GoodsPrice
     from store.config import VatRate
@@ -97,6 +100,8 @@ def price_list_rows(goods_ids=None, *, include_inactive: bool = True, group_id: 
             for (gid, code, name, item_type, ean, unit, vat_id, pvat_id, group, pkwiu, cn, catno, desc, active,
                  limit_kind, limit_value) in batch:
                 row_prices = prices.get(gid) or [None] * len(types)
+                if cn and cn_codes is not None:
+                    cn_codes.add(cn)
                 yield (code, name, item_type, ean, unit, vat.get(vat_id, ""), vat.get(pvat_id, ""),
                        groups.get(group, ""), pkwiu, cn, catno, desc, "Tak" if active else "Nie",
                        _LIMIT_CODES.get(limit_kind, 0), limit_value,
@@ -109,11 +114,19 @@ def export_price_list(path, goods_ids: list[int] | None = None, *, include_inact
                       group_id: int | None = None, only_external: bool = False,
                       price_type_ids: list[int] | None = None, progress: Callable[[int], None] | None = None,
                       cancel: Callable[[], bool] | None = None) -> int:
-    """Write the price list (all cards by code, or `goods_ids` in their order) to an XLSX file.
+    """Write the price list (all cards by code, or `goods_ids` in their order) to an XLSX file,
+    with sheet „KodyCN” listing the CN codes of those cards (PIE-5).
 
     Returns the number of cards written; the file appears only when complete (ExportCancelled when
     `cancel()` turns true). Only active price types are exported (PIE-18).
     """
+    cn_codes: set[str] = set()
     headers, rows = price_list_rows(goods_ids, include_inactive=include_inactive, group_id=group_id,
-                                    only_external=only_external, price_type_ids=price_type_ids)
-    return export_rows(path, headers, rows, progress=progress, cancel=cancel, sheet_title=SHEET_NAME)
+                                    only_external=only_external, price_type_ids=price_type_ids, cn_codes=cn_codes)
+
+    def cn_rows():                       # runs after sheet „Cennik” is written, so the set is complete
+        yield from cn_export_rows(cn_codes)
+
+    counts = export_sheets(path, [(SHEET_NAME, headers, rows), (CN_SHEET, CN_HEADERS, cn_rows())],
+                           progress=progress, cancel=cancel)                         # PIE-5
+    return counts[0]

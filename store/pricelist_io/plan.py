@@ -29,6 +29,7 @@ class RowError:
     column: str       # header as written in the file, "" = the whole row
     value: str
     reason: str
+    sheet: str = ""   # "" = the price-list sheet; else e.g. „KodyCN”
 
 
 @dataclass
@@ -55,6 +56,7 @@ class ImportPlan:
     new_units: list[str] = field(default_factory=list)
     new_groups: list[str] = field(default_factory=list)
     errors_truncated: int = 0             # errors beyond MAX_ERRORS_KEPT (counted, not kept)
+    cn_rows: list[tuple] = field(default_factory=list)   # sheet KodyCN: (row, code, description, VAT id, flag)
 
     @property
     def valid_rows(self) -> int:
@@ -62,7 +64,7 @@ class ImportPlan:
 
     @property
     def can_apply(self) -> bool:
-        return bool(self.rows)
+        return bool(self.rows or self.cn_rows)
 
     def summary(self) -> str:
         return _("Wierszy w pliku: {total}; poprawnych: {ok}; z błędami: {bad}. Zostanie dopisanych {ins} "
@@ -117,12 +119,12 @@ def check_ean(code: str, enabled: bool) -> str:
 class _Errors:
     def __init__(self, plan: ImportPlan):
         self.plan = plan
-        self.bad_rows: set[int] = set()
+        self.bad_rows: set[tuple[str, int]] = set()
 
-    def add(self, row: int, column: str, value, reason: str) -> None:
-        self.bad_rows.add(row)
+    def add(self, row: int, column: str, value, reason: str, *, sheet: str = "") -> None:
+        self.bad_rows.add((sheet, row))
         if len(self.plan.errors) < MAX_ERRORS_KEPT:
-            self.plan.errors.append(RowError(row, column, cells.shown(value), reason))
+            self.plan.errors.append(RowError(row, column, cells.shown(value), reason, sheet))
         else:
             self.plan.errors_truncated += 1
 
@@ -190,9 +192,18 @@ def validate_import(path, *, mode: str = "add_update", update_fields: Iterable[s
         fixed, prices = _read_header(sheet, header, refs, warnings)
         plan = ImportPlan(Path(path), sheet.name, mode, chosen, [c for c, _p, _t in fixed], [t for _c, _p, t in fixed],
                           [p for p, _i, _t in prices], [t for _p, _i, t in prices], warnings=warnings)
-        _scan_rows(plan, sheet, rows, fixed, prices, refs, progress)
+        errs = _Errors(plan)
+        _scan_rows(plan, sheet, rows, fixed, prices, refs, progress, errs)
     if plan.total_rows == 0:
         raise XlsxRefused(_("Arkusz „{s}” zawiera tylko nagłówek, bez wierszy z towarami.").format(s=plan.sheet))
+    from store.pricelist_io.cn_sheet import read_cn_sheet
+
+    read_cn_sheet(path, plan, errs, refs.vat, vat_key, max_rows)                  # PIE-5, PIE-20
+    plan.invalid_rows = len(errs.bad_rows)
+    if plan.errors_truncated:
+        plan.warnings.append(_("Pokazano pierwsze {n} błędów; pozostałych: {m}.").format(
+            n=MAX_ERRORS_KEPT, m=plan.errors_truncated))
+    plan.errors.sort(key=lambda e: (e.sheet, e.row))
     return plan
 
 
@@ -266,8 +277,7 @@ def _read_cells(specs, raw: list, row_no: int, formula_cells: set, errs: "_Error
     return out, ok
 
 
-def _scan_rows(plan: ImportPlan, sheet, rows, fixed, prices, refs: _Refs, progress) -> None:
-    errs = _Errors(plan)
+def _scan_rows(plan: ImportPlan, sheet, rows, fixed, prices, refs: _Refs, progress, errs: _Errors) -> None:
     formula_cells = sheet.formula_cells
     keys = [c.key for c, _p, _t in fixed]
     fixed_specs = [(_checker(c.key, c.parse, refs), pos, text, sheet.start_col + pos) for c, pos, text in fixed]
@@ -318,7 +328,6 @@ def _scan_rows(plan: ImportPlan, sheet, rows, fixed, prices, refs: _Refs, progre
             errs.add(r, code_text, code, _("Kod {kod} występuje w pliku więcej niż raz (wiersze {rows}); "
                                            "żaden z tych wierszy nie zostanie zaimportowany.").format(kod=code, rows=listed))
     _check_against_database(plan, good, errs, keys, fixed, duplicates)
-    plan.invalid_rows = len(errs.bad_rows)
     # PIE-14: units and groups the written rows name but the database lacks are created on apply.
     if i_unit >= 0:
         plan.new_units = sorted({r[2][i_unit - 1] for r in plan.rows} - {None} - refs.units)
@@ -329,10 +338,6 @@ def _scan_rows(plan: ImportPlan, sheet, rows, fixed, prices, refs: _Refs, progre
         plan.warnings.append(_("Zostaną dopisane jednostki miary: {u}.").format(u=", ".join(plan.new_units)))
     if plan.new_groups:
         plan.warnings.append(_("Zostaną dopisane grupy towarowe: {g}.").format(g=", ".join(plan.new_groups)))
-    if plan.errors_truncated:
-        plan.warnings.append(_("Pokazano pierwsze {n} błędów; pozostałych: {m}.").format(
-            n=MAX_ERRORS_KEPT, m=plan.errors_truncated))
-    plan.errors.sort(key=lambda e: e.row)
 
 
 def _check_against_database(plan: ImportPlan, good: list[tuple], errs: _Errors, keys: list[str], fixed,

@@ -160,8 +160,10 @@ def _read_part(zf: zipfile.ZipFile, name: str, limit: int = 16 * 1024 * 1024) ->
         return fh.read(limit + 1)[:limit]
 
 
-def _choose_sheet(zf: zipfile.ZipFile, name: str, preferred: tuple[str, ...]) -> tuple[str, str]:
-    """(sheet name, path of its XML part) — the preferred sheet name, else the first sheet."""
+def _choose_sheet(zf: zipfile.ZipFile, name: str, preferred: tuple[str, ...],
+                  only_preferred: bool = False) -> tuple[str, str] | None:
+    """(sheet name, path of its XML part) — the preferred sheet name, else the first sheet
+    (else None with only_preferred)."""
     try:
         book = _xml(_read_part(zf, "xl/workbook.xml"))
         rels = _xml(_read_part(zf, "xl/_rels/workbook.xml.rels"))
@@ -176,7 +178,10 @@ def _choose_sheet(zf: zipfile.ZipFile, name: str, preferred: tuple[str, ...]) ->
     if not sheets:
         raise _refuse(_("Skoroszyt {name} nie zawiera żadnego arkusza.").format(name=name))
     wanted = {p.casefold() for p in preferred}
-    sheet_name, target = next(((n, t) for n, t in sheets if n.casefold() in wanted), sheets[0])
+    found = next(((n, t) for n, t in sheets if n.casefold() in wanted), None)
+    if found is None and only_preferred:
+        return None
+    sheet_name, target = found or sheets[0]
     raw = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
     stack: list[str] = []
     for piece in raw.split("/"):                      # resolve "xl/../x" forms
@@ -253,8 +258,12 @@ def _formula_cells_without_value(zf: zipfile.ZipFile, part: str) -> set[tuple[in
     return found
 
 
-def open_sheet(path, *, preferred: tuple[str, ...] = (), max_rows: int = DEFAULT_MAX_ROWS) -> Sheet:
-    """Check the file and open one sheet with python-calamine. Raises XlsxRefused."""
+def open_sheet(path, *, preferred: tuple[str, ...] = (), max_rows: int = DEFAULT_MAX_ROWS,
+               only_preferred: bool = False) -> Sheet | None:
+    """Check the file and open one sheet with python-calamine. Raises XlsxRefused.
+
+    The sheet is the first one named in `preferred` (case-insensitive), else the first sheet of
+    the workbook — or None when `only_preferred` and no such sheet exists."""
     import python_calamine
 
     path = Path(path)
@@ -276,7 +285,10 @@ def open_sheet(path, *, preferred: tuple[str, ...] = (), max_rows: int = DEFAULT
                                 "i zaimportuj ponownie.").format(name=name))
             raise _refuse(_("Plik {name} jest archiwum ZIP, ale nie skoroszytem XLSX. Wskaż plik cennika "
                             "zapisany jako „Skoroszyt programu Excel (*.xlsx)”.").format(name=name))
-        sheet_name, part = _choose_sheet(zf, name, preferred)
+        chosen = _choose_sheet(zf, name, preferred, only_preferred)
+        if chosen is None:
+            return None
+        sheet_name, part = chosen
         shared = "xl/sharedStrings.xml"
         if shared in names and zf.getinfo(shared).file_size > MAX_SHARED_STRINGS_BYTES:
             raise _refuse(_("Plik {name} zawiera zbyt dużo tekstu, by go bezpiecznie wczytać. Podziel cennik na "

@@ -232,10 +232,10 @@ def test_error_report_opens_in_a_spreadsheet(cat, tmp_path):
     report = tmp_path / "bledy.xlsx"
     write_error_report(plan, report)
     rows = [list(r) for r in openpyxl.load_workbook(report, read_only=True).active.iter_rows(values_only=True)]
-    assert rows[0] == ["Wiersz", "Kolumna", "Wartość", "Przyczyna"]
-    assert rows[1][0] is None and "Zbędna" in rows[1][3]                 # the file-level warning first
-    assert rows[2][:3] == [2, "Cena detaliczna brutto", "dwa złote"] and "liczby" in rows[2][3]
-    assert rows[3][:2] == [3, "Cena detaliczna brutto"] and "logiczną" in rows[3][3]
+    assert rows[0] == ["Arkusz", "Wiersz", "Kolumna", "Wartość", "Przyczyna"]
+    assert rows[1][:2] == [None, None] and "Zbędna" in rows[1][4]            # the file-level warning first
+    assert rows[2][:4] == ["Cennik", 2, "Cena detaliczna brutto", "dwa złote"] and "liczby" in rows[2][4]
+    assert rows[3][:3] == ["Cennik", 3, "Cena detaliczna brutto"] and "logiczną" in rows[3][4]
 
 
 def test_a_plan_without_valid_rows_is_refused_and_writes_nothing(cat, db_of_cat, tmp_path):
@@ -289,3 +289,53 @@ def test_type_of_an_item_used_on_documents_is_not_changed_by_an_import(cat, tmp_
     apply_import(plan)
     assert _goods("USED").item_type == "TP"
     assert (_goods("FREE").item_type, _goods("FREE").is_service, _goods("FREE").track_stock) == ("UP", True, False)
+
+
+def _write_two_sheets(path, price_rows, cn_rows):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Cennik"
+    for r in price_rows:
+        ws.append(r)
+    cn = wb.create_sheet("KodyCN")
+    for r in cn_rows:
+        cn.append(r)
+    wb.save(path)
+    return path
+
+
+@pytest.mark.rule("PIE-5", "PIE-20", "ITM-15")
+def test_sheet_kodycn_adds_and_updates_cn_codes_with_their_vat(cat, tmp_path):
+    """PIE acceptance 5: code 0901 11 00 without a VATFlaga column is imported as taxed (2)."""
+    from store.catalog import CnCode
+
+    CnCode.create(code="22021000", vat_rate=cat.vat["23"], vat_flag=2)
+    path = _write_two_sheets(tmp_path / "cn.xlsx", [["Kod", "Nazwa", "Kod CN"], ["KAWA", "Kawa ziarnista", "09011100"]],
+                             [["Kod CN", "Opis", "VAT"], ["0901 11 00", "Kawa niepalona", "5"], ["22021000", "", "8"],
+                              ["1234", "zły", "23"], ["30049000", "Leki", "17"]])
+    plan = validate_import(path)
+    assert [(e.sheet, e.row, e.column) for e in plan.errors] == [("KodyCN", 4, "Kod CN"), ("KodyCN", 5, "VAT")]
+    result = apply_import(plan)
+    assert (result.cn_added, result.cn_updated) == (1, 1)
+    coffee = CnCode.get(CnCode.code == "09011100")
+    assert (coffee.vat_rate_id, coffee.vat_flag, coffee.description) == (cat.vat["5"], 2, "Kawa niepalona")
+    assert CnCode.get(CnCode.code == "22021000").vat_rate_id == cat.vat["8"]               # PIE-20: file's rate
+    assert _goods("KAWA").vat_rate_id == cat.vat["5"]               # ITM-15: a new card takes its CN code's VAT
+
+
+@pytest.mark.rule("PIE-5")
+def test_export_writes_kodycn_with_vat_and_flag_and_it_reads_back(cat, tmp_path):
+    from store.catalog import CnCode
+
+    CnCode.create(code="09011100", vat_rate=cat.vat["5"], vat_flag=3, description="Kawa")
+    CnCode.create(code="11111111", vat_rate=cat.vat["23"])                           # not used by any card
+    cat.goods("KAWA", name="Kawa", cn_code="09011100")
+    path = tmp_path / "eksport.xlsx"
+    export_price_list(path)
+    wb = openpyxl.load_workbook(path, read_only=True)
+    assert wb.sheetnames == ["Cennik", "KodyCN"]
+    assert [list(r) for r in wb["KodyCN"].iter_rows(values_only=True)] == [
+        ["Kod CN", "Opis", "VAT", "VATFlaga"], ["09011100", "Kawa", "5", 3]]
+    wb.close()
+    plan = validate_import(path)
+    assert plan.errors == [] and plan.cn_rows == [(2, "09011100", "Kawa", cat.vat["5"], 3)]
