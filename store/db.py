@@ -37,12 +37,12 @@ def resolve_url(cli_path: str | None = None) -> str:
     if not raw:
         path = default_db_path()
         path.parent.mkdir(parents=True, exist_ok=True)
-        return f"sqlite:///{path}"
+        return f"sqlite://{path}"
     if "\x00" in raw:
         raise DatabaseProblem(_("Nieprawidłowa ścieżka bazy danych: zawiera niedozwolony znak."))
     if raw.startswith(("sqlite://", "postgresql://", "postgres://")):
         return raw
-    return f"sqlite:///{Path(raw).expanduser().absolute()}"
+    return f"sqlite://{Path(raw).expanduser().absolute()}"
 
 
 def sqlite_path(url: str) -> Path | None:
@@ -50,6 +50,8 @@ def sqlite_path(url: str) -> Path | None:
         return None
     # sqlite:///abs/path -> /abs/path ; sqlite://rel.db -> rel.db ; sqlite:///:memory: -> :memory:
     rest = unquote(url[len("sqlite://"):])
+    while rest.startswith("//"):  # sqlite:////abs/path (four slashes) is accepted as well
+        rest = rest[1:]
     return Path(":memory:") if rest.lstrip("/") == ":memory:" else Path(rest)
 
 

@@ -47,12 +47,14 @@ class FiliaApp(App):
     Screen { background: $surface; }
     """
 
-    def __init__(self, db_url: str, *, operator_login: str | None = None, seats=None) -> None:
+    def __init__(self, db_url: str, *, operator_login: str | None = None, seats=None, seats_factory=None) -> None:
         super().__init__()
         self.db_url = db_url
         self.auto_login = operator_login
         self.operator = None
         self.seats = seats          # keys/ seat manager (module checkout), optional
+        # Built after the first frame: the key manager imports cryptography (~50 ms of start-up).
+        self.seats_factory = seats_factory
         self.animation_level = "none"  # smooth scrolling costs seconds on big lists and over SSH
 
     # --- start-up -------------------------------------------------------------------------
@@ -64,6 +66,22 @@ class FiliaApp(App):
         user = keymap.user_keymap()
         if user:
             self.set_keymap(user)
+        if self.seats_factory is not None:
+            if not self.auto_login:
+                from tui.screens.login import LoginScreen
+
+                self.push_screen(LoginScreen(self.logged_in))
+            self.call_after_refresh(self._start_licensing)
+            return
+        self._start_session()
+
+    def _start_licensing(self) -> None:
+        self.seats, self.seats_factory = self.seats_factory(), None
+        self.update_status_line()
+        if self.auto_login:
+            self._start_session()
+
+    def _start_session(self) -> None:
         if self.auto_login:
             from store.config import Operator
 
@@ -76,6 +94,8 @@ class FiliaApp(App):
     def logged_in(self, operator) -> None:
         from tui.screens.main_menu import MainMenu
 
+        if self.seats_factory is not None:  # a login typed ahead of the licensing start-up
+            self.seats, self.seats_factory = self.seats_factory(), None
         if self.seats is not None:
             self.seats.manager.set_operator(operator.login)
             refusal = self.seats.enter_module("START")  # the session's own seat, held until exit
@@ -109,10 +129,11 @@ class FiliaApp(App):
         role = config.role()
         parts = [comp.name if comp else _("(brak firmy)"),
                  _("operator: {login}").format(login=self.operator.login if self.operator else "—"),
-                 _("rola: {role}").format(role=config.role_label(role) if role else "—"),
-                 _("baza: {url}").format(url=self.db_url.replace("sqlite:///", ""))]
+                 _("rola: {role}").format(role=config.role_label(role) if role else "—")]
         if self.seats is not None:
             parts.append(self.seats.status_line())
+        # the file name is enough on one line; F1 and the company screen show the full path
+        parts.append(_("baza: {name}").format(name=self.db_url.rstrip("/").rsplit("/", 1)[-1].split("?")[0]))
         return " | ".join(parts)
 
     def _ensure_status_line(self, screen) -> None:

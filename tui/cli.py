@@ -27,18 +27,19 @@ def log_path() -> Path:
     return path
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="filia", description=_("Filia – terminalowy ERP dla oddziałów firmy."))
     parser.add_argument("--db", help=_("ścieżka pliku bazy lub adres sqlite:///… / postgresql://…"))
     sub = parser.add_subparsers(dest="command")
     from tui.commands import register_all
 
-    register_all(sub)
+    register_all(sub, argv)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
+    argv = sys.argv[1:] if argv is None else argv
+    parser = build_parser(argv)
     args = parser.parse_args(argv)
     handler = getattr(args, "handler", None)
     if handler is None:

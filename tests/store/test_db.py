@@ -115,3 +115,9 @@ def test_resolve_url_order(monkeypatch, tmp_path):
     monkeypatch.delenv("FILIA_DB")
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
     assert "filia" in resolve_url(None)
+
+
+def test_current_versions_match_the_registered_migrations():
+    """The fast path of opening trusts CURRENT_VERSIONS; it must name every area's newest step."""
+    expected = {area: max(m.version for m in migs) for area, migs in schema.registered_areas()}
+    assert schema.CURRENT_VERSIONS == expected

@@ -27,11 +27,11 @@ def run_app(args, *, operator_login: str | None = None) -> int:
     from tui.seats import app_seats
 
     url, db = open_existing(args)
-    seats = app_seats(args, url)
+    app = FiliaApp(url, operator_login=operator_login, seats_factory=lambda: app_seats(args, url))
     try:
-        FiliaApp(url, operator_login=operator_login, seats=seats).run()
+        app.run()
     finally:
-        if seats is not None:
-            seats.close()
+        if app.seats is not None:
+            app.seats.close()
         db.close()
     return 0

@@ -39,21 +39,17 @@ class MainMenu(Screen):
 
     def compose(self) -> ComposeResult:
         yield Static(_("Menu główne"), id="menu-title")
-        options, area = [], None
         self.items = menu_items()
-        for i, item in enumerate(self.items):
-            if item.area != area:
-                area = item.area
-                options.append(Option(f"[b]{area}[/b]", disabled=True))
-            options.append(Option(f"   {item.label}", id=str(i)))
+        width = max(len(item.area) for item in self.items) + 2
+        options = [Option(f"{item.area:<{width}}{item.label}", id=str(i)) for i, item in enumerate(self.items)]
         yield OptionList(*options, id="menu")
         yield Footer()
 
     def on_mount(self) -> None:
         menu = self.query_one(OptionList)
         menu.focus()
-        menu.highlighted = 1
+        menu.highlighted = 0
 
-    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+    async def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         item = self.items[int(event.option.id)]
-        self.run_action(f"app.{item.action}")
+        await self.app.run_action(item.action)

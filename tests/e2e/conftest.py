@@ -1,0 +1,62 @@
+"""A real terminal for end-to-end tests: tmux with a private socket, screen polled, never slept on."""
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import time
+import uuid
+
+import pytest
+
+
+class Tmux:
+    def __init__(self, tmp_path, width: int = 140, height: int = 40):
+        self.socket = f"filia-e2e-{os.getpid()}-{uuid.uuid4().hex[:6]}"
+        self.width, self.height = width, height
+        self.env = {**os.environ, "TERM": "xterm-256color", "LANG": "C.UTF-8", "TEXTUAL_ANIMATIONS": "none",
+                    "HOME": str(tmp_path), "FILIA_KEYSTORE": str(tmp_path / "keystore.db"),
+                    "FILIA_LOG": str(tmp_path / "filia.log"), "FILIA_LANG": "pl",
+                    "XDG_CONFIG_HOME": str(tmp_path / "config"), "XDG_DATA_HOME": str(tmp_path / "data")}
+
+    def _tmux(self, *args, check=True):
+        return subprocess.run(["tmux", "-L", self.socket, *args], env=self.env, check=check,
+                              capture_output=True, text=True)
+
+    def start(self, command: list[str]) -> None:
+        cmd = " ".join(subprocess.list2cmdline([c]) for c in command)
+        self._tmux("new-session", "-d", "-s", "t", "-x", str(self.width), "-y", str(self.height), cmd)
+
+    def keys(self, *names: str) -> None:
+        """Named keys (IC, DC, F5, C-n, Enter, Escape, Tab ...)."""
+        for name in names:
+            self._tmux("send-keys", "-t", "t", name)
+
+    def type(self, text: str) -> None:
+        self._tmux("send-keys", "-t", "t", "-l", text)
+
+    def screen(self) -> str:
+        return self._tmux("capture-pane", "-p", "-J", "-t", "t", check=False).stdout
+
+    def wait_for(self, text: str, timeout: float = 30.0) -> str:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            screen = self.screen()
+            if text in screen:
+                return screen
+            time.sleep(0.05)
+        raise AssertionError(f"{text!r} did not appear within {timeout}s. Screen:\n{self.screen()}")
+
+    def close(self) -> None:
+        self._tmux("kill-server", check=False)
+
+
+@pytest.fixture
+def tmux(tmp_path):
+    if shutil.which("tmux") is None:
+        if os.environ.get("CI"):
+            pytest.fail("tmux is required for the end-to-end tests in CI")
+        pytest.skip("tmux is not installed")
+    term = Tmux(tmp_path)
+    yield term
+    term.close()
