@@ -1,0 +1,144 @@
+"""Price-list XLSX export and import through the price list's palette, by keys (PIE)."""
+from __future__ import annotations
+
+from decimal import Decimal
+
+import openpyxl
+import pytest
+
+from store.catalog import Goods
+from tui.screens.list_screen import ListScreen
+from tui.screens.pricelist_import import PriceListImport
+from tui.widgets.confirm import ConfirmDialog
+from tui.widgets.prompt import PromptDialog
+
+from tests.tui.catalog_fixtures import branch_app  # noqa: F401
+from tests.tui.test_serial_ops import palette
+
+SIZE = (130, 45)
+
+
+async def open_goods(app, pilot) -> ListScreen:
+    screen = app.action_open_list("goods")
+    await pilot.pause()
+    await pilot.pause()
+    return screen
+
+
+async def answer_prompt(pilot, text: str) -> None:
+    assert isinstance(pilot.app.screen, PromptDialog)
+    pilot.app.focused.value = text
+    await pilot.press("enter")
+    await pilot.pause()
+
+
+async def settle(app, pilot) -> None:
+    await app.workers.wait_for_complete()
+    for screen in app.screen_stack:
+        await screen.workers.wait_for_complete()
+    await pilot.pause()
+    await pilot.pause()
+
+
+def goods_state() -> list[tuple]:
+    return list(Goods.select(Goods.code, Goods.name, Goods.retail_price, Goods.vat_rate).order_by(Goods.code).tuples())
+
+
+def write_sheet(path, rows) -> None:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Cennik"
+    ws.append(["Kod", "Nazwa", "Stawka VAT", "Jednostka", "Cena detaliczna brutto"])
+    for r in rows:
+        ws.append(r)
+    wb.save(path)
+
+
+@pytest.mark.rule("PIE-1", "PIE-18")
+async def test_export_of_marked_goods_writes_them_with_prices(filia_app, tmp_path):
+    target = tmp_path / "cennik.xlsx"
+    async with filia_app.run_test(size=SIZE) as pilot:
+        lst = await open_goods(filia_app, pilot)
+        await pilot.press("space", "space")
+        ids = lst._selected_ids()
+        await palette(pilot, "Eksport cennika")
+        await answer_prompt(pilot, str(target))
+        await settle(filia_app, pilot)
+    ws = openpyxl.load_workbook(target, read_only=True).active
+    rows = list(ws.iter_rows(values_only=True))
+    assert rows[0][0] == "Kod" and any("detaliczna" in str(h) for h in rows[0])
+    assert [r[0] for r in rows[1:]] == [Goods.get_by_id(i).code for i in ids]
+
+
+@pytest.mark.rule("PIE-3", "PIE-13", "PIE-14")
+async def test_import_validates_shows_report_writes_nothing_until_confirmed(filia_app, tmp_path):
+    source = tmp_path / "nowy.xlsx"
+    existing = Goods.select().order_by(Goods.code).first()
+    write_sheet(source, [[existing.code, "Zmieniona nazwa", "23", existing.unit, 12.5],
+                         ["NOWY1", "Nowy towar", "8", "szt", 3],
+                         ["NOWY2", "Zła stawka", "99", "szt", 1]])
+    before = goods_state()
+    async with filia_app.run_test(size=SIZE) as pilot:
+        await open_goods(filia_app, pilot)
+        await palette(pilot, "Import cennika")
+        await answer_prompt(pilot, str(source))
+        await settle(filia_app, pilot)
+        screen = filia_app.screen
+        assert isinstance(screen, PriceListImport)
+        summary = str(screen.query_one("#import-summary").render())
+        assert "poprawnych: 2; z błędami: 1" in summary
+        report = tmp_path / "nowy_bledy.xlsx"
+        assert str(report) in summary and report.exists()
+        table = screen.query_one("#import-errors")
+        cells = [str(c) for c in table.get_row_at(0)]
+        assert cells[0] == "4" and cells[1] == "Stawka VAT" and "99" in cells[2] and cells[3]
+        assert goods_state() == before                       # checked, nothing written yet
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(filia_app.screen, ConfirmDialog)
+        await pilot.press("enter")                           # Tak (the default answer here)
+        await settle(filia_app, pilot)
+        assert "dopisano 1, zaktualizowano 1" in str(screen.query_one("#import-summary").render())
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(filia_app.screen, ListScreen)
+    assert Goods.get_by_id(existing.id).name == "Zmieniona nazwa"
+    assert Goods.get(Goods.code == "NOWY1").name == "Nowy towar"
+    assert not Goods.select().where(Goods.code == "NOWY2").exists()
+    report_rows = list(openpyxl.load_workbook(report, read_only=True).active.iter_rows(values_only=True))
+    bad = [r for r in report_rows[1:] if 4 in r]
+    assert len(bad) == 1 and "Stawka VAT" in bad[0] and "99" in [str(c) for c in bad[0]]
+
+
+@pytest.mark.rule("PIE-13")
+async def test_import_left_with_escape_writes_nothing(filia_app, tmp_path):
+    source = tmp_path / "c.xlsx"
+    write_sheet(source, [["NOWY9", "Towar", "23", "szt", 1]])
+    before = goods_state()
+    async with filia_app.run_test(size=SIZE) as pilot:
+        await open_goods(filia_app, pilot)
+        await palette(pilot, "Import cennika")
+        await answer_prompt(pilot, str(source))
+        await settle(filia_app, pilot)
+        assert "Zostanie dopisanych 1" in str(filia_app.screen.query_one("#import-summary").render())
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(filia_app.screen, ListScreen)
+    assert goods_state() == before
+
+
+@pytest.mark.rule("DICT-1")
+async def test_branch_refuses_import_and_says_why(branch_app, tmp_path):
+    app = branch_app
+    source = tmp_path / "c.xlsx"
+    write_sheet(source, [["NOWY9", "Towar", "23", "szt", Decimal("1")]])
+    before = goods_state()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_goods(app, pilot)
+        await palette(pilot, "Import cennika")
+        await answer_prompt(pilot, str(source))
+        await settle(app, pilot)
+        assert "W oddziale nie można dopisywać towarów" in str(app.screen.query_one("#import-problem").render())
+        await pilot.press("ctrl+s")                          # nothing to apply
+        await pilot.press("escape")
+    assert goods_state() == before

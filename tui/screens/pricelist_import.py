@@ -1,0 +1,210 @@
+"""Price list import and export as XLSX (PIE), from the price list's palette (F11/Ctrl+O).
+
+Import: the file path is asked, the whole file is checked in a worker (progress shown) and NOTHING is
+written: the screen shows the summary and every problem (row, column, value, reason in Polish) and
+writes them to an error report file next to the imported one. Ctrl+S asks for confirmation, then every
+valid row is written in one transaction (store.pricelist_io.apply_import). Esc leaves without writing.
+Export: the marked goods (or all of them) with every active price, to a path the user confirms.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import DataTable, Footer, ProgressBar, Select, Static
+
+from store import pricelist_io
+from store.errors import FiliaError
+from store.i18n import _
+from tui.widgets.confirm import ConfirmDialog
+from tui.widgets.prompt import PromptDialog
+
+MAX_ROWS_SHOWN = 2000
+
+
+def mode_choices() -> list[tuple[str, str]]:
+    return [(_("dopisz nowe i aktualizuj istniejące"), "add_update"), (_("tylko dopisz nowe"), "add"),
+            (_("tylko aktualizuj istniejące"), "update")]
+
+
+def error_report_path(path: Path) -> Path:
+    return path.with_name(f"{path.stem}_bledy.xlsx")
+
+
+class PriceListImport(ModalScreen[object]):
+    DEFAULT_CSS = """
+    PriceListImport { align: center middle; }
+    PriceListImport > Vertical { width: 120; height: 90%; border: thick $primary; background: $surface; padding: 0 1; }
+    PriceListImport #import-title { text-style: bold; }
+    PriceListImport #import-mode { width: 60; }
+    PriceListImport #import-summary { height: auto; }
+    PriceListImport #import-problem { color: $error; height: auto; }
+    PriceListImport DataTable { height: 1fr; }
+    """
+    BINDINGS = [Binding("ctrl+s", "apply", _("Importuj"), key_display="^S", priority=True),
+                Binding("escape", "close", _("Zamknij"), key_display="Esc")]
+
+    def __init__(self, path: Path, mode: str = "add_update") -> None:
+        super().__init__()
+        self.path, self.mode = Path(path), mode
+        self.plan: pricelist_io.ImportPlan | None = None
+        self.result: pricelist_io.ImportResult | None = None
+        self.busy = False
+        self.report_file: Path | None = None
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(_("Import cennika z pliku: {p}").format(p=self.path), id="import-title")
+            yield Select(mode_choices(), value=self.mode, allow_blank=False, compact=True, id="import-mode")
+            yield ProgressBar(id="import-progress", show_eta=False)
+            yield Static("", id="import-summary")
+            yield Static("", id="import-problem")
+            yield DataTable(id="import-errors", cursor_type="row", zebra_stripes=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        for key, label in (("row", _("Wiersz")), ("column", _("Kolumna")), ("value", _("Wartość")),
+                           ("reason", _("Przyczyna"))):
+            table.add_column(label, key=key)
+        self.validate()
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        if event.select.id == "import-mode" and event.value != self.mode and not self.busy and self.result is None:
+            self.mode = str(event.value)
+            self.validate()
+
+    # --- validation -------------------------------------------------------------------------------
+    def validate(self) -> None:
+        self.busy, self.plan = True, None
+        self.query_one("#import-summary", Static).update(_("Sprawdzanie pliku… nic nie zostanie zapisane."))
+        self.query_one("#import-problem", Static).update("")
+        self.query_one(DataTable).clear()
+        self.validate_worker(self.mode)
+
+    @work(thread=True, exclusive=True, group="pricelist-import")
+    def validate_worker(self, mode: str) -> None:
+        bar = self.query_one(ProgressBar)
+        try:
+            plan = pricelist_io.validate_import(
+                self.path, mode=mode, progress=lambda n: self.app.call_from_thread(bar.update, progress=n))
+            report = None
+            if plan.errors or plan.warnings:
+                report = error_report_path(self.path)
+                pricelist_io.write_error_report(plan, report)
+        except (FiliaError, OSError) as exc:
+            self.app.call_from_thread(self._failed, str(exc))
+            return
+        self.app.call_from_thread(self._validated, plan, report)
+
+    def _failed(self, message: str) -> None:
+        self.busy = False
+        self.query_one("#import-summary", Static).update(_("Nie można zaimportować pliku."))
+        self.query_one("#import-problem", Static).update(message)
+
+    def _validated(self, plan: pricelist_io.ImportPlan, report: Path | None) -> None:
+        self.busy, self.plan, self.report_file = False, plan, report
+        lines = [plan.summary()]
+        lines += plan.warnings
+        if report is not None:
+            lines.append(_("Raport błędów zapisano w pliku: {p}").format(p=report))
+        lines.append(_("Ctrl+S zapisuje poprawne wiersze, Esc zamyka bez zapisywania.") if plan.can_apply
+                     else _("Brak poprawnych wierszy – nic nie zostanie zapisane."))
+        self.query_one("#import-summary", Static).update("\n".join(lines))
+        table = self.query_one(DataTable)
+        for e in plan.errors[:MAX_ROWS_SHOWN]:
+            table.add_row(str(e.row or ""), e.column, str(e.value)[:30], e.reason)
+        more = len(plan.errors) - MAX_ROWS_SHOWN + plan.errors_truncated
+        if more > 0:
+            self.query_one("#import-problem", Static).update(
+                _("… i {n} kolejnych problemów (w raporcie błędów).").format(n=more))
+
+    # --- applying --------------------------------------------------------------------------------------
+    def action_apply(self) -> None:
+        plan = self.plan
+        if self.busy or plan is None or self.result is not None:
+            self.app.bell()
+            return
+        if not plan.can_apply:
+            self.app.bell()
+            self.query_one("#import-problem", Static).update(_("Brak poprawnych wierszy – nic nie zostanie zapisane."))
+            return
+        question = _("Zapisać {n} poprawnych wierszy (dopisanych {a}, zaktualizowanych {u})? "
+                     "Wiersze z błędami zostaną pominięte.").format(n=plan.valid_rows, a=plan.to_insert,
+                                                                    u=plan.to_update)
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.busy = True
+                bar = self.query_one(ProgressBar)
+                bar.update(total=plan.valid_rows, progress=0)
+                self.query_one("#import-summary", Static).update(_("Zapisywanie cennika…"))
+                self.apply_worker(plan)
+        self.app.push_screen(ConfirmDialog(question, default=True), answered)
+
+    @work(thread=True, exclusive=True, group="pricelist-import")
+    def apply_worker(self, plan) -> None:
+        bar = self.query_one(ProgressBar)
+        try:
+            result = pricelist_io.apply_import(
+                plan, progress=lambda n: self.app.call_from_thread(bar.update, progress=n))
+        except FiliaError as exc:
+            self.app.call_from_thread(self._failed, str(exc))
+            return
+        self.app.call_from_thread(self._applied, result)
+
+    def _applied(self, result) -> None:
+        self.busy, self.result = False, result
+        text = result.summary()
+        if self.report_file is not None:
+            text += "\n" + _("Wiersze z błędami opisano w pliku: {p}").format(p=self.report_file)
+        self.query_one("#import-summary", Static).update(text + "\n" + _("Esc zamyka."))
+
+    def action_close(self) -> None:
+        if self.busy:
+            self.app.bell()
+            return
+        self.dismiss(self.result)
+
+
+def start_import(screen) -> None:
+    default = str(Path.home() / "cennik.xlsx")
+
+    def chosen(path: str | None) -> None:
+        if path:
+            screen.app.push_screen(PriceListImport(Path(path.strip()).expanduser()),
+                                   lambda _r: screen.action_refresh())
+
+    screen.app.push_screen(PromptDialog(_("Import cennika z pliku XLSX – ścieżka pliku:"), default), chosen)
+
+
+def start_export(screen) -> None:
+    default = Path.home() / f"cennik_{dt.date.today():%Y%m%d}.xlsx"
+    ids = screen._selected_ids() if screen.list.marks.any() else None
+
+    def chosen(path: str | None) -> None:
+        if path:
+            export_worker(screen, Path(path.strip()).expanduser(), ids)
+
+    what = _("zaznaczonych pozycji: {n}").format(n=len(ids)) if ids else _("wszystkie pozycje")
+    screen.app.push_screen(PromptDialog(_("Eksport cennika do XLSX ({what}) – ścieżka pliku:").format(what=what),
+                                        str(default)), chosen)
+
+
+def export_worker(screen, path: Path, ids: list[int] | None) -> None:
+    def job() -> None:
+        try:
+            n = pricelist_io.export_price_list(path, goods_ids=ids)
+        except (FiliaError, OSError) as exc:
+            screen.app.call_from_thread(screen.notify, str(exc), title=_("Eksport cennika"), severity="error",
+                                        timeout=10)
+            return
+        screen.app.call_from_thread(screen.notify, _("Wyeksportowano cennik: {n} pozycji do {p}").format(n=n, p=path),
+                                    title=_("Eksport cennika"), timeout=10)
+
+    screen.run_worker(job, thread=True, exclusive=True, group="pricelist-export")
