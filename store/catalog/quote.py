@@ -178,8 +178,12 @@ def _best(rows, order: tuple[str, ...], quantity: Decimal):
 
 def price_for(contractor_id: int | None, goods_id: int, on: date, quantity: Decimal = Decimal(1), *,
               at: time | None = None, warehouse_id: int | None = None,
-              price_type_id: int | None = None) -> PriceQuote:
-    """What price and discount this contractor gets for this item on this date for this quantity."""
+              price_type_id: int | None = None, currency: str | None = None) -> PriceQuote:
+    """What price and discount this contractor gets for this item on this date for this quantity.
+
+    `currency`: the document's currency; a card or fixed price in another currency is converted at
+    the default rate type valid on `on` (ITM-21, DSC-15); without it the quote keeps the price's own
+    currency."""
     goods = Goods.select(Goods.id, Goods.code, Goods.vat_rate, Goods.retail_price, Goods.group,
                          Goods.default_price_type).where(Goods.id == goods_id).first()
     if goods is None:
@@ -196,7 +200,7 @@ def price_for(contractor_id: int | None, goods_id: int, on: date, quantity: Deci
     gross_declared = bool(pt and pt.gross)
     row = rows.get(pt_id) if pt_id else None
     start = ((row.gross if gross_declared else row.net) if row else Decimal(0))
-    currency = row.currency if row else "PLN"
+    price_currency = row.currency if row else "PLN"
     group_id = goods.group_id or ctx.main_group
     rule, reasons = "card", [_("cena „{p}” z karty towaru").format(p=pt.name if pt else "—")]
     threshold = (PriceThreshold.select().where((PriceThreshold.goods == goods.id)
@@ -222,7 +226,7 @@ def price_for(contractor_id: int | None, goods_id: int, on: date, quantity: Deci
     if fixed is not None:
         start = fixed.price if fixed.gross == gross_declared else (
             money.gross_from_net(fixed.price, vat, places) if gross_declared else money.net_from_gross(fixed.price, vat, places))
-        currency, rule = fixed.currency, f"fixed:{fixed.scope}"
+        price_currency, rule = fixed.currency, f"fixed:{fixed.scope}"
         reasons = [_("stała cena ({s}) ma najwyższy priorytet").format(
             s={"contractor": _("kontrahent"), "group": _("grupa kontrahentów"), "all": _("wszyscy kontrahenci")}[fixed.scope])]
 
@@ -271,13 +275,19 @@ def price_for(contractor_id: int | None, goods_id: int, on: date, quantity: Deci
             "contractor": _("rabat kontrahenta"), "goods": _("rabat towaru")}[method]))
     if d and rule in ("card", "threshold"):
         rule = "discount"
+    if currency and currency.upper() != price_currency.upper():
+        from store.catalog.rates import convert
+        start = convert(start, price_currency, currency, on, places=4)
+        reasons.append(_("przeliczono z {a} na {b}").format(a=price_currency, b=currency.upper()))
+        price_currency = currency.upper()
     final = money.apply_discount(start, d, places) if d else money.q(start, places)
-    base_net, base_gross = money.complete(start, gross=gross_declared, vat_percent=vat, places=places)
+    base_net, base_gross = money.complete(money.q(start, places), gross=gross_declared, vat_percent=vat,
+                                          places=places)
     net, gross = money.complete(final, gross=gross_declared, vat_percent=vat, places=places)
     from store.catalog.promotions import active_sets
 
     sets = tuple(s.code for s in active_sets(on, at, goods_id=goods.id))
     return PriceQuote(goods.id, pt_id, pt.name if pt else "", gross_declared, base_net, base_gross,
-                      money.q(d, 4), net, gross, currency, rule, "; ".join(reasons),
+                      money.q(d, 4), net, gross, price_currency, rule, "; ".join(reasons),
                       contractor_discount=money.q(dk, 2), goods_discount=money.q(dt, 2), applied=tuple(applied),
                       promo_sets=sets)

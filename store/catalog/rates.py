@@ -164,3 +164,30 @@ def rate_on(currency, on: date, rate_type=None, *, day_before: bool = False,
 def to_pln(amount, rate: Decimal, units: int = 1) -> Decimal:
     """RATE-7: round_half_up(amount × rate / units, 2)."""
     return money.amount(Decimal(amount) * Decimal(rate) / Decimal(units))
+
+
+def convert(value, from_code: str, to_code: str, on: date, *, places: int = 2, rate_type=None) -> Decimal:
+    """A price in one currency expressed in another at the default rate type valid on `on` (the last
+    known rate when that day has none, CUR-3), through PLN (ITM-21, DSC-15, PROMO element prices)."""
+    from store.errors import Refused
+
+    from_code, to_code = (from_code or "PLN").upper(), (to_code or "PLN").upper()
+    value = Decimal(value)
+    if from_code == to_code:
+        return money.q(value, places)
+
+    def rate(code: str) -> CurrencyRate:
+        row = rate_on(code, on, rate_type)
+        if row is None:
+            raise Refused(_("Brak kursu waluty {c} na dzień {d}; wprowadź kurs albo pobierz tabelę NBP.").format(
+                c=code, d=on.isoformat()))
+        return row
+
+    pln = value
+    if from_code != "PLN":
+        r = rate(from_code)
+        pln = value * r.rate / r.units
+    if to_code == "PLN":
+        return money.q(pln, places)
+    r = rate(to_code)
+    return money.q(pln * r.units / r.rate, places)

@@ -250,3 +250,27 @@ def test_price_types_without_retail_flag_fall_back_to_detaliczna(cat):
     g = Goods.create(code="T0000002", name="Demo", vat_rate=cat.vat["23"], retail_price=D("24.60"))
     q = price_for(None, g.id, DAY)
     assert (q.price_type, q.gross, q.net) == ("detaliczna", D("24.60"), D("20.00"))
+
+
+@pytest.mark.rule("ITM-21", "DSC-15", "RATE-7")
+def test_foreign_currency_prices_are_converted_at_the_rate_of_the_day(cat):
+    from store.catalog.prices import set_price
+    from store.catalog.rates import save_rate
+    from store.errors import Refused
+
+    x = cat.goods("X", price="1.00")
+    set_price(x.id, cat.w1, value=D("10.00"), currency="EUR")
+    q = price_for(None, x.id, DAY)
+    assert (q.net, q.currency) == (D("10.00"), "EUR")                     # no document currency: as on the card
+    with pytest.raises(Refused) as exc:
+        price_for(None, x.id, DAY, currency="PLN")
+    assert "Brak kursu waluty EUR" in str(exc.value)
+    save_rate("EUR", "NBP", date(2024, 6, 7), D("4.3125"))                # Friday; the 10th has none
+    save_discount(kind="1T/WK", goods=x.id, percent=D(10))
+    q = price_for(None, x.id, DAY, currency="PLN")
+    assert (q.base_net, q.net, q.currency) == (D("43.13"), D("38.81"), "PLN")
+    assert "przeliczono z EUR na PLN" in q.reason
+    y = cat.goods("Y", price="100.00")
+    save_fixed_price(goods=y.id, scope="all", price=D("2.00"), currency="EUR")
+    assert price_for(None, y.id, DAY, currency="PLN").net == D("8.63")    # 2 × 4.3125 = 8.625
+    assert price_for(None, y.id, DAY, currency="EUR").net == D("2.00")
