@@ -5,10 +5,17 @@ hold the parts (models, fields, rules, cards, subrecords, merge, serial, history
 """
 from __future__ import annotations
 
-from store.parties.models import (MODELS, UNSPECIFIED_CODE, BankAccount, Contractor, ContractorAttribute,
+from store.parties.models import (CORRESPONDENCE_FIELDS, MODELS, UNSPECIFIED_CODE, BankAccount, Contractor, ContractorAttribute,
                                   ContractorGroup, ContractorJpkCode, ContractorLog, ContractorRecipient,
                                   Representative)
-from store.schema import Migration, create_tables
+from store.schema import Migration, add_column_if_missing, create_tables
+
+
+def _add_correspondence_columns(db) -> None:
+    """CTF-27 columns for databases created before them (fresh ones have them from version 1)."""
+    for name in CORRESPONDENCE_FIELDS:
+        add_column_if_missing("contractor", name, Contractor._meta.fields[name])(db)
+
 
 from store.parties.cards import (card_data, copy_contractor, copy_data, create_contractor, create_group,  # noqa: E402
                                  delete_contractor, delete_contractors, editable_state, ensure_unspecified,
@@ -31,4 +38,5 @@ MIGRATIONS = [
     # Databases created before JPK codes existed (create_tables is "if not exists": a no-op on new ones).
     Migration(2, "contractor JPK_V7 codes", create_tables(ContractorJpkCode)),
     Migration(3, "contractor recipients", create_tables(ContractorRecipient)),
+    Migration(4, "contractor correspondence address", _add_correspondence_columns),
 ]

@@ -24,6 +24,8 @@ CARD_FIELDS: dict[str, str] = {
     "payment_form": "str", "payment_term_on": "bool", "payment_term_days": "int", "currency": "str",
     "max_delay_days": "int", "no_settle": "bool", "split_payment": "bool",
     "email_domain": "str", "carer": "str",
+    "corr_country": "str", "corr_city": "str", "corr_post_office": "str", "corr_postal_code": "str",
+    "corr_street": "str", "corr_building": "str", "corr_flat": "str",
 }
 
 # Maximum lengths checked on save (CTF-3: code str(20); CTF-20: name lines 50/50/250).
@@ -73,6 +75,9 @@ _LABELS = {
     "number": "Numer rachunku", "bank_name": "Nazwa banku", "description": "Opis", "title": "Tytuł",
     "mobile": "GSM", "value": "Wartość", "bank_accounts": "Rachunki bankowe",
     "representatives": "Przedstawiciele", "attributes": "Atrybuty",
+    "corr_country": "Kraj (koresp.)", "corr_city": "Miasto (koresp.)", "corr_post_office": "Poczta (koresp.)",
+    "corr_postal_code": "Kod pocztowy (koresp.)", "corr_street": "Ulica (koresp.)",
+    "corr_building": "Nr domu (koresp.)", "corr_flat": "Nr lokalu (koresp.)",
 }
 
 STATUS_LABELS = {"company": "Podmiot gospodarczy", "person": "Osoba fizyczna"}
@@ -99,6 +104,7 @@ BRANCH_EDITABLE_ON_HQ_CARD = (
     "name", "name2", "name3", "nip_country", "nip", "group_id",
     "country", "country_iso", "province", "county", "commune", "city", "post_office", "street", "building",
     "flat", "postal_code", "address_extra", "phone", "phone2", "phone_sms", "fax", "email", "www",
+    "corr_country", "corr_city", "corr_post_office", "corr_postal_code", "corr_street", "corr_building", "corr_flat",
     "price_group", "discount", "payment_form", "payment_term_on", "payment_term_days",
     "email_domain", "carer",
 )

@@ -57,6 +57,14 @@ class Contractor(TrackedModel):
     flat = peewee.CharField(max_length=20, default="")
     postal_code = peewee.CharField(max_length=10, default="")
     address_extra = peewee.CharField(max_length=40, default="")
+    # Adres korespondencyjny (CTF-27): used for address labels.
+    corr_country = peewee.CharField(max_length=60, default="")
+    corr_city = peewee.CharField(max_length=80, default="")
+    corr_post_office = peewee.CharField(max_length=80, default="")
+    corr_postal_code = peewee.CharField(max_length=10, default="")
+    corr_street = peewee.CharField(max_length=120, default="")
+    corr_building = peewee.CharField(max_length=20, default="")
+    corr_flat = peewee.CharField(max_length=20, default="")
     phone = peewee.CharField(max_length=40, default="")        # CTF-24
     phone2 = peewee.CharField(max_length=40, default="")
     phone_sms = peewee.CharField(max_length=40, default="")
@@ -209,6 +217,9 @@ class ContractorLog(BaseModel):
     operator = peewee.CharField(max_length=20, default="")
     text = peewee.CharField(max_length=250)
 
+
+CORRESPONDENCE_FIELDS = ("corr_country", "corr_city", "corr_post_office", "corr_postal_code", "corr_street",
+                         "corr_building", "corr_flat")
 
 MODELS = (ContractorGroup, Contractor, BankAccount, Representative, ContractorAttribute, ContractorJpkCode,
           ContractorRecipient, ContractorLog)

@@ -192,6 +192,12 @@ def check_values(merged: dict, errors: dict, warnings: list[str], contractor_id:
             fixes["postal_code"] = validation.postal_code(merged["postal_code"])
         except ValidationError as exc:
             errors["postal_code"] = exc.errors["postal_code"]
+    if merged.get("corr_postal_code") and (merged.get("corr_country") or "Polska").strip().casefold() == "polska":
+        try:  # CTF-23 applies to the correspondence address too
+            fixes["corr_postal_code"] = validation.postal_code(merged["corr_postal_code"], field="corr_postal_code")
+        except ValidationError:
+            errors["corr_postal_code"] = _bad("corr_postal_code", _("oczekiwany format NN-NNN, podano „{v}”.").format(
+                v=merged["corr_postal_code"]))
     ean = merged.get("ean") or ""
     fixes["ean"] = None
     if ean:

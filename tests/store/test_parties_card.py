@@ -288,3 +288,15 @@ def test_new_card_empty_prefix_and_three_name_lines(db):
     with pytest.raises(ValidationError) as err:
         parties.create_contractor(base(code="LONG", name="x" * 51))
     assert "najwyżej 50 znaków" in err.value.errors["name"]
+
+
+@pytest.mark.rule("CTF-27", "CTF-23")
+def test_correspondence_address(db):
+    c = parties.create_contractor(base(corr_country="Polska", corr_city="Gdańsk", corr_postal_code="80180",
+                                       corr_street="Długa"))
+    assert (c.corr_city, c.corr_postal_code) == ("Gdańsk", "80-180")
+    with pytest.raises(ValidationError) as err:
+        parties.update_contractor(c.id, {"corr_postal_code": "80 1"})
+    assert "Kod pocztowy (koresp.)" in err.value.errors["corr_postal_code"]
+    d = parties.update_contractor(c.id, {"corr_country": "Niemcy", "corr_postal_code": "10115"})
+    assert d.corr_postal_code == "10115"

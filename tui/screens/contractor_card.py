@@ -27,7 +27,8 @@ TAB_TRADE = ["status", "transaction_type", "vat_active", "vat_by_issue_date", "c
              "discount", "notes"]
 TAB_PAYMENTS = ["payment_form", "payment_term_on", "payment_term_days", "currency", "max_delay_days", "no_settle",
                 "split_payment"]
-TAB_MORE = ["email_domain", "carer"]
+TAB_MORE = ["email_domain", "carer", "corr_country", "corr_city", "corr_post_office", "corr_postal_code",
+            "corr_street", "corr_building", "corr_flat"]
 REQUIRED = ("code", "name")
 PANES = [("tab-general", "Ogólne"), ("tab-trade", "Handlowe"), ("tab-payments", "Płatności"),
          ("tab-more", "Dodatkowe"), ("tab-attributes", "Atrybuty"), ("tab-jpk", "JPK")]
