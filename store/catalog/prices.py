@@ -161,7 +161,7 @@ def _compute(goods: Goods, pt: PriceType, row: GoodsPrice, *, value=None, margin
 
 def _row(goods: Goods, pt: PriceType) -> GoodsPrice:
     row = GoodsPrice.get_or_none((GoodsPrice.goods == goods.id) & (GoodsPrice.price_type == pt.id))
-    return row or GoodsPrice(goods=goods.id, price_type=pt.id)
+    return row or _legacy_retail(goods, pt) or GoodsPrice(goods=goods.id, price_type=pt.id)
 
 
 def set_price_in_tx(goods: Goods, pt: PriceType, *, value=None, margin=None, step=None, offset=None,

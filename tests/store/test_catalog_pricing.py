@@ -274,3 +274,14 @@ def test_foreign_currency_prices_are_converted_at_the_rate_of_the_day(cat):
     save_fixed_price(goods=y.id, scope="all", price=D("2.00"), currency="EUR")
     assert price_for(None, y.id, DAY, currency="PLN").net == D("8.63")    # 2 × 4.3125 = 8.625
     assert price_for(None, y.id, DAY, currency="EUR").net == D("2.00")
+
+
+def test_changing_a_flag_of_a_bulk_loaded_retail_price_keeps_the_price(cat):
+    from store.catalog.models import Goods, GoodsPrice
+    from store.catalog.prices import set_price
+
+    g = Goods.create(code="T0000003", name="Demo", vat_rate=cat.vat["23"], retail_price=D("12.30"))
+    set_price(g.id, cat.retail, auto_update=True)
+    row = GoodsPrice.get(GoodsPrice.goods == g.id, GoodsPrice.price_type == cat.retail)
+    assert (row.gross, row.net, row.auto_update) == (D("12.30"), D("10.00"), True)
+    assert Goods.get_by_id(g.id).retail_price == D("12.30")
