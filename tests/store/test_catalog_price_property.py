@@ -42,7 +42,7 @@ def half_up(fr: F, places: int) -> F:
 
 
 @pytest.mark.rule("DSC-9", "DSC-10", "DSC-12", "DSC-13")
-@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(table=rows, standard=st.sampled_from([0, 5]),
        method=st.sampled_from(["additive", "multiplicative", "contractor", "goods"]))
 def test_price_for_matches_the_priority_model(cat, table, standard, method):
