@@ -11,7 +11,7 @@ from store.catalog import dict_rules
 from store.catalog.discounts import save_discount, save_fixed_price, set_thresholds
 from store.catalog.quote import price_for
 from store.config import set_setting
-from store.errors import ValidationError
+from store.errors import Refused, ValidationError
 
 
 DAY = date(2024, 6, 10)
@@ -285,3 +285,28 @@ def test_changing_a_flag_of_a_bulk_loaded_retail_price_keeps_the_price(cat):
     row = GoodsPrice.get(GoodsPrice.goods == g.id, GoodsPrice.price_type == cat.retail)
     assert (row.gross, row.net, row.auto_update) == (D("12.30"), D("10.00"), True)
     assert Goods.get_by_id(g.id).retail_price == D("12.30")
+
+
+@pytest.mark.rule("DICT-12", "DICT-13", "DICT-14", "DICT-15", "DICT-22")
+def test_dict_scenario1_autonomous_price_survives_hq_prices(cat):
+    from store.catalog.discounts import PriceThreshold
+    from store.catalog.hq_prices import apply_hq_prices, ensure_autonomous_price_type
+    from store.catalog.models import GoodsPrice
+    from store.catalog.prices import set_price
+    from tests.store.catalog_helpers import set_role
+
+    t1 = cat.goods("T1")
+    set_role("branch")
+    auto = ensure_autonomous_price_type("autonomiczna", gross=False)
+    assert auto.position == 5                                         # the last price group
+    apply_hq_prices(t1.id, {cat.w1: D("15.00"), cat.w2: D("14.00")}, hq_default_type=cat.w1,
+                    thresholds=[(None, D(10), D("9.00")), (None, D(50), D("8.50"))])
+    assert GoodsPrice.get(GoodsPrice.goods == t1.id, GoodsPrice.price_type == auto.id).net == D("15.00")
+    set_price(t1.id, auto.id, value=D("14.50"))                      # DICT-15: editable in the branch
+    apply_hq_prices(t1.id, {cat.w1: D("16.00"), cat.w2: D("15.00"), auto.id: D("99.00")}, hq_default_type=cat.w1,
+                    thresholds=[(None, D(20), D("8.80"))])
+    price = {r.price_type_id: r.net for r in GoodsPrice.select().where(GoodsPrice.goods == t1.id)}
+    assert (price[auto.id], price[cat.w1], price[cat.w2]) == (D("14.50"), D("16.00"), D("15.00"))
+    assert [(r.min_quantity, r.price) for r in PriceThreshold.select()] == [(D(20), D("8.80"))]
+    with pytest.raises(Refused):
+        set_price(t1.id, cat.w1, value=D("1.00"))                    # other prices stay HQ's
