@@ -257,66 +257,69 @@ def _update_existing(plan: ImportPlan, rows: list, idx: dict, group_ids: dict, e
     set_sql.append('"modified_at" = {p}')
     now = bulk_sql.now_param()
 
-    goods_params, price_rows, ean_rows, link_rows, vat_changed = [], [], [], [], []
-    for _row_no, code, values, price_values in rows:
-        gid, old_vat, old_pvat, purchase, _old_type, old_ean = existing[code]
-        params = [values[idx[k]] for k in simple]
-        if use_type:
-            t = values[idx["item_type"]]
-            service = None if t is None else t in ("UP", "UZ")
-            params += [t, service, bool(service)]
-        vat_id = values[idx["vat_rate"]] if use_vat else None
-        pvat_id = values[idx["purchase_vat_rate"]] if use_pvat else None
-        if use_vat:
-            params.append(vat_id)
-        if use_pvat:
-            params.append(pvat_id)
-        new_vat, new_pvat = vat_id or old_vat, pvat_id or old_pvat or vat_id or old_vat
-        if new_vat != old_vat or (old_pvat and new_pvat != old_pvat):
-            vat_changed.append(gid)
-        if use_group:
-            g = values[idx["group"]]
-            params.append(group_ids[g] if g else None)
-            if g:
-                link_rows.append((gid, group_ids[g]))
-        if use_ean:
-            e = values[idx["ean"]]
-            params.append(e)
-            if e and e != old_ean:
-                ean_rows.append((gid, e))
-        if use_limit:
-            kind = values[idx["price_limit_kind"]] if "price_limit_kind" in idx else None
-            lim = values[idx["price_limit_value"]] if "price_limit_value" in idx else None
-            params += [kind, None if lim is None else scaled2(lim)]
-        retail_value = None
-        if use_prices:
-            for pos, (pc, value) in enumerate(zip(plan.price_columns, price_values)):
-                if value is None:
-                    continue
-                vat_for = (new_pvat if pc.kind == "purchase" else new_vat)
-                net, gross, margin = prices.compute(value, pc, vat_for, purchase)
-                price_rows.append((gid, pc.price_type_id, scaled4(net), scaled4(gross), scaled2(margin)))
-                if pos == retail_pos:
-                    retail_value = scaled4(gross)
-            if retail_pos >= 0:
-                params.append(retail_value)
-        params += [now, gid]
-        goods_params.append(tuple(params))
-    bulk_sql.update_rows(Goods, set_sql, '"id" = {p}', goods_params)
-    if link_rows:
-        bulk_sql.insert_rows(GoodsGroupLink, ["goods", "group"], link_rows, conflict="ON CONFLICT DO NOTHING")
-    if ean_rows:                                                # ITM-36: the default code follows the card
-        bulk_sql.delete_rows(GoodsEan, '"goods_id" = {p} AND ("is_default" = {p} OR "ean" = {p})',
-                             [(gid, True, e) for gid, e in ean_rows])
-        bulk_sql.insert_rows(GoodsEan, ["goods", "ean", "is_default"], [(gid, e, True) for gid, e in ean_rows])
-    if price_rows:
-        bulk_sql.insert_rows(
-            GoodsPrice, ["goods", "price_type", "net", "gross", "margin"], price_rows,
-            conflict='ON CONFLICT ("goods_id", "price_type_id") DO UPDATE SET "net" = excluded."net", '
-                     '"gross" = excluded."gross", "margin" = excluded."margin", "modified_at" = excluded."modified_at"')
+    vat_changed: list[int] = []
+    for start in range(0, len(rows), BATCH):                  # bounded memory for large files
+        batch = rows[start:start + BATCH]
+        goods_params, price_rows, ean_rows, link_rows = [], [], [], []
+        for _row_no, code, values, price_values in batch:
+            gid, old_vat, old_pvat, purchase, _old_type, old_ean = existing[code]
+            params = [values[idx[k]] for k in simple]
+            if use_type:
+                t = values[idx["item_type"]]
+                service = None if t is None else t in ("UP", "UZ")
+                params += [t, service, bool(service)]
+            vat_id = values[idx["vat_rate"]] if use_vat else None
+            pvat_id = values[idx["purchase_vat_rate"]] if use_pvat else None
+            if use_vat:
+                params.append(vat_id)
+            if use_pvat:
+                params.append(pvat_id)
+            new_vat, new_pvat = vat_id or old_vat, pvat_id or old_pvat or vat_id or old_vat
+            if new_vat != old_vat or (old_pvat and new_pvat != old_pvat):
+                vat_changed.append(gid)
+            if use_group:
+                g = values[idx["group"]]
+                params.append(group_ids[g] if g else None)
+                if g:
+                    link_rows.append((gid, group_ids[g]))
+            if use_ean:
+                e = values[idx["ean"]]
+                params.append(e)
+                if e and e != old_ean:
+                    ean_rows.append((gid, e))
+            if use_limit:
+                kind = values[idx["price_limit_kind"]] if "price_limit_kind" in idx else None
+                lim = values[idx["price_limit_value"]] if "price_limit_value" in idx else None
+                params += [kind, None if lim is None else scaled2(lim)]
+            retail_value = None
+            if use_prices:
+                for pos, (pc, value) in enumerate(zip(plan.price_columns, price_values)):
+                    if value is None:
+                        continue
+                    vat_for = (new_pvat if pc.kind == "purchase" else new_vat)
+                    net, gross, margin = prices.compute(value, pc, vat_for, purchase)
+                    price_rows.append((gid, pc.price_type_id, scaled4(net), scaled4(gross), scaled2(margin)))
+                    if pos == retail_pos:
+                        retail_value = scaled4(gross)
+                if retail_pos >= 0:
+                    params.append(retail_value)
+            params += [now, gid]
+            goods_params.append(tuple(params))
+        bulk_sql.update_rows(Goods, set_sql, '"id" = {p}', goods_params)
+        if link_rows:
+            bulk_sql.insert_rows(GoodsGroupLink, ["goods", "group"], link_rows, conflict="ON CONFLICT DO NOTHING")
+        if ean_rows:                                                # ITM-36: the default code follows the card
+            bulk_sql.delete_rows(GoodsEan, '"goods_id" = {p} AND ("is_default" = {p} OR "ean" = {p})',
+                                 [(gid, True, e) for gid, e in ean_rows])
+            bulk_sql.insert_rows(GoodsEan, ["goods", "ean", "is_default"], [(gid, e, True) for gid, e in ean_rows])
+        if price_rows:
+            bulk_sql.insert_rows(
+                GoodsPrice, ["goods", "price_type", "net", "gross", "margin"], price_rows,
+                conflict='ON CONFLICT ("goods_id", "price_type_id") DO UPDATE SET "net" = excluded."net", '
+                         '"gross" = excluded."gross", "margin" = excluded."margin", "modified_at" = excluded."modified_at"')
     if vat_changed:
         _recompute_after_vat_change(vat_changed, prices)
-    return len(goods_params)
+    return len(rows)
 
 
 def _recompute_after_vat_change(goods_ids: list[int], prices: _Prices) -> None:
