@@ -131,11 +131,9 @@ def _apply(plan: ImportPlan, progress) -> ImportResult:
         from store.catalog.models import Goods, GoodsEan, GoodsGroupLink, GoodsPrice
 
         with bulk_sql.sqlite_indexes_deferred([Goods, GoodsPrice, GoodsEan, GoodsGroupLink]):
-            inserted = _insert_new(plan, new_rows, idx, group_ids, main.id, prices)
+            inserted = _insert_new(plan, new_rows, idx, group_ids, main.id, prices, progress, updated)
     else:
-        inserted = _insert_new(plan, new_rows, idx, group_ids, main.id, prices)
-    if progress:
-        progress(inserted + updated)
+        inserted = _insert_new(plan, new_rows, idx, group_ids, main.id, prices, progress, updated)
     return ImportResult(inserted, updated, plan.skipped + skipped, plan.invalid_rows, units_created, groups_created,
                         cn_added, cn_updated)
 
@@ -157,7 +155,8 @@ def _default_vat_id(vat_by_code: dict) -> int:
     return vid
 
 
-def _insert_new(plan: ImportPlan, rows: list, idx: dict, group_ids: dict, main_group_id: int, prices: _Prices) -> int:
+def _insert_new(plan: ImportPlan, rows: list, idx: dict, group_ids: dict, main_group_id: int, prices: _Prices,
+                progress=None, offset: int = 0) -> int:
     """New cards in batches: goods, then (ids read back by code) their group link, EAN and prices."""
     from store.catalog.dictionaries import CnCode
     from store.catalog.models import Goods, GoodsEan, GoodsGroupLink, GoodsPrice
@@ -218,6 +217,8 @@ def _insert_new(plan: ImportPlan, rows: list, idx: dict, group_ids: dict, main_g
                 (g, pc.price_type_id, net, gross, margin)
                 for g, row_prices in zip(gids, batch_prices) for pc, (net, gross, margin) in zip(columns, row_prices)])
         done += len(goods_tuples)
+        if progress:
+            progress(offset + done)
     return done
 
 

@@ -41,25 +41,25 @@ def placeholder() -> str:
 
 
 def _executemany(sql: str, rows: Iterable[tuple]) -> int:
+    """Rows to the driver in batches; driver errors come out as peewee's (IntegrityError, ...)."""
     cursor = database.cursor()
     done = 0
     iterator = iter(rows)
     if is_sqlite():
+        def run(batch):
+            cursor.executemany(sql, batch)
+    else:
+        from psycopg2.extras import execute_batch
+
+        def run(batch):
+            execute_batch(cursor, sql, batch, page_size=500)
+    with peewee.__exception_wrapper__:
         while True:
             batch = list(islice(iterator, BATCH))
             if not batch:
                 break
-            cursor.executemany(sql, batch)
+            run(batch)
             done += len(batch)
-        return done
-    from psycopg2.extras import execute_batch
-
-    while True:
-        batch = list(islice(iterator, BATCH))
-        if not batch:
-            break
-        execute_batch(cursor, sql, batch, page_size=500)
-        done += len(batch)
     return done
 
 

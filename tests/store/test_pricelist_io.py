@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal as D
 
 import openpyxl
+import peewee
 import pytest
 
 from store.pricelist_io import XlsxRefused, apply_import, export_price_list, validate_import, write_error_report
@@ -128,7 +129,9 @@ def test_only_add_new_keeps_existing_cards(cat, tmp_path):
     path = write_xlsx(tmp_path / "c.xlsx", [["Kod", "Nazwa"], ["A", "New"], ["B", "Bee"]])
     plan = validate_import(path, mode="add")
     assert (plan.to_insert, plan.to_update, plan.skipped) == (1, 0, 1)
-    apply_import(plan)
+    seen = []
+    apply_import(plan, progress=seen.append)
+    assert seen[-1] == 1
     assert _goods("A").name == "Old" and _goods("B").name == "Bee"
 
 
@@ -339,3 +342,53 @@ def test_export_writes_kodycn_with_vat_and_flag_and_it_reads_back(cat, tmp_path)
     wb.close()
     plan = validate_import(path)
     assert plan.errors == [] and plan.cn_rows == [(2, "09011100", "Kawa", cat.vat["5"], 3)]
+
+
+def test_a_change_between_check_and_confirmation_writes_nothing_at_all(cat, db_of_cat, tmp_path):
+    """One transaction: when the database changed after the check (here another card took an EAN the
+    file gives to a new card), the import is refused and not even the other rows are written."""
+    from store.catalog.goods_codes import add_ean
+    from store.errors import Refused
+
+    path = write_xlsx(tmp_path / "c.xlsx", [["Kod", "Nazwa", "EAN"], ["N1", "Pierwszy", ""],
+                                            ["N2", "Drugi", "5901234123457"], ["N3", "Trzeci", ""]])
+    plan = validate_import(path)
+    assert plan.errors == [] and plan.to_insert == 3
+    add_ean(cat.goods("OTHER", name="W międzyczasie").id, "5901234123457")
+    before = snapshot(db_of_cat)
+    with pytest.raises(Refused, match="zmieniły się po sprawdzeniu pliku"):
+        apply_import(plan)
+    assert snapshot(db_of_cat) == before
+
+
+def test_large_load_path_rebuilds_indexes_and_a_late_duplicate_still_writes_nothing(cat, db_of_cat, tmp_path,
+                                                                                  monkeypatch):
+    """The path for big files (SQLite: secondary indexes dropped, rows loaded, indexes rebuilt in the
+    same transaction): a duplicate found only by the rebuilt unique index rolls everything back,
+    indexes included; a clean load leaves every index in place."""
+    from store.catalog.goods_codes import add_ean
+    from store.errors import Refused
+    from store.pricelist_io import apply as apply_module
+
+    monkeypatch.setattr(apply_module, "DEFER_INDEXES_MIN", 1)
+    deferred = []
+    real = apply_module.bulk_sql.sqlite_indexes_deferred
+    monkeypatch.setattr(apply_module.bulk_sql, "sqlite_indexes_deferred", lambda models: deferred.append(1) or real(models))
+    sqlite = isinstance(db_of_cat, peewee.SqliteDatabase)
+    indexes = sorted(r[0] for r in db_of_cat.execute_sql(
+        "SELECT name FROM sqlite_master WHERE type = 'index'").fetchall()) if sqlite else None
+    rows = [["Kod", "Nazwa", "EAN", "Cena detaliczna brutto"]] + [[f"N{i}", f"Nowy {i}", "", 1] for i in range(30)]
+    rows[5][2] = "5901234123457"
+    plan = validate_import(write_xlsx(tmp_path / "c.xlsx", rows))
+    add_ean(cat.goods("OTHER", name="W międzyczasie").id, "5901234123457")
+    before = snapshot(db_of_cat)
+    with pytest.raises(Refused, match="zmieniły się po sprawdzeniu pliku"):
+        apply_import(plan)
+    assert snapshot(db_of_cat) == before
+    rows[5][2] = "5901234123464"
+    result = apply_import(validate_import(write_xlsx(tmp_path / "d.xlsx", rows)))
+    assert result.inserted == 30 and _price("N7", cat.retail) == (D("0.81"), D("1.0000"))
+    assert len(deferred) == (2 if sqlite else 0)             # PostgreSQL keeps its indexes (no reader lock-out)
+    if sqlite:
+        assert sorted(r[0] for r in db_of_cat.execute_sql(
+            "SELECT name FROM sqlite_master WHERE type = 'index'").fetchall()) == indexes
