@@ -20,6 +20,8 @@ Modules:
   serial         serial operations on marked goods (+ serial_codes, serial_more)
   rates          currency rates (manual entry, lookup, tables written by sync/nbp.py)
   seed           ensure_catalogue_defaults() for a new company database
+  oss            VAT rates of the OSS procedure per EU country (ITM-38, PSO-11)
+  hq_prices      prices received from HQ in a branch, the autonomous price (DICT-12..15)
 """
 from __future__ import annotations
 
@@ -31,9 +33,17 @@ from store.catalog.models import (GOODS_MODELS, Goods, GoodsAttribute, GoodsEan,
                                   GoodsPrice, GoodsUnit, PackagingSchemeItem)
 from store.schema import Migration, create_tables
 
+
+
+def _oss_tables(db) -> None:
+    from store.catalog.oss import MODELS as OSS_MODELS
+    create_tables(*OSS_MODELS)(db)
+
+
 MIGRATIONS = [
     Migration(1, "catalogue: dictionaries, goods, prices, units, EAN codes, groups, attributes",
               create_tables(*DICTIONARY_MODELS, *GOODS_MODELS)),
+    Migration(2, "OSS VAT rates of EU countries and of goods", _oss_tables),
 ]
 
 

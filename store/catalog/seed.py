@@ -19,5 +19,7 @@ def ensure_catalogue_defaults() -> None:
     ensure_main_warehouse()
     ensure_default_currencies()
     ensure_system_cn_codes()
+    from store.catalog.oss import ensure_eu_vat_rates
+    ensure_eu_vat_rates()
     with write():
         main_group()

@@ -269,3 +269,27 @@ def test_price_list_filters_and_price_column(cat):
     assert codes(listing.ean_filter("2000000000008")) == ["A"] == codes(listing.ean_filter("5901234123457"))
     rows = Goods.select(Goods.code, listing.price_column(cat.w1).alias("p")).order_by(Goods.code).tuples()
     assert [(code, listing.price_value(p)) for code, p in rows] == [("A", D(10)), ("B", D(20)), ("C", D(0))]
+
+
+@pytest.mark.rule("ITM-38", "PSO-11")
+def test_oss_rates_on_cards_and_serially(cat):
+    from store.catalog.oss import (EuVatRate, oss_rate_for, remove_goods_oss_rate, serial_oss_rates,
+                                   set_goods_oss_rate)
+    a, b = cat.goods("A"), cat.goods("B")
+    EuVatRate.create(country="DE", rate=D(7))
+    set_goods_oss_rate(a.id, "de", D(7))
+    assert oss_rate_for(a.id, "DE") == D(7)
+    with pytest.raises(ValidationError):
+        set_goods_oss_rate(a.id, "DE", D(8))                       # not a German rate
+    with pytest.raises(ValidationError):
+        set_goods_oss_rate(a.id, "US", D(7))
+    rep = serial_oss_rates([a.id, b.id], action="add")             # standard rates of every EU country
+    assert oss_rate_for(a.id, "DE") == D(19) and oss_rate_for(b.id, "HU") == D(27)
+    assert len(rep.changed) == 2 * 26
+    serial_oss_rates([b.id], action="add", country="DE", rate=D(7))  # replaces
+    assert oss_rate_for(b.id, "DE") == D(7)
+    serial_oss_rates([a.id], action="remove", country="FR")
+    assert oss_rate_for(a.id, "FR") is None and oss_rate_for(a.id, "IT") == D(22)
+    remove_goods_oss_rate(a.id, "it")
+    serial_oss_rates([a.id], action="remove")
+    assert oss_rate_for(a.id, "DE") is None
