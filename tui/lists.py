@@ -56,4 +56,10 @@ def goods() -> ListBehaviour:
     )
 
 
-LISTS = {"contractors": contractors, "goods": goods}
+def _dictionaries() -> dict:
+    from tui.screens.dictionaries import dictionary_lists
+
+    return dictionary_lists()
+
+
+LISTS = {"contractors": contractors, "goods": goods, **_dictionaries()}

@@ -19,16 +19,28 @@ class MenuItem:
 
 
 def menu_items() -> list[MenuItem]:
-    return [
+    items = [
         MenuItem(_("Handel"), _("Kontrahenci"), "open_list('contractors')"),
         MenuItem(_("Handel"), _("Cennik"), "open_list('goods')"),
         MenuItem(_("Magazyn"), _("Cennik (stany)"), "open_list('goods')"),
         MenuItem(_("Kasa/Bank"), _("Kontrahenci – rozrachunki"), "open_list('contractors')"),
         MenuItem(_("Ogólne"), _("Kontrahenci"), "open_list('contractors')"),
         MenuItem(_("Ogólne"), _("Konfiguracja firmy"), "show_company"),
+        MenuItem(_("Ogólne"), _("Cennik"), "open_list('goods')"),
+        *_dictionary_items(),
         MenuItem(_("Narzędzia"), _("Menadżer kluczy"), "key_manager"),
         MenuItem(_("Narzędzia"), _("Diagnostyka klawiszy"), "key_diagnostics"),
     ]
+    areas = list(dict.fromkeys(item.area for item in items))   # keep each area's items together
+    return sorted(items, key=lambda item: areas.index(item.area))
+
+
+def _dictionary_items() -> list[MenuItem]:
+    """The catalogue dictionaries (issue 4), grouped later by area with the other items."""
+    from store.catalog.list_specs import DICTIONARIES
+    from tui.screens.dictionaries import MENU
+
+    return [MenuItem(_(area), _(DICTIONARIES[key].title), f"open_list('{key}')") for area, key in MENU]
 
 
 class MainMenu(Screen):
