@@ -215,3 +215,25 @@ async def test_branch_card_is_read_only_and_says_why(branch_app):
         await pilot.pause()
         assert "W oddziale nie można dopisywać towarów" in str(filia_app.screen.query_one("#form-banner").render())
     assert snapshot() == before
+
+
+@pytest.mark.rule("PRC-13", "ITM-53")
+async def test_ctrl_k_copies_the_card_with_prices_under_a_new_code(filia_app):
+    from store.catalog.prices import set_price
+
+    async with filia_app.run_test(size=SIZE) as pilot:
+        lst = await open_goods(filia_app, pilot)
+        source = Goods.get_by_id(lst.list.cursor_id)
+        set_price(source.id, retail().id, value=Decimal("12.34"))
+        await pilot.press("ctrl+k")
+        await pilot.pause()
+        card = filia_app.screen
+        assert isinstance(card, GoodsCard) and card.get_value("code") == "" and card.get_value("name") == source.name
+        await type_text(pilot, "KOPIA1")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(filia_app.screen, ListScreen)
+    copy = Goods.get(Goods.code == "KOPIA1")
+    assert (copy.name, copy.unit, copy.vat_rate_id, copy.retail_price) == (
+        source.name, source.unit, source.vat_rate_id, Decimal("12.34"))
+    assert copy.ean == ""                                 # EAN codes are unique: not copied

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from store.catalog import Goods, GoodsPrice, PriceType
+from store.catalog import Goods, GoodsGroupLink, GoodsPrice, PriceType
 from store.catalog.prices import set_price
 from store.config import VatRate
 from tui.screens.list_screen import ListScreen
@@ -162,3 +162,37 @@ async def test_branch_refuses_serial_price_change_and_says_why(branch_app):
         assert "W oddziale ceny sprzedaży ustala centrala" in str(dialog.query_one("#serial-error").render())
         await pilot.press("escape")
     assert snapshot() == before
+
+
+@pytest.mark.rule("PRC-3", "PRC-6", "PSO-1")
+async def test_group_and_ean_filters_of_the_price_list(filia_app):
+    from store.catalog.dict_rules import create_entry
+
+    group = create_entry("goods_group", code="NAPOJE", name="Napoje")
+    async with filia_app.run_test(size=SIZE) as pilot:
+        lst = await open_goods(filia_app, pilot)
+        await pilot.press("space", "space", "space")
+        marked = lst._selected_ids()
+        await palette(pilot, "Zmiana grupy")
+        dialog = filia_app.screen
+        await choose(pilot, dialog, "group", "NAPOJE")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert "zmieniono 3" in str(filia_app.screen.query_one("#report-summary").render())
+        await pilot.press("escape")
+        await pilot.press("ctrl+u")                                 # unmark all
+        await palette(pilot, "Filtr: grupa")
+        await choose(pilot, filia_app.screen, "group", "NAPOJE")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert lst.list.total == 3 and set(r[0] for r in lst.query_.iter_all()) == set(marked)
+        await palette(pilot, "Usuń filtr")
+        assert lst.list.total == Goods.select().count()
+        wanted = Goods.get_by_id(marked[1])
+        await palette(pilot, "Filtr: kod EAN")
+        filia_app.focused.value = wanted.ean
+        await pilot.press("enter")
+        await pilot.pause()
+        assert lst.list.total == 1 and lst.list.cursor_id == wanted.id
+    linked = GoodsGroupLink.select(GoodsGroupLink.goods).where(GoodsGroupLink.group == group.id)
+    assert {row.goods_id for row in linked} == set(marked)

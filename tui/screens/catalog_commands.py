@@ -21,6 +21,59 @@ def open_prices(screen) -> None:
     screen.app.push_screen(PriceTable(goods_id, title=title), lambda _r: screen.action_refresh())
 
 
+def filter_group(screen) -> None:
+    """PRC-3: narrow the list to a goods group and its sub-groups (default group or [Grupy])."""
+    from store.catalog import card_save
+    from store.catalog.listing import groups_filter
+    from tui.screens.serial_ops import Param, ParamDialog
+
+    groups = [g for g in card_save.card_choices()["group"] if g[1]]
+    if not groups:
+        screen.notify(_("Brak grup towarowych."), severity="warning")
+        return
+
+    def chosen(values: dict | None) -> None:
+        if values:
+            _set_extra(screen, "group", groups_filter([int(values["group"])]),
+                       _("grupa {g}").format(g=dict((v, k) for k, v in groups)[values["group"]]))
+    screen.app.push_screen(ParamDialog(_("Filtr: grupa towarowa"), [Param("group", _("Grupa"), "choice", groups)]),
+                           chosen)
+
+
+def filter_ean(screen) -> None:
+    """PRC-6: the item having the typed or scanned code as its default or an additional EAN."""
+    from store.catalog.listing import ean_filter
+    from tui.widgets.prompt import PromptDialog
+
+    def chosen(code: str | None) -> None:
+        if code is not None:
+            if code.strip():
+                _set_extra(screen, "ean", ean_filter(code), _("EAN {c}").format(c=code.strip()))
+            else:
+                _set_extra(screen, "ean", None, "")
+    screen.app.push_screen(PromptDialog(_("Kod EAN (podstawowy lub dodatkowy; puste = bez filtra):")), chosen)
+
+
+def clear_filters(screen) -> None:
+    screen.query_.extra_where = []
+    screen._catalog_filters = {}
+    screen.list.reload()
+    screen._update_status()
+
+
+def _set_extra(screen, name: str, expression, label: str) -> None:
+    """The list engine's extra_where: expressions built by store.catalog.listing, keyed by filter name."""
+    filters = dict(getattr(screen, "_catalog_filters", {}))
+    if expression is None:
+        filters.pop(name, None)
+    else:
+        filters[name] = (expression, label)
+    screen._catalog_filters = filters
+    screen.query_.extra_where = [e for e, _l in filters.values()]
+    screen.list.reload()
+    screen._update_status(", ".join(lbl for _e, lbl in filters.values()))
+
+
 def _serial(operation, screen) -> None:
     from tui.screens.serial_ops import run_operation
 
@@ -42,7 +95,8 @@ def _export(screen) -> None:
 def goods_commands() -> list:
     from tui.screens.serial_ops import OPERATIONS
 
-    out = [("prices", _("Tabela cen towaru"), open_prices)]
+    out = [("prices", _("Tabela cen towaru"), open_prices), ("filter_group", _("Filtr: grupa towarowa"), filter_group),
+           ("filter_ean", _("Filtr: kod EAN"), filter_ean), ("filter_clear", _("Usuń filtr grupy i EAN"), clear_filters)]
     out += [(op.id, _(op.label), partial(_serial, op)) for op in OPERATIONS]
     out += [("import", _("Import cennika z XLSX"), _import), ("export", _("Eksport cennika do XLSX"), _export)]
     return out

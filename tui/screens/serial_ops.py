@@ -220,6 +220,28 @@ class SerialDialog(ModalScreen[serial_rules.SerialReport | None]):
         self.dismiss(None)
 
 
+class ParamDialog(SerialDialog):
+    """The same dialog for a few parameters outside serial operations: Ctrl+S/Enter returns the values."""
+
+    BINDINGS = [Binding("ctrl+s", "run", _("OK"), key_display="^S", priority=True),
+                Binding("escape", "cancel", _("Anuluj"), key_display="Esc")]
+
+    def __init__(self, title: str, params: list[Param]) -> None:
+        op = SerialOperation("params", title, lambda: params, lambda ids, v: v)
+        super().__init__(op, [])
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(self.operation.label, id="serial-title")
+            for p in self.params:
+                yield FormField(p.name, p.label, p.kind, choices=p.choices)
+            yield Static("", id="serial-error")
+        yield Footer()
+
+    def action_run(self) -> None:
+        self.dismiss(self.values())
+
+
 class SerialReportScreen(ModalScreen[None]):
     """What the operation changed and what it refused (with reasons). Enter or Esc closes."""
 
