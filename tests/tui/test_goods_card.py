@@ -237,3 +237,34 @@ async def test_ctrl_k_copies_the_card_with_prices_under_a_new_code(filia_app):
     assert (copy.name, copy.unit, copy.vat_rate_id, copy.retail_price) == (
         source.name, source.unit, source.vat_rate_id, Decimal("12.34"))
     assert copy.ean == ""                                 # EAN codes are unique: not copied
+
+
+@pytest.mark.rule("DICT-12", "DICT-15")
+async def test_branch_may_change_only_the_autonomous_price(branch_app):
+    from store.config import set_setting
+
+    app = branch_app
+    own = PriceType.get(PriceType.name == "hurtowa 2")
+    set_setting("autonomous_price_type", str(own.id))
+    async with app.run_test(size=SIZE) as pilot:
+        lst = await open_goods(app, pilot)
+        target = lst.list.cursor_id
+        await pilot.press("ctrl+t")
+        await pilot.pause()
+        table = app.screen
+        names = [r.name for r in table.rows]
+        await pilot.press(*["down"] * names.index("hurtowa 2"))
+        await pilot.press("enter")
+        await pilot.pause()
+        app.focused.value = ""
+        await type_text(pilot, "8,50")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert str(table.query_one("#prices-message").render()) == ""
+        await pilot.press("up")                            # hurtowa 1: HQ's price, refused with the reason
+        await pilot.press("enter")
+        await pilot.pause()
+        assert table is app.screen
+        assert "zmienić można tylko cenę autonomiczną" in str(table.query_one("#prices-message").render())
+    prices = {r.price_type_id: r.net for r in GoodsPrice.select().where(GoodsPrice.goods == target)}
+    assert prices == {own.id: Decimal("8.50")}

@@ -186,6 +186,11 @@ async def test_group_and_ean_filters_of_the_price_list(filia_app):
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert lst.list.total == 3 and set(r[0] for r in lst.query_.iter_all()) == set(marked)
+        await pilot.press("insert")                                 # PRC-4: a new card gets the chosen group
+        await pilot.pause()
+        assert filia_app.screen.get_value("group") == group.id
+        await pilot.press("escape")
+        await pilot.pause()
         await palette(pilot, "Usuń filtr")
         assert lst.list.total == Goods.select().count()
         wanted = Goods.get_by_id(marked[1])

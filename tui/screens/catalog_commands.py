@@ -34,6 +34,7 @@ def filter_group(screen) -> None:
 
     def chosen(values: dict | None) -> None:
         if values:
+            screen.catalog_group_id = int(values["group"])      # PRC-4: a new card gets this group
             _set_extra(screen, "group", groups_filter([int(values["group"])]),
                        _("grupa {g}").format(g=dict((v, k) for k, v in groups)[values["group"]]))
     screen.app.push_screen(ParamDialog(_("Filtr: grupa towarowa"), [Param("group", _("Grupa"), "choice", groups)]),
@@ -55,6 +56,7 @@ def filter_ean(screen) -> None:
 
 
 def clear_filters(screen) -> None:
+    screen.catalog_group_id = None
     screen.query_.extra_where = []
     screen._catalog_filters = {}
     screen.list.reload()

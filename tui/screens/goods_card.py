@@ -102,6 +102,9 @@ class GoodsCard(FormScreen):
         elif self.copy_from:
             view = card_save.copy_source(self.copy_from)
         else:
+            if self.group_id is None:                          # PRC-4: the group chosen on the list below
+                below = next((s for s in reversed(self.app.screen_stack) if s is not self), None)
+                self.group_id = getattr(below, "catalog_group_id", None)
             fields = card_rules.new_card_defaults(group_id=self.group_id, item_type=self.item_type)
             view = {"fields": fields, "grids": {"units": [], "eans": [], "groups": [], "attributes": []},
                     "prices": [], "tabs": card_rules.tabs(self.item_type)}
