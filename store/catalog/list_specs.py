@@ -346,3 +346,8 @@ def rate_type_choices_nbp() -> list[tuple[str, str]]:
     """Rate types fetched from NBP (for the import dialog of the currency rates list)."""
     return [(f"{r.name} ({_('tabela')} {r.nbp_table})", r.name)
             for r in RateType.select().where(RateType.nbp_table != "").order_by(RateType.name)]
+
+
+def group_tree() -> list[tuple[int, str, str, int | None]]:
+    """Every goods group as (id, code, name, parent id), by code: the screen builds the tree (GRP)."""
+    return [(g.id, g.code, g.name, g.parent_id) for g in GoodsGroup.select().order_by(GoodsGroup.code)]

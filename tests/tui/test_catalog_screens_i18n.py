@@ -10,6 +10,7 @@ import polib
 ROOT = Path(__file__).resolve().parents[2]
 SCREENS = ["tui/screens/goods_card.py", "tui/screens/price_table.py", "tui/screens/serial_ops.py",
            "tui/screens/catalog_commands.py", "tui/screens/pricelist_import.py", "tui/screens/dictionaries.py",
+           "tui/screens/group_tree.py",
            "store/catalog/card_save.py", "store/catalog/list_specs.py"]
 CATALOGUES = ["tui/locale/en/catalog.po", "store/locale/en/catalog_screens.po", "store/locale/en/catalog.po",
               "store/locale/en/core.po", "store/locale/en/parties.po", "store/locale/en/pricelist_io.po",

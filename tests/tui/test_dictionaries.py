@@ -197,3 +197,30 @@ async def test_branch_dictionary_form_is_read_only_with_reason(branch_app):
         await pilot.pause()
         assert not app.screen.query_one("#f-name").disabled
     assert list(Unit.select(Unit.code, Unit.name).tuples()) == before
+
+
+@pytest.mark.rule("GRP-1", "GRP-4")
+async def test_group_tree_adds_a_sub_group_under_the_highlighted_one(filia_app):
+    from store.catalog import GoodsGroup
+    from store.catalog.dict_rules import create_entry
+    from textual.widgets import Tree
+
+    parent = create_entry("goods_group", code="NAPOJE", name="Napoje")
+    async with filia_app.run_test(size=SIZE) as pilot:
+        await open_list(filia_app, pilot, "goods_groups")
+        await palette(pilot, "Drzewo grup")
+        tree = filia_app.screen.query_one(Tree)
+        await pilot.pause()
+        for _step in range(20):
+            if tree.cursor_node is not None and tree.cursor_node.data == parent.id:
+                break
+            await pilot.press("down")
+        await pilot.press("insert")
+        await pilot.pause()
+        form = filia_app.screen
+        assert isinstance(form, DictionaryForm) and form.get_value("parent") == parent.id
+        await type_text(pilot, "SOKI")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert filia_app.screen.query_one(Tree).cursor_node.label.plain.startswith("SOKI")
+    assert GoodsGroup.get(GoodsGroup.code == "SOKI").parent_id == parent.id

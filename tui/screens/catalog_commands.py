@@ -22,23 +22,21 @@ def open_prices(screen) -> None:
 
 
 def filter_group(screen) -> None:
-    """PRC-3: narrow the list to a goods group and its sub-groups (default group or [Grupy])."""
+    """PRC-3: narrow the list to a goods group and its sub-groups (default group or [Grupy]), picked in the tree."""
     from store.catalog import card_save
     from store.catalog.listing import groups_filter
-    from tui.screens.serial_ops import Param, ParamDialog
+    from tui.screens.group_tree import GroupTree
 
-    groups = [g for g in card_save.card_choices()["group"] if g[1]]
+    groups = {v: k for k, v in card_save.card_choices()["group"] if v}
     if not groups:
         screen.notify(_("Brak grup towarowych."), severity="warning")
         return
 
-    def chosen(values: dict | None) -> None:
-        if values:
-            screen.catalog_group_id = int(values["group"])      # PRC-4: a new card gets this group
-            _set_extra(screen, "group", groups_filter([int(values["group"])]),
-                       _("grupa {g}").format(g=dict((v, k) for k, v in groups)[values["group"]]))
-    screen.app.push_screen(ParamDialog(_("Filtr: grupa towarowa"), [Param("group", _("Grupa"), "choice", groups)]),
-                           chosen)
+    def chosen(group_id: int | None) -> None:
+        if group_id:
+            screen.catalog_group_id = group_id                  # PRC-4: a new card gets this group
+            _set_extra(screen, "group", groups_filter([group_id]), _("grupa {g}").format(g=groups.get(group_id, "")))
+    screen.app.push_screen(GroupTree(_("Filtr: grupa towarowa (Enter wybiera, z podgrupami)")), chosen)
 
 
 def filter_ean(screen) -> None:

@@ -35,9 +35,10 @@ class DictionaryForm(FormScreen):
     DictionaryForm .card-note { color: $text-muted; margin-top: 1; }
     """
 
-    def __init__(self, key: str, entry_id: int | None = None, *, copy_from: int | None = None) -> None:
+    def __init__(self, key: str, entry_id: int | None = None, *, copy_from: int | None = None,
+                 parent_id: int | None = None) -> None:
         super().__init__()
-        self.key, self.entry_id, self.copy_from = key, entry_id, copy_from
+        self.key, self.entry_id, self.copy_from, self.parent_id = key, entry_id, copy_from, parent_id
         self.view = list_specs.DICTIONARIES[key]
         self.fields = list_specs.form_fields(key)
         self.original_values: list[dict] = []
@@ -59,6 +60,8 @@ class DictionaryForm(FormScreen):
 
     def on_mount(self) -> None:
         values = list_specs.form_values(self.key, self.entry_id or self.copy_from)
+        if self.parent_id and "parent" in values and not self.entry_id:
+            values["parent"] = self.parent_id                     # a sub-group added from the tree
         grids = {}
         if self.key == "attributes":
             self.original_values = list_specs.attribute_values(self.entry_id) if self.entry_id else []
@@ -140,6 +143,10 @@ def import_nbp(screen) -> None:
 def behaviour(key: str) -> ListBehaviour:
     view = list_specs.DICTIONARIES[key]
     serial = [("nbp", _("Pobierz kursy NBP"), import_nbp)] if key == "currency_rates" else []
+    if key == "goods_groups":
+        from tui.screens.group_tree import open_group_tree
+
+        serial = [("tree", _("Drzewo grup"), open_group_tree)]
     return ListBehaviour(
         key=key, title=_(view.title), spec=list_specs.spec_factory(key),
         card=partial(_card, key), delete=partial(list_specs.delete_form, key),
