@@ -268,3 +268,22 @@ async def test_branch_may_change_only_the_autonomous_price(branch_app):
         assert "zmienić można tylko cenę autonomiczną" in str(table.query_one("#prices-message").render())
     prices = {r.price_type_id: r.net for r in GoodsPrice.select().where(GoodsPrice.goods == target)}
     assert prices == {own.id: Decimal("8.50")}
+
+
+@pytest.mark.rule("PRC-12")
+async def test_delete_key_removes_an_unused_item_after_confirmation(filia_app):
+    async with filia_app.run_test(size=SIZE) as pilot:
+        lst = await open_goods(filia_app, pilot)
+        await pilot.press("down")
+        target = lst.list.cursor_id
+        await pilot.press("delete")
+        await pilot.pause()
+        await pilot.press("n")                            # Nie: nothing happens
+        await pilot.pause()
+        assert Goods.select().where(Goods.id == target).exists()
+        await pilot.press("delete")
+        await pilot.pause()
+        await pilot.press("t")
+        await pilot.pause()
+        assert lst.list.total == 299
+    assert not Goods.select().where(Goods.id == target).exists()
