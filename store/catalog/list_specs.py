@@ -351,3 +351,32 @@ def rate_type_choices_nbp() -> list[tuple[str, str]]:
 def group_tree() -> list[tuple[int, str, str, int | None]]:
     """Every goods group as (id, code, name, parent id), by code: the screen builds the tree (GRP)."""
     return [(g.id, g.code, g.name, g.parent_id) for g in GoodsGroup.select().order_by(GoodsGroup.code)]
+
+
+# --- the price list's price column (PRC-7) ----------------------------------------------------------------
+
+def goods_spec_with_price(base: ListSpec, price_type_id: int | None) -> ListSpec:
+    """The goods list spec showing the price of one price type for every row (None = the retail price
+    column of the standard list). The price is read by a sub-select (store.catalog.listing.price_column)."""
+    from dataclasses import replace
+
+    from store.catalog.listing import price_column, price_value
+
+    columns = [c for c in base.columns if c.name != "price"]
+    if price_type_id is None:
+        return replace(base, columns=columns)
+    pt = PriceType.get_by_id(price_type_id)
+
+    def show(raw) -> str:
+        return f"{price_value(raw):,.2f}".replace(",", " ").replace(".", ",")
+
+    title = _("{n} {kind}").format(n=pt.name, kind=_("brutto") if pt.gross else _("netto"))
+    columns = [c for c in columns if c.name != "retail_price"]
+    columns.append(ListColumn("price", title[:14], 14, align="right", text=False,
+                              expr=price_column(pt.id, gross=pt.gross), format=show))
+    return replace(base, columns=columns)
+
+
+def price_type_choices() -> list[tuple[str, int]]:
+    return [(p.name, p.id) for p in PriceType.select().where(PriceType.active == True)  # noqa: E712
+            .order_by(PriceType.position, PriceType.id)]

@@ -287,3 +287,26 @@ async def test_delete_key_removes_an_unused_item_after_confirmation(filia_app):
         await pilot.pause()
         assert lst.list.total == 299
     assert not Goods.select().where(Goods.id == target).exists()
+
+
+@pytest.mark.rule("PRC-7")
+async def test_price_list_shows_the_chosen_price_type_for_every_row(filia_app):
+    from store.catalog.prices import set_price
+    from tests.tui.test_serial_ops import choose, palette
+
+    wholesale = PriceType.get(PriceType.name == "hurtowa 1")
+    async with filia_app.run_test(size=SIZE) as pilot:
+        lst = await open_goods(filia_app, pilot)
+        first = lst.list.cursor_id
+        set_price(first, wholesale.id, value=Decimal("7.5"))
+        await palette(pilot, "Cena na liście")
+        await choose(pilot, filia_app.screen, "price_type", "hurtowa 1")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert "hurtowa 1 net" in str(lst.query_one("#list-header").render())
+        cols = lst.query_.spec.columns
+        shown = [cols[-1].format(lst.list.row_at(i)[len(cols)]) for i in range(2)]
+        assert shown == ["7,50", "0,00"]                  # the second item has no wholesale price
+        assert lst.list.cursor_id == first
+        await pilot.press("f3")                           # sorting and the locator still work
+        assert lst.list.total == 300

@@ -53,6 +53,30 @@ def filter_ean(screen) -> None:
     screen.app.push_screen(PromptDialog(_("Kod EAN (podstawowy lub dodatkowy; puste = bez filtra):")), chosen)
 
 
+def choose_price_column(screen) -> None:
+    """PRC-7: show the price of a chosen price type for every item (or back to the retail price)."""
+    from store import lists as store_lists
+    from store.catalog import list_specs
+    from store.paging import ListQuery
+    from tui.screens.serial_ops import Param, ParamDialog
+
+    choices = [(_("cena detaliczna (standardowo)"), 0)] + list_specs.price_type_choices()
+
+    def chosen(values: dict | None) -> None:
+        if values is None:
+            return
+        old = screen.query_
+        query = ListQuery(list_specs.goods_spec_with_price(store_lists.goods_list(), int(values["price_type"]) or None))
+        query.sort = old.sort if old.sort in [c.name for c in query.spec.columns if c.sortable] else query.sort
+        query.descending, query.filter_text = old.descending, old.filter_text
+        query.active_filters, query.extra_where = set(old.active_filters), list(old.extra_where)
+        screen.query_ = screen.list.query = query
+        screen.list.reload(keep_id=screen.list.cursor_id)
+        screen._update_header()
+    screen.app.push_screen(ParamDialog(_("Cena pokazywana na liście"),
+                                       [Param("price_type", _("Rodzaj ceny"), "choice", choices, 0)]), chosen)
+
+
 def clear_filters(screen) -> None:
     screen.catalog_group_id = None
     screen.query_.extra_where = []
@@ -96,7 +120,7 @@ def goods_commands() -> list:
     from tui.screens.serial_ops import OPERATIONS
 
     out = [("prices", _("Tabela cen towaru"), open_prices), ("filter_group", _("Filtr: grupa towarowa"), filter_group),
-           ("filter_ean", _("Filtr: kod EAN"), filter_ean), ("filter_clear", _("Usuń filtr grupy i EAN"), clear_filters)]
+           ("filter_ean", _("Filtr: kod EAN"), filter_ean), ("price_column", _("Cena na liście"), choose_price_column), ("filter_clear", _("Usuń filtr grupy i EAN"), clear_filters)]
     out += [(op.id, _(op.label), partial(_serial, op)) for op in OPERATIONS]
     out += [("import", _("Import cennika z XLSX"), _import), ("export", _("Eksport cennika do XLSX"), _export)]
     return out
