@@ -107,12 +107,15 @@ def _apply(plan: ImportPlan, progress) -> ImportResult:
     keys = [c.key for c in plan.columns[1:]]
     idx = {k: i for i, k in enumerate(keys)}
     main = main_group()
-    units_created = groups_created = 0
-    for unit in plan.new_units:
-        units_created += Unit.insert(code=unit, name=unit).on_conflict_ignore().execute() and 1 or 0
-    for code in plan.new_groups:
-        groups_created += GoodsGroup.insert(code=code, name=code, parent=main.id).on_conflict_ignore().execute() \
-            and 1 or 0
+    have_units = {u for (u,) in Unit.select(Unit.code).where(Unit.code.in_(plan.new_units)).tuples()}
+    new_units = [u for u in plan.new_units if u not in have_units]              # PIE-14
+    for unit in new_units:
+        Unit.create(code=unit, name=unit)
+    have_groups = {g for (g,) in GoodsGroup.select(GoodsGroup.code).where(GoodsGroup.code.in_(plan.new_groups)).tuples()}
+    new_groups = [g for g in plan.new_groups if g not in have_groups]
+    for code in new_groups:
+        GoodsGroup.create(code=code, name=code, parent=main.id)
+    units_created, groups_created = len(new_units), len(new_groups)
     group_ids = dict(GoodsGroup.select(GoodsGroup.code, GoodsGroup.id).tuples())
     cn_added, cn_updated = apply_cn_rows(plan)             # before the cards: a new card takes its CN code's VAT
     existing = existing_goods(r[1] for r in plan.rows)
