@@ -213,3 +213,37 @@ async def test_group_and_ean_filters_of_the_price_list(filia_app):
         assert lst.list.total == 1 and lst.list.cursor_id == wanted.id
     linked = GoodsGroupLink.select(GoodsGroupLink.goods).where(GoodsGroupLink.group == group.id)
     assert {row.goods_id for row in linked} == set(marked)
+
+
+@pytest.mark.rule("PSO-2", "PSO-16")
+async def test_unit_category_and_attribute_of_marked_goods(filia_app):
+    from store.catalog import Category, GoodsAttribute
+    from store.catalog.dict_rules import create_entry
+
+    attr = create_entry("attribute", code="KOLOR", name="Kolor")
+    cat = create_entry("category", code="SPRZEDAZ", kind="income")
+    async with filia_app.run_test(size=SIZE) as pilot:
+        lst = await open_goods(filia_app, pilot)
+        await pilot.press("space", "space")
+        ids = lst._selected_ids()
+        await palette(pilot, "Zmiana jednostki")
+        await choose(pilot, filia_app.screen, "unit", "kg")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        await pilot.press("escape")
+        await palette(pilot, "Zmiana kategorii")
+        await choose(pilot, filia_app.screen, "category", "SPRZEDAZ")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        await pilot.press("escape")
+        await palette(pilot, "Atrybut")
+        await type_field(pilot, filia_app.screen, "value", "czerwony")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert "zmieniono 2" in str(filia_app.screen.query_one("#report-summary").render())
+        await pilot.press("escape")
+    goods = [Goods.get_by_id(i) for i in ids]
+    assert [(g.unit, g.sales_category_id) for g in goods] == [("kg", cat.id)] * 2
+    assert Category.get_by_id(cat.id).code == "SPRZEDAZ"
+    assert sorted((a.goods_id, a.value) for a in GoodsAttribute.select().where(GoodsAttribute.attribute == attr.id)) \
+        == sorted((i, "czerwony") for i in ids)
