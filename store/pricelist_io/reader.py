@@ -21,6 +21,7 @@ from store.i18n import _
 DEFAULT_MAX_ROWS = 250_000
 MAX_SHARED_STRINGS_BYTES = 256 * 1024 * 1024
 MAX_SHEET_BYTES = 2 * 1024 * 1024 * 1024
+MAX_DENSE_CELLS = 10_000_000       # rows × columns python-calamine may allocate (~32 bytes each, more with text)
 CHUNK = 1 << 20
 
 ZIP_MAGIC = (b"PK\x03\x04",)
@@ -30,6 +31,9 @@ NS_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 NS_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 NS_PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
 
+_ROW_NUMBER_RE = re.compile(rb'<row r="([0-9]{1,9})"')
+_ANY_ROW_NUMBER_RE = re.compile(rb'<(?:\w+:)?row\b[^>]*?\sr="([0-9]{1,9})"')
+_WIDE_COLUMN_RE = re.compile(rb'r="([A-Z]{2,3})[0-9]')           # columns beyond Z: rare, so cheap to list
 _DIMENSION_RE = re.compile(rb'<(?:\w+:)?dimension\s+ref="[A-Z]*(\d*)(?::[A-Z]+(\d+))?"')
 _CELL_REF_RE = re.compile(r"^([A-Z]{1,3})(\d+)$")
 
@@ -203,12 +207,21 @@ def _too_many_rows(name: str, max_rows: int) -> XlsxRefused:
         name=name, limit=f"{max_rows:,}".replace(",", " ")))
 
 
-def _scan_sheet(zf: zipfile.ZipFile, part: str, name: str, max_rows: int) -> tuple[int, bool]:
-    """Stream the sheet XML once: count rows (stopping past the cap), note whether formulas occur."""
+def _too_large_area(name: str, sheet: str, rows: int, cols: int) -> XlsxRefused:
+    return _refuse(_("Arkusz „{s}” w pliku {name} obejmuje zbyt duży obszar ({rows} wierszy × {cols} kolumn). Usuń "
+                     "zbędne kolumny i komórki leżące poza cennikiem albo podziel plik na mniejsze.").format(
+        s=sheet, name=name, rows=rows, cols=cols))
+
+
+def _scan_sheet(zf: zipfile.ZipFile, part: str, name: str, sheet: str, max_rows: int) -> tuple[int, bool]:
+    """Stream the sheet XML once: count rows (stopping past the cap), note whether formulas occur,
+    and bound the rectangle python-calamine will allocate (it stores a sheet densely, so one
+    cell at XFD1000000 would cost gigabytes)."""
     info = zf.getinfo(part)
     if info.file_size > MAX_SHEET_BYTES:
         raise _too_many_rows(name, max_rows)
-    rows = 0
+    rows = cells = 0
+    max_row, max_col = 0, b"A"
     has_formula = False
     tail = b""
     limit = max_rows + 1                                  # header row + data rows
@@ -216,22 +229,37 @@ def _scan_sheet(zf: zipfile.ZipFile, part: str, name: str, max_rows: int) -> tup
     with zf.open(info) as fh:
         while True:
             chunk = fh.read(CHUNK)
-            if not chunk:
-                break
-            if first:
+            if first and chunk:
                 first = False
                 m = _DIMENSION_RE.search(chunk)
                 if m and m.group(2) and m.group(1) and int(m.group(2)) - int(m.group(1)) + 1 > limit:
                     raise _too_many_rows(name, max_rows)
             data = tail + chunk
-            rows += (data.count(b"<row") + data.count(b":row ") + data.count(b":row>")
-                     - tail.count(b"<row") - tail.count(b":row ") - tail.count(b":row>"))
-            if not has_formula and (b"<f>" in data or b"<f " in data or b":f>" in data or b":f " in data
-                                    or b"<f/>" in data):
+            cut = data.rfind(b"<") if chunk else len(data)     # never split a tag between two pieces
+            if cut <= 0:
+                cut = len(data)
+            body, tail = data[:cut], data[cut:]
+            # Over-counting is harmless (the limits are generous); ":row"/":c" cover prefixed tags.
+            row_tags = body.count(b"<row") + body.count(b":row")
+            rows += row_tags
+            cells += body.count(b"<c") + body.count(b":c")
+            if not has_formula and (b"<f" in body or b":f" in body):
                 has_formula = True
             if rows > limit:
                 raise _too_many_rows(name, max_rows)
-            tail = data[-8:]
+            numbers = _ROW_NUMBER_RE.findall(body)
+            if len(numbers) != row_tags:                       # r not first, absent or prefixed: the slow way
+                numbers = _ANY_ROW_NUMBER_RE.findall(body)
+            if numbers:
+                max_row = max(max_row, max(map(int, numbers)))
+            for letters in set(_WIDE_COLUMN_RE.findall(body)):
+                if (len(letters), letters) > (len(max_col), max_col):
+                    max_col = letters
+            if not chunk:
+                break
+    width = column_index(max_col.decode()) + 1
+    if max(max_row, rows) * width > MAX_DENSE_CELLS or cells > MAX_DENSE_CELLS:
+        raise _too_large_area(name, sheet, max(max_row, rows), width)
     return rows, has_formula
 
 
@@ -294,7 +322,7 @@ def open_sheet(path, *, preferred: tuple[str, ...] = (), max_rows: int = DEFAULT
             raise _refuse(_("Plik {name} zawiera zbyt dużo tekstu, by go bezpiecznie wczytać. Podziel cennik na "
                             "mniejsze pliki.").format(name=name))
         try:
-            row_count, has_formula = _scan_sheet(zf, part, name, max_rows)
+            row_count, has_formula = _scan_sheet(zf, part, name, sheet_name, max_rows)
             formula_cells = _formula_cells_without_value(zf, part) if has_formula else set()
         except XlsxRefused:
             raise

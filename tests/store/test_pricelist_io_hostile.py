@@ -213,3 +213,17 @@ def test_xml_entity_bomb_in_a_shared_string_table_is_harmless(cat, tmp_path):
         assert str(exc)                                               # refused with a message is fine
     else:
         assert plan.valid_rows == 1
+
+
+@pytest.mark.rule("PIE-7")
+def test_two_cells_far_apart_are_refused_before_the_reader_allocates_the_whole_rectangle(cat, dbh, tmp_path):
+    """The reader stores a sheet densely: A1 and XFD200000 would mean 3.3 billion cells."""
+    from tests.store.pricelist_files import SHEET_HEAD, SHEET_TAIL, _write_parts, cell_xml
+
+    path = tmp_path / "rzadki.xlsx"
+    _write_parts(path, SHEET_HEAD + b'<row r="1">' + cell_xml("A1", "Kod").encode() + b'</row><row r="200000">'
+                 + cell_xml("XFD200000", "x").encode() + b"</row>" + SHEET_TAIL)
+    before = snapshot(dbh)
+    with pytest.raises(XlsxRefused, match=r"zbyt duży obszar \(200000 wierszy × 16384 kolumn\)"):
+        validate_import(path)
+    assert snapshot(dbh) == before
