@@ -207,6 +207,18 @@ def _too_many_rows(name: str, max_rows: int) -> XlsxRefused:
         name=name, limit=f"{max_rows:,}".replace(",", " ")))
 
 
+def _within(zf: zipfile.ZipFile, part: str, limit: int) -> bool:
+    """The part really expands to at most `limit` bytes (streamed; zipfile checks size and CRC, so a
+    part whose header lies about its size fails here instead of inside the reader)."""
+    info = zf.getinfo(part)
+    if info.file_size > limit:
+        return False
+    with zf.open(info) as fh:
+        while fh.read(CHUNK):
+            pass
+    return True
+
+
 def _too_large_area(name: str, sheet: str, rows: int, cols: int) -> XlsxRefused:
     return _refuse(_("Arkusz „{s}” w pliku {name} obejmuje zbyt duży obszar ({rows} wierszy × {cols} kolumn). Usuń "
                      "zbędne kolumny i komórki leżące poza cennikiem albo podziel plik na mniejsze.").format(
@@ -317,11 +329,11 @@ def open_sheet(path, *, preferred: tuple[str, ...] = (), max_rows: int = DEFAULT
         if chosen is None:
             return None
         sheet_name, part = chosen
-        shared = "xl/sharedStrings.xml"
-        if shared in names and zf.getinfo(shared).file_size > MAX_SHARED_STRINGS_BYTES:
-            raise _refuse(_("Plik {name} zawiera zbyt dużo tekstu, by go bezpiecznie wczytać. Podziel cennik na "
-                            "mniejsze pliki.").format(name=name))
         try:
+            for extra in ("xl/sharedStrings.xml", "xl/styles.xml"):   # the other parts calamine reads whole
+                if extra in names and not _within(zf, extra, MAX_SHARED_STRINGS_BYTES):
+                    raise _refuse(_("Plik {name} zawiera zbyt dużo tekstu, by go bezpiecznie wczytać. Podziel cennik "
+                                    "na mniejsze pliki.").format(name=name))
             row_count, has_formula = _scan_sheet(zf, part, name, sheet_name, max_rows)
             formula_cells = _formula_cells_without_value(zf, part) if has_formula else set()
         except XlsxRefused:

@@ -227,3 +227,14 @@ def test_two_cells_far_apart_are_refused_before_the_reader_allocates_the_whole_r
     with pytest.raises(XlsxRefused, match=r"zbyt duży obszar \(200000 wierszy × 16384 kolumn\)"):
         validate_import(path)
     assert snapshot(dbh) == before
+
+
+def test_a_shared_string_table_over_the_limit_is_refused(cat, tmp_path, monkeypatch):
+    from store.pricelist_io import reader
+
+    path = _openpyxl_file(tmp_path / "teksty.xlsx", lambda ws: [ws.append(r) for r in [
+        ["Kod", "Nazwa"], *[[f"K{i}", f"Bardzo długa nazwa towaru numer {i}"] for i in range(50)]]])
+    assert validate_import(path).valid_rows == 50                  # Excel-style file with shared strings: fine
+    monkeypatch.setattr(reader, "MAX_SHARED_STRINGS_BYTES", 500)
+    with pytest.raises(XlsxRefused, match="zbyt dużo tekstu"):
+        validate_import(path)
