@@ -127,6 +127,10 @@ async def test_auxiliary_unit_added_on_units_tab(filia_app):
         for _i in range(2):
             await pilot.press("f6")                       # [Dodatkowe], then [Jednostki, EAN, VAT]
             await pilot.pause()
+        for _i in range(20):                              # the tab is built when first shown
+            if card.query("#table-units"):
+                break
+            await pilot.pause()
         assert card.query_one(TabbedContent).active == "tab-units"
         card.query_one("#table-units").focus()
         await pilot.press("insert")
@@ -200,7 +204,10 @@ async def test_branch_card_is_read_only_and_says_why(branch_app):
         assert "W oddziale karta towaru jest tylko do odczytu" in banner
         assert card.query_one("#f-name").disabled
         await pilot.press("f6")                           # [Dodatkowe]: the DICT-3 fields stay editable
-        await pilot.pause()
+        for _i in range(20):                              # the tab is built when first shown
+            await pilot.pause()
+            if card.query("#f-copy_description"):
+                break
         assert not card.query_one("#f-copy_description").disabled and card.query_one("#f-active").disabled
         await pilot.press("ctrl+t")
         await pilot.pause()
