@@ -1,6 +1,7 @@
 """FiliaApp: login, main menu, lists and cards, status line, command palette, help."""
 from __future__ import annotations
 
+import time
 from functools import partial
 from pathlib import Path
 
@@ -55,6 +56,8 @@ class FiliaApp(App):
         self.seats = seats          # keys/ seat manager (module checkout), optional
         # Built after the first frame: the key manager imports cryptography (~50 ms of start-up).
         self.seats_factory = seats_factory
+        self._held_keys: list[tuple[str, str | None]] = []
+        self._held_since = 0.0
         self.animation_level = "none"  # smooth scrolling costs seconds on big lists and over SSH
 
     # --- start-up -------------------------------------------------------------------------
@@ -118,9 +121,37 @@ class FiliaApp(App):
         self.update_status_line()
 
     async def on_event(self, event: events.Event) -> None:
-        if isinstance(event, events.Key) and self.seats is not None:
-            self.seats.touch()  # every keystroke is activity: keeps the seats from idle release
+        if isinstance(event, events.Key) and not event.is_forwarded and not getattr(event, "replayed", False):
+            if self.seats is not None:
+                self.seats.touch()  # every keystroke is activity: keeps the seats from idle release
+            if self._held_keys or not self._screen_ready():
+                # Type-ahead: a key typed while a just-pushed screen (or card) is still loading
+                # would be lost; hold it and replay it in order once the screen takes input.
+                self._held_keys.append((event.key, event.character))
+                if len(self._held_keys) == 1:
+                    self._held_since = time.monotonic()
+                    self.set_timer(0.01, self._replay_held_keys)
+                return
         await super().on_event(event)
+
+    def _screen_ready(self) -> bool:
+        screen = self.screen
+        return screen.is_mounted and getattr(screen, "ready_for_input", True)
+
+    def _replay_held_keys(self) -> None:
+        """Replay one held key per refresh: a key bound to an action (Ctrl+U in a field) finishes
+        before the next character arrives, exactly as when typed."""
+        if not self._held_keys:
+            return
+        if not self._screen_ready() and time.monotonic() - self._held_since < 3.0:
+            self.set_timer(0.01, self._replay_held_keys)
+            return
+        key, character = self._held_keys.pop(0)
+        replay = events.Key(key, character)
+        replay.replayed = True  # a plain Key (handlers are found by class name), marked as given back
+        self.post_message(replay)
+        if self._held_keys:
+            self.call_after_refresh(self._replay_held_keys)
 
     def status_text(self) -> str:
         from store import config

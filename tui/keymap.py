@@ -49,10 +49,12 @@ ACTIONS: tuple[KeyAction, ...] = (
     KeyAction("app.quit", "request_quit", "", ("ctrl+q",), "app", "Zakończ", "^Q", priority=True),
     KeyAction("app.config", "refresh_config", "f9", (), "app", "Odśwież konfigurację", "F9", show=False),
     # lists (Optima: the same on every list, 003:1216)
-    KeyAction("list.add", "add", "insert", ("ctrl+n",), "list", "Dodaj", "Ins/^N"),
-    KeyAction("list.edit", "edit", "ctrl+enter", ("f2", "ctrl+j"), "list", "Zmień", "F2/^J"),
+    # Keys that open a card are priority bindings: handled before the next typed key is routed,
+    # so type-ahead lands in the new card and not in the list's locator.
+    KeyAction("list.add", "add", "insert", ("ctrl+n",), "list", "Dodaj", "Ins/^N", priority=True),
+    KeyAction("list.edit", "edit", "ctrl+enter", ("f2", "ctrl+j"), "list", "Zmień", "F2/^J", priority=True),
     KeyAction("list.open", "open", "enter", (), "list", "Otwórz", "Enter", show=False),
-    KeyAction("list.copy", "copy", "ctrl+insert", ("ctrl+k",), "list", "Kopiuj", "^Ins/^K"),
+    KeyAction("list.copy", "copy", "ctrl+insert", ("ctrl+k",), "list", "Kopiuj", "^Ins/^K", priority=True),
     KeyAction("list.delete", "delete", "delete", (), "list", "Usuń", "Del"),
     KeyAction("list.refresh", "refresh", "f5", (), "list", "Odśwież", "F5"),
     KeyAction("list.mark", "toggle_mark", "space", (), "list", "Zaznacz", "Spacja"),
@@ -65,6 +67,7 @@ ACTIONS: tuple[KeyAction, ...] = (
     KeyAction("list.sort_reverse", "reverse_sort", "", ("shift+f3", "ctrl+r"), "list", "Odwróć sortowanie",
               "^R", show=False),
     KeyAction("list.export", "export_xlsx", "", ("ctrl+e",), "list", "Eksport XLSX", "^E"),
+    KeyAction("list.print", "print_list", "", ("ctrl+p",), "list", "Drukuj", "^P"),
     KeyAction("list.close", "close", "escape", ("ctrl+f4",), "list", "Zamknij", "Esc"),
     KeyAction("list.first", "first", "ctrl+home", ("home",), "list", "Pierwszy", "Home", show=False),
     KeyAction("list.last", "last", "ctrl+end", ("end",), "list", "Ostatni", "End", show=False),

@@ -47,6 +47,15 @@ class Tmux:
             time.sleep(0.05)
         raise AssertionError(f"{text!r} did not appear within {timeout}s. Screen:\n{self.screen()}")
 
+    def wait_until(self, predicate, timeout: float = 30.0) -> str:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            screen = self.screen()
+            if predicate(screen):
+                return screen
+            time.sleep(0.05)
+        raise AssertionError(f"the screen did not reach the expected state within {timeout}s:\n{self.screen()}")
+
     def close(self) -> None:
         self._tmux("kill-server", check=False)
 

@@ -7,7 +7,6 @@ import sys
 import openpyxl
 import pytest
 
-from tui.screens.contractor_card import TAB_GENERAL
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
@@ -17,25 +16,26 @@ def test_add_find_and_export_a_contractor(tmux, tmp_path):
     db = tmp_path / "demo.db"
     tmux.start([sys.executable, "-m", "tui", "--db", str(db), "demo", "--goods", "2000", "--contractors", "30"])
     tmux.wait_for("Menu główne", timeout=90)
-    assert "DEMO" in tmux.screen()  # no license: DEMO mode is on the status line
+    tmux.wait_for("DEMO")                   # no license: DEMO mode is on the status line
     tmux.keys("Enter")                      # Handel / Kontrahenci
     tmux.wait_for("Rekordów: 30")
     tmux.keys("IC")                         # Insert: a new card
-    tmux.wait_for("Kontrahent")
-    tmux.keys("C-u")
+    tmux.wait_for("Kod *")
     tmux.type("ZZTERM")
-    for _ in range(TAB_GENERAL.index("nip") - TAB_GENERAL.index("code")):
-        tmux.keys("Tab")
-    tmux.type("5260250274")
-    for _ in range(TAB_GENERAL.index("name") - TAB_GENERAL.index("nip")):
-        tmux.keys("Tab")
-    tmux.type("Terminalowa Spółka Testowa")
+    tmux.keys("C-s")                        # saving without a name: the card says what is missing
+    tmux.wait_for("Pole „Nazwa”: pole jest wymagane")
+    tmux.type("T")                          # the cursor is put on the field to fix
+    tmux.wait_until(lambda screen: any(l.strip().startswith("Nazwa *") and l.rstrip().endswith(" T")
+                                       for l in screen.splitlines()))
+    tmux.type("erminalowa Spółka Testowa")
+    tmux.wait_for("Terminalowa Spółka Testowa")
     tmux.keys("C-s")
     tmux.wait_for("Rekordów: 31")
     tmux.keys("Home")
     tmux.type("zzterm")                     # the locator on the sorted column (code)
-    screen = tmux.wait_for("szukaj: zzterm")
-    assert "ZZTERM" in screen and "Terminalowa Spółka Testowa" in screen
+    tmux.wait_for("szukaj: zzterm")
+    screen = tmux.wait_for("Terminalowa Spółka Testowa")
+    assert "ZZTERM" in screen
     tmux.keys("C-e")                        # export to XLSX; the dialog proposes a path in $HOME
     tmux.wait_for("Eksport listy do pliku XLSX")
     tmux.keys("Enter")
@@ -43,7 +43,7 @@ def test_add_find_and_export_a_contractor(tmux, tmp_path):
     files = list(tmp_path.glob("filia_contractors_*.xlsx"))
     assert len(files) == 1
     rows = list(openpyxl.load_workbook(files[0], read_only=True).active.iter_rows(values_only=True))
-    assert ("ZZTERM", "Terminalowa Spółka Testowa", "5260250274") in [r[:3] for r in rows]
+    assert ("ZZTERM", "Terminalowa Spółka Testowa") in [r[:2] for r in rows]
     assert len(rows) == 1 + 31
     tmux.keys("Escape")
     tmux.wait_for("Menu główne")

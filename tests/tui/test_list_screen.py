@@ -154,3 +154,18 @@ async def test_escape_closes_the_list(filia_app):
         await pilot.press("escape")
         await pilot.pause()
         assert not isinstance(filia_app.screen, ListScreen)
+
+
+async def test_ctrl_p_prints_the_filtered_list_to_a_text_file(filia_app, tmp_path):
+    target = tmp_path / "wydruk.txt"
+    async with filia_app.run_test(size=SIZE) as pilot:
+        await _open(filia_app, pilot, "contractors")
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        filia_app.screen.query_one("#prompt-input").value = str(target)
+        await pilot.press("enter")
+        await filia_app.workers.wait_for_complete()
+        await pilot.pause()
+    text = target.read_text(encoding="utf-8")
+    first = min(Contractor.select(), key=lambda c: (c.code.lower(), c.id))
+    assert "Kontrahenci" in text and first.code in text and "Razem wierszy: 60" in text

@@ -12,7 +12,6 @@ from typing import Callable
 
 from textual import work
 from textual.app import ComposeResult
-from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import Footer, Input, ProgressBar, Static
 
@@ -70,8 +69,7 @@ class ListScreen(Screen[int | None]):
         yield VirtualList(self.query_, id="list")
         yield Input(placeholder=_("Filtr: wpisz tekst i Enter; Esc wraca do listy"), id="list-filter")
         yield ProgressBar(id="list-progress", show_eta=False)
-        with Horizontal(id="list-status-bar"):
-            yield Static("", id="list-status")
+        yield Static("", id="list-status")
         yield Footer()
 
     @property
@@ -268,6 +266,30 @@ class ListScreen(Screen[int | None]):
                 self.export_worker(Path(path).expanduser())
 
         self.app.push_screen(PromptDialog(_("Eksport listy do pliku XLSX – ścieżka pliku:"), str(default)), chosen)
+
+    def action_print_list(self) -> None:
+        """Ctrl+P: the filtered list as a plain-text printout (fixed-width, for a printer or lpr)."""
+        default = Path.home() / f"filia_{self.behaviour.key}_{dt.date.today():%Y%m%d}.txt"
+
+        def chosen(path: str | None) -> None:
+            if path:
+                self.print_worker(Path(path).expanduser())
+
+        self.app.push_screen(PromptDialog(_("Wydruk listy do pliku tekstowego – ścieżka pliku:"), str(default)),
+                             chosen)
+
+    @work(thread=True, exclusive=True, group="export")
+    def print_worker(self, path: Path) -> None:
+        from store.printout import write_list_printout
+
+        vl = self.list
+        try:
+            n = write_list_printout(path, self.behaviour.title, vl.header_text(120),
+                                    (vl.format_row(row, 118) for row in self.query_.iter_all()))
+        except FiliaError as exc:
+            self.app.call_from_thread(self.notify, str(exc), severity="error", timeout=8)
+        else:
+            self.app.call_from_thread(self.notify, _("Wydrukowano {n} wierszy do {path}").format(n=n, path=path))
 
     @work(thread=True, exclusive=True, group="export")
     def export_worker(self, path: Path) -> None:

@@ -60,6 +60,14 @@ class FormScreen(ModalScreen[Any]):
         self._grid_locks: dict[str, str | None] = {}
         self._built: set[str] = set()
 
+    @property
+    def ready_for_input(self) -> bool:
+        """False while the card is still loading: the app holds typed keys until a field has focus."""
+        from tui.widgets.form_field import FormField
+
+        focused = self.focused
+        return focused is not None and any(isinstance(a, FormField) for a in focused.ancestors)
+
     # --- to implement ---------------------------------------------------------------------------
     def save_values(self, values: dict, grids: dict[str, list[dict]], confirm: bool) -> Any:
         """Store the card; return what the screen is dismissed with (the record id)."""

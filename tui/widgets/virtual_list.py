@@ -23,7 +23,8 @@ from store.paging import ListQuery
 from tui.widgets.marks import Marks
 
 WINDOW_MAX = 400     # rows kept around the viewport
-LOCATOR_IDLE_S = 1.0  # after this pause Space marks again instead of extending the locator text
+LOCATOR_IDLE_S = 1.0
+SYNC_LOCATE_MAX = 50_000  # up to this many rows the locator counts the position at once (a few ms)  # after this pause Space marks again instead of extending the locator text
 
 
 @dataclass
@@ -85,6 +86,7 @@ class VirtualList(ScrollView, can_focus=True, inherit_bindings=False):
         self.cursor_id: int | None = None
         self.locator_text = ""
         self._locator_at = 0.0
+        self._locate_seq = 0
         self.pages_read = 0      # for tests and benchmarks: how many page queries ran
         self.rows_rendered = 0   # lines of real rows rendered (benchmarks wait for the first)
         self.first_row_at: float | None = None  # perf_counter() when the first real row was drawn
@@ -249,7 +251,11 @@ class VirtualList(ScrollView, can_focus=True, inherit_bindings=False):
             event.prevent_default()
 
     def _locate(self, text: str) -> None:
-        """Show the located rows at once; their exact position (a range count) follows from a worker."""
+        """Jump to the first row whose sorted column starts with text.
+
+        On a big list the located rows are shown at once and their exact position (a range count
+        over up to half the table) follows from a worker; a small list counts at once.
+        """
         self.locator_text = text
         self._locator_at = time.monotonic()
         found = False
@@ -257,29 +263,29 @@ class VirtualList(ScrollView, can_focus=True, inherit_bindings=False):
             key = self.query.locate(text)
             if key is not None:
                 found = str(key[0]).lower().startswith(text.lower())
-                provisional = max(0, min(self.cursor, self.total - self.page_size - 1))
-                self.window = Window(provisional, self._fetch(self.query.page_after, key, self.page_size + 1, True))
-                self.scroll_to(y=provisional, animate=False, immediate=True)
-                self._set_cursor(provisional, scroll=False)
-                self.refresh()
-                self._position_worker(key)
+                self._locate_seq += 1
+                if self.total <= SYNC_LOCATE_MAX:
+                    self._jump_to_key(key)
+                else:
+                    provisional = max(0, min(self.cursor, self.total - self.page_size - 1))
+                    self.window = Window(provisional, self._fetch(self.query.page_after, key, self.page_size + 1, True))
+                    self.scroll_to(y=provisional, animate=False, immediate=True)
+                    self._set_cursor(provisional, scroll=False)
+                    self.refresh()
+                    self._position_worker(key, self._locate_seq)
         self.post_message(self.LocatorChanged(text, found))
 
     @work(thread=True, exclusive=True, group="locate")
-    def _position_worker(self, key) -> None:
+    def _position_worker(self, key, seq: int) -> None:
         index = self.query.index_of(key)
-        self.app.call_from_thread(self._place_located, key, index)
+        self.app.call_from_thread(self._place_located, key, index, seq)
 
-    def _place_located(self, key, index: int) -> None:
-        """Move the located window to its true position unless the user has moved on."""
-        row = self.window.get(self.window.start)
-        if row is None or self.query.key(row) != key:
+    def _place_located(self, key, index: int, seq: int) -> None:
+        """Put the located row at its true position unless the user has typed or moved on."""
+        if seq != self._locate_seq or self.cursor_id != key[1]:
             return
-        cursor_offset = self.cursor - self.window.start
-        self.window.start = index
-        self.scroll_to(y=index if index + self.page_size <= self.total else max(self.total - self.page_size, 0),
-                       animate=False, immediate=True)
-        self._set_cursor(index + cursor_offset, scroll=False)
+        self.window = Window(index, self._fetch(self.query.page_after, key, self.page_size + 1, True))
+        self._set_cursor(index)
         self.refresh()
 
     def toggle_mark(self) -> None:
