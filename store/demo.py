@@ -90,6 +90,9 @@ def build_demo(*, contractors: int = 200, goods: int = 1000, seed: int = 1, role
 
     with write():
         bulk_insert(Contractor, contractor_rows(), progress=lambda n: report("contractors", n, contractors))
+    from store.parties import rebuild_nip_keys
+
+    rebuild_nip_keys()  # the NIP search key (CTF-8) the bulk insert does not compute
 
     vat_choices = [vat["23"]] * 8 + [vat["8"], vat["5"]]
 

@@ -81,3 +81,8 @@ def initialise(data: SetupData) -> None:
                        postal_code=values["postal_code"], city=data.city.strip())
         config.create_operator("ADMIN", data.admin_password, name="Administrator", is_admin=True)
     config.ensure_default_vat_rates()
+    from store.catalog.seed import ensure_catalogue_defaults
+    from store.parties import ensure_unspecified
+
+    ensure_catalogue_defaults()  # units, price types, main warehouse and group, currencies
+    ensure_unspecified()         # CTR-30: the walk-in contractor !NIEOKREŚLONY!
