@@ -11,7 +11,8 @@ import pytest
 
 
 class Tmux:
-    def __init__(self, tmp_path, width: int = 140, height: int = 40):
+    def __init__(self, tmp_path, width: int = int(os.environ.get("FILIA_E2E_COLS", 140)),
+                 height: int = int(os.environ.get("FILIA_E2E_ROWS", 40))):
         self.socket = f"filia-e2e-{os.getpid()}-{uuid.uuid4().hex[:6]}"
         self.width, self.height = width, height
         self.env = {**os.environ, "TERM": "xterm-256color", "LANG": "C.UTF-8", "TEXTUAL_ANIMATIONS": "none",
@@ -26,6 +27,9 @@ class Tmux:
     def start(self, command: list[str]) -> None:
         cmd = " ".join(subprocess.list2cmdline([c]) for c in command)
         self._tmux("new-session", "-d", "-s", "t", "-x", str(self.width), "-y", str(self.height), cmd)
+        # without an attached client some tmux set-ups fall back to 80x24; pin the size
+        self._tmux("set-option", "-t", "t", "window-size", "manual", check=False)
+        self._tmux("resize-window", "-t", "t", "-x", str(self.width), "-y", str(self.height), check=False)
 
     def keys(self, *names: str) -> None:
         """Named keys (IC, DC, F5, C-n, Enter, Escape, Tab ...)."""

@@ -49,7 +49,7 @@ class VirtualList(ScrollView, can_focus=True, inherit_bindings=False):
     """A keyset-paged list. Emits messages; the screen decides what they mean."""
 
     DEFAULT_CSS = """
-    VirtualList { height: 1fr; scrollbar-size-vertical: 1; }
+    VirtualList { height: 1fr; scrollbar-size-vertical: 1; overflow-x: hidden; }
     VirtualList > .virtual-list--cursor { background: $accent; color: $text; text-style: bold; }
     VirtualList > .virtual-list--marked { color: $warning; text-style: bold; }
     VirtualList:focus > .virtual-list--cursor { background: $accent-lighten-1; }
@@ -202,6 +202,9 @@ class VirtualList(ScrollView, can_focus=True, inherit_bindings=False):
         self.window = Window(index, self._fetch(self.query.page_after, key, self.page_size + 1, True))
         self._set_cursor(index)
         self.refresh()
+        # and once more after the next layout: a jump made while the screen resumes (a card just
+        # closed) must still end with the cursor row on screen
+        self.call_after_refresh(self._scroll_to_cursor)
 
     # --- key handling --------------------------------------------------------------------
     def action_cursor_down(self) -> None:
@@ -227,8 +230,12 @@ class VirtualList(ScrollView, can_focus=True, inherit_bindings=False):
 
     def on_key(self, event) -> None:
         key = event.key
+        # Navigation is handled here, in order with the locator's typed letters (a screen binding
+        # would run after letters typed behind it).
         nav = {"down": self.action_cursor_down, "up": self.action_cursor_up,
-               "pagedown": self.action_page_down, "pageup": self.action_page_up}
+               "pagedown": self.action_page_down, "pageup": self.action_page_up,
+               "home": self.action_first, "ctrl+home": self.action_first,
+               "end": self.action_last, "ctrl+end": self.action_last}
         if key in nav:
             self.locator_text = ""
             nav[key]()
@@ -304,9 +311,9 @@ class VirtualList(ScrollView, can_focus=True, inherit_bindings=False):
         cols = self.query.spec.columns
         fixed = sum(c.width for c in cols) + len(cols) + 2
         widths = [c.width for c in cols]
-        if fixed < width:  # give the room to the widest column (the name)
-            widest = max(range(len(cols)), key=lambda i: cols[i].width)
-            widths[widest] += width - fixed
+        widest = max(range(len(cols)), key=lambda i: cols[i].width)
+        # the widest column (the name) takes the spare room, or gives room back on a narrow terminal
+        widths[widest] = max(4, widths[widest] + width - fixed)
         return widths
 
     def format_row(self, row, width: int) -> str:
@@ -347,7 +354,7 @@ class VirtualList(ScrollView, can_focus=True, inherit_bindings=False):
         for col, w in zip(cols, self.column_widths(width - 2)):
             title = col.title + (("▼" if self.query.descending else "▲") if col.name == self.query.sort else "")
             parts.append(title[:w].rjust(w) if col.align == "right" else title[:w].ljust(w))
-        return "  " + " ".join(parts)
+        return ("  " + " ".join(parts))[:max(width - 1, 0)]
 
     def on_resize(self, event) -> None:
         self.virtual_size = Size(event.size.width, self.total)
