@@ -43,7 +43,7 @@ class TextProgress:
         self.stage, self.last = stage, now
         width = 30
         filled = int(width * done / max(total, 1))
-        label = {"contractors": _("kontrahenci"), "goods": _("towary")}.get(stage, stage)
+        label = {"contractors": _("kontrahenci"), "goods": _("towary"), "indexes": _("indeksy")}.get(stage, stage)
         sys.stderr.write(f"\r{label:<12} [{'#' * filled}{'.' * (width - filled)}] {done:>9}/{total}")
         if done >= total:
             sys.stderr.write("\n")
