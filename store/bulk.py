@@ -36,7 +36,7 @@ def _column_plan(model: type[peewee.Model], given: set[str]):
     return plan
 
 
-def _literal(value, is_pg: bool) -> str:
+def sql_literal(value, is_pg: bool) -> str:
     """A constant default as SQL text (only values produced by our own field defaults)."""
     if value is None:
         return "NULL"
@@ -66,7 +66,7 @@ def bulk_insert(model: type[peewee.Model], rows: Iterable[Mapping], *, batch_siz
     placeholder = "%s" if is_pg else "?"
     # Columns the rows do not give are written as SQL literals: the driver binds only what varies.
     columns = ", ".join(f'"{col}"' for _, col, _, _, _ in plan)
-    values = ", ".join(placeholder if (to_db and factory is None) or factory else _literal(constant, is_pg)
+    values = ", ".join(placeholder if (to_db and factory is None) or factory else sql_literal(constant, is_pg)
                        for _name, _col, to_db, constant, factory in plan)
     sql = f'INSERT INTO "{table}" ({columns}) VALUES ({values})'
     varying = [(name, to_db, factory) for name, _col, to_db, _constant, factory in plan

@@ -8,13 +8,14 @@ per batch, Decimal columns are converted with the field's own db_value.
 from __future__ import annotations
 
 import os
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from itertools import islice
 from typing import Iterable, Sequence
 
 import peewee
 
 from store.base import utcnow
+from store.bulk import deferred_indexes, sql_literal
 from store.db import database, is_sqlite
 
 BATCH = 5000
@@ -68,14 +69,8 @@ def column(model: type[peewee.Model], name: str) -> str:
 
 
 def literal(value) -> str:
-    """A constant as SQL text (model defaults only, never user input — still quoted safely)."""
-    if value is None:
-        return "NULL"
-    if isinstance(value, bool):
-        return ("1" if value else "0") if is_sqlite() else ("TRUE" if value else "FALSE")
-    if isinstance(value, int):
-        return str(int(value))
-    return "'" + str(value).replace("'", "''") + "'"
+    """A constant as SQL text (model defaults only, never user input)."""
+    return sql_literal(value, not is_sqlite())
 
 
 def insert_rows(model: type[peewee.Model], fields: Sequence[str], rows: Iterable[tuple], *,
@@ -120,21 +115,12 @@ def delete_rows(model: type[peewee.Model], where_sql: str, rows: Iterable[tuple]
 
 @contextmanager
 def sqlite_indexes_deferred(models: Sequence[type[peewee.Model]]):
-    """Inside an open SQLite write transaction: drop the secondary indexes of `models`, let the
-    caller load rows, then build the indexes again by sorting (several times cheaper than
-    updating 20+ B-trees per row). DDL is transactional in SQLite: if the load fails, the
-    rollback brings the indexes back; a duplicate caught by a unique index fails the rebuild and
-    so the whole transaction. WAL readers keep seeing the committed state meanwhile."""
-    saved: list[str] = []
-    for model in models:
-        rows = database.execute_sql("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? "
-                                    "AND sql IS NOT NULL", (model._meta.table_name,)).fetchall()
-        for name, sql in rows:
-            database.execute_sql(f'DROP INDEX "{name}"')
-            saved.append(sql)
-    yield
-    for sql in saved:
-        database.execute_sql(sql)
+    """Inside an open write transaction: drop the secondary indexes of `models` for the load and
+    build them again afterwards (store.bulk.deferred_indexes, one per table)."""
+    with ExitStack() as stack:
+        for model in models:
+            stack.enter_context(deferred_indexes(model))
+        yield
 
 
 # --- lookups for many keys at once ----------------------------------------------------------------
