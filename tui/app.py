@@ -221,7 +221,8 @@ class FiliaApp(App):
         from tui.screens.help import HelpScreen
 
         focused = self.focused
-        text = getattr(focused, "HELP", None) or getattr(self.screen, "HELP", None) or \
+        text = getattr(focused, "HELP", None) or getattr(self.screen, "HELP", None)
+        text = _(text) if text else \
             _("Filia: wszystkie funkcje są dostępne z klawiatury. F11 lub Ctrl+O otwiera listę operacji.")
         keys = []
         for binding in self.screen.active_bindings.values():
