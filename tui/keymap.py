@@ -74,11 +74,19 @@ ACTIONS: tuple[KeyAction, ...] = (
     # lookups: Enter picks, edit stays on Ctrl+Enter/F2
     KeyAction("lookup.pick", "pick", "enter", (), "lookup", "Wybierz", "Enter"),
     # forms
-    KeyAction("form.save", "save", "", ("ctrl+s",), "form", "Zapisz", "^S", priority=True),
+    # Not a priority binding: a priority key runs before characters typed just ahead of it reach
+    # their field, so a fast "type the name, Ctrl+S" would save without the name.
+    KeyAction("form.save", "save", "", ("ctrl+s",), "form", "Zapisz", "^S"),
     KeyAction("form.close", "close", "escape", ("ctrl+f4",), "form", "Zamknij", "Esc"),
     KeyAction("form.next_tab", "next_tab", "ctrl+pagedown", ("f6",), "form", "Następna zakładka", "F6"),
     KeyAction("form.prev_tab", "prev_tab", "ctrl+pageup", ("shift+f6",), "form", "Poprzednia zakładka", "⇧F6",
               show=False),
+    # Tab as a priority binding moves focus the moment it arrives, so characters typed right after it
+    # land in the next field and not, out of order, in the one being left.
+    KeyAction("form.next_field", "app.focus_next", "tab", (), "form", "Następne pole", "Tab", show=False,
+              priority=True),
+    KeyAction("form.prev_field", "app.focus_previous", "shift+tab", (), "form", "Poprzednie pole", "⇧Tab",
+              show=False, priority=True),
     KeyAction("form.gus", "gus_lookup", "ctrl+shift+g", ("ctrl+g",), "form", "GUS", "^G", show=False),
     # price list and goods card (PRC, ITM-20): Shift+Insert never reaches us through PuTTY -> Ctrl+T / palette
     KeyAction("list.prices", "app.list_command('prices')", "shift+insert", ("ctrl+t",), "list", "Ceny", "⇧Ins/^T",
