@@ -40,10 +40,31 @@ def _oss_tables(db) -> None:
     create_tables(*OSS_MODELS)(db)
 
 
+# Indexes version 1 created and the models no longer declare (see the Meta comments in models.py):
+# duplicates of a composite index with the same first column, references to dictionaries, and
+# gid/modified_at of card rows. A fresh database never has them; DROP ... IF EXISTS is a no-op there.
+_DROPPED_INDEXES = (
+    "goods_name", "goods_name_id", "goods_ean", "goods_code_id", "goods_vat_rate_id", "goods_purchase_vat_rate_id",
+    "goods_sales_category_id", "goods_purchase_category_id", "goods_default_price_type_id",
+    "goods_default_warehouse_id", "goods_packaging_scheme_id", "goods_producer_id", "goods_brand_id",
+    *(f"{table}_{suffix}" for table in ("goods_unit", "goods_barcode", "goods_price", "goods_group_link",
+                                         "goods_attribute", "packaging_scheme_item")
+      for suffix in ("gid", "modified_at")),
+    "goods_unit_goods_id", "goods_barcode_goods_id", "goods_price_goods_id", "goods_price_price_type_id",
+    "goods_group_link_goods_id", "goods_attribute_goods_id", "packaging_scheme_item_scheme_id",
+)
+
+
+def _drop_redundant_indexes(db) -> None:
+    for name in _DROPPED_INDEXES:
+        db.execute_sql(f'DROP INDEX IF EXISTS "{name}"')
+
+
 MIGRATIONS = [
     Migration(1, "catalogue: dictionaries, goods, prices, units, EAN codes, groups, attributes",
               create_tables(*DICTIONARY_MODELS, *GOODS_MODELS)),
     Migration(2, "OSS VAT rates of EU countries and of goods", _oss_tables),
+    Migration(3, "goods and card rows: only the indexes lists, sync and uniqueness use", _drop_redundant_indexes),
 ]
 
 
