@@ -21,6 +21,7 @@ class Column:
     key: str                                  # card field (or group of fields) it fills
     header: str                               # Polish header as exported
     parse: Callable                           # cell -> value | None, raises cells.CellError
+    text_len: int = 0                         # a plain text column: its maximum length (0 = not plain text)
 
 
 def _text(n: int) -> Callable:
@@ -34,18 +35,18 @@ def _text(n: int) -> Callable:
 
 
 FIXED_COLUMNS: list[Column] = [
-    Column("code", "Kod", _text(50)),
-    Column("name", "Nazwa", _text(254)),
+    Column("code", "Kod", _text(50), 50),
+    Column("name", "Nazwa", _text(254), 254),
     Column("item_type", "Typ", cells.item_type),
-    Column("ean", "EAN", _text(40)),
-    Column("unit", "Jednostka", _text(10)),
-    Column("vat_rate", "Stawka VAT", _text(10)),
-    Column("purchase_vat_rate", "Stawka VAT zakupu", _text(10)),
-    Column("group", "Grupa", _text(50)),
-    Column("pkwiu", "PKWiU", _text(20)),
+    Column("ean", "EAN", _text(40), 40),
+    Column("unit", "Jednostka", _text(10), 10),
+    Column("vat_rate", "Stawka VAT", _text(10), 10),
+    Column("purchase_vat_rate", "Stawka VAT zakupu", _text(10), 10),
+    Column("group", "Grupa", _text(50), 50),
+    Column("pkwiu", "PKWiU", _text(20), 20),
     Column("cn_code", "Kod CN", cells.cn_code),
-    Column("catalogue_number", "Numer katalogowy", _text(50)),
-    Column("description", "Opis", _text(20000)),
+    Column("catalogue_number", "Numer katalogowy", _text(50), 50),
+    Column("description", "Opis", _text(20000), 20000),
     Column("active", "Aktywna", cells.yes_no),
     Column("price_limit_kind", "Granica ceny", cells.price_limit_kind),                       # PIE-4
     Column("price_limit_value", "Minimalna cena/ marża", lambda v: cells.number(v, cells.PERCENT_Q)),

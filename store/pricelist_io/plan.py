@@ -8,11 +8,13 @@ confirms; apply_import(plan) then writes everything valid in one transaction.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from itertools import repeat
 from pathlib import Path
 from typing import Callable, Iterable
 
 from store.i18n import _
 from store.pricelist_io import cells
+from store.pricelist_io.column_check import check_distinct, check_text_column
 from store.pricelist_io.columns import (DEFAULT_UPDATE_FIELDS, SHEET_NAME, UPDATE_FIELDS, Column,
                                         PriceColumn, match_header, normalise_header)
 from store.pricelist_io.bulk_sql import ean_owners, existing_goods
@@ -207,12 +209,8 @@ def validate_import(path, *, mode: str = "add_update", update_fields: Iterable[s
     return plan
 
 
-CACHED_KEYS = frozenset({"item_type", "unit", "vat_rate", "purchase_vat_rate", "group", "active", "price_limit_kind"})
-
-
 def _checker(key: str, parse: Callable, refs: _Refs) -> Callable:
-    """Cell -> final value of one column (VAT code -> id, group -> stored code, EAN checked);
-    columns whose values repeat (type, unit, VAT, group, yes/no) remember what they computed."""
+    """Cell -> final value of one column (VAT code -> id, group -> stored code)."""
     if key in ("vat_rate", "purchase_vat_rate"):
         def check(v):
             text = parse(v)
@@ -223,111 +221,107 @@ def _checker(key: str, parse: Callable, refs: _Refs) -> Callable:
                 raise cells.CellError(_("Nieznana stawka VAT „{v}”. Dostępne stawki: {all}.").format(
                     v=text, all=", ".join(sorted(refs.vat))))
             return vid
-    elif key == "group":
+        return check
+    if key == "group":
         def check(v):
             text = parse(v)
             return None if text is None else refs.group_codes.get(text.casefold(), text)
-    elif key == "ean":
-        def check(v):
-            text = parse(v)
-            return None if text is None else check_ean(text, refs.ean_check)
-    else:
-        check = parse
-    if key not in CACHED_KEYS:
         return check
-    memo: dict = {}
-
-    def cached(v):
-        mkey = (v.__class__, v)
-        try:
-            result = memo[mkey]
-        except KeyError:
-            try:
-                result = check(v)
-            except cells.CellError as exc:
-                result = exc
-            if len(memo) < 10_000:
-                memo[mkey] = result
-        if result.__class__ is cells.CellError:
-            raise result
-        return result
-    return cached
+    return parse
 
 
-def _read_cells(specs, raw: list, row_no: int, formula_cells: set, errs: "_Errors") -> tuple[list, bool]:
-    """Checked values of one row for the given columns; problems go to `errs`."""
-    out = []
-    ok = True
-    width = len(raw)
-    for check, pos, text, abs_col in specs:
-        v = raw[pos] if pos < width else ""
-        if v == "":
-            if formula_cells and (row_no, abs_col) in formula_cells:
-                errs.add(row_no, text, "", _("Komórka zawiera formułę bez obliczonej wartości. Otwórz plik w arkuszu "
-                                             "kalkulacyjnym, zapisz go i zaimportuj ponownie."))
-                ok = False
-            out.append(None)
-            continue
-        try:
-            out.append(check(v))
-        except cells.CellError as exc:
-            errs.add(row_no, text, v, exc.reason)
-            out.append(None)
-            ok = False
-    return out, ok
+def _check_column(column: Column, cells_of_column: list, refs: _Refs):
+    """(values, problems) of one fixed column; see column_check for the fast paths."""
+    if column.key == "ean":
+        return check_text_column(cells_of_column, column.text_len, column.parse,
+                                 then=lambda text: check_ean(text, refs.ean_check) or None)
+    if column.text_len and column.key not in ("unit", "vat_rate", "purchase_vat_rate", "group"):
+        return check_text_column(cells_of_column, column.text_len, column.parse)
+    return check_distinct(cells_of_column, _checker(column.key, column.parse, refs))
+
+
+FORMULA_WITHOUT_VALUE = "formula"
 
 
 def _scan_rows(plan: ImportPlan, sheet, rows, fixed, prices, refs: _Refs, progress, errs: _Errors) -> None:
-    formula_cells = sheet.formula_cells
-    keys = [c.key for c, _p, _t in fixed]
-    fixed_specs = [(_checker(c.key, c.parse, refs), pos, text, sheet.start_col + pos) for c, pos, text in fixed]
-    price_specs = [(cells.number, pos, text, sheet.start_col + pos) for _p, pos, text in prices]
-    i_ean = keys.index("ean") if "ean" in keys else -1
-    i_unit = keys.index("unit") if "unit" in keys else -1
-    i_group = keys.index("group") if "group" in keys else -1
-    code_text = fixed[0][2]
-    first_row_of: dict[str, int] = {}
-    duplicates: dict[str, list[int]] = {}
-    ean_first: dict[str, tuple[int, str]] = {}
-    good: list[tuple] = []
+    """Check the sheet column by column, then the rules that span a row or the file (code present
+    and allowed, codes and EANs unique in the file)."""
+    numbers: list[int] = []
+    raws: list = []
     for row_no, raw in rows:
         if not any(raw) and all(v == "" for v in raw):       # any() alone would skip a row of zeros
             continue
-        plan.total_rows += 1
-        if progress is not None and plan.total_rows % 1000 == 0:
-            progress(plan.total_rows)
-        values, ok_fixed = _read_cells(fixed_specs, raw, row_no, formula_cells, errs)
-        price_values, ok_prices = _read_cells(price_specs, raw, row_no, formula_cells, errs)
-        ok = ok_fixed and ok_prices
-        code = values[0]
+        numbers.append(row_no)
+        raws.append(raw)
+        if progress is not None and len(numbers) % 10_000 == 0:
+            progress(len(numbers))
+    plan.total_rows = n = len(numbers)
+    specs = [(c, pos, text) for c, pos, text in fixed] + [(p, pos, text) for p, pos, text in prices]
+    width = max(pos for _c, pos, _t in specs) + 1
+    if any(len(r) < width for r in raws):
+        raws = [r if len(r) >= width else list(r) + [""] * (width - len(r)) for r in raws]
+    problems: list[tuple[int, int, str, object, str]] = []       # (index, order, header, value, reason)
+    columns: list[list] = []
+    index_of = {row_no: i for i, row_no in enumerate(numbers)} if sheet.formula_cells else {}
+    for order, (spec, pos, text) in enumerate(specs):
+        cells_of_column = [r[pos] for r in raws]
+        if isinstance(spec, Column):
+            values, found = _check_column(spec, cells_of_column, refs)
+        else:
+            values, found = check_distinct(cells_of_column, cells.number)
+        problems.extend((i, order, text, v, reason) for i, v, reason in found)
+        columns.append(values)
+        if sheet.formula_cells:                     # a formula without a cached value reads as empty
+            abs_col = sheet.start_col + pos
+            for row_no, col in sheet.formula_cells:
+                i = index_of.get(row_no)
+                if col == abs_col and i is not None and cells_of_column[i] == "":
+                    problems.append((i, order, text, "", FORMULA_WITHOUT_VALUE))
+    codes = columns[0] if n else []
+    code_text = fixed[0][2]
+    keys = [c.key for c, _p, _t in fixed]
+    i_ean = keys.index("ean") if "ean" in keys else -1
+    row_rule = len(specs)
+    seen_code: dict[str, int] = {}
+    duplicates: dict[str, list[int]] = {}
+    ean_first: dict[str, int] = {}
+    eans = columns[i_ean] if i_ean >= 0 else None
+    for i, code in enumerate(codes):
         if code is None:
-            errs.add(row_no, code_text, "", _("Brak kodu towaru – każdy wiersz musi mieć kod."))
+            problems.append((i, row_rule, code_text, "", _("Brak kodu towaru – każdy wiersz musi mieć kod.")))
             continue
         if not FORBIDDEN_CODE_CHARS.isdisjoint(code):
-            errs.add(row_no, code_text, code, _("Kod towaru zawiera niedozwolone znaki (& < > ' \" \\)."))
-            ok = False
-        if code in first_row_of:
-            duplicates.setdefault(code, [first_row_of[code]]).append(row_no)
-        else:
-            first_row_of[code] = row_no
-        if i_ean >= 0 and values[i_ean] is not None:
-            ean = values[i_ean]
-            first = ean_first.get(ean)
-            if first is None:
-                ean_first[ean] = (row_no, code)
-            elif first[1] != code:
-                errs.add(row_no, fixed[i_ean][2], ean, _("Kod EAN {ean} występuje w pliku także w wierszu {r} "
-                                                        "(towar {kod}); kod EAN musi być unikalny.").format(
-                    ean=ean, r=first[0], kod=first[1]))
-                ok = False
-        if ok:
-            good.append((row_no, code, tuple(values[1:]), tuple(price_values)))
+            problems.append((i, row_rule, code_text, code, _("Kod towaru zawiera niedozwolone znaki (& < > ' \" \\).")))
+        first = seen_code.setdefault(code, i)
+        if first != i:
+            duplicates.setdefault(code, [numbers[first]]).append(numbers[i])
+        if eans is not None and eans[i] is not None:
+            first = ean_first.setdefault(eans[i], i)
+            if first != i and codes[first] != code:
+                problems.append((i, row_rule + 1, fixed[i_ean][2], eans[i], _(
+                    "Kod EAN {ean} występuje w pliku także w wierszu {r} (towar {kod}); kod EAN musi być "
+                    "unikalny.").format(ean=eans[i], r=numbers[first], kod=codes[first])))
+    problems.sort(key=lambda p: (p[0], p[1]))
+    bad: set[int] = set()
+    for i, _order, text, value, reason in problems:
+        if reason is FORMULA_WITHOUT_VALUE:
+            reason = _("Komórka zawiera formułę bez obliczonej wartości. Otwórz plik w arkuszu kalkulacyjnym, "
+                       "zapisz go i zaimportuj ponownie.")
+        errs.add(numbers[i], text, value, reason)
+        bad.add(i)
+    n_fixed = len(fixed)
+    fixed_rows = zip(*columns[1:n_fixed]) if n_fixed > 1 else repeat(())
+    price_rows = zip(*columns[n_fixed:]) if prices else repeat(())
+    good = [(numbers[i], codes[i], values, price_values)
+            for i, values, price_values in zip(range(n), fixed_rows, price_rows) if i not in bad]
     for code, row_list in duplicates.items():
         listed = ", ".join(str(r) for r in row_list)
         for r in row_list:
             errs.add(r, code_text, code, _("Kod {kod} występuje w pliku więcej niż raz (wiersze {rows}); "
                                            "żaden z tych wierszy nie zostanie zaimportowany.").format(kod=code, rows=listed))
     _check_against_database(plan, good, errs, keys, fixed, duplicates)
+    i_unit = keys.index("unit") if "unit" in keys else -1
+    i_group = keys.index("group") if "group" in keys else -1
     # PIE-14: units and groups the written rows name but the database lacks are created on apply.
     if i_unit >= 0:
         plan.new_units = sorted({r[2][i_unit - 1] for r in plan.rows} - {None} - refs.units)
