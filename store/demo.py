@@ -16,7 +16,7 @@ from store import config
 from store.bulk import bulk_insert, deferred_indexes
 from store.catalog import Goods, PriceType, Unit, Warehouse
 from store.config import Company, VatRate
-from store.db import write
+from store.db import bulk_write, write
 from store.parties import Contractor
 
 SURNAMES = ["Nowak", "Kowalski", "Wiśniewski", "Wójcik", "Kowalczyk", "Kamiński", "Lewandowski", "Zieliński",
@@ -111,7 +111,7 @@ def build_demo(*, contractors: int = 200, goods: int = 1000, seed: int = 1, role
                    "retail_price": Decimal((r >> 40) % 99900 + 99) / 100,
                    "guid": f"{h[:8]}-{h[8:12]}-4{h[13:16]}-{'89ab'[int(h[16], 16) % 4]}{h[17:20]}-{h[20:]}"}
 
-    with write(), deferred_indexes(Goods):
+    with bulk_write(), deferred_indexes(Goods):
         bulk_insert(Goods, goods_rows(), batch_size=10000, progress=lambda n: report("goods", n, goods))
         report("indexes", 0, 1)  # the indexes are rebuilt when the block ends
     report("indexes", 1, 1)

@@ -14,7 +14,7 @@ from typing import Callable
 
 import peewee
 
-from store.db import write
+from store.db import bulk_write
 from store.errors import Refused
 from store.i18n import _
 from store.pricelist_io import bulk_sql
@@ -93,7 +93,7 @@ def apply_import(plan: ImportPlan, *, progress: Callable[[int], None] | None = N
         raise Refused(_("Plik nie zawiera żadnego poprawnego wiersza do zaimportowania; nic nie zapisano."))
     ensure_may_edit("goods_new")
     try:
-        with write():
+        with bulk_write():
             return _apply(plan, progress)
     except peewee.IntegrityError as exc:
         raise Refused(_("Nie zapisano cennika: dane w bazie zmieniły się po sprawdzeniu pliku ({reason}). "

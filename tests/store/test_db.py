@@ -121,3 +121,27 @@ def test_current_versions_match_the_registered_migrations():
     """The fast path of opening trusts CURRENT_VERSIONS; it must name every area's newest step."""
     expected = {area: max(m.version for m in migs) for area, migs in schema.registered_areas()}
     assert schema.CURRENT_VERSIONS == expected
+
+
+def test_bulk_write_commits_once_and_restores_the_checkpoint_setting(sqlite_url):
+    """A bulk load commits like write() (all or nothing); the WAL copy is left to a background
+    connection and the session's auto-checkpoint comes back afterwards."""
+    from store.config import Setting
+    from store.db import bulk_write
+
+    db = open_database(sqlite_url, create=True)
+    try:
+        with pytest.raises(RuntimeError):
+            with bulk_write():
+                Setting.create(key="half", value="done")
+                raise RuntimeError("stop")
+        assert Setting.get_or_none(Setting.key == "half") is None              # rolled back
+        with bulk_write():
+            Setting.insert_many([{"key": f"k{i}", "value": "x" * 100} for i in range(5000)]).execute()
+        assert db.execute_sql("PRAGMA wal_autocheckpoint").fetchone()[0] == 1000
+        other = sqlite3.connect(str(sqlite_url.removeprefix("sqlite:///")))
+        assert other.execute("SELECT COUNT(*) FROM setting WHERE key LIKE 'k%'").fetchone()[0] == 5000
+        other.close()
+    finally:
+        db.close()
+        database.initialize(None)
