@@ -1,6 +1,7 @@
 """Base models: every record that can leave the database carries identity and export state."""
 from __future__ import annotations
 
+import os
 import uuid
 from datetime import datetime, timezone
 
@@ -16,6 +17,17 @@ def utcnow() -> datetime:
 
 def new_guid() -> str:
     return str(uuid.uuid4())
+
+
+def new_guids(n: int) -> list[str]:
+    """n version-4 UUID strings, as str(uuid.uuid4()) makes them, for bulk loads: one urandom call,
+    the version and variant bits set column-wise, then slicing (~3x cheaper than uuid4() per row)."""
+    raw = bytearray(os.urandom(16 * n))
+    raw[6::16] = bytes((b & 0x0F) | 0x40 for b in raw[6::16])      # version 4
+    raw[8::16] = bytes((b & 0x3F) | 0x80 for b in raw[8::16])      # RFC 4122 variant
+    h = raw.hex()
+    return [f"{h[i:i + 8]}-{h[i + 8:i + 12]}-{h[i + 12:i + 16]}-{h[i + 16:i + 20]}-{h[i + 20:i + 32]}"
+            for i in range(0, 32 * n, 32)]
 
 
 class BaseModel(peewee.Model):

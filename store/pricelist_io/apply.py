@@ -14,6 +14,7 @@ from typing import Callable
 
 import peewee
 
+from store.base import new_guids
 from store.db import bulk_write
 from store.errors import Refused
 from store.i18n import _
@@ -178,14 +179,14 @@ def _insert_new(plan: ImportPlan, rows: list, idx: dict, group_ids: dict, main_g
     columns = plan.price_columns
     goods_fields = ["code", "name", "item_type", "is_service", "track_stock", "ean", "unit", "vat_rate",
                     "purchase_vat_rate", "group", "pkwiu", "cn_code", "catalogue_number", "description", "active",
-                    "price_limit_kind", "price_limit_value", "retail_price"]
+                    "price_limit_kind", "price_limit_value", "retail_price", "guid"]
     memo: dict[tuple, tuple[int, int, int]] = {}      # (column, value, VAT) -> stored net, gross, margin
     done = 0
     for start in range(0, len(rows), BATCH):
         batch = rows[start:start + BATCH]
         max_before = database.execute_sql('SELECT MAX("id") FROM "goods"').fetchone()[0] or 0
         goods_tuples, batch_prices = [], []
-        for _row_no, code, values, price_values in batch:
+        for (_row_no, code, values, price_values), guid in zip(batch, new_guids(len(batch))):
             (name, item_type, ean, unit, vat_id, pvat_id, group, pkwiu, cn, catno, desc, active, limit_kind,
              limit_value) = pick(values + (None,))
             item_type = item_type or "TP"
@@ -206,7 +207,7 @@ def _insert_new(plan: ImportPlan, rows: list, idx: dict, group_ids: dict, main_g
                 group_ids[group] if group else main_group_id, pkwiu or "", cn or "", catno or "", desc or "",
                 True if active is None else active, limit_kind or "",
                 scaled2(limit_value) if limit_value is not None else 0,
-                row_prices[retail_pos][1] if retail_pos >= 0 else 0))
+                row_prices[retail_pos][1] if retail_pos >= 0 else 0, guid))
         bulk_sql.insert_rows(Goods, goods_fields, goods_tuples)
         ids = dict(database.execute_sql('SELECT "code", "id" FROM "goods" WHERE "id" > {}'.format(
             bulk_sql.placeholder()), (max_before,)).fetchall())
@@ -216,8 +217,9 @@ def _insert_new(plan: ImportPlan, rows: list, idx: dict, group_ids: dict, main_g
         if eans:
             bulk_sql.insert_rows(GoodsEan, ["goods", "ean", "is_default"], eans)
         if columns:
-            bulk_sql.insert_rows(GoodsPrice, ["goods", "price_type", "net", "gross", "margin"], [
-                (g, pc.price_type_id, net, gross, margin)
+            price_guids = iter(new_guids(len(gids) * len(columns)))
+            bulk_sql.insert_rows(GoodsPrice, ["goods", "price_type", "net", "gross", "margin", "guid"], [
+                (g, pc.price_type_id, net, gross, margin, next(price_guids))
                 for g, row_prices in zip(gids, batch_prices) for pc, (net, gross, margin) in zip(columns, row_prices)])
         done += len(goods_tuples)
         if progress:

@@ -7,27 +7,17 @@ per batch, Decimal columns are converted with the field's own db_value.
 """
 from __future__ import annotations
 
-import os
 from contextlib import ExitStack, contextmanager
 from itertools import islice
 from typing import Iterable, Sequence
 
 import peewee
 
-from store.base import utcnow
+from store.base import new_guids, utcnow
 from store.bulk import deferred_indexes, sql_literal
 from store.db import database, is_sqlite
 
 BATCH = 5000
-
-
-def guids(n: int) -> Iterable[str]:
-    """n random version-4 UUID strings (same format as uuid.uuid4(), generated in bulk)."""
-    h = os.urandom(16 * n).hex()
-    variant = "89ab"
-    for i in range(0, 32 * n, 32):
-        s = h[i:i + 32]
-        yield f"{s[:8]}-{s[8:12]}-4{s[13:16]}-{variant[int(s[16], 16) & 3]}{s[17:20]}-{s[20:32]}"
 
 
 def now_param():
@@ -97,7 +87,7 @@ def insert_rows(model: type[peewee.Model], fields: Sequence[str], rows: Iterable
     if not need_guid:
         return _executemany(sql, rows)
     rows = rows if isinstance(rows, list) else list(rows)
-    return _executemany(sql, map(tuple.__add__, rows, ((g,) for g in guids(len(rows)))))
+    return _executemany(sql, map(tuple.__add__, rows, ((g,) for g in new_guids(len(rows)))))
 
 
 def update_rows(model: type[peewee.Model], set_sql: Sequence[str], where_sql: str, rows: Iterable[tuple]) -> int:
