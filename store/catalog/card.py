@@ -6,7 +6,8 @@ from __future__ import annotations
 from decimal import Decimal
 
 from store.catalog.dictionaries import GoodsGroup
-from store.catalog.goods import CARD_FIELDS, _FK_MODELS, goods_attributes, goods_groups, get_goods, main_group
+from store.catalog.goods import (CARD_FIELDS, _FK_MODELS, default_group_id, goods_attributes, goods_groups, get_goods,
+                                 main_group)
 from store.catalog.goods_codes import goods_eans
 from store.catalog.models import Goods, GoodsUnit
 from store.catalog.prices import prices_table
@@ -60,9 +61,10 @@ def card_data(goods_id: int) -> dict:
                   is_service=g.is_service)
     units = [(u.unit, u.numerator, u.denominator, u.numerator / u.denominator)
              for u in GoodsUnit.select().where(GoodsUnit.goods == g.id).order_by(GoodsUnit.id)]
+    default_group = default_group_id(g)
     return {"fields": fields, "units": units,
             "eans": [(e.ean, e.unit or g.unit, e.is_default, e.description) for e in goods_eans(g.id)],
-            "prices": prices_table(g.id), "groups": [(x.id, x.code, x.id == g.group_id) for x in goods_groups(g.id)],
+            "prices": prices_table(g.id), "groups": [(x.id, x.code, x.id == default_group) for x in goods_groups(g.id)],
             "attributes": goods_attributes(g.id), "tabs": tabs(g.item_type)}
 
 

@@ -155,7 +155,7 @@ def _apply_groups(goods_id: int, before: list[dict], after: list[dict]) -> None:
         if code not in by_code:
             raise ValidationError({"groups": _("Grupa „{g}” nie istnieje.").format(g=code)})
         goods_rules.add_goods_group(goods_id, by_code[code])
-    default = goods_rules.get_goods(goods_id).group_id
+    default = goods_rules.default_group_id(goods_rules.get_goods(goods_id))
     for code in sorted(old - new):
         if code in by_code and by_code[code] != default:   # the default group is never removed (ITM-47)
             goods_rules.remove_goods_group(goods_id, by_code[code])

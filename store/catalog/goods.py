@@ -36,6 +36,28 @@ def main_group() -> GoodsGroup:
     return group
 
 
+def default_group_id(goods: Goods) -> int | None:
+    """ITM-12: the card's default group; NULL (demo cards) means the main group, as create_goods and
+    update_goods store it. Read-only: None when there is no main group yet."""
+    if goods.group_id:
+        return goods.group_id
+    row = GoodsGroup.select(GoodsGroup.id).where(GoodsGroup.is_main == True).first()  # noqa: E712
+    return row.id if row else None
+
+
+def ensure_default_group_in_tx(goods: Goods) -> None:
+    """Bulk loaders write the default group only to goods.group_id, without its goods_group_link row
+    (the demo not even the group). Before a writer edits the card's groups, store both, so the edit
+    works as on any card. Call inside the writer's transaction."""
+    if goods.group_id is None:
+        gid = main_group().id
+        Goods.update(group=gid, modified_at=utcnow()).where(Goods.id == goods.id).execute()
+        goods.group = gid
+    if not GoodsGroupLink.select().where((GoodsGroupLink.goods == goods.id)
+                                         & (GoodsGroupLink.group == goods.group_id)).exists():
+        GoodsGroupLink.create(goods=goods.id, group=goods.group_id)
+
+
 def _vat_id(value) -> int | None:
     if value in (None, ""):
         return None
@@ -192,6 +214,8 @@ def update_goods(goods_id: int, **changes) -> Goods:
     with write():
         goods = get_goods(goods_id)
         changes = _normalise(changes, errors)
+        if "group" in changes:          # the old default group stays linked, as on any card
+            ensure_default_group_in_tx(goods)
         values = {f: getattr(goods, f + "_id") if f in _FK_MODELS else getattr(goods, f) for f in CARD_FIELDS}
         values.update(changes)
         if "item_type" in changes and changes["item_type"] != goods.item_type:
@@ -218,7 +242,8 @@ def update_goods(goods_id: int, **changes) -> Goods:
         if vat_changed:
             price_rules.recompute_all_in_tx(goods, keep="declared")
         if new_ean is not None and new_ean.strip() != goods.ean:     # ITM-36: one place changes the other
-            from store.catalog.goods_codes import _mirror_default, add_ean_in_tx
+            from store.catalog.goods_codes import _mirror_default, add_ean_in_tx, ensure_default_ean_in_tx
+            ensure_default_ean_in_tx(goods, drop_conflict=True)      # the old default is replaced or cleared
             if new_ean.strip():
                 add_ean_in_tx(goods, new_ean, default=True)
             else:
@@ -253,7 +278,7 @@ def delete_goods(goods_id: int) -> None:
 def add_goods_group(goods_id: int, group_id: int) -> None:
     ensure_may_edit("groups")
     with write():
-        get_goods(goods_id)
+        ensure_default_group_in_tx(get_goods(goods_id))
         GoodsGroupLink.insert(goods=goods_id, group=group_id).on_conflict_ignore().execute()
 
 
@@ -261,14 +286,19 @@ def remove_goods_group(goods_id: int, group_id: int) -> None:
     ensure_may_edit("groups")
     with write():
         goods = get_goods(goods_id)
+        ensure_default_group_in_tx(goods)
         if goods.group_id == group_id:
             raise Refused(_("Nie można usunąć grupy domyślnej towaru."))
         GoodsGroupLink.delete().where((GoodsGroupLink.goods == goods_id) & (GoodsGroupLink.group == group_id)).execute()
 
 
 def goods_groups(goods_id: int) -> list[GoodsGroup]:
-    return list(GoodsGroup.select().join(GoodsGroupLink).where(GoodsGroupLink.goods == goods_id)
-                .order_by(GoodsGroup.code))
+    """The linked groups and the default group, which a bulk-loaded card has only on its row."""
+    linked = GoodsGroupLink.select(GoodsGroupLink.group).where(GoodsGroupLink.goods == goods_id)
+    goods = Goods.get_or_none(Goods.id == goods_id)
+    default = default_group_id(goods) if goods else None
+    where = GoodsGroup.id.in_(linked) | (GoodsGroup.id == default) if default else GoodsGroup.id.in_(linked)
+    return list(GoodsGroup.select().where(where).order_by(GoodsGroup.code))
 
 
 # --- attributes of an item ([Atrybuty], ITM-39) ------------------------------------------------------

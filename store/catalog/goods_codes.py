@@ -51,6 +51,32 @@ def _mirror_default(goods: Goods) -> None:
         goods.ean = value
 
 
+def _default_row_exists(goods_id: int) -> bool:
+    return GoodsEan.select().where((GoodsEan.goods == goods_id) & (GoodsEan.is_default == True)).exists()  # noqa
+
+
+def ensure_default_ean_in_tx(goods: Goods, *, drop_conflict: bool = False) -> None:
+    """Bulk loaders (demo, price-list import) write the default EAN only to goods.ean, without its
+    goods_barcode row. Before a writer edits the codes, give the card that row, so the edit works as on
+    any card (and _mirror_default does not blank goods.ean). Call inside the writer's transaction.
+
+    If another card's row holds the code (ITM-9 broken by a loader), the edit is refused, unless it
+    removes or replaces this very code (`drop_conflict`): then the stale copy is cleared."""
+    if not goods.ean or _default_row_exists(goods.id):
+        return
+    row = GoodsEan.get_or_none(GoodsEan.ean == goods.ean)
+    if row is None:
+        GoodsEan.create(goods=goods.id, ean=goods.ean, unit="", is_default=True)
+    elif row.goods_id == goods.id:
+        GoodsEan.update(is_default=True).where(GoodsEan.id == row.id).execute()
+    elif drop_conflict:
+        Goods.update(ean="", modified_at=utcnow()).where(Goods.id == goods.id).execute()
+        goods.ean = ""
+    else:
+        raise ValidationError({"ean": _("Kod EAN {ean} jest już przypisany do towaru {kod}.").format(
+            ean=goods.ean, kod=Goods.get_by_id(row.goods_id).code)})
+
+
 def add_ean_in_tx(goods: Goods, code: str, *, unit: str = "", default: bool = False, description: str = "") -> GoodsEan:
     code = check_ean(code)
     if not code:
@@ -62,8 +88,9 @@ def add_ean_in_tx(goods: Goods, code: str, *, unit: str = "", default: bool = Fa
             (GoodsUnit.goods == goods.id) & (GoodsUnit.unit == unit)).exists():
         raise ValidationError({"unit": _("Jednostka „{u}” nie jest jednostką tego towaru.").format(u=unit)})
     _check_unique(code, goods.id)
+    ensure_default_ean_in_tx(goods)
     existing = GoodsEan.get_or_none((GoodsEan.goods == goods.id) & (GoodsEan.ean == code))
-    has_default = GoodsEan.select().where((GoodsEan.goods == goods.id) & (GoodsEan.is_default == True)).exists()  # noqa
+    has_default = _default_row_exists(goods.id)
     default = default or not has_default
     if default:
         GoodsEan.update(is_default=False).where(GoodsEan.goods == goods.id).execute()
@@ -92,6 +119,7 @@ def set_default_ean(goods_id: int, code: str) -> None:
     ensure_may_edit("goods")
     with write():
         goods = Goods.get_by_id(goods_id)
+        ensure_default_ean_in_tx(goods)
         row = GoodsEan.get_or_none((GoodsEan.goods == goods_id) & (GoodsEan.ean == code))
         if row is None:
             raise NotFound(_("Towar nie ma kodu EAN {ean}.").format(ean=code))
@@ -105,12 +133,27 @@ def delete_ean(goods_id: int, code: str) -> None:
     ensure_may_edit("goods")
     with write():
         goods = Goods.get_by_id(goods_id)
+        ensure_default_ean_in_tx(goods, drop_conflict=code == goods.ean)
         GoodsEan.delete().where((GoodsEan.goods == goods_id) & (GoodsEan.ean == code)).execute()
         _mirror_default(goods)
 
 
 def goods_eans(goods_id: int) -> list[GoodsEan]:
-    return list(GoodsEan.select().where(GoodsEan.goods == goods_id).order_by(GoodsEan.is_default.desc(), GoodsEan.id))
+    """The card's codes, default first. A bulk-loaded card's default lives only in goods.ean: it is
+    shown from there as an unsaved row (readers never write; writers materialise it)."""
+    rows = list(GoodsEan.select().where(GoodsEan.goods == goods_id).order_by(GoodsEan.is_default.desc(), GoodsEan.id))
+    if rows and rows[0].is_default:
+        return rows
+    goods = Goods.get_or_none(Goods.id == goods_id)
+    if goods is None or not goods.ean:
+        return rows
+    default = next((r for r in rows if r.ean == goods.ean), None)
+    if default is None:
+        default = GoodsEan(goods=goods_id, ean=goods.ean, unit="", is_default=True, description="")
+    else:
+        rows.remove(default)
+        default.is_default = True
+    return [default] + rows
 
 
 # --- auxiliary units ------------------------------------------------------------------------------

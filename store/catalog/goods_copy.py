@@ -42,8 +42,8 @@ def copy_goods(goods_id: int, code: str, *, name: str | None = None, ean: str = 
                                                            & (GoodsPrice.price_type == row.price_type_id)).execute()
         for u in GoodsUnit.select().where(GoodsUnit.goods == src.id):
             GoodsUnit.create(goods=new.id, unit=u.unit, numerator=u.numerator, denominator=u.denominator)
-        for link in GoodsGroupLink.select().where(GoodsGroupLink.goods == src.id):
-            GoodsGroupLink.insert(goods=new.id, group=link.group_id).on_conflict_ignore().execute()
+        for group in goods_rules.goods_groups(src.id):      # links and the default group (bulk cards)
+            GoodsGroupLink.insert(goods=new.id, group=group.id).on_conflict_ignore().execute()
         for a in GoodsAttribute.select().where(GoodsAttribute.goods == src.id):
             GoodsAttribute.create(goods=new.id, attribute=a.attribute_id, value=a.value, position=a.position)
         return Goods.get_by_id(new.id)

@@ -15,6 +15,7 @@ from store.base import utcnow
 from store.catalog import money
 from store.catalog import prices as price_rules
 from store.catalog.dictionaries import AttributeDef, Brand, Category, CnCode, GoodsGroup, PriceType, Producer, Unit
+from store.catalog.goods import ensure_default_group_in_tx
 from store.catalog.models import Goods, GoodsAttribute, GoodsGroupLink, GoodsPrice, GoodsUnit
 from store.catalog.roles import ensure_may_edit
 from store.catalog.usage import usage_reason
@@ -160,6 +161,7 @@ def set_group(goods_ids, group_id: int, *, action: str = "add") -> SerialReport:
         if group is None:
             raise NotFound(_("Nie znaleziono grupy towarowej."))
         for g in _goods(goods_ids):
+            ensure_default_group_in_tx(g)       # a bulk-loaded card: its default group gets its link row
             linked = GoodsGroupLink.select().where((GoodsGroupLink.goods == g.id) & (GoodsGroupLink.group == group.id)).exists()
             if action == "remove":
                 if g.group_id == group.id:
