@@ -23,7 +23,12 @@ def groups_filter(group_ids, *, with_subgroups: bool = True) -> peewee.Expressio
     for gid in group_ids:
         ids.extend(group_subtree(gid) if with_subgroups else [gid])
     linked = GoodsGroupLink.select(GoodsGroupLink.goods).where(GoodsGroupLink.group.in_(ids))
-    return Goods.group.in_(ids) | Goods.id.in_(linked)
+    condition = Goods.group.in_(ids) | Goods.id.in_(linked)
+    from store.catalog.goods import main_group
+
+    if main_group().id in ids:                  # a bulk-loaded card without a group belongs to the main one
+        condition = condition | Goods.group.is_null(True)
+    return condition
 
 
 def active_filter(show_inactive: bool) -> peewee.Expression | None:

@@ -127,19 +127,34 @@ def _apply(plan: ImportPlan, progress) -> ImportResult:
             skipped += 1
             continue
         (new_rows if is_new else upd_rows).append(row)
+    _recheck_eans(plan, idx, new_rows, upd_rows)
     prices = _Prices()
     updated = _update_existing(plan, upd_rows, idx, group_ids, existing, prices)
     if progress:
         progress(updated)
     if _defer_indexes(len(new_rows)):
-        from store.catalog.models import Goods, GoodsEan, GoodsGroupLink, GoodsPrice
+        from store.catalog.models import Goods, GoodsPrice
 
-        with bulk_sql.sqlite_indexes_deferred([Goods, GoodsPrice, GoodsEan, GoodsGroupLink]):
+        with bulk_sql.sqlite_indexes_deferred([Goods, GoodsPrice]):
             inserted = _insert_new(plan, new_rows, idx, group_ids, main.id, prices, progress, updated)
     else:
         inserted = _insert_new(plan, new_rows, idx, group_ids, main.id, prices, progress, updated)
     return ImportResult(inserted, updated, plan.skipped + skipped, plan.invalid_rows, units_created, groups_created,
                         cn_added, cn_updated)
+
+
+def _recheck_eans(plan: ImportPlan, idx: dict, new_rows: list, upd_rows: list) -> None:
+    """ITM-9 inside the write transaction: a default EAN lives on the card row, which has no unique
+    index, so an EAN another session gave some item after the check is caught here."""
+    if "ean" not in idx:
+        return
+    i = idx["ean"]
+    wanted = {row[2][i]: row[1] for row in new_rows if row[2][i]}
+    if "ean" in plan.update_fields:
+        wanted.update((row[2][i], row[1]) for row in upd_rows if row[2][i])
+    for ean, owner in bulk_sql.ean_owners(wanted).items():
+        if owner != wanted[ean]:
+            raise peewee.IntegrityError(_("kod EAN {ean} ma już towar {kod}").format(ean=ean, kod=owner))
 
 
 def _defer_indexes(new_count: int) -> bool:
@@ -161,9 +176,10 @@ def _default_vat_id(vat_by_code: dict) -> int:
 
 def _insert_new(plan: ImportPlan, rows: list, idx: dict, group_ids: dict, main_group_id: int, prices: _Prices,
                 progress=None, offset: int = 0) -> int:
-    """New cards in batches: goods, then (ids read back by code) their group link, EAN and prices."""
+    """New cards in batches: goods, then (ids read back by code) their prices. The default EAN and
+    group stay on the card row only (no goods_barcode/goods_group_link row: see store.catalog.goods_codes)."""
     from store.catalog.dictionaries import CnCode
-    from store.catalog.models import Goods, GoodsEan, GoodsGroupLink, GoodsPrice
+    from store.catalog.models import Goods, GoodsPrice
     from store.config import VatRate
     from store.db import database
 
@@ -212,10 +228,6 @@ def _insert_new(plan: ImportPlan, rows: list, idx: dict, group_ids: dict, main_g
         ids = dict(database.execute_sql('SELECT "code", "id" FROM "goods" WHERE "id" > {}'.format(
             bulk_sql.placeholder()), (max_before,)).fetchall())
         gids = [ids[t[0]] for t in goods_tuples]
-        bulk_sql.insert_rows(GoodsGroupLink, ["goods", "group"], [(g, t[9]) for g, t in zip(gids, goods_tuples)])
-        eans = [(g, t[5], True) for g, t in zip(gids, goods_tuples) if t[5]]
-        if eans:
-            bulk_sql.insert_rows(GoodsEan, ["goods", "ean", "is_default"], eans)
         if columns:
             price_guids = iter(new_guids(len(gids) * len(columns)))
             bulk_sql.insert_rows(GoodsPrice, ["goods", "price_type", "net", "gross", "margin", "guid"], [
@@ -268,7 +280,7 @@ def _update_existing(plan: ImportPlan, rows: list, idx: dict, group_ids: dict, e
         batch = rows[start:start + BATCH]
         goods_params, price_rows, ean_rows, link_rows = [], [], [], []
         for _row_no, code, values, price_values in batch:
-            gid, old_vat, old_pvat, purchase, _old_type, old_ean = existing[code]
+            gid, old_vat, old_pvat, purchase, _old_type, old_ean, old_group = existing[code]
             params = [values[idx[k]] for k in simple]
             if use_type:
                 t = values[idx["item_type"]]
@@ -286,8 +298,8 @@ def _update_existing(plan: ImportPlan, rows: list, idx: dict, group_ids: dict, e
             if use_group:
                 g = values[idx["group"]]
                 params.append(group_ids[g] if g else None)
-                if g:
-                    link_rows.append((gid, group_ids[g]))
+                if g and old_group and group_ids[g] != old_group:
+                    link_rows.append((gid, old_group))      # the old default stays an extra group, as on the card
             if use_ean:
                 e = values[idx["ean"]]
                 params.append(e)
@@ -314,10 +326,9 @@ def _update_existing(plan: ImportPlan, rows: list, idx: dict, group_ids: dict, e
         bulk_sql.update_rows(Goods, set_sql, '"id" = {p}', goods_params)
         if link_rows:
             bulk_sql.insert_rows(GoodsGroupLink, ["goods", "group"], link_rows, conflict="ON CONFLICT DO NOTHING")
-        if ean_rows:                                                # ITM-36: the default code follows the card
+        if ean_rows:               # ITM-36: the card row holds the new default; no stale default row stays
             bulk_sql.delete_rows(GoodsEan, '"goods_id" = {p} AND ("is_default" = {p} OR "ean" = {p})',
                                  [(gid, True, e) for gid, e in ean_rows])
-            bulk_sql.insert_rows(GoodsEan, ["goods", "ean", "is_default"], [(gid, e, True) for gid, e in ean_rows])
         if price_rows:
             bulk_sql.insert_rows(
                 GoodsPrice, ["goods", "price_type", "net", "gross", "margin"], price_rows,

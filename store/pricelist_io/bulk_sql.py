@@ -131,13 +131,14 @@ def _select_in(sql: str, values: list) -> Iterable[tuple]:
 
 
 def existing_goods(codes: Iterable[str]) -> dict[str, tuple]:
-    """code -> (id, vat_rate_id, purchase_vat_rate_id, last_purchase_price, item_type, ean) for codes in the DB."""
+    """code -> (id, vat_rate_id, purchase_vat_rate_id, last_purchase_price, item_type, ean, group_id) for codes
+    in the DB."""
     from store.catalog.models import Goods
 
     to_price = Goods.last_purchase_price.python_value
-    return {code: (gid, vat, pvat, to_price(lpp), item_type, ean) for code, gid, vat, pvat, lpp, item_type, ean in
-            _select_in('SELECT "code", "id", "vat_rate_id", "purchase_vat_rate_id", "last_purchase_price", '
-                       '"item_type", "ean" FROM "goods" WHERE "code" IN ({})', list(codes))}
+    return {code: (gid, vat, pvat, to_price(lpp), item_type, ean, group) for code, gid, vat, pvat, lpp, item_type, ean,
+            group in _select_in('SELECT "code", "id", "vat_rate_id", "purchase_vat_rate_id", "last_purchase_price", '
+                                '"item_type", "ean", "group_id" FROM "goods" WHERE "code" IN ({})', list(codes))}
 
 
 def ean_owners(eans: Iterable[str]) -> dict[str, str]:

@@ -298,3 +298,13 @@ def test_copy_of_a_card_has_its_groups_and_no_codes(card):
     c = copy_goods(m, "C", ean=Y)
     assert _state(c) == (Y, [(Y, "szt", True, "")], [("GRUPA GŁÓWNA", True)])
     assert _state(a)[:2] == (X, [(X, "szt", True, "")]) and find_by_ean(X).goods_id == a
+
+
+@pytest.mark.rule("GRP-1")
+def test_group_filter_finds_a_card_by_its_default_group_however_it_was_made(card):
+    from store.catalog import listing
+
+    gid = card("F1")
+    default = Goods.get_by_id(gid).group_id or main_group().id
+    found = [g.code for g in Goods.select().where(listing.groups_filter([default]))]
+    assert found == ["F1"]

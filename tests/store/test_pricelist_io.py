@@ -361,11 +361,12 @@ def test_a_change_between_check_and_confirmation_writes_nothing_at_all(cat, db_o
     assert snapshot(db_of_cat) == before
 
 
-def test_large_load_path_rebuilds_indexes_and_a_late_duplicate_still_writes_nothing(cat, db_of_cat, tmp_path,
+def test_large_load_path_rebuilds_indexes_and_a_late_duplicate_ean_writes_nothing(cat, db_of_cat, tmp_path,
                                                                                   monkeypatch):
     """The path for big files (SQLite: secondary indexes dropped, rows loaded, indexes rebuilt in the
-    same transaction): a duplicate found only by the rebuilt unique index rolls everything back,
-    indexes included; a clean load leaves every index in place."""
+    same transaction): an EAN given to another item after the check is found inside the transaction
+    (the default EAN lives on the card row, which has no unique index) and nothing is written;
+    a clean load leaves every index in place."""
     from store.catalog.goods_codes import add_ean
     from store.errors import Refused
     from store.pricelist_io import apply as apply_module
@@ -388,7 +389,33 @@ def test_large_load_path_rebuilds_indexes_and_a_late_duplicate_still_writes_noth
     rows[5][2] = "5901234123464"
     result = apply_import(validate_import(write_xlsx(tmp_path / "d.xlsx", rows)))
     assert result.inserted == 30 and _price("N7", cat.retail) == (D("0.81"), D("1.0000"))
-    assert len(deferred) == (2 if sqlite else 0)             # PostgreSQL keeps its indexes (no reader lock-out)
+    assert len(deferred) == (1 if sqlite else 0)             # PostgreSQL keeps its indexes (no reader lock-out)
     if sqlite:
         assert sorted(r[0] for r in db_of_cat.execute_sql(
             "SELECT name FROM sqlite_master WHERE type = 'index'").fetchall()) == indexes
+
+
+@pytest.mark.rule("ITM-36", "PIE-14")
+def test_imported_cards_keep_default_ean_and_group_on_the_card_row(cat, tmp_path):
+    """New cards are written without duplicate default rows (the import's speed), yet the card,
+    the EAN lookup and the uniqueness rule see their default EAN and group as on any other card."""
+    from store.catalog import GoodsEan, GoodsGroupLink
+    from store.catalog.goods import goods_groups
+    from store.catalog.goods_codes import add_ean, find_by_ean, goods_eans
+    from store.errors import ValidationError
+
+    path = write_xlsx(tmp_path / "c.xlsx", [["Kod", "Nazwa", "EAN", "Grupa"],
+                                            ["IMP1", "Importowany", "5901234123457", "NOWA"]])
+    apply_import(validate_import(path))
+    card = _goods("IMP1")
+    assert GoodsEan.select().where(GoodsEan.goods == card.id).count() == 0
+    assert GoodsGroupLink.select().where(GoodsGroupLink.goods == card.id).count() == 0
+    assert [(e.ean, e.is_default) for e in goods_eans(card.id)] == [("5901234123457", True)]
+    assert [g.code for g in goods_groups(card.id)] == ["NOWA"]
+    assert find_by_ean("5901234123457").code == "IMP1"
+    with pytest.raises(ValidationError, match="IMP1"):
+        add_ean(cat.goods("INNY").id, "5901234123457")                 # ITM-9 across both places
+    add_ean(card.id, "5901234123464")                                   # an extra code keeps the default
+    assert [(e.ean, e.is_default) for e in goods_eans(card.id)] == [("5901234123457", True),
+                                                                     ("5901234123464", False)]
+    assert _goods("IMP1").ean == "5901234123457"
