@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
-from operator import itemgetter
 from typing import Callable
 
 import peewee
@@ -28,8 +27,6 @@ ZERO = Decimal(0)
 CENT = Decimal("0.01")
 BATCH = 20_000
 DEFER_INDEXES_MIN = 20_000          # new cards from which rebuilding indexes beats updating them
-NEW_KEYS = ("name", "item_type", "ean", "unit", "vat_rate", "purchase_vat_rate", "group", "pkwiu", "cn_code",
-            "catalogue_number", "description", "active", "price_limit_kind", "price_limit_value")
 
 
 @dataclass(frozen=True)
@@ -190,8 +187,6 @@ def _insert_new(plan: ImportPlan, rows: list, idx: dict, group_ids: dict, main_g
     cn_vat = dict(CnCode.select(CnCode.code, CnCode.vat_rate).where(CnCode.vat_rate.is_null(False)).tuples()) \
         if "cn_code" in idx else {}
     retail_pos = next((i for i, pc in enumerate(plan.price_columns) if pc.is_retail), -1)
-    width = len(plan.columns) - 1
-    pick = itemgetter(*[idx.get(k, width) for k in NEW_KEYS])      # a missing column reads the padding None
     columns = plan.price_columns
     goods_fields = ["code", "name", "item_type", "is_service", "track_stock", "ean", "unit", "vat_rate",
                     "purchase_vat_rate", "group", "pkwiu", "cn_code", "catalogue_number", "description", "active",
@@ -200,40 +195,51 @@ def _insert_new(plan: ImportPlan, rows: list, idx: dict, group_ids: dict, main_g
     done = 0
     for start in range(0, len(rows), BATCH):
         batch = rows[start:start + BATCH]
-        max_before = database.execute_sql('SELECT MAX("id") FROM "goods"').fetchone()[0] or 0
-        goods_tuples, batch_prices = [], []
-        for (_row_no, code, values, price_values), guid in zip(batch, new_guids(len(batch))):
-            (name, item_type, ean, unit, vat_id, pvat_id, group, pkwiu, cn, catno, desc, active, limit_kind,
-             limit_value) = pick(values + (None,))
-            item_type = item_type or "TP"
-            is_service = item_type in ("UP", "UZ")
-            vat_id = vat_id or cn_vat.get(cn) or default_vat                      # ITM-15, ITM-16
-            pvat_id = pvat_id or vat_id
-            row_prices = []
-            for n, (pc, v) in enumerate(zip(columns, price_values)):    # a new card has no purchase price yet
-                key = (n, v, pvat_id if pc.kind == "purchase" else vat_id)
+        n = len(batch)
+        # Column by column (zip builds the row tuples in C): the same values a row loop would give.
+        codes = [r[1] for r in batch]
+        fixed = list(zip(*[r[2] for r in batch])) or [()] * len(idx)
+        col = {k: fixed[i] for k, i in idx.items()}
+        none = (None,) * n
+        get = lambda key: col.get(key, none)                                   # noqa: E731
+        types = [t or "TP" for t in get("item_type")]
+        services = [t in ("UP", "UZ") for t in types]
+        cns = get("cn_code")
+        vats = [v or cn_vat.get(c) or default_vat for v, c in zip(get("vat_rate"), cns)]    # ITM-15, ITM-16
+        pvats = [p or v for p, v in zip(get("purchase_vat_rate"), vats)]
+        stored_prices = []
+        for n_col, pc in enumerate(columns):     # a new card has no purchase price yet
+            values = [r[3][n_col] for r in batch]
+            vat_of = pvats if pc.kind == "purchase" else vats
+            column_prices = []
+            for v, vat_id in zip(values, vat_of):
+                key = (n_col, v, vat_id)
                 stored = memo.get(key)
                 if stored is None:
-                    net, gross, margin = prices.compute(ZERO if v is None else v, pc, key[2], ZERO)
+                    net, gross, margin = prices.compute(ZERO if v is None else v, pc, vat_id, ZERO)
                     stored = memo[key] = (scaled4(net), scaled4(gross), scaled2(margin))
-                row_prices.append(stored)
-            batch_prices.append(row_prices)
-            goods_tuples.append((
-                code, name, item_type, is_service, not is_service, ean or "", unit or "szt", vat_id, pvat_id,
-                group_ids[group] if group else main_group_id, pkwiu or "", cn or "", catno or "", desc or "",
-                True if active is None else active, limit_kind or "",
-                scaled2(limit_value) if limit_value is not None else 0,
-                row_prices[retail_pos][1] if retail_pos >= 0 else 0, guid))
+                column_prices.append(stored)
+            stored_prices.append(column_prices)
+        limit_values = [0 if v is None else scaled2(v) for v in get("price_limit_value")]
+        goods_tuples = list(zip(
+            codes, get("name"), types, services, [not s for s in services], [e or "" for e in get("ean")],
+            [u or "szt" for u in get("unit")], vats, pvats,
+            [group_ids[g] if g else main_group_id for g in get("group")], [v or "" for v in get("pkwiu")],
+            [v or "" for v in cns], [v or "" for v in get("catalogue_number")], [v or "" for v in get("description")],
+            [True if a is None else a for a in get("active")], [v or "" for v in get("price_limit_kind")],
+            limit_values, [p[1] for p in stored_prices[retail_pos]] if retail_pos >= 0 else (0,) * n,
+            new_guids(n)))
+        max_before = database.execute_sql('SELECT MAX("id") FROM "goods"').fetchone()[0] or 0
         bulk_sql.insert_rows(Goods, goods_fields, goods_tuples)
         ids = dict(database.execute_sql('SELECT "code", "id" FROM "goods" WHERE "id" > {}'.format(
             bulk_sql.placeholder()), (max_before,)).fetchall())
-        gids = [ids[t[0]] for t in goods_tuples]
-        if columns:
-            price_guids = iter(new_guids(len(gids) * len(columns)))
+        gids = [ids[c] for c in codes]
+        price_guids = iter(new_guids(n * len(columns)))
+        for pc, column_prices in zip(columns, stored_prices):
             bulk_sql.insert_rows(GoodsPrice, ["goods", "price_type", "net", "gross", "margin", "guid"], [
                 (g, pc.price_type_id, net, gross, margin, next(price_guids))
-                for g, row_prices in zip(gids, batch_prices) for pc, (net, gross, margin) in zip(columns, row_prices)])
-        done += len(goods_tuples)
+                for g, (net, gross, margin) in zip(gids, column_prices)])
+        done += n
         if progress:
             progress(offset + done)
     return done
