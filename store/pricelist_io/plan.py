@@ -18,7 +18,7 @@ from store.pricelist_io.column_check import check_distinct, check_text_column
 from store.pricelist_io.columns import (DEFAULT_UPDATE_FIELDS, SHEET_NAME, UPDATE_FIELDS, Column,
                                         PriceColumn, match_header, normalise_header)
 from store.pricelist_io.bulk_sql import ean_owners, existing_goods
-from store.pricelist_io.reader import DEFAULT_MAX_ROWS, XlsxRefused, open_sheet
+from store.pricelist_io.reader import DEFAULT_MAX_ROWS, XlsxRefused, column_letters, open_sheet
 
 MODES = ("add", "add_update", "update")         # PIE-8: only add new | add and update | only update
 FORBIDDEN_CODE_CHARS = frozenset("&<>'\"\\")    # ITM-5
@@ -132,8 +132,6 @@ class _Errors:
 
 
 def _read_header(sheet, header: list, refs: _Refs, warnings: list[str]):
-    from openpyxl.utils import get_column_letter
-
     fixed: list[tuple[Column, int, str]] = []
     prices: list[tuple[PriceColumn, int, str]] = []
     seen: dict[str, str] = {}
@@ -141,7 +139,7 @@ def _read_header(sheet, header: list, refs: _Refs, warnings: list[str]):
         text = cells.shown(raw).strip()
         if not text:
             continue
-        letter = get_column_letter(sheet.start_col + pos + 1)
+        letter = column_letters(sheet.start_col + pos)
         norm = normalise_header(text)
         if norm in seen:
             raise XlsxRefused(_("Kolumna „{h}” występuje w nagłówku dwa razy (kolumny {a} i {b}). Usuń jedną z nich "

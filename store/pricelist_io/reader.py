@@ -101,6 +101,16 @@ def column_index(letters: str) -> int:
     return n - 1
 
 
+def column_letters(index: int) -> str:
+    """0 -> "A", 25 -> "Z", 26 -> "AA" (the inverse of column_index; saves importing openpyxl)."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
 def _refuse(message: str) -> XlsxRefused:
     return XlsxRefused(message)
 

@@ -238,3 +238,12 @@ def test_a_shared_string_table_over_the_limit_is_refused(cat, tmp_path, monkeypa
     monkeypatch.setattr(reader, "MAX_SHARED_STRINGS_BYTES", 500)
     with pytest.raises(XlsxRefused, match="zbyt dużo tekstu"):
         validate_import(path)
+
+
+def test_column_letters_match_openpyxl_over_the_whole_sheet_width():
+    from openpyxl.utils import get_column_letter
+
+    from store.pricelist_io.reader import column_index, column_letters
+
+    for i in range(16384):                                    # A .. XFD
+        assert column_letters(i) == get_column_letter(i + 1) and column_index(column_letters(i)) == i
