@@ -37,12 +37,9 @@ SHEET_TAIL = b"</sheetData></worksheet>"
 
 
 def _col(n: int) -> str:
-    s = ""
-    n += 1
-    while n:
-        n, r = divmod(n - 1, 26)
-        s = chr(65 + r) + s
-    return s
+    from store.pricelist_io.reader import column_letters       # tested against openpyxl's
+
+    return column_letters(n)
 
 
 def cell_xml(ref: str, value) -> str:
