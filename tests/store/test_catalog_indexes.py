@@ -56,11 +56,9 @@ def test_version_2_database_loses_the_redundant_indexes_and_keeps_its_data(sqlit
         database.initialize(None)
 
 
-def test_lists_still_sort_by_index_after_the_change(db):
+def test_lists_still_sort_by_index_after_the_change(sqlite_db):
     """The goods list's sort orders stay index range scans (no full sort of a million rows)."""
-    from store.db import is_sqlite
-    if not is_sqlite():
-        pytest.skip("EXPLAIN QUERY PLAN is SQLite's")
+    db = sqlite_db
     for order in ('lower("code"), "id"', 'lower("name"), "id"', '"ean", "id"', '"retail_price", "id"'):
         plan = " ".join(str(r) for r in db.execute_sql(f'EXPLAIN QUERY PLAN SELECT "id" FROM "goods" ORDER BY {order} '
                                                        'LIMIT 50').fetchall())
