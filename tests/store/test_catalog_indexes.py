@@ -5,8 +5,6 @@ is paid for on every import; the old ones are dropped from existing databases to
 """
 from __future__ import annotations
 
-import pytest
-
 from store.db import database, open_database
 
 LEAN = {
