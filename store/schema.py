@@ -56,7 +56,7 @@ def add_column_if_missing(table: str, column: str, field: peewee.Field) -> Calla
 # The newest version of every area. A database already at exactly these versions opens without
 # importing the area modules (a cold start saves ~150 ms); tests/store/test_db.py keeps this in step
 # with registered_areas().
-CURRENT_VERSIONS = {"config": 1, "catalog": 3, "parties": 4, "catalog_discounts": 1, "trade": 1, "lists": 1}
+CURRENT_VERSIONS = {"config": 1, "catalog": 4, "parties": 4, "catalog_discounts": 1, "trade": 1, "lists": 1}
 
 
 def registered_areas() -> list[tuple[str, list[Migration]]]:

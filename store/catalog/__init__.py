@@ -31,7 +31,7 @@ from store.catalog.dictionaries import (DICTIONARY_MODELS, AttributeDef, Attribu
                                         TaxOffice, Unit, Warehouse)
 from store.catalog.models import (GOODS_MODELS, Goods, GoodsAttribute, GoodsEan, GoodsGroupLink,
                                   GoodsPrice, GoodsUnit, PackagingSchemeItem)
-from store.schema import Migration, create_tables
+from store.schema import Migration, add_column_if_missing, create_tables
 
 
 
@@ -55,6 +55,13 @@ _DROPPED_INDEXES = (
 )
 
 
+def _goods_operators(db) -> None:
+    import peewee
+
+    for column in ("created_by", "modified_by"):
+        add_column_if_missing("goods", column, peewee.CharField(max_length=20, default=""))(db)
+
+
 def _drop_redundant_indexes(db) -> None:
     for name in _DROPPED_INDEXES:
         db.execute_sql(f'DROP INDEX IF EXISTS "{name}"')
@@ -65,6 +72,7 @@ MIGRATIONS = [
               create_tables(*DICTIONARY_MODELS, *GOODS_MODELS)),
     Migration(2, "OSS VAT rates of EU countries and of goods", _oss_tables),
     Migration(3, "goods and card rows: only the indexes lists, sync and uniqueness use", _drop_redundant_indexes),
+    Migration(4, "goods: operator who entered and who last changed the card (PIE-15)", _goods_operators),
 ]
 
 

@@ -17,7 +17,7 @@ from store.catalog import goods as goods_rules
 from store.catalog import goods_codes
 from store.catalog.dictionaries import (AttributeDef, Brand, Category, GoodsGroup, PackagingScheme, PriceType,
                                         Producer, Unit, Warehouse)
-from store.catalog.models import ITEM_TYPES, PRICE_LIMIT_KINDS, REVERSE_CHARGE
+from store.catalog.models import ITEM_TYPES, PRICE_LIMIT_KINDS, REVERSE_CHARGE, Goods
 from store.config import VatRate
 from store.db import write
 from store.errors import FiliaError, ValidationError
@@ -192,9 +192,10 @@ def _grids_of(data: dict) -> dict[str, list[dict]]:
 
 
 def card_view(goods_id: int) -> dict:
-    """{fields, grids, prices, tabs} of a saved card."""
+    """{fields, grids, prices, tabs, meta} of a saved card (meta: who entered/changed it, PIE-15)."""
     data = card_rules.card_data(goods_id)
-    return {"fields": data["fields"], "grids": _grids_of(data), "prices": data["prices"], "tabs": data["tabs"]}
+    return {"fields": data["fields"], "grids": _grids_of(data), "prices": data["prices"], "tabs": data["tabs"],
+            "meta": data["meta"]}
 
 
 def copy_source(goods_id: int) -> dict:
@@ -202,13 +203,15 @@ def copy_source(goods_id: int) -> dict:
     view = card_view(goods_id)
     view["fields"].update(code="", ean="")
     view["grids"]["eans"] = []
+    view["meta"] = {}
     return view
 
 
 def save_goods_card(goods_id: int | None, fields: dict, *, grids: dict[str, list[dict]] | None = None,
                     original_grids: dict[str, list[dict]] | None = None, prices: dict[int, Decimal] | None = None,
-                    copy_from: int | None = None, confirm: bool = False) -> int:
-    """Save the whole card in one transaction; returns the goods id."""
+                    copy_from: int | None = None, confirm: bool = False, operator: str = "") -> int:
+    """Save the whole card in one transaction; returns the goods id. `operator` (login) is recorded
+    as who entered or last changed the card (PIE-15)."""
     values = _clean_fields(fields)
     if not confirm:
         warnings = goods_rules.card_warnings(values)
@@ -235,7 +238,7 @@ def save_goods_card(goods_id: int | None, fields: dict, *, grids: dict[str, list
             before = card_grids(gid)
         else:
             ean = values.pop("ean", "")
-            gid = goods_rules.create_goods(prices=prices, ean=ean, **values).id
+            gid = goods_rules.create_goods(prices=prices, ean=ean, operator=operator, **values).id
             before = card_grids(gid)
         if "units" in grids:
             _apply_units(gid, before.get("units", []), grids["units"])
@@ -245,6 +248,10 @@ def save_goods_card(goods_id: int | None, fields: dict, *, grids: dict[str, list
             _apply_groups(gid, before.get("groups", []), grids["groups"])
         if "attributes" in grids:
             _apply_attributes(gid, before.get("attributes", []), grids["attributes"])
+        if operator:
+            stamp = {Goods.modified_by: operator} if goods_id is not None else \
+                {Goods.created_by: operator, Goods.modified_by: operator}          # a copy is a new card too
+            Goods.update(stamp).where(Goods.id == gid).execute()
         return gid
 
 

@@ -21,7 +21,7 @@ from store.i18n import _
 
 FORBIDDEN_CODE_CHARS = set("&<>'\"\\")      # ITM-5
 SYSTEM_FIELDS = {"id", "guid", "gid", "modified_at", "exported", "confirmed", "from_remote", "realised_hq",
-                 "to_cancel", "retail_price", "last_purchase_price", "is_service"}
+                 "to_cancel", "retail_price", "last_purchase_price", "is_service", "created_by", "modified_by"}
 CARD_FIELDS = [f.name for f in Goods._meta.sorted_fields if f.name not in SYSTEM_FIELDS]
 _FK_MODELS = {"vat_rate": VatRate, "purchase_vat_rate": VatRate, "group": GoodsGroup, "sales_category": Category,
               "purchase_category": Category, "default_price_type": PriceType, "default_warehouse": Warehouse,
@@ -159,8 +159,9 @@ def _defaults() -> dict:
 
 
 def create_goods(*, prices: dict[int, Decimal] | None = None, ean: str = "", purchase_price=None,
-                 **fields) -> Goods:
-    """A new card (ITM). `prices` maps price type id -> value in its declared column."""
+                 operator: str = "", **fields) -> Goods:
+    """A new card (ITM). `prices` maps price type id -> value in its declared column; `operator` is
+    the login recorded as who entered it (PIE-15)."""
     ensure_may_edit("goods_new")
     errors: dict = {}
     with write():
@@ -183,7 +184,7 @@ def create_goods(*, prices: dict[int, Decimal] | None = None, ean: str = "", pur
             values["track_stock"] = False
         if not values.get("group"):
             values["group"] = main_group().id
-        goods = Goods.create(**values)
+        goods = Goods.create(**values, created_by=operator, modified_by=operator)
         GoodsGroupLink.create(goods=goods.id, group=goods.group_id)
         if ean:
             from store.catalog.goods_codes import add_ean_in_tx
@@ -206,8 +207,9 @@ def get_goods(goods_id: int) -> Goods:
     return goods
 
 
-def update_goods(goods_id: int, **changes) -> Goods:
-    """Change card fields. In a branch only DICT-3 fields may change (Refused otherwise)."""
+def update_goods(goods_id: int, *, operator: str = "", **changes) -> Goods:
+    """Change card fields. In a branch only DICT-3 fields may change (Refused otherwise). `operator`
+    is recorded as who changed the card last (PIE-15)."""
     ensure_may_edit("goods", fields=set(changes))
     errors: dict = {}
     new_ean = changes.pop("ean", None)
@@ -234,7 +236,8 @@ def update_goods(goods_id: int, **changes) -> Goods:
         if values["is_service"]:
             values["track_stock"] = False
         vat_changed = values["vat_rate"] != goods.vat_rate_id or values["purchase_vat_rate"] != goods.purchase_vat_rate_id
-        Goods.update(**values, modified_at=utcnow()).where(Goods.id == goods.id).execute()
+        stamp = {"modified_by": operator} if operator else {}
+        Goods.update(**values, **stamp, modified_at=utcnow()).where(Goods.id == goods.id).execute()
         goods = Goods.get_by_id(goods.id)
         if values["group"] and not GoodsGroupLink.select().where(
                 (GoodsGroupLink.goods == goods.id) & (GoodsGroupLink.group == values["group"])).exists():

@@ -76,6 +76,9 @@ class Goods(TrackedModel):
     url = peewee.CharField(max_length=250, default="")
     service_cost_kind = peewee.CharField(max_length=10, default="")  # "" | percent | amount
     service_cost_value = PriceField(default=0)
+    # PIE-15: who entered the card and who changed it last (operator login; "" = demo/system)
+    created_by = peewee.CharField(max_length=20, default="")
+    modified_by = peewee.CharField(max_length=20, default="")
 
     class Meta:
         # Only what a list sorts or filters by, what sync looks up, and uniqueness: every index is

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from itertools import repeat
 from typing import Callable
 
 import peewee
@@ -83,8 +84,9 @@ def scaled2(value: Decimal) -> int:
     return int(value.quantize(CENT, ROUND_HALF_UP).scaleb(2))
 
 
-def apply_import(plan: ImportPlan, *, progress: Callable[[int], None] | None = None) -> ImportResult:
-    """Write every valid row of a confirmed plan in one transaction. Nothing is written on failure."""
+def apply_import(plan: ImportPlan, *, progress: Callable[[int], None] | None = None, operator: str = "") -> ImportResult:
+    """Write every valid row of a confirmed plan in one transaction. Nothing is written on failure.
+    `operator` (login) is recorded as who entered the new cards and changed the updated ones (PIE-15)."""
     from store.catalog.roles import ensure_may_edit
 
     if not plan.can_apply:
@@ -92,13 +94,13 @@ def apply_import(plan: ImportPlan, *, progress: Callable[[int], None] | None = N
     ensure_may_edit("goods_new")
     try:
         with bulk_write():
-            return _apply(plan, progress)
+            return _apply(plan, progress, operator)
     except peewee.IntegrityError as exc:
         raise Refused(_("Nie zapisano cennika: dane w bazie zmieniły się po sprawdzeniu pliku ({reason}). "
                         "Sprawdź plik ponownie i powtórz import.").format(reason=str(exc).strip())) from exc
 
 
-def _apply(plan: ImportPlan, progress) -> ImportResult:
+def _apply(plan: ImportPlan, progress, operator: str) -> ImportResult:
     from store.catalog.dictionaries import GoodsGroup, Unit
     from store.catalog.goods import main_group
 
@@ -126,16 +128,16 @@ def _apply(plan: ImportPlan, progress) -> ImportResult:
         (new_rows if is_new else upd_rows).append(row)
     _recheck_eans(plan, idx, new_rows, upd_rows)
     prices = _Prices()
-    updated = _update_existing(plan, upd_rows, idx, group_ids, existing, prices)
+    updated = _update_existing(plan, upd_rows, idx, group_ids, existing, prices, operator)
     if progress:
         progress(updated)
     if _defer_indexes(len(new_rows)):
         from store.catalog.models import Goods, GoodsPrice
 
         with bulk_sql.sqlite_indexes_deferred([Goods, GoodsPrice]):
-            inserted = _insert_new(plan, new_rows, idx, group_ids, main.id, prices, progress, updated)
+            inserted = _insert_new(plan, new_rows, idx, group_ids, main.id, prices, operator, progress, updated)
     else:
-        inserted = _insert_new(plan, new_rows, idx, group_ids, main.id, prices, progress, updated)
+        inserted = _insert_new(plan, new_rows, idx, group_ids, main.id, prices, operator, progress, updated)
     return ImportResult(inserted, updated, plan.skipped + skipped, plan.invalid_rows, units_created, groups_created,
                         cn_added, cn_updated)
 
@@ -172,7 +174,7 @@ def _default_vat_id(vat_by_code: dict) -> int:
 
 
 def _insert_new(plan: ImportPlan, rows: list, idx: dict, group_ids: dict, main_group_id: int, prices: _Prices,
-                progress=None, offset: int = 0) -> int:
+                operator: str, progress=None, offset: int = 0) -> int:
     """New cards in batches: goods, then (ids read back by code) their prices. The default EAN and
     group stay on the card row only (no goods_barcode/goods_group_link row: see store.catalog.goods_codes)."""
     from store.catalog.dictionaries import CnCode
@@ -190,7 +192,8 @@ def _insert_new(plan: ImportPlan, rows: list, idx: dict, group_ids: dict, main_g
     columns = plan.price_columns
     goods_fields = ["code", "name", "item_type", "is_service", "track_stock", "ean", "unit", "vat_rate",
                     "purchase_vat_rate", "group", "pkwiu", "cn_code", "catalogue_number", "description", "active",
-                    "price_limit_kind", "price_limit_value", "retail_price", "guid"]
+                    "price_limit_kind", "price_limit_value", "retail_price", "guid", "created_by", "modified_by",
+                    "supplier_code", "supplier_item_code"]
     memo: dict[tuple, tuple[int, int, int]] = {}      # (column, value, VAT) -> stored net, gross, margin
     done = 0
     for start in range(0, len(rows), BATCH):
@@ -228,7 +231,8 @@ def _insert_new(plan: ImportPlan, rows: list, idx: dict, group_ids: dict, main_g
             [v or "" for v in cns], [v or "" for v in get("catalogue_number")], [v or "" for v in get("description")],
             [True if a is None else a for a in get("active")], [v or "" for v in get("price_limit_kind")],
             limit_values, [p[1] for p in stored_prices[retail_pos]] if retail_pos >= 0 else (0,) * n,
-            new_guids(n)))
+            new_guids(n), repeat(operator), repeat(operator), [v or "" for v in get("supplier_code")],
+            [v or "" for v in get("supplier_item_code")]))
         max_before = database.execute_sql('SELECT MAX("id") FROM "goods"').fetchone()[0] or 0
         bulk_sql.insert_rows(Goods, goods_fields, goods_tuples)
         ids = dict(database.execute_sql('SELECT "code", "id" FROM "goods" WHERE "id" > {}'.format(
@@ -245,7 +249,8 @@ def _insert_new(plan: ImportPlan, rows: list, idx: dict, group_ids: dict, main_g
     return done
 
 
-def _update_existing(plan: ImportPlan, rows: list, idx: dict, group_ids: dict, existing: dict, prices: _Prices) -> int:
+def _update_existing(plan: ImportPlan, rows: list, idx: dict, group_ids: dict, existing: dict, prices: _Prices,
+                     operator: str) -> int:
     from store.catalog.models import Goods, GoodsEan, GoodsGroupLink, GoodsPrice
 
     if not rows:
@@ -253,6 +258,7 @@ def _update_existing(plan: ImportPlan, rows: list, idx: dict, group_ids: dict, e
     chosen = plan.update_fields
     simple = [k for k in ("name", "pkwiu", "cn_code", "catalogue_number", "description", "active", "unit")
               if k in idx and k in chosen]
+    simple += [k for k in ("supplier_code", "supplier_item_code") if k in idx and "supplier" in chosen]    # PIE-16
     set_sql = [f'"{bulk_sql.column(Goods, k)}" = COALESCE({{p}}, "{bulk_sql.column(Goods, k)}")' for k in simple]
     use_type = "item_type" in idx and "item_type" in chosen
     if use_type:
@@ -278,7 +284,7 @@ def _update_existing(plan: ImportPlan, rows: list, idx: dict, group_ids: dict, e
     retail_pos = next((i for i, pc in enumerate(plan.price_columns) if pc.is_retail), -1)
     if use_prices and retail_pos >= 0:
         set_sql.append('"retail_price" = COALESCE({p}, "retail_price")')
-    set_sql.append('"modified_at" = {p}')
+    set_sql += ['"modified_by" = COALESCE(NULLIF({p}, \'\'), "modified_by")', '"modified_at" = {p}']
     now = bulk_sql.now_param()
 
     vat_changed: list[int] = []
@@ -327,7 +333,7 @@ def _update_existing(plan: ImportPlan, rows: list, idx: dict, group_ids: dict, e
                         retail_value = scaled4(gross)
                 if retail_pos >= 0:
                     params.append(retail_value)
-            params += [now, gid]
+            params += [operator, now, gid]
             goods_params.append(tuple(params))
         bulk_sql.update_rows(Goods, set_sql, '"id" = {p}', goods_params)
         if link_rows:

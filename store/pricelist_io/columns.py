@@ -50,19 +50,23 @@ FIXED_COLUMNS: list[Column] = [
     Column("active", "Aktywna", cells.yes_no),
     Column("price_limit_kind", "Granica ceny", cells.price_limit_kind),                       # PIE-4
     Column("price_limit_value", "Minimalna cena/ marża", lambda v: cells.number(v, cells.PERCENT_Q)),
+    Column("supplier_code", "Kod dostawcy", _text(50), 50),                                  # PIE-16
+    Column("supplier_item_code", "Kod u dostawcy", _text(50), 50),
 ]
 BY_KEY = {c.key: c for c in FIXED_COLUMNS}
 
 # Which update choices (PIE-9) exist; "prices" covers every price column of the file and
 # "price_limit" both price-limit columns (PIE-19: existing cards only when chosen).
 UPDATE_FIELDS = ("name", "item_type", "ean", "unit", "vat_rate", "purchase_vat_rate", "group", "pkwiu", "cn_code",
-                 "catalogue_number", "description", "active", "price_limit", "prices")
+                 "catalogue_number", "description", "active", "price_limit", "prices", "supplier")
 DEFAULT_UPDATE_FIELDS = frozenset(f for f in UPDATE_FIELDS if f != "price_limit")
 
 
 def update_field_of(key: str) -> str:
     if key.startswith("price_limit"):
         return "price_limit"
+    if key.startswith("supplier"):
+        return "supplier"
     if key.startswith("price:"):
         return "prices"
     return key
@@ -120,5 +124,5 @@ def describe_fields() -> dict[str, str]:
         "vat_rate": _("stawka VAT"), "purchase_vat_rate": _("stawka VAT zakupu"), "group": _("grupa"),
         "pkwiu": _("PKWiU"), "cn_code": _("kod CN"), "catalogue_number": _("numer katalogowy"),
         "description": _("opis"), "active": _("aktywność karty"), "price_limit": _("granica ceny"),
-        "prices": _("ceny sprzedaży"),
+        "prices": _("ceny sprzedaży"), "supplier": _("kody dostawcy"),
     }

@@ -278,6 +278,7 @@ def _scan_rows(plan: ImportPlan, sheet, rows, fixed, prices, refs: _Refs, progre
     codes = columns[0] if n else []
     code_text = fixed[0][2]
     keys = [c.key for c, _p, _t in fixed]
+    _keep_known_suppliers(plan, keys, columns)
     i_ean = keys.index("ean") if "ean" in keys else -1
     row_rule = len(specs)
     seen_code: dict[str, int] = {}
@@ -330,6 +331,40 @@ def _scan_rows(plan: ImportPlan, sheet, rows, fixed, prices, refs: _Refs, progre
         plan.warnings.append(_("Zostaną dopisane jednostki miary: {u}.").format(u=", ".join(plan.new_units)))
     if plan.new_groups:
         plan.warnings.append(_("Zostaną dopisane grupy towarowe: {g}.").format(g=", ".join(plan.new_groups)))
+
+
+def _keep_known_suppliers(plan: ImportPlan, keys: list[str], columns: list[list]) -> None:
+    """PIE-16: the supplier code and the code at the supplier are written only where the supplier
+    code is a contractor of kind D (supplier) in this database; elsewhere both stay as they are
+    (the row itself is imported) and a warning says which codes were passed over."""
+    from store.parties import Contractor
+
+    if "supplier_code" not in keys and "supplier_item_code" not in keys:
+        return
+    codes = columns[keys.index("supplier_code")] if "supplier_code" in keys else [None] * len(columns[0])
+    item_codes = columns[keys.index("supplier_item_code")] if "supplier_item_code" in keys else None
+    wanted = sorted({c for c in codes if c})
+    known: set[str] = set()
+    for i in range(0, len(wanted), 900):
+        known.update(c for (c,) in Contractor.select(Contractor.code).where(
+            Contractor.code.in_(wanted[i:i + 900]) & (Contractor.kind_supplier == True)).tuples())  # noqa: E712
+    unknown: set[str] = set()
+    passed_over = 0
+    for i, code in enumerate(codes):
+        if code and code in known:
+            continue
+        if code or (item_codes is not None and item_codes[i]):
+            passed_over += 1
+            if code:
+                unknown.add(code)
+                codes[i] = None
+            if item_codes is not None:
+                item_codes[i] = None
+    if passed_over:
+        shown = ", ".join(sorted(unknown)[:10]) + (" …" if len(unknown) > 10 else "")
+        plan.warnings.append(_("Kody dostawcy pominięto w {n} wierszach: w bazie nie ma dostawcy (kontrahenta "
+                               "rodzaju D) o kodzie {codes}; pozostałe dane tych wierszy zostaną zaimportowane.").format(
+            n=passed_over, codes=shown or "–"))
 
 
 def _check_against_database(plan: ImportPlan, good: list[tuple], errs: _Errors, keys: list[str], fixed,

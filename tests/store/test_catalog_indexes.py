@@ -40,7 +40,7 @@ def test_version_2_database_loses_the_redundant_indexes_and_keeps_its_data(sqlit
     create_goods(code="T1", name="Młotek")
     for name, table, column in OLD:                       # what a version-2 database has
         db.execute_sql(f'CREATE INDEX "{name}" ON "{table}" ("{column}")')
-    db.execute_sql("DELETE FROM schema_migration WHERE area = 'catalog' AND version = 3")
+    db.execute_sql("DELETE FROM schema_migration WHERE area = 'catalog' AND version >= 3")
     before = db.execute_sql('SELECT * FROM "goods" ORDER BY "id"').fetchall()
     db.close()
     db = open_database(sqlite_url)
@@ -61,3 +61,35 @@ def test_lists_still_sort_by_index_after_the_change(sqlite_db):
         plan = " ".join(str(r) for r in db.execute_sql(f'EXPLAIN QUERY PLAN SELECT "id" FROM "goods" ORDER BY {order} '
                                                        'LIMIT 50').fetchall())
         assert "INDEX" in plan and "TEMP B-TREE" not in plan, (order, plan)
+
+
+def test_version_3_database_gets_the_operator_columns_and_keeps_its_cards(sqlite_url):
+    """PIE-15's columns arrive by migration 4 on a database made before them (SQLite ALTER TABLE)."""
+    import sqlite3
+
+    from store.catalog.goods import create_goods
+    from store.catalog.seed import ensure_catalogue_defaults
+    from store.config import ensure_default_vat_rates
+
+    db = open_database(sqlite_url, create=True)
+    ensure_default_vat_rates()
+    ensure_catalogue_defaults()
+    create_goods(code="T1", name="Młotek", operator="ADAM")
+    db.close()
+    database.initialize(None)
+    path = sqlite_url.removeprefix("sqlite:///")
+    raw = sqlite3.connect(path)                   # what a version-3 database looks like
+    raw.execute('ALTER TABLE "goods" DROP COLUMN "created_by"')
+    raw.execute('ALTER TABLE "goods" DROP COLUMN "modified_by"')
+    raw.execute("DELETE FROM schema_migration WHERE area = 'catalog' AND version = 4")
+    raw.commit()
+    raw.close()
+    db = open_database(sqlite_url)
+    try:
+        from store.catalog import Goods
+
+        card = Goods.get(Goods.code == "T1")
+        assert (card.name, card.created_by, card.modified_by) == ("Młotek", "", "")
+    finally:
+        db.close()
+        database.initialize(None)

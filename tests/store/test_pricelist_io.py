@@ -419,3 +419,58 @@ def test_imported_cards_keep_default_ean_and_group_on_the_card_row(cat, tmp_path
     assert [(e.ean, e.is_default) for e in goods_eans(card.id)] == [("5901234123457", True),
                                                                      ("5901234123464", False)]
     assert _goods("IMP1").ean == "5901234123457"
+
+
+@pytest.mark.rule("PIE-15")
+def test_the_importing_operator_is_recorded_on_new_and_updated_cards(cat, tmp_path):
+    cat.goods("OLD1", name="Stary")
+    path = write_xlsx(tmp_path / "c.xlsx", [["Kod", "Nazwa"], ["OLD1", "Stary po zmianie"], ["NEW1", "Nowy"]])
+    apply_import(validate_import(path), operator="ANNA")
+    old, new = _goods("OLD1"), _goods("NEW1")
+    assert (new.created_by, new.modified_by) == ("ANNA", "ANNA")
+    assert (old.created_by, old.modified_by, old.name) == ("", "ANNA", "Stary po zmianie")
+    apply_import(validate_import(path))                        # no operator known: the last one stays
+    assert _goods("OLD1").modified_by == "ANNA"
+
+
+@pytest.mark.rule("PIE-15")
+def test_card_save_records_who_entered_and_who_changed_the_card(cat):
+    from store.catalog.card_save import card_view, save_goods_card
+
+    gid = save_goods_card(None, {"code": "K1", "name": "Karta", "unit": "szt", "vat_rate": cat.vat["23"],
+                                 "item_type": "TP"}, operator="ADAM")
+    assert card_view(gid)["meta"]["created_by"] == "ADAM" == card_view(gid)["meta"]["modified_by"]
+    fields = dict(card_view(gid)["fields"], name="Karta zmieniona")
+    save_goods_card(gid, fields, operator="EWA")
+    meta = card_view(gid)["meta"]
+    assert (meta["created_by"], meta["modified_by"]) == ("ADAM", "EWA")
+    assert _goods("K1").name == "Karta zmieniona"
+
+
+@pytest.mark.rule("PIE-16")
+def test_supplier_codes_are_written_only_for_a_supplier_contractor(cat, tmp_path):
+    from store.parties import Contractor
+
+    Contractor.create(code="DOST", name="Hurtownia", kind_supplier=True)
+    Contractor.create(code="KLIENT", name="Sklep", kind_supplier=False)
+    cat.goods("OLD1", name="Stary")
+    path = write_xlsx(tmp_path / "s.xlsx", [
+        ["Kod", "Nazwa", "Kod dostawcy", "Kod u dostawcy"],
+        ["OLD1", "Stary 2", "DOST", "H-100"],
+        ["NEW1", "Nowy", "KLIENT", "K-1"],
+        ["NEW2", "Drugi", "NIKT", ""],
+        ["NEW3", "Trzeci", "", "X-9"]])
+    plan = validate_import(path)
+    assert plan.errors == [] and plan.valid_rows == 4
+    assert any("3 wierszach" in w and "KLIENT" in w and "NIKT" in w for w in plan.warnings), plan.warnings
+    apply_import(plan)
+    assert (_goods("OLD1").name, _goods("OLD1").supplier_code, _goods("OLD1").supplier_item_code) == \
+        ("Stary 2", "DOST", "H-100")
+    for code in ("NEW1", "NEW2", "NEW3"):                      # the row is imported, the supplier fields are not
+        assert (_goods(code).supplier_code, _goods(code).supplier_item_code) == ("", "")
+    out = tmp_path / "out.xlsx"
+    export_price_list(out)
+    rows = _sheet_values(out)
+    header = rows[0]
+    old = next(r for r in rows if r[0] == "OLD1")
+    assert old[header.index("Kod dostawcy")] == "DOST" and old[header.index("Kod u dostawcy")] == "H-100"

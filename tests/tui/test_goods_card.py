@@ -317,3 +317,28 @@ async def test_price_list_shows_the_chosen_price_type_for_every_row(filia_app):
         assert lst.list.cursor_id == first
         await pilot.press("f3")                           # sorting and the locator still work
         assert lst.list.total == 300
+
+
+@pytest.mark.rule("PIE-15")
+async def test_saving_a_card_records_the_logged_in_operator_and_the_card_shows_it(filia_app):
+    from textual.widgets import Static
+
+    async with filia_app.run_test(size=SIZE) as pilot:
+        lst = await open_goods(filia_app, pilot)
+        target = lst.list.cursor_id
+        login = filia_app.operator.login
+        await pilot.press("f2")
+        await pilot.pause()
+        await pilot.press("tab")
+        await clear_and_type(pilot, "Zmieniona przez operatora")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert Goods.get_by_id(target).modified_by == login
+        await pilot.press("f2")
+        await pilot.pause()
+        card = filia_app.screen
+        card.query_one("#card-tabs", TabbedContent).active = "tab-extra"
+        await card.ensure_pane("tab-extra")
+        await pilot.pause()
+        text = str(card.query_one("#card-stamps", Static).render())
+        assert f"Zmodyfikował: {login}" in text

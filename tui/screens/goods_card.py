@@ -109,6 +109,7 @@ class GoodsCard(FormScreen):
             view = {"fields": fields, "grids": {"units": [], "eans": [], "groups": [], "attributes": []},
                     "prices": [], "tabs": card_rules.tabs(self.item_type)}
         self.prices, self.tab_list = view["prices"], view["tabs"]
+        self.meta = view.get("meta") or {}
         return view["fields"], view["grids"]
 
     def compose(self) -> ComposeResult:
@@ -150,6 +151,8 @@ class GoodsCard(FormScreen):
             out = [self._field(n) for n in names]
             if tab == "general":
                 out.append(Static(self._prices_text(), id="card-prices", classes="card-note"))
+            if tab == "extra" and self.meta:
+                out.append(Static(self._stamps_text(), id="card-stamps", classes="card-note"))
             return out
         if tab == "units":
             units = self.choices["unit"]
@@ -261,4 +264,12 @@ class GoodsCard(FormScreen):
 
     def save_values(self, values: dict, grids: dict[str, list[dict]], confirm: bool):
         return card_save.save_goods_card(self.goods_id, values, grids=grids, original_grids=self.original_grids,
-                                         prices=self.new_prices or None, copy_from=self.copy_from, confirm=confirm)
+                                         prices=self.new_prices or None, copy_from=self.copy_from, confirm=confirm,
+                                         operator=getattr(getattr(self.app, "operator", None), "login", "") or "")
+
+    def _stamps_text(self) -> str:
+        """PIE-15: who entered the card and who changed it last (blank for demo and bulk-made cards)."""
+        m = self.meta
+        return _("Wprowadził: {who}   Zmodyfikował: {who2} {at2}").format(
+            who=m.get("created_by") or "–", who2=m.get("modified_by") or "–",
+            at2=f"{m['modified_at']:%Y-%m-%d %H:%M}" if m.get("modified_at") else "")

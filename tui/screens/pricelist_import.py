@@ -152,7 +152,8 @@ class PriceListImport(ModalScreen[object]):
         bar = self.query_one(ProgressBar)
         try:
             result = pricelist_io.apply_import(
-                plan, progress=lambda n: self.app.call_from_thread(bar.update, progress=n))
+                plan, progress=lambda n: self.app.call_from_thread(bar.update, progress=n),
+                operator=getattr(getattr(self.app, "operator", None), "login", "") or "")     # PIE-15
         except FiliaError as exc:
             self.app.call_from_thread(self._failed, str(exc))
             return
