@@ -21,6 +21,7 @@ from store.i18n import _
 from store.pricelist_io import bulk_sql
 from store.pricelist_io.bulk_sql import existing_goods
 from store.pricelist_io.cn_sheet import apply_cn_rows
+from store.pricelist_io.columns import price_choice
 from store.pricelist_io.plan import ImportPlan
 
 HUNDRED = Decimal(100)
@@ -280,8 +281,11 @@ def _update_existing(plan: ImportPlan, rows: list, idx: dict, group_ids: dict, e
     if use_limit:
         set_sql += ['"price_limit_kind" = COALESCE({p}, "price_limit_kind")',
                     '"price_limit_value" = COALESCE({p}, "price_limit_value")']
-    use_prices = bool(plan.price_columns) and "prices" in chosen
-    retail_pos = next((i for i, pc in enumerate(plan.price_columns) if pc.is_retail), -1)
+    # PIE-9: "prices" updates every price column of the file, "price:<id>" that price type only
+    updating = [pos for pos, pc in enumerate(plan.price_columns)
+                if "prices" in chosen or price_choice(pc.price_type_id) in chosen]
+    use_prices = bool(updating)
+    retail_pos = next((i for i in updating if plan.price_columns[i].is_retail), -1)
     if use_prices and retail_pos >= 0:
         set_sql.append('"retail_price" = COALESCE({p}, "retail_price")')
     set_sql += ['"modified_by" = COALESCE(NULLIF({p}, \'\'), "modified_by")', '"modified_at" = {p}']
@@ -323,7 +327,8 @@ def _update_existing(plan: ImportPlan, rows: list, idx: dict, group_ids: dict, e
                 params += [kind, None if lim is None else scaled2(lim)]
             retail_value = None
             if use_prices:
-                for pos, (pc, value) in enumerate(zip(plan.price_columns, price_values)):
+                for pos in updating:
+                    pc, value = plan.price_columns[pos], price_values[pos]
                     if value is None:
                         continue
                     vat_for = (new_pvat if pc.kind == "purchase" else new_vat)

@@ -93,10 +93,12 @@ class PriceColumn:
     kind: str                     # sale | purchase
 
 
-def match_header(text: str, price_types: dict) -> Column | PriceColumn | str | None:
+def match_header(text: str, price_types: dict, retail_id: int | None = None) -> Column | PriceColumn | str | None:
     """A Column, a PriceColumn, the name of an inactive price type (str), or None (unknown).
 
-    price_types: normalised name -> PriceType-like object (id, name, gross, active, is_retail, kind).
+    price_types: normalised name -> PriceType-like object (id, name, gross, active, is_retail, kind);
+    retail_id: the price type mirrored into goods.retail_price (prices.retail_price_type(): a database
+    whose types predate the is_retail flag has one too), else each type's own flag.
     """
     norm = normalise_header(text)
     if norm in _FIXED_BY_HEADER:
@@ -114,7 +116,29 @@ def match_header(text: str, price_types: dict) -> Column | PriceColumn | str | N
         return None
     if not pt.active:
         return pt.name
-    return PriceColumn(pt.id, pt.name, pt.gross, pt.gross if suffix is None else suffix, pt.is_retail, pt.kind)
+    is_retail = pt.is_retail if retail_id is None else pt.id == retail_id
+    return PriceColumn(pt.id, pt.name, pt.gross, pt.gross if suffix is None else suffix, is_retail, pt.kind)
+
+
+def price_choice(price_type_id: int) -> str:
+    """The update choice of one price type's column (PIE-9 „wybrane ceny sprzedaży”)."""
+    return f"price:{price_type_id}"
+
+
+def is_update_choice(key: str) -> bool:
+    return key in UPDATE_FIELDS or (key.startswith("price:") and key[6:].isdigit())
+
+
+def update_choices() -> list[tuple[str, str, bool]]:
+    """(key, Polish label, chosen by default) of every update choice the import dialog offers
+    (PIE-9): the card fields, then each active price type on its own."""
+    from store.catalog.dictionaries import PriceType
+
+    labels = describe_fields()
+    out = [(key, labels[key], key in DEFAULT_UPDATE_FIELDS) for key in UPDATE_FIELDS if key != "prices"]
+    for pt in PriceType.select().where(PriceType.active == True).order_by(PriceType.position, PriceType.id):  # noqa
+        out.append((price_choice(pt.id), _("cena: {name}").format(name=pt.name), True))
+    return out
 
 
 def describe_fields() -> dict[str, str]:

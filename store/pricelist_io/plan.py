@@ -15,7 +15,7 @@ from typing import Callable, Iterable
 from store.i18n import _
 from store.pricelist_io import cells
 from store.pricelist_io.column_check import check_distinct, check_text_column
-from store.pricelist_io.columns import (DEFAULT_UPDATE_FIELDS, SHEET_NAME, UPDATE_FIELDS, Column,
+from store.pricelist_io.columns import (DEFAULT_UPDATE_FIELDS, SHEET_NAME, Column, is_update_choice,
                                         PriceColumn, match_header, normalise_header)
 from store.pricelist_io.bulk_sql import ean_owners, existing_goods
 from store.pricelist_io.reader import DEFAULT_MAX_ROWS, XlsxRefused, column_letters, open_sheet
@@ -83,6 +83,7 @@ class _Refs:
     group_codes: dict[str, str]           # casefolded -> as stored
     price_types: dict[str, object]
     ean_check: bool
+    retail_id: int | None = None          # the price type mirrored into goods.retail_price
 
 
 def _load_refs() -> _Refs:
@@ -95,9 +96,13 @@ def _load_refs() -> _Refs:
     for gid, code in GoodsGroup.select(GoodsGroup.id, GoodsGroup.code).tuples():
         groups[code.casefold()] = gid
         group_codes[code.casefold()] = code
-    price_types = {normalise_header(pt.name): pt for pt in PriceType.select()}
+    from store.catalog.prices import pick_retail
+
+    types = list(PriceType.select().order_by(PriceType.position, PriceType.id))
+    price_types = {normalise_header(pt.name): pt for pt in types}
+    retail = pick_retail(types)
     ean_check = get_setting("ean_validation", "1") in ("1", "true", "tak")   # same key as the goods card
-    return _Refs(vat, units, groups, group_codes, price_types, ean_check)
+    return _Refs(vat, units, groups, group_codes, price_types, ean_check, retail.id if retail else None)
 
 
 def vat_key(text: str) -> str:
@@ -145,7 +150,7 @@ def _read_header(sheet, header: list, refs: _Refs, warnings: list[str]):
             raise XlsxRefused(_("Kolumna „{h}” występuje w nagłówku dwa razy (kolumny {a} i {b}). Usuń jedną z nich "
                                 "i zaimportuj ponownie.").format(h=text, a=seen[norm], b=letter))
         seen[norm] = letter
-        found = match_header(text, refs.price_types)
+        found = match_header(text, refs.price_types, refs.retail_id)
         if isinstance(found, Column):
             fixed.append((found, pos, text))
         elif isinstance(found, PriceColumn):
@@ -175,7 +180,7 @@ def validate_import(path, *, mode: str = "add_update", update_fields: Iterable[s
         raise ValueError(mode)
     ensure_may_edit("goods_new")
     chosen = frozenset(update_fields) if update_fields is not None else DEFAULT_UPDATE_FIELDS
-    unknown = chosen - set(UPDATE_FIELDS)
+    unknown = {key for key in chosen if not is_update_choice(key)}
     if unknown:
         raise ValueError(sorted(unknown))
     refs = _load_refs()

@@ -474,3 +474,40 @@ def test_supplier_codes_are_written_only_for_a_supplier_contractor(cat, tmp_path
     header = rows[0]
     old = next(r for r in rows if r[0] == "OLD1")
     assert old[header.index("Kod dostawcy")] == "DOST" and old[header.index("Kod u dostawcy")] == "H-100"
+
+
+@pytest.mark.rule("PIE-9")
+def test_only_the_chosen_prices_of_existing_cards_are_updated(cat, tmp_path):
+    """PIE-9 „wybrane ceny sprzedaży”: an update with only the wholesale price chosen leaves the
+    retail price (and its mirror on the card) as it was; a new card still gets every price."""
+    from store.pricelist_io import update_choices
+
+    cat.goods("OLD1", name="Stary", price="10.00", price_type=cat.retail)
+    cat.goods("OLD1B", name="Stary B", price="10.00", price_type=cat.w1)
+    keys = {key for key, _label, _default in update_choices()}
+    assert {f"price:{cat.retail}", f"price:{cat.w1}", "name", "supplier"} <= keys and "prices" not in keys
+    before_retail = _price("OLD1", cat.retail)
+    path = write_xlsx(tmp_path / "p.xlsx", [["Kod", "Nazwa", "Cena detaliczna brutto", "Cena hurtowa 1 netto"],
+                                            ["OLD1", "Stary", 99, 55], ["NEW1", "Nowy", 12.3, 7]])
+    plan = validate_import(path, update_fields={"name", f"price:{cat.w1}"})
+    apply_import(plan)
+    assert _price("OLD1", cat.retail) == before_retail and _goods("OLD1").retail_price == before_retail[1]
+    assert _price("OLD1", cat.w1)[0] == D("55.0000")
+    assert _price("NEW1", cat.retail)[1] == D("12.3000") and _price("NEW1", cat.w1)[0] == D("7.0000")
+    with pytest.raises(ValueError):
+        validate_import(path, update_fields={"price:abc"})
+
+
+@pytest.mark.rule("ITM-21")
+def test_retail_price_mirror_follows_an_import_where_price_types_predate_the_retail_flag(cat, tmp_path):
+    """The demo's price types have no is_retail flag; the card's retail price (goods.retail_price,
+    what the list shows) must still follow an imported retail price, as on the card itself."""
+    from store.catalog import PriceType
+
+    PriceType.update(is_retail=False).execute()
+    cat.goods("R1", name="Detal", price="10.00", price_type=cat.retail)
+    path = write_xlsx(tmp_path / "r.xlsx", [["Kod", "Nazwa", "Cena detaliczna brutto"], ["R1", "Detal", 44.4],
+                                            ["R2", "Nowy", 5]])
+    apply_import(validate_import(path))
+    assert _goods("R1").retail_price == D("44.4000") == _price("R1", cat.retail)[1]
+    assert _goods("R2").retail_price == D("5.0000")

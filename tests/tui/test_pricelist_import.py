@@ -142,3 +142,36 @@ async def test_branch_refuses_import_and_says_why(branch_app, tmp_path):
         await pilot.press("ctrl+s")                          # nothing to apply
         await pilot.press("escape")
     assert goods_state() == before
+
+
+@pytest.mark.rule("PIE-9")
+async def test_update_choices_are_toggled_by_keys_and_only_chosen_fields_change(filia_app, tmp_path):
+    from textual.widgets import SelectionList
+
+    existing = Goods.select().order_by(Goods.code).first()
+    old_name = existing.name
+    source = tmp_path / "u.xlsx"
+    write_sheet(source, [[existing.code, "Nazwa z pliku", "23", existing.unit, 77.7]])
+    async with filia_app.run_test(size=SIZE) as pilot:
+        await open_goods(filia_app, pilot)
+        await palette(pilot, "Import cennika")
+        await answer_prompt(pilot, str(source))
+        await settle(filia_app, pilot)
+        screen = filia_app.screen
+        for _ in range(6):                                    # Tab to the list of update choices
+            if isinstance(filia_app.focused, SelectionList):
+                break
+            await pilot.press("tab")
+        fields = screen.query_one("#import-fields", SelectionList)
+        assert filia_app.focused is fields and fields.highlighted == 0      # „nazwa” comes first
+        await pilot.press("space")                            # do not update names
+        await pilot.pause(0.8)                                # the re-check starts after a short pause
+        await settle(filia_app, pilot)
+        assert "name" not in screen.plan.update_fields and screen.plan.to_update == 1
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        await pilot.press("enter")
+        await settle(filia_app, pilot)
+        assert "zaktualizowano 1" in str(screen.query_one("#import-summary").render())
+    card = Goods.get_by_id(existing.id)
+    assert card.name == old_name and card.retail_price == Decimal("77.7000")

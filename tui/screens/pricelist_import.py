@@ -16,7 +16,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import DataTable, Footer, ProgressBar, Select, Static
+from textual.widgets import DataTable, Footer, ProgressBar, Select, SelectionList, Static
 
 from store import pricelist_io
 from store.errors import FiliaError
@@ -42,6 +42,7 @@ class PriceListImport(ModalScreen[object]):
     PriceListImport > Vertical { width: 120; height: 90%; border: thick $primary; background: $surface; padding: 0 1; }
     PriceListImport #import-title { text-style: bold; }
     PriceListImport #import-mode { width: 60; }
+    PriceListImport #import-fields { height: 7; width: 60; }
     PriceListImport #import-summary { height: auto; }
     PriceListImport #import-problem { color: $error; height: auto; }
     PriceListImport DataTable { height: 1fr; }
@@ -56,11 +57,18 @@ class PriceListImport(ModalScreen[object]):
         self.result: pricelist_io.ImportResult | None = None
         self.busy = False
         self.report_file: Path | None = None
+        self.choices = pricelist_io.update_choices()                  # PIE-9: which fields an update writes
+        self.fields = frozenset(key for key, _label, chosen in self.choices if chosen)
+        self.generation = 0                                           # results of older checks are dropped
+        self._recheck_timer = None
 
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Static(_("Import cennika z pliku: {p}").format(p=self.path), id="import-title")
             yield Select(mode_choices(), value=self.mode, allow_blank=False, compact=True, id="import-mode")
+            yield Static(_("Aktualizowane pola istniejących kart (spacja zaznacza):"), id="import-fields-label")
+            yield SelectionList[str](*[(label, key, chosen) for key, label, chosen in self.choices],
+                                     id="import-fields")
             yield ProgressBar(id="import-progress", show_eta=False)
             yield Static("", id="import-summary")
             yield Static("", id="import-problem")
@@ -75,39 +83,56 @@ class PriceListImport(ModalScreen[object]):
         self.validate()
 
     def on_select_changed(self, event: Select.Changed) -> None:
-        if event.select.id == "import-mode" and event.value != self.mode and not self.busy and self.result is None:
+        if event.select.id == "import-mode" and event.value != self.mode and self.result is None:
             self.mode = str(event.value)
             self.validate()
 
+    def on_selection_list_selected_changed(self, event: SelectionList.SelectedChanged) -> None:
+        chosen = frozenset(event.selection_list.selected)
+        if chosen == self.fields or self.result is not None:
+            return
+        self.fields = chosen
+        if self._recheck_timer is not None:           # several quick toggles: one check
+            self._recheck_timer.stop()
+        self._recheck_timer = self.set_timer(0.5, self.validate)
+
     # --- validation -------------------------------------------------------------------------------
     def validate(self) -> None:
+        if self.result is not None:
+            return
+        self.generation += 1
         self.busy, self.plan = True, None
         self.query_one("#import-summary", Static).update(_("Sprawdzanie pliku… nic nie zostanie zapisane."))
         self.query_one("#import-problem", Static).update("")
         self.query_one(DataTable).clear()
-        self.validate_worker(self.mode)
+        self.validate_worker(self.mode, self.fields, self.generation)
 
-    @work(thread=True, exclusive=True, group="pricelist-import")
-    def validate_worker(self, mode: str) -> None:
+    @work(thread=True, group="pricelist-check")
+    def validate_worker(self, mode: str, fields: frozenset[str], generation: int) -> None:
         bar = self.query_one(ProgressBar)
         try:
             plan = pricelist_io.validate_import(
-                self.path, mode=mode, progress=lambda n: self.app.call_from_thread(bar.update, progress=n))
+                self.path, mode=mode, update_fields=fields,
+                progress=lambda n: self.app.call_from_thread(bar.update, progress=n))
             report = None
             if plan.errors or plan.warnings:
                 report = error_report_path(self.path)
                 pricelist_io.write_error_report(plan, report)
         except (FiliaError, OSError) as exc:
-            self.app.call_from_thread(self._failed, str(exc))
+            self.app.call_from_thread(self._failed, str(exc), generation)
             return
-        self.app.call_from_thread(self._validated, plan, report)
+        self.app.call_from_thread(self._validated, plan, report, generation)
 
-    def _failed(self, message: str) -> None:
+    def _failed(self, message: str, generation: int | None = None) -> None:
+        if generation is not None and generation != self.generation:
+            return                                    # a newer check is running
         self.busy = False
         self.query_one("#import-summary", Static).update(_("Nie można zaimportować pliku."))
         self.query_one("#import-problem", Static).update(message)
 
-    def _validated(self, plan: pricelist_io.ImportPlan, report: Path | None) -> None:
+    def _validated(self, plan: pricelist_io.ImportPlan, report: Path | None, generation: int) -> None:
+        if generation != self.generation:
+            return                                    # a newer check is running
         self.busy, self.plan, self.report_file = False, plan, report
         lines = [plan.summary()]
         lines += plan.warnings
