@@ -367,7 +367,7 @@ def _keep_known_suppliers(plan: ImportPlan, keys: list[str], columns: list[list]
                 item_codes[i] = None
     if passed_over:
         shown = ", ".join(sorted(unknown)[:10]) + (" …" if len(unknown) > 10 else "")
-        plan.warnings.append(_("Kody dostawcy pominięto w {n} wierszach: w bazie nie ma dostawcy (kontrahenta "
+        plan.warnings.append(_("Pominięto kody dostawcy (wierszy: {n}): w bazie nie ma dostawcy (kontrahenta "
                                "rodzaju D) o kodzie {codes}; pozostałe dane tych wierszy zostaną zaimportowane.").format(
             n=passed_over, codes=shown or "–"))
 
