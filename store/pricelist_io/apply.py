@@ -117,6 +117,7 @@ def _apply(plan: ImportPlan, progress, operator: str) -> ImportResult:
     for code in new_groups:
         GoodsGroup.create(code=code, name=code, parent=main.id)
     units_created, groups_created = len(new_units), len(new_groups)
+    producer_ids, brand_ids = _ensure_producers(plan)                                # PIE-11
     group_ids = dict(GoodsGroup.select(GoodsGroup.code, GoodsGroup.id).tuples())
     cn_added, cn_updated = apply_cn_rows(plan)             # before the cards: a new card takes its CN code's VAT
     existing = existing_goods(r[1] for r in plan.rows)
@@ -129,18 +130,39 @@ def _apply(plan: ImportPlan, progress, operator: str) -> ImportResult:
         (new_rows if is_new else upd_rows).append(row)
     _recheck_eans(plan, idx, new_rows, upd_rows)
     prices = _Prices()
-    updated = _update_existing(plan, upd_rows, idx, group_ids, existing, prices, operator)
+    updated = _update_existing(plan, upd_rows, idx, group_ids, existing, prices, operator, producer_ids, brand_ids)
     if progress:
         progress(updated)
     if _defer_indexes(len(new_rows)):
         from store.catalog.models import Goods, GoodsPrice
 
         with bulk_sql.sqlite_indexes_deferred([Goods, GoodsPrice]):
-            inserted = _insert_new(plan, new_rows, idx, group_ids, main.id, prices, operator, progress, updated)
+            inserted = _insert_new(plan, new_rows, idx, group_ids, main.id, prices, operator, producer_ids, brand_ids,
+                                   progress, updated)
     else:
-        inserted = _insert_new(plan, new_rows, idx, group_ids, main.id, prices, operator, progress, updated)
+        inserted = _insert_new(plan, new_rows, idx, group_ids, main.id, prices, operator, producer_ids, brand_ids,
+                               progress, updated)
     return ImportResult(inserted, updated, plan.skipped + skipped, plan.invalid_rows, units_created, groups_created,
                         cn_added, cn_updated)
+
+
+def _ensure_producers(plan: ImportPlan) -> tuple[dict, dict]:
+    """PIE-11: create the producers and brands the plan names but the database lacks; return
+    producer code -> id and (producer code or None, brand name) -> id."""
+    from store.catalog.dictionaries import Brand, Producer
+
+    if not plan.import_producers or not (plan.new_producers or plan.new_brands or
+                                         any(c.key in ("producer", "brand") for c in plan.columns)):
+        return {}, {}
+    for code in plan.new_producers:
+        Producer.insert(code=code, name=code).on_conflict_ignore().execute()
+    producer_ids = dict(Producer.select(Producer.code, Producer.id).tuples())
+    for producer, name in plan.new_brands:
+        Brand.insert(name=name, producer=producer_ids.get(producer) if producer else None) \
+            .on_conflict_ignore().execute()
+    brand_ids = {(code, name): bid for bid, name, code in
+                 Brand.select(Brand.id, Brand.name, Producer.code).join(Producer, peewee.JOIN.LEFT_OUTER).tuples()}
+    return producer_ids, brand_ids
 
 
 def _recheck_eans(plan: ImportPlan, idx: dict, new_rows: list, upd_rows: list) -> None:
@@ -175,7 +197,7 @@ def _default_vat_id(vat_by_code: dict) -> int:
 
 
 def _insert_new(plan: ImportPlan, rows: list, idx: dict, group_ids: dict, main_group_id: int, prices: _Prices,
-                operator: str, progress=None, offset: int = 0) -> int:
+                operator: str, producer_ids: dict, brand_ids: dict, progress=None, offset: int = 0) -> int:
     """New cards in batches: goods, then (ids read back by code) their prices. The default EAN and
     group stay on the card row only (no goods_barcode/goods_group_link row: see store.catalog.goods_codes)."""
     from store.catalog.dictionaries import CnCode
@@ -194,7 +216,7 @@ def _insert_new(plan: ImportPlan, rows: list, idx: dict, group_ids: dict, main_g
     goods_fields = ["code", "name", "item_type", "is_service", "track_stock", "ean", "unit", "vat_rate",
                     "purchase_vat_rate", "group", "pkwiu", "cn_code", "catalogue_number", "description", "active",
                     "price_limit_kind", "price_limit_value", "retail_price", "guid", "created_by", "modified_by",
-                    "supplier_code", "supplier_item_code"]
+                    "supplier_code", "supplier_item_code", "producer", "brand"]
     memo: dict[tuple, tuple[int, int, int]] = {}      # (column, value, VAT) -> stored net, gross, margin
     done = 0
     for start in range(0, len(rows), BATCH):
@@ -233,7 +255,8 @@ def _insert_new(plan: ImportPlan, rows: list, idx: dict, group_ids: dict, main_g
             [True if a is None else a for a in get("active")], [v or "" for v in get("price_limit_kind")],
             limit_values, [p[1] for p in stored_prices[retail_pos]] if retail_pos >= 0 else (0,) * n,
             new_guids(n), repeat(operator), repeat(operator), [v or "" for v in get("supplier_code")],
-            [v or "" for v in get("supplier_item_code")]))
+            [v or "" for v in get("supplier_item_code")], [producer_ids.get(p) for p in get("producer")],
+            [brand_ids.get((p, b)) if b else None for p, b in zip(get("producer"), get("brand"))]))
         max_before = database.execute_sql('SELECT MAX("id") FROM "goods"').fetchone()[0] or 0
         bulk_sql.insert_rows(Goods, goods_fields, goods_tuples)
         ids = dict(database.execute_sql('SELECT "code", "id" FROM "goods" WHERE "id" > {}'.format(
@@ -251,7 +274,7 @@ def _insert_new(plan: ImportPlan, rows: list, idx: dict, group_ids: dict, main_g
 
 
 def _update_existing(plan: ImportPlan, rows: list, idx: dict, group_ids: dict, existing: dict, prices: _Prices,
-                     operator: str) -> int:
+                     operator: str, producer_ids: dict, brand_ids: dict) -> int:
     from store.catalog.models import Goods, GoodsEan, GoodsGroupLink, GoodsPrice
 
     if not rows:
@@ -281,6 +304,12 @@ def _update_existing(plan: ImportPlan, rows: list, idx: dict, group_ids: dict, e
     if use_limit:
         set_sql += ['"price_limit_kind" = COALESCE({p}, "price_limit_kind")',
                     '"price_limit_value" = COALESCE({p}, "price_limit_value")']
+    use_producer = plan.import_producers and "producer" in idx                     # PIE-11
+    use_brand = plan.import_producers and "brand" in idx
+    if use_producer:
+        set_sql.append('"producer_id" = COALESCE({p}, "producer_id")')
+    if use_brand:
+        set_sql.append('"brand_id" = COALESCE({p}, "brand_id")')
     # PIE-9: "prices" updates every price column of the file, "price:<id>" that price type only
     updating = [pos for pos, pc in enumerate(plan.price_columns)
                 if "prices" in chosen or price_choice(pc.price_type_id) in chosen]
@@ -325,6 +354,12 @@ def _update_existing(plan: ImportPlan, rows: list, idx: dict, group_ids: dict, e
                 kind = values[idx["price_limit_kind"]] if "price_limit_kind" in idx else None
                 lim = values[idx["price_limit_value"]] if "price_limit_value" in idx else None
                 params += [kind, None if lim is None else scaled2(lim)]
+            producer = values[idx["producer"]] if use_producer else None
+            if use_producer:
+                params.append(producer_ids.get(producer))
+            if use_brand:
+                brand = values[idx["brand"]]
+                params.append(brand_ids.get((producer, brand)) if brand else None)
             retail_value = None
             if use_prices:
                 for pos in updating:

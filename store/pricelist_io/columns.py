@@ -52,7 +52,10 @@ FIXED_COLUMNS: list[Column] = [
     Column("price_limit_value", "Minimalna cena/ marża", lambda v: cells.number(v, cells.PERCENT_Q)),
     Column("supplier_code", "Kod dostawcy", _text(50), 50),                                  # PIE-16
     Column("supplier_item_code", "Kod u dostawcy", _text(50), 50),
+    Column("producer", "Producent", _text(50), 50),                                           # PIE-11
+    Column("brand", "Marka", _text(120), 120),
 ]
+PRODUCER_KEYS = ("producer", "brand")            # read only with the option „Importuj producentów i marki”
 BY_KEY = {c.key: c for c in FIXED_COLUMNS}
 
 # Which update choices (PIE-9) exist; "prices" covers every price column of the file and

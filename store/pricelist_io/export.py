@@ -44,7 +44,7 @@ def _goods_batches(goods_ids, *, include_inactive: bool, group_id: int | None, o
     fields = (Goods.id, Goods.code, Goods.name, Goods.item_type, Goods.ean, Goods.unit, Goods.vat_rate,
               Goods.purchase_vat_rate, Goods.group, Goods.pkwiu, Goods.cn_code, Goods.catalogue_number,
               Goods.description, Goods.active, Goods.price_limit_kind, Goods.price_limit_value, Goods.supplier_code,
-              Goods.supplier_item_code)
+              Goods.supplier_item_code, Goods.producer, Goods.brand)
     if goods_ids is not None:
         ids = list(goods_ids)
         for i in range(0, len(ids), BATCH):
@@ -75,7 +75,7 @@ def price_list_rows(goods_ids=None, *, include_inactive: bool = True, group_id: 
                     cn_codes: set | None = None):
     """(headers, row iterator) of the price list — what export_price_list writes. The CN codes of
     the written cards are added to `cn_codes` as the rows go out."""
-    from store.catalog.dictionaries import GoodsGroup
+    from store.catalog.dictionaries import Brand, GoodsGroup, Producer
     from store.catalog.models import GoodsPrice
     from store.config import VatRate
 
@@ -83,6 +83,8 @@ def price_list_rows(goods_ids=None, *, include_inactive: bool = True, group_id: 
     headers = price_list_headers(types)
     vat = dict(VatRate.select(VatRate.id, VatRate.code).tuples())
     groups = dict(GoodsGroup.select(GoodsGroup.id, GoodsGroup.code).tuples())
+    producers = dict(Producer.select(Producer.id, Producer.code).tuples())            # PIE-11
+    brands = dict(Brand.select(Brand.id, Brand.name).tuples())
     type_pos = {pt.id: i for i, pt in enumerate(types)}
     gross_of = [pt.gross for pt in types]
 
@@ -99,13 +101,14 @@ def price_list_rows(goods_ids=None, *, include_inactive: bool = True, group_id: 
                     pos = type_pos[ptid]
                     prices.setdefault(gid, [None] * len(types))[pos] = gross if gross_of[pos] else net
             for (gid, code, name, item_type, ean, unit, vat_id, pvat_id, group, pkwiu, cn, catno, desc, active,
-                 limit_kind, limit_value, supplier, supplier_item) in batch:
+                 limit_kind, limit_value, supplier, supplier_item, producer, brand) in batch:
                 row_prices = prices.get(gid) or [None] * len(types)
                 if cn and cn_codes is not None:
                     cn_codes.add(cn)
                 yield (code, name, item_type, ean, unit, vat.get(vat_id, ""), vat.get(pvat_id, ""),
                        groups.get(group, ""), pkwiu, cn, catno, desc, "Tak" if active else "Nie",
                        _LIMIT_CODES.get(limit_kind, 0), limit_value, supplier, supplier_item,
+                       producers.get(producer, ""), brands.get(brand, ""),
                        *(_short(p if p is not None else Decimal("0")) for p in row_prices))
 
     return headers, rows()

@@ -12,10 +12,12 @@ from itertools import repeat
 from pathlib import Path
 from typing import Callable, Iterable
 
+import peewee
+
 from store.i18n import _
 from store.pricelist_io import cells
 from store.pricelist_io.column_check import check_distinct, check_text_column
-from store.pricelist_io.columns import (DEFAULT_UPDATE_FIELDS, SHEET_NAME, Column, is_update_choice,
+from store.pricelist_io.columns import (DEFAULT_UPDATE_FIELDS, PRODUCER_KEYS, SHEET_NAME, Column, is_update_choice,
                                         PriceColumn, match_header, normalise_header)
 from store.pricelist_io.bulk_sql import ean_owners, existing_goods
 from store.pricelist_io.reader import DEFAULT_MAX_ROWS, XlsxRefused, column_letters, open_sheet
@@ -57,6 +59,9 @@ class ImportPlan:
     skipped: int = 0
     new_units: list[str] = field(default_factory=list)
     new_groups: list[str] = field(default_factory=list)
+    import_producers: bool = False                                    # PIE-11 option
+    new_producers: list[str] = field(default_factory=list)
+    new_brands: list[tuple[str | None, str]] = field(default_factory=list)   # (producer code, brand name)
     errors_truncated: int = 0             # errors beyond MAX_ERRORS_KEPT (counted, not kept)
     cn_rows: list[tuple] = field(default_factory=list)   # sheet KodyCN: (row, code, description, VAT id, flag)
 
@@ -171,9 +176,12 @@ def _read_header(sheet, header: list, refs: _Refs, warnings: list[str]):
 
 
 def validate_import(path, *, mode: str = "add_update", update_fields: Iterable[str] | None = None,
-                    max_rows: int = DEFAULT_MAX_ROWS, progress: Callable[[int], None] | None = None) -> ImportPlan:
+                    max_rows: int = DEFAULT_MAX_ROWS, progress: Callable[[int], None] | None = None,
+                    import_producers: bool = False) -> ImportPlan:
     """Read and check the whole file; nothing is written. Raises XlsxRefused when the file as a whole
-    cannot be imported (not XLSX, encrypted, too many rows, no header, ...)."""
+    cannot be imported (not XLSX, encrypted, too many rows, no header, ...). With `import_producers`
+    (PIE-11 „Importuj producentów i marki”) the columns Producent and Marka are written to the cards
+    and missing producers and brands are created; without it they are passed over."""
     from store.catalog.roles import ensure_may_edit
 
     if mode not in MODES:
@@ -195,8 +203,13 @@ def validate_import(path, *, mode: str = "add_update", update_fields: Iterable[s
             raise XlsxRefused(_("Arkusz „{s}” jest pusty – brak nagłówka i danych.").format(s=sheet.name))
         warnings: list[str] = []
         fixed, prices = _read_header(sheet, header, refs, warnings)
+        if not import_producers and any(c.key in PRODUCER_KEYS for c, _p, _t in fixed):
+            warnings.append(_("Kolumny „Producent” i „Marka” zostaną pominięte: włącz opcję „Importuj producentów "
+                              "i marki”, aby zapisać je na kartach."))
+            fixed = [item for item in fixed if item[0].key not in PRODUCER_KEYS]
         plan = ImportPlan(Path(path), sheet.name, mode, chosen, [c for c, _p, _t in fixed], [t for _c, _p, t in fixed],
-                          [p for p, _i, _t in prices], [t for _p, _i, t in prices], warnings=warnings)
+                          [p for p, _i, _t in prices], [t for _p, _i, t in prices], warnings=warnings,
+                          import_producers=import_producers)
         errs = _Errors(plan)
         _scan_rows(plan, sheet, rows, fixed, prices, refs, progress, errs)
     if plan.total_rows == 0:
@@ -332,10 +345,34 @@ def _scan_rows(plan: ImportPlan, sheet, rows, fixed, prices, refs: _Refs, progre
     if i_group >= 0:
         plan.new_groups = sorted({r[2][i_group - 1] for r in plan.rows} - {None}
                                  - set(refs.group_codes.values()))
+    if "producer" in keys or "brand" in keys:
+        _plan_producers(plan, keys)
     if plan.new_units:
         plan.warnings.append(_("Zostaną dopisane jednostki miary: {u}.").format(u=", ".join(plan.new_units)))
     if plan.new_groups:
         plan.warnings.append(_("Zostaną dopisane grupy towarowe: {g}.").format(g=", ".join(plan.new_groups)))
+
+
+def _plan_producers(plan: ImportPlan, keys: list[str]) -> None:
+    """PIE-11: producers (by code) and brands (by name within the row's producer) the written rows
+    name but the database lacks; apply creates them."""
+    from store.catalog.dictionaries import Brand, Producer
+
+    i_prod = keys.index("producer") - 1 if "producer" in keys else -1
+    i_brand = keys.index("brand") - 1 if "brand" in keys else -1
+    producers = sorted({r[2][i_prod] for r in plan.rows if i_prod >= 0 and r[2][i_prod]})
+    known: set[str] = set()
+    for i in range(0, len(producers), 900):
+        known.update(c for (c,) in Producer.select(Producer.code).where(Producer.code.in_(producers[i:i + 900])).tuples())
+    plan.new_producers = [p for p in producers if p not in known]
+    pairs = sorted({(r[2][i_prod] if i_prod >= 0 else None, r[2][i_brand]) for r in plan.rows
+                    if i_brand >= 0 and r[2][i_brand]}, key=lambda p: (p[0] or "", p[1]))
+    have = set(Brand.select(Producer.code, Brand.name).join(Producer, peewee.JOIN.LEFT_OUTER).tuples())
+    plan.new_brands = [p for p in pairs if p not in have]
+    if plan.new_producers:
+        plan.warnings.append(_("Zostaną dopisani producenci: {p}.").format(p=", ".join(plan.new_producers)))
+    if plan.new_brands:
+        plan.warnings.append(_("Zostaną dopisane marki: {b}.").format(b=", ".join(b for _p, b in plan.new_brands)))
 
 
 def _keep_known_suppliers(plan: ImportPlan, keys: list[str], columns: list[list]) -> None:

@@ -511,3 +511,36 @@ def test_retail_price_mirror_follows_an_import_where_price_types_predate_the_ret
     apply_import(validate_import(path))
     assert _goods("R1").retail_price == D("44.4000") == _price("R1", cat.retail)[1]
     assert _goods("R2").retail_price == D("5.0000")
+
+
+@pytest.mark.rule("PIE-11")
+def test_producers_and_brands_are_imported_only_with_the_option(cat, tmp_path):
+    from store.catalog.dictionaries import Brand, Producer
+
+    Producer.create(code="ACME", name="Acme")
+    cat.goods("OLD1", name="Stary")
+    path = write_xlsx(tmp_path / "m.xlsx", [["Kod", "Nazwa", "Producent", "Marka"],
+                                            ["OLD1", "Stary", "ACME", "Rakieta"], ["NEW1", "Nowy", "NOWYPROD", "Super"],
+                                            ["NEW2", "Bez marki", "", ""]])
+    plan = validate_import(path)                                   # option off: columns passed over, said so
+    assert any("Importuj producentów i marki" in w for w in plan.warnings)
+    apply_import(plan)
+    assert _goods("NEW1").producer_id is None and not Producer.select().where(Producer.code == "NOWYPROD").exists()
+    plan = validate_import(path, import_producers=True)
+    assert plan.new_producers == ["NOWYPROD"] and plan.new_brands == [("ACME", "Rakieta"), ("NOWYPROD", "Super")]
+    apply_import(plan)
+    old, new, bare = _goods("OLD1"), _goods("NEW1"), _goods("NEW2")
+    assert (old.producer.code, old.brand.name, old.brand.producer.code) == ("ACME", "Rakieta", "ACME")
+    assert (new.producer.code, new.brand.name) == ("NOWYPROD", "Super")
+    assert bare.producer_id is None and bare.brand_id is None
+    assert Brand.select().count() == 2
+    apply_import(validate_import(write_xlsx(tmp_path / "n.xlsx", [["Kod", "Nazwa", "Producent", "Marka"],
+                                                                  ["NEW3", "Trzeci", "ACME", "Rakieta"]]),
+                                 import_producers=True))                  # a new card gets them too
+    assert (_goods("NEW3").producer.code, _goods("NEW3").brand.name) == ("ACME", "Rakieta")
+    assert Brand.select().count() == 2
+    out = tmp_path / "out.xlsx"
+    export_price_list(out)
+    rows = _sheet_values(out)
+    row = next(r for r in rows if r[0] == "OLD1")
+    assert row[rows[0].index("Producent")] == "ACME" and row[rows[0].index("Marka")] == "Rakieta"

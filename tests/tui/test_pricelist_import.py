@@ -175,3 +175,38 @@ async def test_update_choices_are_toggled_by_keys_and_only_chosen_fields_change(
         assert "zaktualizowano 1" in str(screen.query_one("#import-summary").render())
     card = Goods.get_by_id(existing.id)
     assert card.name == old_name and card.retail_price == Decimal("77.7000")
+
+
+@pytest.mark.rule("PIE-11")
+async def test_producers_option_is_a_checkbox_reached_by_tab(filia_app, tmp_path):
+    from textual.widgets import Checkbox
+
+    source = tmp_path / "p.xlsx"
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Cennik"
+    ws.append(["Kod", "Nazwa", "Stawka VAT", "Producent", "Marka"])
+    ws.append(["PRODTUI", "Z producentem", "23", "FABRYKA", "Gwiazda"])
+    wb.save(source)
+    async with filia_app.run_test(size=SIZE) as pilot:
+        await open_goods(filia_app, pilot)
+        await palette(pilot, "Import cennika")
+        await answer_prompt(pilot, str(source))
+        await settle(filia_app, pilot)
+        screen = filia_app.screen
+        assert "Importuj producentów i marki" in str(screen.query_one("#import-summary").render())
+        for _ in range(6):
+            if isinstance(filia_app.focused, Checkbox):
+                break
+            await pilot.press("tab")
+        assert filia_app.focused is screen.query_one("#import-producers", Checkbox)
+        await pilot.press("space")
+        await settle(filia_app, pilot)
+        assert screen.plan.import_producers and screen.plan.new_producers == ["FABRYKA"]
+        assert "Zostaną dopisani producenci: FABRYKA" in str(screen.query_one("#import-summary").render())
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        await pilot.press("enter")
+        await settle(filia_app, pilot)
+    card = Goods.get(Goods.code == "PRODTUI")
+    assert card.producer.code == "FABRYKA" and card.brand.name == "Gwiazda"

@@ -16,7 +16,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import DataTable, Footer, ProgressBar, Select, SelectionList, Static
+from textual.widgets import Checkbox, DataTable, Footer, ProgressBar, Select, SelectionList, Static
 
 from store import pricelist_io
 from store.errors import FiliaError
@@ -59,6 +59,7 @@ class PriceListImport(ModalScreen[object]):
         self.report_file: Path | None = None
         self.choices = pricelist_io.update_choices()                  # PIE-9: which fields an update writes
         self.fields = frozenset(key for key, _label, chosen in self.choices if chosen)
+        self.import_producers = False                                  # PIE-11 option
         self.generation = 0                                           # results of older checks are dropped
         self._recheck_timer = None
 
@@ -66,6 +67,8 @@ class PriceListImport(ModalScreen[object]):
         with Vertical():
             yield Static(_("Import cennika z pliku: {p}").format(p=self.path), id="import-title")
             yield Select(mode_choices(), value=self.mode, allow_blank=False, compact=True, id="import-mode")
+            yield Checkbox(_("Importuj producentów i marki"), self.import_producers, compact=True,
+                           id="import-producers")
             yield Static(_("Aktualizowane pola istniejących kart (spacja zaznacza):"), id="import-fields-label")
             yield SelectionList[str](*[(label, key, chosen) for key, label, chosen in self.choices],
                                      id="import-fields")
@@ -87,6 +90,11 @@ class PriceListImport(ModalScreen[object]):
             self.mode = str(event.value)
             self.validate()
 
+    def on_checkbox_changed(self, event: Checkbox.Changed) -> None:
+        if event.checkbox.id == "import-producers" and event.value != self.import_producers and self.result is None:
+            self.import_producers = event.value
+            self.validate()
+
     def on_selection_list_selected_changed(self, event: SelectionList.SelectedChanged) -> None:
         chosen = frozenset(event.selection_list.selected)
         if chosen == self.fields or self.result is not None:
@@ -105,14 +113,14 @@ class PriceListImport(ModalScreen[object]):
         self.query_one("#import-summary", Static).update(_("Sprawdzanie pliku… nic nie zostanie zapisane."))
         self.query_one("#import-problem", Static).update("")
         self.query_one(DataTable).clear()
-        self.validate_worker(self.mode, self.fields, self.generation)
+        self.validate_worker(self.mode, self.fields, self.import_producers, self.generation)
 
     @work(thread=True, group="pricelist-check")
-    def validate_worker(self, mode: str, fields: frozenset[str], generation: int) -> None:
+    def validate_worker(self, mode: str, fields: frozenset[str], producers: bool, generation: int) -> None:
         bar = self.query_one(ProgressBar)
         try:
             plan = pricelist_io.validate_import(
-                self.path, mode=mode, update_fields=fields,
+                self.path, mode=mode, update_fields=fields, import_producers=producers,
                 progress=lambda n: self.app.call_from_thread(bar.update, progress=n))
             report = None
             if plan.errors or plan.warnings:
