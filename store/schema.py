@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from typing import Callable
 
 import peewee
-from playhouse import migrate as pw_migrate
 
 from store.base import BaseModel, utcnow
 from store.errors import DatabaseProblem
@@ -43,13 +42,27 @@ def create_tables(*models) -> Callable[[peewee.Database], None]:
 
 
 def add_column_if_missing(table: str, column: str, field: peewee.Field) -> Callable[[peewee.Database], None]:
-    """For migrations after the first: a fresh database already has the column from create_tables."""
+    """For migrations after the first: a fresh database already has the column from create_tables.
+
+    A plain ALTER TABLE ... ADD COLUMN with the field's constant default. peewee's migrator adds a
+    NOT NULL column on SQLite by rebuilding the table, and with foreign keys on, dropping the old
+    table deletes (CASCADE) or blocks (RESTRICT) every row that refers to it."""
     def run(db: peewee.Database) -> None:
         if column in {c.name for c in db.get_columns(table)}:
             return
-        migrator = pw_migrate.SqliteMigrator(db) if isinstance(db, peewee.SqliteDatabase) \
-            else pw_migrate.PostgresqlMigrator(db)
-        pw_migrate.migrate(migrator.add_column(table, column, field))
+        from store.bulk import sql_literal
+
+        ctx = db.get_sql_context()
+        type_sql, _params = ctx.sql(field.ddl_datatype(ctx)).query()
+        sql = f'ALTER TABLE "{table}" ADD COLUMN "{column}" {type_sql}'
+        if field.default is not None:
+            if callable(field.default):
+                raise ValueError(f"{table}.{column}: a new column needs a constant default")
+            is_pg = not isinstance(db, peewee.SqliteDatabase)
+            sql += f" {'NULL' if field.null else 'NOT NULL'} DEFAULT {sql_literal(field.db_value(field.default), is_pg)}"
+        elif not field.null:
+            raise ValueError(f"{table}.{column}: a NOT NULL column needs a default")
+        db.execute_sql(sql)
     return run
 
 

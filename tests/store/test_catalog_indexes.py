@@ -64,17 +64,29 @@ def test_lists_still_sort_by_index_after_the_change(sqlite_db):
 
 
 def test_version_3_database_gets_the_operator_columns_and_keeps_its_cards(sqlite_url):
-    """PIE-15's columns arrive by migration 4 on a database made before them (SQLite ALTER TABLE)."""
+    """PIE-15's columns arrive by migration 4 on a database made before them, and adding them does not
+    rebuild the goods table (with foreign keys on, that deleted every card's rows or, with a RESTRICT
+    reference, left the database unopenable)."""
     import sqlite3
 
+    from store.catalog import GoodsAttribute, GoodsEan, GoodsGroupLink, GoodsPrice, GoodsUnit, PackagingSchemeItem
+    from store.catalog.dict_rules import create_entry
     from store.catalog.goods import create_goods
+    from store.catalog.goods_codes import add_ean, add_unit
     from store.catalog.seed import ensure_catalogue_defaults
     from store.config import ensure_default_vat_rates
 
+    children = (GoodsPrice, GoodsEan, GoodsGroupLink, GoodsUnit, GoodsAttribute, PackagingSchemeItem)
     db = open_database(sqlite_url, create=True)
     ensure_default_vat_rates()
     ensure_catalogue_defaults()
-    create_goods(code="T1", name="Młotek", operator="ADAM")
+    card = create_goods(code="T1", name="Młotek", ean="5901234123457", operator="ADAM")
+    add_ean(card.id, "5901234123464")
+    add_unit(card.id, "kg", 2)
+    scheme = create_entry("packaging_scheme", code="SKRZ", name="Skrzynka")
+    PackagingSchemeItem.create(scheme=scheme.id, package=card.id)      # refers to the card with RESTRICT
+    before = {m.__name__: m.select().count() for m in children}
+    assert all(before[n] for n in ("GoodsPrice", "GoodsEan", "GoodsGroupLink", "GoodsUnit", "PackagingSchemeItem"))
     db.close()
     database.initialize(None)
     path = sqlite_url.removeprefix("sqlite:///")
@@ -90,6 +102,7 @@ def test_version_3_database_gets_the_operator_columns_and_keeps_its_cards(sqlite
 
         card = Goods.get(Goods.code == "T1")
         assert (card.name, card.created_by, card.modified_by) == ("Młotek", "", "")
+        assert {m.__name__: m.select().count() for m in children} == before
     finally:
         db.close()
         database.initialize(None)
