@@ -31,7 +31,22 @@ def check_ean(code: str, *, field: str = "ean") -> str:
     return code
 
 
+EAN_WRITES_LOCK = 0x46494C49_45414E        # "FILI" "EAN": one PostgreSQL advisory lock key
+
+
+def lock_ean_writes() -> None:
+    """ITM-9 across sessions: a default EAN lives on the goods row, which has no unique index, so
+    "nobody else has this EAN" must be checked and written by one session at a time. On PostgreSQL
+    every EAN writer takes this transaction-scoped lock before its check (it waits for a writer that
+    has not committed yet, then sees its rows); on SQLite BEGIN IMMEDIATE already serialises writers."""
+    from store.db import database, is_sqlite
+
+    if not is_sqlite():
+        database.execute_sql("SELECT pg_advisory_xact_lock(%s)", (EAN_WRITES_LOCK,))
+
+
 def _check_unique(code: str, goods_id: int) -> None:
+    lock_ean_writes()
     other = (GoodsEan.select(GoodsEan, Goods).join(Goods).where(GoodsEan.ean == code).first())
     if other is not None and other.goods_id != goods_id:
         raise ValidationError({"ean": _("Kod EAN {ean} jest już przypisany do towaru {kod}.").format(

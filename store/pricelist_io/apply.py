@@ -170,6 +170,9 @@ def _recheck_eans(plan: ImportPlan, idx: dict, new_rows: list, upd_rows: list) -
     index, so an EAN another session gave some item after the check is caught here."""
     if "ean" not in idx:
         return
+    from store.catalog.goods_codes import lock_ean_writes
+
+    lock_ean_writes()                 # PostgreSQL: wait for other EAN writers, then see their rows
     i = idx["ean"]
     wanted = {row[2][i]: row[1] for row in new_rows if row[2][i]}
     if "ean" in plan.update_fields:

@@ -308,3 +308,63 @@ def test_group_filter_finds_a_card_by_its_default_group_however_it_was_made(card
     default = Goods.get_by_id(gid).group_id or main_group().id
     found = [g.code for g in Goods.select().where(listing.groups_filter([default]))]
     assert found == ["F1"]
+
+
+@pytest.mark.rule("ITM-9")
+@pytest.mark.parametrize("second", ["card", "import"])
+def test_two_sessions_cannot_give_one_ean_to_two_items(db, tmp_path, second):
+    """An import writes a new card's EAN on the goods row (no unique index there). Another session
+    giving the same EAN meanwhile, from a card or from its own import, must wait for the first
+    and then be refused: the EAN ends on exactly one item (both engines, real connections)."""
+    import threading
+
+    from store.catalog.goods import create_goods
+    from store.catalog.seed import ensure_catalogue_defaults
+    from store.config import ensure_default_vat_rates
+    from store.errors import FiliaError
+    from store.pricelist_io import apply_import, validate_import
+    from tests.store.pricelist_files import write_xlsx
+
+    ensure_default_vat_rates()
+    ensure_catalogue_defaults()
+    other = create_goods(code="OTHER", name="Inny")
+    plan = validate_import(write_xlsx(tmp_path / "a.xlsx", [["Kod", "Nazwa", "EAN"], ["N1", "Nowy", X]]))
+    second_plan = validate_import(write_xlsx(tmp_path / "b.xlsx", [["Kod", "Nazwa", "EAN"], ["N2", "Drugi", X]]))
+    inside, go, outcome = threading.Event(), threading.Event(), {}
+
+    def first():
+        def hold(n):                     # called inside the import's transaction, after its rows
+            if n:
+                inside.set()
+                go.wait(20)
+        try:
+            outcome["first"] = apply_import(plan, progress=hold).inserted
+        finally:
+            db.close()
+
+    def competing():
+        try:
+            if second == "card":
+                add_ean(other.id, X)
+            else:
+                apply_import(second_plan)
+            outcome["second"] = "written"
+        except FiliaError as exc:
+            outcome["second"] = str(exc)
+        finally:
+            db.close()
+
+    a = threading.Thread(target=first)
+    a.start()
+    assert inside.wait(20)
+    b = threading.Thread(target=competing)
+    b.start()
+    b.join(1.5)
+    assert b.is_alive() and "second" not in outcome          # it waits for the first session
+    go.set()
+    a.join(30)
+    b.join(30)
+    assert outcome["first"] == 1 and "N1" in outcome["second"], outcome
+    owners = [g.code for g in Goods.select().where(Goods.ean == X)]
+    owners += [e.goods.code for e in GoodsEan.select().where(GoodsEan.ean == X)]
+    assert owners == ["N1"]
