@@ -129,6 +129,7 @@ def _apply(plan: ImportPlan, progress, operator: str) -> ImportResult:
             continue
         (new_rows if is_new else upd_rows).append(row)
     _recheck_eans(plan, idx, new_rows, upd_rows)
+    _recheck_references(plan, idx, group_ids)
     prices = _Prices()
     updated = _update_existing(plan, upd_rows, idx, group_ids, existing, prices, operator, producer_ids, brand_ids)
     if progress:
@@ -163,6 +164,38 @@ def _ensure_producers(plan: ImportPlan) -> tuple[dict, dict]:
     brand_ids = {(code, name): bid for bid, name, code in
                  Brand.select(Brand.id, Brand.name, Producer.code).join(Producer, peewee.JOIN.LEFT_OUTER).tuples()}
     return producer_ids, brand_ids
+
+
+def _recheck_references(plan: ImportPlan, idx: dict, group_ids: dict) -> None:
+    """Inside the write transaction: the groups, VAT rates, units and suppliers the rows name still
+    exist (another session may have deleted one after the check); else nothing is written."""
+    from store.catalog.dictionaries import PriceType, Unit
+    from store.config import VatRate
+    from store.parties import Contractor
+
+    def named(key: str) -> set:
+        i = idx.get(key)
+        return set() if i is None else {row[2][i] for row in plan.rows} - {None}
+
+    missing = sorted(named("group") - set(group_ids))
+    if missing:
+        raise peewee.IntegrityError(_("usunięto grupę {g}").format(g=missing[0]))
+    vats = named("vat_rate") | named("purchase_vat_rate")
+    if vats - {vid for (vid,) in VatRate.select(VatRate.id).tuples()}:
+        raise peewee.IntegrityError(_("usunięto stawkę VAT używaną w pliku"))
+    types = {pc.price_type_id for pc in plan.price_columns}
+    if types - {pid for (pid,) in PriceType.select(PriceType.id).where(PriceType.active == True).tuples()}:  # noqa
+        raise peewee.IntegrityError(_("usunięto lub wyłączono rodzaj ceny używany w pliku"))
+    units = named("unit")
+    if units - {u for (u,) in Unit.select(Unit.code).where(Unit.code.in_(sorted(units))).tuples()}:
+        raise peewee.IntegrityError(_("usunięto jednostkę miary używaną w pliku"))
+    suppliers = sorted(named("supplier_code"))
+    for i in range(0, len(suppliers), 900):
+        chunk = suppliers[i:i + 900]
+        found = {c for (c,) in Contractor.select(Contractor.code).where(
+            Contractor.code.in_(chunk) & (Contractor.kind_supplier == True)).tuples()}   # noqa: E712  PIE-16
+        if set(chunk) - found:
+            raise peewee.IntegrityError(_("kontrahent {c} nie jest już dostawcą").format(c=sorted(set(chunk) - found)[0]))
 
 
 def _recheck_eans(plan: ImportPlan, idx: dict, new_rows: list, upd_rows: list) -> None:
@@ -286,6 +319,8 @@ def _update_existing(plan: ImportPlan, rows: list, idx: dict, group_ids: dict, e
     simple = [k for k in ("name", "pkwiu", "cn_code", "catalogue_number", "description", "active", "unit")
               if k in idx and k in chosen]
     simple += [k for k in ("supplier_code", "supplier_item_code") if k in idx and "supplier" in chosen]    # PIE-16
+    pair_at = (simple.index("supplier_code"), simple.index("supplier_item_code")) \
+        if "supplier_code" in simple and "supplier_item_code" in simple else None
     set_sql = [f'"{bulk_sql.column(Goods, k)}" = COALESCE({{p}}, "{bulk_sql.column(Goods, k)}")' for k in simple]
     use_type = "item_type" in idx and "item_type" in chosen
     if use_type:
@@ -330,6 +365,8 @@ def _update_existing(plan: ImportPlan, rows: list, idx: dict, group_ids: dict, e
         for _row_no, code, values, price_values in batch:
             gid, old_vat, old_pvat, purchase, _old_type, old_ean, old_group = existing[code]
             params = [values[idx[k]] for k in simple]
+            if pair_at is not None and params[pair_at[0]] is not None and params[pair_at[1]] is None:
+                params[pair_at[1]] = ""        # PIE-16: a new supplier code comes with the row's code at it
             if use_type:
                 t = values[idx["item_type"]]
                 service = None if t is None else t in ("UP", "UZ")

@@ -468,6 +468,13 @@ def test_supplier_codes_are_written_only_for_a_supplier_contractor(cat, tmp_path
         ("Stary 2", "DOST", "H-100")
     for code in ("NEW1", "NEW2", "NEW3"):                      # the row is imported, the supplier fields are not
         assert (_goods(code).supplier_code, _goods(code).supplier_item_code) == ("", "")
+    Contractor.create(code="DOST2", name="Inna hurtownia", kind_supplier=True)
+    apply_import(validate_import(write_xlsx(tmp_path / "s2.xlsx", [["Kod", "Nazwa", "Kod dostawcy", "Kod u dostawcy"],
+                                                                   ["OLD1", "Stary 2", "DOST2", ""]])))
+    assert (_goods("OLD1").supplier_code, _goods("OLD1").supplier_item_code) == ("DOST2", "")   # a pair, not H-100
+    Contractor.update(kind_supplier=True).where(Contractor.code == "DOST2").execute()
+    apply_import(validate_import(write_xlsx(tmp_path / "s3.xlsx", [["Kod", "Nazwa", "Kod dostawcy", "Kod u dostawcy"],
+                                                                   ["OLD1", "Stary 2", "DOST", "H-100"]])))
     out = tmp_path / "out.xlsx"
     export_price_list(out)
     rows = _sheet_values(out)
@@ -544,3 +551,30 @@ def test_producers_and_brands_are_imported_only_with_the_option(cat, tmp_path):
     rows = _sheet_values(out)
     row = next(r for r in rows if r[0] == "OLD1")
     assert row[rows[0].index("Producent")] == "ACME" and row[rows[0].index("Marka")] == "Rakieta"
+
+
+@pytest.mark.parametrize("change", ["group", "vat", "unit", "price type", "supplier"])
+def test_a_dictionary_entry_removed_after_the_check_refuses_the_whole_import(cat, db_of_cat, tmp_path, change):
+    """Another session deletes what the file names between the check and the confirmation: a Polish
+    refusal naming it, and the database exactly as before (not a crash, not a partial write)."""
+    from store.catalog.dict_rules import create_entry, delete_entry
+    from store.errors import Refused
+    from store.parties import Contractor
+
+    group = create_entry("goods_group", code="GRX")
+    vat = create_entry("vat_rate", code="7", rate=7, name="siedem")
+    unit = create_entry("unit", code="paleta", name="paleta")
+    special = create_entry("price_type", name="specjalna", kind="sale")
+    supplier = Contractor.create(code="DOST", name="Hurtownia", kind_supplier=True)
+    path = write_xlsx(tmp_path / "c.xlsx", [
+        ["Kod", "Nazwa", "Grupa", "Stawka VAT", "Jednostka", "Cena specjalna netto", "Kod dostawcy"],
+        ["N1", "Nowy", "GRX", "7", "paleta", 5, "DOST"]])
+    plan = validate_import(path)
+    assert plan.errors == [] and plan.to_insert == 1
+    {"group": lambda: delete_entry("goods_group", group.id), "vat": lambda: delete_entry("vat_rate", vat.id),
+     "unit": lambda: delete_entry("unit", unit.id), "price type": lambda: delete_entry("price_type", special.id),
+     "supplier": lambda: Contractor.update(kind_supplier=False).where(Contractor.id == supplier.id).execute()}[change]()
+    before = snapshot(db_of_cat)
+    with pytest.raises(Refused, match="zmieniły się po sprawdzeniu pliku"):
+        apply_import(plan)
+    assert snapshot(db_of_cat) == before
