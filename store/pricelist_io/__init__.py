@@ -8,7 +8,8 @@
 
 Modules: reader (safe XLSX opening, row cap, formula detection), cells (cell parsers),
 columns (sheet layout, update choices), column_check (column-wise checks), plan (validation),
-apply (bulk write), bulk_sql, report, export.
+plan_refs (producers, suppliers), apply (bulk write), recheck (in-transaction re-checks), bulk_sql,
+report, export.
 """
 from __future__ import annotations
 

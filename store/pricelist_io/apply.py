@@ -22,6 +22,7 @@ from store.pricelist_io import bulk_sql
 from store.pricelist_io.bulk_sql import existing_goods
 from store.pricelist_io.cn_sheet import apply_cn_rows
 from store.pricelist_io.columns import price_choice
+from store.pricelist_io.recheck import ensure_producers, recheck_eans, recheck_references
 from store.pricelist_io.plan import ImportPlan
 
 HUNDRED = Decimal(100)
@@ -117,7 +118,7 @@ def _apply(plan: ImportPlan, progress, operator: str) -> ImportResult:
     for code in new_groups:
         GoodsGroup.create(code=code, name=code, parent=main.id)
     units_created, groups_created = len(new_units), len(new_groups)
-    producer_ids, brand_ids = _ensure_producers(plan)                                # PIE-11
+    producer_ids, brand_ids = ensure_producers(plan)                                # PIE-11
     group_ids = dict(GoodsGroup.select(GoodsGroup.code, GoodsGroup.id).tuples())
     cn_added, cn_updated = apply_cn_rows(plan)             # before the cards: a new card takes its CN code's VAT
     existing = existing_goods(r[1] for r in plan.rows)
@@ -128,8 +129,8 @@ def _apply(plan: ImportPlan, progress, operator: str) -> ImportResult:
             skipped += 1
             continue
         (new_rows if is_new else upd_rows).append(row)
-    _recheck_eans(plan, idx, new_rows, upd_rows)
-    _recheck_references(plan, idx, group_ids)
+    recheck_eans(plan, idx, new_rows, upd_rows)
+    recheck_references(plan, idx, group_ids)
     prices = _Prices()
     updated = _update_existing(plan, upd_rows, idx, group_ids, existing, prices, operator, producer_ids, brand_ids)
     if progress:
@@ -145,74 +146,6 @@ def _apply(plan: ImportPlan, progress, operator: str) -> ImportResult:
                                progress, updated)
     return ImportResult(inserted, updated, plan.skipped + skipped, plan.invalid_rows, units_created, groups_created,
                         cn_added, cn_updated)
-
-
-def _ensure_producers(plan: ImportPlan) -> tuple[dict, dict]:
-    """PIE-11: create the producers and brands the plan names but the database lacks; return
-    producer code -> id and (producer code or None, brand name) -> id."""
-    from store.catalog.dictionaries import Brand, Producer
-
-    if not plan.import_producers or not (plan.new_producers or plan.new_brands or
-                                         any(c.key in ("producer", "brand") for c in plan.columns)):
-        return {}, {}
-    for code in plan.new_producers:
-        Producer.insert(code=code, name=code).on_conflict_ignore().execute()
-    producer_ids = dict(Producer.select(Producer.code, Producer.id).tuples())
-    for producer, name in plan.new_brands:
-        Brand.insert(name=name, producer=producer_ids.get(producer) if producer else None) \
-            .on_conflict_ignore().execute()
-    brand_ids = {(code, name): bid for bid, name, code in
-                 Brand.select(Brand.id, Brand.name, Producer.code).join(Producer, peewee.JOIN.LEFT_OUTER).tuples()}
-    return producer_ids, brand_ids
-
-
-def _recheck_references(plan: ImportPlan, idx: dict, group_ids: dict) -> None:
-    """Inside the write transaction: the groups, VAT rates, units and suppliers the rows name still
-    exist (another session may have deleted one after the check); else nothing is written."""
-    from store.catalog.dictionaries import PriceType, Unit
-    from store.config import VatRate
-    from store.parties import Contractor
-
-    def named(key: str) -> set:
-        i = idx.get(key)
-        return set() if i is None else {row[2][i] for row in plan.rows} - {None}
-
-    missing = sorted(named("group") - set(group_ids))
-    if missing:
-        raise peewee.IntegrityError(_("usunięto grupę {g}").format(g=missing[0]))
-    vats = named("vat_rate") | named("purchase_vat_rate")
-    if vats - {vid for (vid,) in VatRate.select(VatRate.id).tuples()}:
-        raise peewee.IntegrityError(_("usunięto stawkę VAT używaną w pliku"))
-    types = {pc.price_type_id for pc in plan.price_columns}
-    if types - {pid for (pid,) in PriceType.select(PriceType.id).where(PriceType.active == True).tuples()}:  # noqa
-        raise peewee.IntegrityError(_("usunięto lub wyłączono rodzaj ceny używany w pliku"))
-    units = named("unit")
-    if units - {u for (u,) in Unit.select(Unit.code).where(Unit.code.in_(sorted(units))).tuples()}:
-        raise peewee.IntegrityError(_("usunięto jednostkę miary używaną w pliku"))
-    suppliers = sorted(named("supplier_code"))
-    for i in range(0, len(suppliers), 900):
-        chunk = suppliers[i:i + 900]
-        found = {c for (c,) in Contractor.select(Contractor.code).where(
-            Contractor.code.in_(chunk) & (Contractor.kind_supplier == True)).tuples()}   # noqa: E712  PIE-16
-        if set(chunk) - found:
-            raise peewee.IntegrityError(_("kontrahent {c} nie jest już dostawcą").format(c=sorted(set(chunk) - found)[0]))
-
-
-def _recheck_eans(plan: ImportPlan, idx: dict, new_rows: list, upd_rows: list) -> None:
-    """ITM-9 inside the write transaction: a default EAN lives on the card row, which has no unique
-    index, so an EAN another session gave some item after the check is caught here."""
-    if "ean" not in idx:
-        return
-    from store.catalog.goods_codes import lock_ean_writes
-
-    lock_ean_writes()                 # PostgreSQL: wait for other EAN writers, then see their rows
-    i = idx["ean"]
-    wanted = {row[2][i]: row[1] for row in new_rows if row[2][i]}
-    if "ean" in plan.update_fields:
-        wanted.update((row[2][i], row[1]) for row in upd_rows if row[2][i])
-    for ean, owner in bulk_sql.ean_owners(wanted).items():
-        if owner != wanted[ean]:
-            raise peewee.IntegrityError(_("kod EAN {ean} ma już towar {kod}").format(ean=ean, kod=owner))
 
 
 def _defer_indexes(new_count: int) -> bool:

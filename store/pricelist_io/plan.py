@@ -12,7 +12,6 @@ from itertools import repeat
 from pathlib import Path
 from typing import Callable, Iterable
 
-import peewee
 
 from store.i18n import _
 from store.pricelist_io import cells
@@ -20,6 +19,7 @@ from store.pricelist_io.column_check import check_distinct, check_text_column
 from store.pricelist_io.columns import (DEFAULT_UPDATE_FIELDS, PRODUCER_KEYS, SHEET_NAME, Column, is_update_choice,
                                         PriceColumn, match_header, normalise_header)
 from store.pricelist_io.bulk_sql import ean_owners, existing_goods
+from store.pricelist_io.plan_refs import keep_known_suppliers, plan_producers
 from store.pricelist_io.reader import DEFAULT_MAX_ROWS, XlsxRefused, column_letters, open_sheet
 
 MODES = ("add", "add_update", "update")         # PIE-8: only add new | add and update | only update
@@ -296,7 +296,7 @@ def _scan_rows(plan: ImportPlan, sheet, rows, fixed, prices, refs: _Refs, progre
     codes = columns[0] if n else []
     code_text = fixed[0][2]
     keys = [c.key for c, _p, _t in fixed]
-    _keep_known_suppliers(plan, keys, columns)
+    keep_known_suppliers(plan, keys, columns)
     i_ean = keys.index("ean") if "ean" in keys else -1
     row_rule = len(specs)
     seen_code: dict[str, int] = {}
@@ -346,67 +346,11 @@ def _scan_rows(plan: ImportPlan, sheet, rows, fixed, prices, refs: _Refs, progre
         plan.new_groups = sorted({r[2][i_group - 1] for r in plan.rows} - {None}
                                  - set(refs.group_codes.values()))
     if "producer" in keys or "brand" in keys:
-        _plan_producers(plan, keys)
+        plan_producers(plan, keys)
     if plan.new_units:
         plan.warnings.append(_("Zostaną dopisane jednostki miary: {u}.").format(u=", ".join(plan.new_units)))
     if plan.new_groups:
         plan.warnings.append(_("Zostaną dopisane grupy towarowe: {g}.").format(g=", ".join(plan.new_groups)))
-
-
-def _plan_producers(plan: ImportPlan, keys: list[str]) -> None:
-    """PIE-11: producers (by code) and brands (by name within the row's producer) the written rows
-    name but the database lacks; apply creates them."""
-    from store.catalog.dictionaries import Brand, Producer
-
-    i_prod = keys.index("producer") - 1 if "producer" in keys else -1
-    i_brand = keys.index("brand") - 1 if "brand" in keys else -1
-    producers = sorted({r[2][i_prod] for r in plan.rows if i_prod >= 0 and r[2][i_prod]})
-    known: set[str] = set()
-    for i in range(0, len(producers), 900):
-        known.update(c for (c,) in Producer.select(Producer.code).where(Producer.code.in_(producers[i:i + 900])).tuples())
-    plan.new_producers = [p for p in producers if p not in known]
-    pairs = sorted({(r[2][i_prod] if i_prod >= 0 else None, r[2][i_brand]) for r in plan.rows
-                    if i_brand >= 0 and r[2][i_brand]}, key=lambda p: (p[0] or "", p[1]))
-    have = set(Brand.select(Producer.code, Brand.name).join(Producer, peewee.JOIN.LEFT_OUTER).tuples())
-    plan.new_brands = [p for p in pairs if p not in have]
-    if plan.new_producers:
-        plan.warnings.append(_("Zostaną dopisani producenci: {p}.").format(p=", ".join(plan.new_producers)))
-    if plan.new_brands:
-        plan.warnings.append(_("Zostaną dopisane marki: {b}.").format(b=", ".join(b for _p, b in plan.new_brands)))
-
-
-def _keep_known_suppliers(plan: ImportPlan, keys: list[str], columns: list[list]) -> None:
-    """PIE-16: the supplier code and the code at the supplier are written only where the supplier
-    code is a contractor of kind D (supplier) in this database; elsewhere both stay as they are
-    (the row itself is imported) and a warning says which codes were passed over."""
-    from store.parties import Contractor
-
-    if "supplier_code" not in keys and "supplier_item_code" not in keys:
-        return
-    codes = columns[keys.index("supplier_code")] if "supplier_code" in keys else [None] * len(columns[0])
-    item_codes = columns[keys.index("supplier_item_code")] if "supplier_item_code" in keys else None
-    wanted = sorted({c for c in codes if c})
-    known: set[str] = set()
-    for i in range(0, len(wanted), 900):
-        known.update(c for (c,) in Contractor.select(Contractor.code).where(
-            Contractor.code.in_(wanted[i:i + 900]) & (Contractor.kind_supplier == True)).tuples())  # noqa: E712
-    unknown: set[str] = set()
-    passed_over = 0
-    for i, code in enumerate(codes):
-        if code and code in known:
-            continue
-        if code or (item_codes is not None and item_codes[i]):
-            passed_over += 1
-            if code:
-                unknown.add(code)
-                codes[i] = None
-            if item_codes is not None:
-                item_codes[i] = None
-    if passed_over:
-        shown = ", ".join(sorted(unknown)[:10]) + (" …" if len(unknown) > 10 else "")
-        plan.warnings.append(_("Pominięto kody dostawcy (wierszy: {n}): w bazie nie ma dostawcy (kontrahenta "
-                               "rodzaju D) o kodzie {codes}; pozostałe dane tych wierszy zostaną zaimportowane.").format(
-            n=passed_over, codes=shown or "–"))
 
 
 def _check_against_database(plan: ImportPlan, good: list[tuple], errs: _Errors, keys: list[str], fixed,
