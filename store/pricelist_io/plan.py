@@ -12,7 +12,6 @@ from itertools import repeat
 from pathlib import Path
 from typing import Callable, Iterable
 
-
 from store.i18n import _
 from store.pricelist_io import cells
 from store.pricelist_io.column_check import check_distinct, check_text_column

@@ -40,6 +40,14 @@ async def settle(app, pilot) -> None:
     await pilot.pause()
 
 
+async def open_import(app, pilot, source) -> None:
+    """Price list -> palette „Import cennika” -> path -> the checked file on screen."""
+    await open_goods(app, pilot)
+    await palette(pilot, "Import cennika")
+    await answer_prompt(pilot, str(source))
+    await settle(app, pilot)
+
+
 def goods_state() -> list[tuple]:
     return list(Goods.select(Goods.code, Goods.name, Goods.retail_price, Goods.vat_rate).order_by(Goods.code).tuples())
 
@@ -79,10 +87,7 @@ async def test_import_validates_shows_report_writes_nothing_until_confirmed(fili
                          ["NOWY2", "Zła stawka", "99", "szt", 1]])
     before = goods_state()
     async with filia_app.run_test(size=SIZE) as pilot:
-        await open_goods(filia_app, pilot)
-        await palette(pilot, "Import cennika")
-        await answer_prompt(pilot, str(source))
-        await settle(filia_app, pilot)
+        await open_import(filia_app, pilot, source)
         screen = filia_app.screen
         assert isinstance(screen, PriceListImport)
         summary = str(screen.query_one("#import-summary").render())
@@ -116,10 +121,7 @@ async def test_import_left_with_escape_writes_nothing(filia_app, tmp_path):
     write_sheet(source, [["NOWY9", "Towar", "23", "szt", 1]])
     before = goods_state()
     async with filia_app.run_test(size=SIZE) as pilot:
-        await open_goods(filia_app, pilot)
-        await palette(pilot, "Import cennika")
-        await answer_prompt(pilot, str(source))
-        await settle(filia_app, pilot)
+        await open_import(filia_app, pilot, source)
         assert "Zostanie dopisanych 1" in str(filia_app.screen.query_one("#import-summary").render())
         await pilot.press("escape")
         await pilot.pause()
@@ -153,10 +155,7 @@ async def test_update_choices_are_toggled_by_keys_and_only_chosen_fields_change(
     source = tmp_path / "u.xlsx"
     write_sheet(source, [[existing.code, "Nazwa z pliku", "23", existing.unit, 77.7]])
     async with filia_app.run_test(size=SIZE) as pilot:
-        await open_goods(filia_app, pilot)
-        await palette(pilot, "Import cennika")
-        await answer_prompt(pilot, str(source))
-        await settle(filia_app, pilot)
+        await open_import(filia_app, pilot, source)
         screen = filia_app.screen
         for _ in range(6):                                    # Tab to the list of update choices
             if isinstance(filia_app.focused, SelectionList):
@@ -189,10 +188,7 @@ async def test_producers_option_is_a_checkbox_reached_by_tab(filia_app, tmp_path
     ws.append(["PRODTUI", "Z producentem", "23", "FABRYKA", "Gwiazda"])
     wb.save(source)
     async with filia_app.run_test(size=SIZE) as pilot:
-        await open_goods(filia_app, pilot)
-        await palette(pilot, "Import cennika")
-        await answer_prompt(pilot, str(source))
-        await settle(filia_app, pilot)
+        await open_import(filia_app, pilot, source)
         screen = filia_app.screen
         assert "Importuj producentów i marki" in str(screen.query_one("#import-summary").render())
         for _ in range(6):
