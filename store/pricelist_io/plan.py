@@ -202,10 +202,6 @@ def validate_import(path, *, mode: str = "add_update", update_fields: Iterable[s
             raise XlsxRefused(_("Arkusz „{s}” jest pusty – brak nagłówka i danych.").format(s=sheet.name))
         warnings: list[str] = []
         fixed, prices = _read_header(sheet, header, refs, warnings)
-        if not import_producers and any(c.key in PRODUCER_KEYS for c, _p, _t in fixed):
-            warnings.append(_("Kolumny „Producent” i „Marka” zostaną pominięte: włącz opcję „Importuj producentów "
-                              "i marki”, aby zapisać je na kartach."))
-            fixed = [item for item in fixed if item[0].key not in PRODUCER_KEYS]
         plan = ImportPlan(Path(path), sheet.name, mode, chosen, [c for c, _p, _t in fixed], [t for _c, _p, t in fixed],
                           [p for p, _i, _t in prices], [t for _p, _i, t in prices], warnings=warnings,
                           import_producers=import_producers)
@@ -296,6 +292,8 @@ def _scan_rows(plan: ImportPlan, sheet, rows, fixed, prices, refs: _Refs, progre
     code_text = fixed[0][2]
     keys = [c.key for c, _p, _t in fixed]
     keep_known_suppliers(plan, keys, columns)
+    if not plan.import_producers:
+        _pass_over_producers(plan, keys, columns)
     i_ean = keys.index("ean") if "ean" in keys else -1
     row_rule = len(specs)
     seen_code: dict[str, int] = {}
@@ -344,12 +342,26 @@ def _scan_rows(plan: ImportPlan, sheet, rows, fixed, prices, refs: _Refs, progre
     if i_group >= 0:
         plan.new_groups = sorted({r[2][i_group - 1] for r in plan.rows} - {None}
                                  - set(refs.group_codes.values()))
-    if "producer" in keys or "brand" in keys:
+    if plan.import_producers and ("producer" in keys or "brand" in keys):
         plan_producers(plan, keys)
     if plan.new_units:
         plan.warnings.append(_("Zostaną dopisane jednostki miary: {u}.").format(u=", ".join(plan.new_units)))
     if plan.new_groups:
         plan.warnings.append(_("Zostaną dopisane grupy towarowe: {g}.").format(g=", ".join(plan.new_groups)))
+
+
+def _pass_over_producers(plan: ImportPlan, keys: list[str], columns: list[list]) -> None:
+    """PIE-11 option off: Producent and Marka are not written (an exported file always has the
+    columns; only filled cells deserve the warning)."""
+    filled = False
+    for key in PRODUCER_KEYS:
+        if key in keys:
+            column = columns[keys.index(key)]
+            filled = filled or any(v is not None for v in column)
+            column[:] = [None] * len(column)
+    if filled:
+        plan.warnings.append(_("Kolumny „Producent” i „Marka” zostaną pominięte: włącz opcję „Importuj producentów "
+                               "i marki”, aby zapisać je na kartach."))
 
 
 def _check_against_database(plan: ImportPlan, good: list[tuple], errs: _Errors, keys: list[str], fixed,
