@@ -36,13 +36,16 @@ def main_group() -> GoodsGroup:
     return group
 
 
+def main_group_id() -> int | None:
+    """The main group's id without creating it (for readers): None before the first card."""
+    row = GoodsGroup.select(GoodsGroup.id).where(GoodsGroup.is_main == True).first()  # noqa: E712
+    return row.id if row else None
+
+
 def default_group_id(goods: Goods) -> int | None:
     """ITM-12: the card's default group; NULL (demo cards) means the main group, as create_goods and
     update_goods store it. Read-only: None when there is no main group yet."""
-    if goods.group_id:
-        return goods.group_id
-    row = GoodsGroup.select(GoodsGroup.id).where(GoodsGroup.is_main == True).first()  # noqa: E712
-    return row.id if row else None
+    return goods.group_id or main_group_id()
 
 
 def ensure_default_group_in_tx(goods: Goods) -> None:

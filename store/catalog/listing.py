@@ -24,9 +24,9 @@ def groups_filter(group_ids, *, with_subgroups: bool = True) -> peewee.Expressio
         ids.extend(group_subtree(gid) if with_subgroups else [gid])
     linked = GoodsGroupLink.select(GoodsGroupLink.goods).where(GoodsGroupLink.group.in_(ids))
     condition = Goods.group.in_(ids) | Goods.id.in_(linked)
-    from store.catalog.goods import main_group
+    from store.catalog.goods import main_group_id
 
-    if main_group().id in ids:                  # a bulk-loaded card without a group belongs to the main one
+    if main_group_id() in ids:                  # a bulk-loaded card without a group belongs to the main one
         condition = condition | Goods.group.is_null(True)
     return condition
 

@@ -77,14 +77,14 @@ class _Ctx:
     """What one quote reads once: settings, price types, the main group (a handful of rows)."""
 
     def __init__(self):
-        from store.catalog.dictionaries import GoodsGroup
         from store.config import Setting
 
         self.settings = {k: v for k, v in Setting.select(Setting.key, Setting.value).tuples()}
         self.types = {pt.id: pt for pt in PriceType.select().order_by(PriceType.position, PriceType.id)}
         self.retail = pick_retail(list(self.types.values()))
-        row = GoodsGroup.select(GoodsGroup.id).where(GoodsGroup.is_main == True).first()  # noqa: E712
-        self.main_group = row.id if row else None
+        from store.catalog.goods import main_group_id
+
+        self.main_group = main_group_id()
         self.places = 4 if self.settings.get("price_precision", "2") == "4" else 2
 
     def setting(self, key: str, default: str = "") -> str:
