@@ -22,7 +22,7 @@ from store.pricelist_io import bulk_sql
 from store.pricelist_io.bulk_sql import existing_goods
 from store.pricelist_io.cn_sheet import apply_cn_rows
 from store.pricelist_io.columns import price_choice
-from store.pricelist_io.recheck import ensure_producers, recheck_eans, recheck_references
+from store.pricelist_io.recheck import recheck_eans, recheck_references
 from store.pricelist_io.plan import ImportPlan
 
 HUNDRED = Decimal(100)
@@ -118,7 +118,7 @@ def _apply(plan: ImportPlan, progress, operator: str) -> ImportResult:
     for code in new_groups:
         GoodsGroup.create(code=code, name=code, parent=main.id)
     units_created, groups_created = len(new_units), len(new_groups)
-    producer_ids, brand_ids = ensure_producers(plan)                                # PIE-11
+    producer_ids, brand_ids = _ensure_producers(plan)                                # PIE-11
     group_ids = dict(GoodsGroup.select(GoodsGroup.code, GoodsGroup.id).tuples())
     cn_added, cn_updated = apply_cn_rows(plan)             # before the cards: a new card takes its CN code's VAT
     existing = existing_goods(r[1] for r in plan.rows)
@@ -146,6 +146,25 @@ def _apply(plan: ImportPlan, progress, operator: str) -> ImportResult:
                                progress, updated)
     return ImportResult(inserted, updated, plan.skipped + skipped, plan.invalid_rows, units_created, groups_created,
                         cn_added, cn_updated)
+
+
+def _ensure_producers(plan: ImportPlan) -> tuple[dict, dict]:
+    """PIE-11: create the producers and brands the plan names but the database lacks; return
+    producer code -> id and (producer code or None, brand name) -> id."""
+    from store.catalog.dictionaries import Brand, Producer
+
+    if not plan.import_producers or not (plan.new_producers or plan.new_brands or
+                                         any(c.key in ("producer", "brand") for c in plan.columns)):
+        return {}, {}
+    for code in plan.new_producers:
+        Producer.insert(code=code, name=code).on_conflict_ignore().execute()
+    producer_ids = dict(Producer.select(Producer.code, Producer.id).tuples())
+    for producer, name in plan.new_brands:
+        Brand.insert(name=name, producer=producer_ids.get(producer) if producer else None) \
+            .on_conflict_ignore().execute()
+    brand_ids = {(code, name): bid for bid, name, code in
+                 Brand.select(Brand.id, Brand.name, Producer.code).join(Producer, peewee.JOIN.LEFT_OUTER).tuples()}
+    return producer_ids, brand_ids
 
 
 def _defer_indexes(new_count: int) -> bool:

@@ -14,25 +14,6 @@ from store.pricelist_io import bulk_sql
 from store.pricelist_io.plan import ImportPlan
 
 
-def ensure_producers(plan: ImportPlan) -> tuple[dict, dict]:
-    """PIE-11: create the producers and brands the plan names but the database lacks; return
-    producer code -> id and (producer code or None, brand name) -> id."""
-    from store.catalog.dictionaries import Brand, Producer
-
-    if not plan.import_producers or not (plan.new_producers or plan.new_brands or
-                                         any(c.key in ("producer", "brand") for c in plan.columns)):
-        return {}, {}
-    for code in plan.new_producers:
-        Producer.insert(code=code, name=code).on_conflict_ignore().execute()
-    producer_ids = dict(Producer.select(Producer.code, Producer.id).tuples())
-    for producer, name in plan.new_brands:
-        Brand.insert(name=name, producer=producer_ids.get(producer) if producer else None) \
-            .on_conflict_ignore().execute()
-    brand_ids = {(code, name): bid for bid, name, code in
-                 Brand.select(Brand.id, Brand.name, Producer.code).join(Producer, peewee.JOIN.LEFT_OUTER).tuples()}
-    return producer_ids, brand_ids
-
-
 def recheck_references(plan: ImportPlan, idx: dict, group_ids: dict) -> None:
     """Inside the write transaction: the groups, VAT rates, units and suppliers the rows name still
     exist (another session may have deleted one after the check); else nothing is written."""

@@ -14,6 +14,7 @@ from store.i18n import _
 from store.parties import countries
 from store.parties.fields import (CARD_FIELDS, COMPUTED_LABELS, STATUS_LABELS, TRANSACTION_LABELS, label,
                                   max_length)
+from tui.operator import operator_login
 from tui.widgets.form import FormField, FormScreen, GridColumn, GridField, LazyBody
 
 TAB_GENERAL = ["code", "group_id", "kind_customer", "kind_supplier", "kind_competitor", "kind_partner",
@@ -256,9 +257,5 @@ class ContractorCard(FormScreen):
         c = parties.save_card(self.contractor_id, values, bank_accounts=grids.get("bank_accounts"),
                               representatives=grids.get("representatives"), attributes=grids.get("attributes"),
                               jpk_codes=grids.get("jpk_codes"), recipients=grids.get("recipients"), confirm=confirm,
-                              operator=self.operator or self._operator_login())
+                              operator=self.operator or operator_login(self.app))
         return c.id
-
-    def _operator_login(self) -> str:
-        op = getattr(self.app, "operator", None)
-        return getattr(op, "login", "") or ""

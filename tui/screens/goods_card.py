@@ -17,6 +17,7 @@ from store.catalog import card_save
 from store.catalog.roles import catalog_edit_refusal
 from store.i18n import _
 from tui import keymap
+from tui.operator import operator_login
 from tui.widgets.form import FormField, FormScreen, GridColumn, GridField, LazyBody
 
 LABELS = {
@@ -265,7 +266,7 @@ class GoodsCard(FormScreen):
     def save_values(self, values: dict, grids: dict[str, list[dict]], confirm: bool):
         return card_save.save_goods_card(self.goods_id, values, grids=grids, original_grids=self.original_grids,
                                          prices=self.new_prices or None, copy_from=self.copy_from, confirm=confirm,
-                                         operator=getattr(getattr(self.app, "operator", None), "login", "") or "")
+                                         operator=operator_login(self.app))
 
     def _stamps_text(self) -> str:
         """PIE-15: who entered the card and who changed it last (blank for demo and bulk-made cards)."""

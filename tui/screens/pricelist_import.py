@@ -21,6 +21,7 @@ from textual.widgets import Checkbox, DataTable, Footer, ProgressBar, Select, Se
 from store import pricelist_io
 from store.errors import FiliaError
 from store.i18n import _
+from tui.operator import operator_login
 from tui.widgets.confirm import ConfirmDialog
 from tui.widgets.prompt import PromptDialog
 
@@ -186,7 +187,7 @@ class PriceListImport(ModalScreen[object]):
         try:
             result = pricelist_io.apply_import(
                 plan, progress=lambda n: self.app.call_from_thread(bar.update, progress=n),
-                operator=getattr(getattr(self.app, "operator", None), "login", "") or "")     # PIE-15
+                operator=operator_login(self.app))                                            # PIE-15
         except FiliaError as exc:
             self.app.call_from_thread(self._failed, str(exc))
             return
