@@ -251,9 +251,6 @@ def _check_column(column: Column, cells_of_column: list, refs: _Refs):
     return check_distinct(cells_of_column, _checker(column.key, column.parse, refs))
 
 
-FORMULA_WITHOUT_VALUE = "formula"
-
-
 def _scan_rows(plan: ImportPlan, sheet, rows, fixed, prices, refs: _Refs, progress, errs: _Errors) -> None:
     """Check the sheet column by column, then the rules that span a row or the file (code present
     and allowed, codes and EANs unique in the file)."""
@@ -274,6 +271,8 @@ def _scan_rows(plan: ImportPlan, sheet, rows, fixed, prices, refs: _Refs, progre
     problems: list[tuple[int, int, str, object, str]] = []       # (index, order, header, value, reason)
     columns: list[list] = []
     index_of = {row_no: i for i, row_no in enumerate(numbers)} if sheet.formula_cells else {}
+    formula_reason = _("Komórka zawiera formułę bez obliczonej wartości. Otwórz plik w arkuszu kalkulacyjnym, "
+                       "zapisz go i zaimportuj ponownie.")
     for order, (spec, pos, text) in enumerate(specs):
         cells_of_column = [r[pos] for r in raws]
         if isinstance(spec, Column):
@@ -287,7 +286,7 @@ def _scan_rows(plan: ImportPlan, sheet, rows, fixed, prices, refs: _Refs, progre
             for row_no, col in sheet.formula_cells:
                 i = index_of.get(row_no)
                 if col == abs_col and i is not None and cells_of_column[i] == "":
-                    problems.append((i, order, text, "", FORMULA_WITHOUT_VALUE))
+                    problems.append((i, order, text, "", formula_reason))
     codes = columns[0] if n else []
     code_text = fixed[0][2]
     keys = [c.key for c, _p, _t in fixed]
@@ -318,9 +317,6 @@ def _scan_rows(plan: ImportPlan, sheet, rows, fixed, prices, refs: _Refs, progre
     problems.sort(key=lambda p: (p[0], p[1]))
     bad: set[int] = set()
     for i, _order, text, value, reason in problems:
-        if reason is FORMULA_WITHOUT_VALUE:
-            reason = _("Komórka zawiera formułę bez obliczonej wartości. Otwórz plik w arkuszu kalkulacyjnym, "
-                       "zapisz go i zaimportuj ponownie.")
         errs.add(numbers[i], text, value, reason)
         bad.add(i)
     n_fixed = len(fixed)
