@@ -113,18 +113,32 @@ def vat_key(text: str) -> str:
     return text.strip().rstrip("%").strip().casefold()
 
 
-def check_ean(code: str, enabled: bool) -> str:
-    """ITM-8/PIE-13: with validation on, 8/13/14-digit codes need a correct check digit.
+EAN_LENGTHS = frozenset((8, 13, 14))
 
-    The check digit comes from python-stdnum (calc_check_digit: validate() would first re-clean
-    a string that is already digits only, which costs more than the check itself)."""
+
+def check_ean_column(values: list, enabled: bool) -> list[tuple[int, str]]:
+    """ITM-8/PIE-13 over a column of stripped texts (None = empty), in place: spaces are removed;
+    with validation on, a code of 8, 13 or 14 digits needs a correct check digit, else it becomes
+    None and is returned as (index, reason). Other codes are internal and unchecked, as on the card.
+
+    The check digit comes from python-stdnum's calc_check_digit (validate() would first re-clean
+    a string that is already digits only, which costs more than the check itself). Digits outside
+    ASCII (²) count as wrong, as stdnum's validate() on the card says; int() would fail on them."""
     from stdnum import ean as std_ean
 
-    if " " in code:
-        code = code.replace(" ", "")
-    if enabled and code.isdigit() and len(code) in (8, 13, 14) and std_ean.calc_check_digit(code[:-1]) != code[-1]:
-        raise cells.CellError(_("Nieprawidłowy kod EAN „{v}” (błędna cyfra kontrolna).").format(v=code))
-    return code
+    for i in [i for i, v in enumerate(values) if v is not None and " " in v]:
+        values[i] = values[i].replace(" ", "") or None
+    if not enabled:
+        return []
+    calc = std_ean.calc_check_digit
+    lengths = EAN_LENGTHS
+    bad = [i for i, v in enumerate(values)
+           if v is not None and len(v) in lengths and v.isdigit() and (not v.isascii() or calc(v[:-1]) != v[-1])]
+    problems = []
+    for i in bad:
+        problems.append((i, _("Nieprawidłowy kod EAN „{v}” (błędna cyfra kontrolna).").format(v=values[i])))
+        values[i] = None
+    return problems
 
 
 class _Errors:
@@ -244,8 +258,9 @@ def _checker(key: str, parse: Callable, refs: _Refs) -> Callable:
 def _check_column(column: Column, cells_of_column: list, refs: _Refs):
     """(values, problems) of one fixed column; see column_check for the fast paths."""
     if column.key == "ean":
-        return check_text_column(cells_of_column, column.text_len, column.parse,
-                                 then=lambda text: check_ean(text, refs.ean_check) or None)
+        values, problems = check_text_column(cells_of_column, column.text_len, column.parse)
+        problems += [(i, cells_of_column[i], reason) for i, reason in check_ean_column(values, refs.ean_check)]
+        return values, problems
     if column.text_len and column.key not in ("unit", "vat_rate", "purchase_vat_rate", "group"):
         return check_text_column(cells_of_column, column.text_len, column.parse)
     return check_distinct(cells_of_column, _checker(column.key, column.parse, refs))

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -63,3 +64,30 @@ def test_text_column_reports_over_long_text_like_the_parser(column):
     got = check_text_column(column, spec.text_len, spec.parse)
     want = per_cell(column, spec.parse)
     assert got[0] == want[0] and [(i, r) for i, _v, r in got[1]] == [(i, r) for i, _v, r in want[1]]
+
+
+EAN_CELL = st.one_of(
+    st.text(alphabet="0123456789", min_size=7, max_size=15),
+    st.text(alphabet="0123456789 ", min_size=0, max_size=16),
+    st.sampled_from(["12345²78", "١٢٣٤٥٦٧٨", "5901234123457", "5901234123458", "590 1234 12345 7", "ABC-1", " "]),
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(EAN_CELL, max_size=30), st.booleans())
+@pytest.mark.rule("ITM-8", "PIE-13")
+def test_ean_column_check_agrees_with_stdnum_validate(column, enabled):
+    """The import's column-wise EAN check against python-stdnum's own validate(), cell by cell."""
+    from stdnum import ean as std_ean
+
+    from store.pricelist_io.plan import check_ean_column
+
+    values = [v.strip() or None for v in column]
+    problems = dict(check_ean_column(values, enabled))
+    for i, cell in enumerate(column):
+        code = cell.strip().replace(" ", "")
+        must_check = enabled and len(code) in (8, 13, 14) and code.isdigit()
+        if must_check and not std_ean.is_valid(code):
+            assert values[i] is None and "EAN" in problems[i], (cell, values[i])
+        else:
+            assert i not in problems and values[i] == (code or None), (cell, values[i])

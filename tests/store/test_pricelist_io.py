@@ -165,6 +165,19 @@ def test_invalid_ean_is_not_imported_and_the_report_names_it(cat, tmp_path):
     assert _goods("D").ean == "5901234123457"
 
 
+@pytest.mark.rule("PIE-13", "ITM-8")
+def test_ean_of_non_ascii_digits_is_reported_not_a_crash(cat, tmp_path):
+    """"12345²78" passes str.isdigit() but not int(): it is an invalid EAN, like on the card."""
+    from store.catalog import Goods
+
+    path = write_xlsx(tmp_path / "c.xlsx", [["Kod", "Nazwa", "EAN"], ["C", "Cee", "12345²78"], ["D", "Dee", "ABC-12"]])
+    plan = validate_import(path)
+    assert [(e.row, e.column, e.value) for e in plan.errors] == [(2, "EAN", "12345²78")]
+    apply_import(plan)
+    assert not Goods.select().where(Goods.code == "C").exists()
+    assert _goods("D").ean == "ABC-12"                  # an internal code: not checked (ITM-8)
+
+
 @pytest.mark.rule("PIE-4", "PIE-19")
 def test_price_limit_columns(cat, tmp_path):
     """PIE acceptance 4: Granica ceny = 1 and 15 create a minimum-margin limit of 15 %; an existing
