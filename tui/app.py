@@ -4,6 +4,7 @@ from __future__ import annotations
 import time
 from functools import partial
 from pathlib import Path
+from typing import Callable
 
 from textual import events
 from textual.app import App, ComposeResult
@@ -22,6 +23,9 @@ class StatusLine(Static):
     DEFAULT_CSS = "StatusLine { dock: top; height: 1; background: $panel; color: $text-muted; padding: 0 1; }"
 
 
+KEY_IN_FLIGHT_MAX_S = 0.3
+
+
 class FiliaCommands(Provider):
     """Command palette (F11/Ctrl+O, Optima's "Funkcje dodatkowe"): app and current-screen actions."""
 
@@ -31,12 +35,12 @@ class FiliaCommands(Provider):
         for label, callback in app.palette_commands():
             score = matcher.match(label)
             if score > 0:
-                yield Hit(score, matcher.highlight(label), callback)
+                yield Hit(score, matcher.highlight(label), partial(app.run_palette_command, callback))
 
     async def discover(self) -> Hits:
         app: FiliaApp = self.app  # type: ignore[assignment]
         for label, callback in app.palette_commands():
-            yield Hit(1, label, callback)
+            yield Hit(1, label, partial(app.run_palette_command, callback))
 
 
 class FiliaApp(App):
@@ -58,6 +62,11 @@ class FiliaApp(App):
         self.seats_factory = seats_factory
         self._held_keys: list[tuple[str, str | None]] = []
         self._held_since = 0.0
+        # (done, deadline): a key started a change of screen or focus that Textual finishes later
+        self._hold_until: tuple[Callable[[], bool], float] | None = None
+        self._palette_command_done = True
+        self._key_in_flight: events.Key | None = None
+        self._key_in_flight_since = 0.0
         self.animation_level = "none"  # smooth scrolling costs seconds on big lists and over SSH
 
     # --- start-up -------------------------------------------------------------------------
@@ -121,20 +130,90 @@ class FiliaApp(App):
         self.update_status_line()
 
     async def on_event(self, event: events.Event) -> None:
-        if isinstance(event, events.Key) and not event.is_forwarded and not getattr(event, "replayed", False):
+        if not isinstance(event, events.Key):
+            await super().on_event(event)
+            return
+        if event.is_forwarded:
+            if event is self._key_in_flight:           # back from the focused widget: its binding runs now
+                try:
+                    await super().on_event(event)
+                finally:
+                    self._key_in_flight = None
+                return
+            await super().on_event(event)
+            return
+        if not getattr(event, "replayed", False):
             if self.seats is not None:
                 self.seats.touch()  # every keystroke is activity: keeps the seats from idle release
             if self._held_keys or not self._screen_ready():
-                # Type-ahead: a key typed while a just-pushed screen (or card) is still loading
-                # would be lost; hold it and replay it in order once the screen takes input.
+                # Type-ahead: a key typed while a just-pushed screen (or card) is still loading, or
+                # while the key before it is still on its way, would be lost or applied out of
+                # order; hold it and replay it in order once the screen takes input.
                 self._held_keys.append((event.key, event.character))
                 if len(self._held_keys) == 1:
                     self._held_since = time.monotonic()
                     self.set_timer(0.01, self._replay_held_keys)
                 return
+        self._hold_after(event.key)
+        if self._bound_in_focus_chain(event.key):
+            # Textual runs a widget's or screen's binding only when the key has travelled up to the
+            # app again; a character typed right behind it would reach the field first (End, Ctrl+U,
+            # "x" ends as "" instead of "x"). Hold the next keys until this one is back.
+            self._key_in_flight, self._key_in_flight_since = event, time.monotonic()
         await super().on_event(event)
+        if not event.is_forwarded:                       # a priority binding took it here
+            self._key_in_flight = None
+
+    def _bound_in_focus_chain(self, key: str) -> bool:
+        try:
+            chain = self.screen._modal_binding_chain
+        except Exception:  # noqa: BLE001 - no screen yet
+            return False
+        return any(not b.priority for _node, bindings in chain for b in bindings.key_to_bindings.get(key, ()))
+
+    def _hold_after(self, key: str) -> None:
+        """Keys typed right behind one that closes the palette or a drop-down would reach the
+        closing widget and be lost (Textual runs the chosen command, or moves focus back to the
+        Select, only later): hold them until that has happened; they are then replayed in order."""
+        from textual.command import CommandPalette
+        from textual.widgets._select import SelectOverlay
+
+        if key == "enter" and isinstance(self.screen, CommandPalette):
+            self._palette_command_done = False
+            self.hold_keys_until(lambda: self._palette_command_done)
+        elif key in ("enter", "escape", "tab", "shift+tab") and isinstance(self.focused, SelectOverlay):
+            self.hold_keys_until(lambda: not isinstance(self.focused, SelectOverlay))
+
+    def hold_keys_until(self, done: Callable[[], bool], timeout: float = 1.0) -> None:
+        """Hold the keys that follow until `done()` (at most `timeout` seconds)."""
+        self._hold_until = (done, time.monotonic() + timeout)
+
+    def run_palette_command(self, command: Callable[[], object]) -> None:
+        """A palette command chosen with Enter; keys typed behind the Enter wait for what it opens."""
+        try:
+            command()
+        finally:
+            self.call_after_refresh(self._end_palette_command)
+
+    def _end_palette_command(self) -> None:
+        self._palette_command_done = True
+
+    def on_command_palette_closed(self, event) -> None:
+        if not event.option_selected:
+            self._palette_command_done = True
 
     def _screen_ready(self) -> bool:
+        if self._key_in_flight is not None:
+            # a key a widget stopped never comes back; after a moment it no longer holds the others
+            if time.monotonic() - self._key_in_flight_since < KEY_IN_FLIGHT_MAX_S:
+                return False
+            self._key_in_flight = None
+        if self._hold_until is not None:
+            done, deadline = self._hold_until
+            if done() or time.monotonic() > deadline:
+                self._hold_until = None
+            else:
+                return False
         screen = self.screen
         return screen.is_mounted and getattr(screen, "ready_for_input", True)
 
@@ -147,6 +226,7 @@ class FiliaApp(App):
             self.set_timer(0.01, self._replay_held_keys)
             return
         key, character = self._held_keys.pop(0)
+        self._held_since = time.monotonic()      # the 3 s limit is per key, not per burst
         replay = events.Key(key, character)
         replay.replayed = True  # a plain Key (handlers are found by class name), marked as given back
         self.post_message(replay)

@@ -1,11 +1,13 @@
 """End to end in a real terminal, the catalogue issue's "done when": find an item with the locator,
-open its card, mark items and round-trip their price list through Excel (export, change in
-openpyxl, import, confirm) — keys only. (Serial price changes on marked goods are driven by keys in
-tests/tui/test_serial_ops.py; see the closing note for why not here.)"""
+open its card, mark items, change their prices with a serial operation and round-trip their price
+list through Excel (export, change in openpyxl, import, confirm) — keys only. Keys are sent in
+bursts, as a fast clerk or a paste over SSH delivers them: nothing may be lost or reordered while
+a dialog opens or a drop-down closes."""
 from __future__ import annotations
 
 import sqlite3
 import sys
+from decimal import ROUND_HALF_UP, Decimal
 
 import openpyxl
 import pytest
@@ -21,7 +23,7 @@ def _card(db, code: str) -> tuple:
         con.close()
 
 
-@pytest.mark.rule("PRC-11", "PIE-1", "PIE-7")
+@pytest.mark.rule("PRC-11", "PIE-1", "PIE-7", "PSO-12")
 def test_locator_card_marks_and_excel_round_trip(tmux, tmp_path):
     db = tmp_path / "demo.db"
     tmux.start([sys.executable, "-m", "tui", "--db", str(db), "demo", "--goods", "2000", "--contractors", "10"])
@@ -40,6 +42,21 @@ def test_locator_card_marks_and_excel_round_trip(tmux, tmp_path):
     tmux.wait_until(lambda screen: "szukaj:" not in screen)
     tmux.keys("Space", "Space")             # mark T0001500 and T0001501
     tmux.wait_for("zaznaczonych: 2")
+    before = [_card(db, code)[1] for code in ("T0001500", "T0001501")]
+    tmux.keys("F11")
+    tmux.type("Zmiana cen")
+    tmux.wait_for("Operacja seryjna: Zmiana cen")
+    # one burst: choose the operation, open the price drop-down, pick „detaliczna”, close it,
+    # go to the value, clear it, type 10 (percent), run
+    tmux.keys("Enter", "Enter", "Down", "Down", "Enter", "Tab", "Tab", "Tab", "C-u")
+    tmux.type("10")
+    tmux.keys("C-s")
+    tmux.wait_for("zmieniono 2, pominięto 0")
+    expected = [int((Decimal(p) / 10000 * Decimal("1.10")).quantize(Decimal("0.01"), ROUND_HALF_UP) * 10000)
+                for p in before]
+    assert [_card(db, code)[1] for code in ("T0001500", "T0001501")] == expected
+    tmux.keys("Escape")
+    tmux.wait_until(lambda screen: "zmieniono 2" not in screen)
     tmux.keys("F11")
     tmux.type("Eksport cennika")
     tmux.keys("Enter")
@@ -55,13 +72,14 @@ def test_locator_card_marks_and_excel_round_trip(tmux, tmp_path):
         if row[0].value == "T0001500":      # what a clerk does in Excel: a new name and price
             row[header.index("Nazwa")].value = "Klucz po imporcie"
             row[header.index("Cena detaliczna brutto")].value = 123.45
-    book.save(tmp_path / "cennik.xlsx")      # where the import dialog looks first ($HOME/cennik.xlsx)
+    changed = tmp_path / "po zmianie.xlsx"
+    book.save(changed)
 
     tmux.keys("F11")
     tmux.type("Import cennika")
-    tmux.keys("Enter")
-    tmux.wait_for("Import cennika z pliku XLSX")
-    tmux.wait_for("cennik.xlsx")
+    tmux.wait_for("Import cennika z XLSX")
+    tmux.keys("Enter", "End", "C-u")         # choose, then replace the proposed path at once
+    tmux.type(str(changed))
     tmux.keys("Enter")
     screen = tmux.wait_for("poprawnych: 2")  # checked, nothing written yet
     assert "Producent" not in screen           # empty producer columns of our own export: no warning

@@ -48,7 +48,8 @@ class PriceListImport(ModalScreen[object]):
     PriceListImport #import-problem { color: $error; height: auto; }
     PriceListImport DataTable { height: 1fr; }
     """
-    BINDINGS = [Binding("ctrl+s", "apply", _("Importuj"), key_display="^S", priority=True),
+    # Ctrl+S is not a priority key: it must run after the characters typed just before it reach their field.
+    BINDINGS = [Binding("ctrl+s", "apply", _("Importuj"), key_display="^S"),
                 Binding("escape", "close", _("Zamknij"), key_display="Esc")]
 
     def __init__(self, path: Path, mode: str = "add_update") -> None:

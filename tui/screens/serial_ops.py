@@ -165,7 +165,8 @@ class SerialDialog(ModalScreen[serial_rules.SerialReport | None]):
     SerialDialog #serial-title { text-style: bold; }
     SerialDialog #serial-error { color: $error; height: auto; }
     """
-    BINDINGS = [Binding("ctrl+s", "run", _("Wykonaj"), key_display="^S", priority=True),
+    # Ctrl+S is not a priority key: it must run after the characters typed just before it reach their field.
+    BINDINGS = [Binding("ctrl+s", "run", _("Wykonaj"), key_display="^S"),
                 Binding("escape", "cancel", _("Anuluj"), key_display="Esc")]
 
     def __init__(self, operation: SerialOperation, goods_ids: list[int]) -> None:
@@ -223,7 +224,7 @@ class SerialDialog(ModalScreen[serial_rules.SerialReport | None]):
 class ParamDialog(SerialDialog):
     """The same dialog for a few parameters outside serial operations: Ctrl+S/Enter returns the values."""
 
-    BINDINGS = [Binding("ctrl+s", "run", _("OK"), key_display="^S", priority=True),
+    BINDINGS = [Binding("ctrl+s", "run", _("OK"), key_display="^S"),
                 Binding("escape", "cancel", _("Anuluj"), key_display="Esc")]
 
     def __init__(self, title: str, params: list[Param]) -> None:

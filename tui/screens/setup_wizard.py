@@ -24,7 +24,8 @@ class SetupWizardApp(App[bool]):
     .fixed-note { color: $warning; }
     Input, Select { width: 70; }
     """
-    BINDINGS = [Binding("ctrl+s", "create", _("Utwórz bazę"), key_display="^S", priority=True),
+    # Ctrl+S is not a priority key: it must run after the characters typed just before it reach their field.
+    BINDINGS = [Binding("ctrl+s", "create", _("Utwórz bazę"), key_display="^S"),
                 Binding("escape", "cancel", _("Przerwij"), key_display="Esc")]
 
     def compose(self) -> ComposeResult:

@@ -36,7 +36,8 @@ class RowDialog(ModalScreen[dict | None]):
     RowDialog > Vertical { width: 84; height: auto; max-height: 90%; border: thick $primary;
                            background: $surface; padding: 1 2; }
     """
-    BINDINGS = [Binding("ctrl+s", "accept", _("Zapisz"), key_display="^S", priority=True),
+    # Ctrl+S is not a priority key: it must run after the characters typed just before it reach their field.
+    BINDINGS = [Binding("ctrl+s", "accept", _("Zapisz"), key_display="^S"),
                 Binding("escape", "cancel", _("Anuluj"), key_display="Esc")]
 
     def __init__(self, title: str, columns: list[GridColumn], row: dict) -> None:
