@@ -135,15 +135,8 @@ def _apply(plan: ImportPlan, progress, operator: str) -> ImportResult:
     updated = _update_existing(plan, upd_rows, idx, group_ids, existing, prices, operator, producer_ids, brand_ids)
     if progress:
         progress(updated)
-    if _defer_indexes(len(new_rows)):
-        from store.catalog.models import Goods, GoodsPrice
-
-        with bulk_sql.sqlite_indexes_deferred([Goods, GoodsPrice]):
-            inserted = _insert_new(plan, new_rows, idx, group_ids, main.id, prices, operator, producer_ids, brand_ids,
-                                   progress, updated)
-    else:
-        inserted = _insert_new(plan, new_rows, idx, group_ids, main.id, prices, operator, producer_ids, brand_ids,
-                               progress, updated)
+    inserted = _insert_new(plan, new_rows, idx, group_ids, main.id, prices, operator, producer_ids, brand_ids,
+                           progress, updated, large=_defer_indexes(len(new_rows)))
     return ImportResult(inserted, updated, plan.skipped + skipped, plan.invalid_rows, units_created, groups_created,
                         cn_added, cn_updated)
 
@@ -185,16 +178,61 @@ def _default_vat_id(vat_by_code: dict) -> int:
 
 
 def _insert_new(plan: ImportPlan, rows: list, idx: dict, group_ids: dict, main_group_id: int, prices: _Prices,
-                operator: str, producer_ids: dict, brand_ids: dict, progress=None, offset: int = 0) -> int:
-    """New cards in batches: goods, then (ids read back by code) their prices. The default EAN and
-    group stay on the card row only (no goods_barcode/goods_group_link row: see store.catalog.goods_codes)."""
+                operator: str, producer_ids: dict, brand_ids: dict, progress=None, offset: int = 0, *,
+                large: bool = False) -> int:
+    """New cards: goods, then their prices. The default EAN and group stay on the card row only (no
+    goods_barcode/goods_group_link row: see store.catalog.goods_codes).
+
+    A `large` load (SQLite, the goods table at least doubles) drops the indexes of goods and prices
+    and builds them again once. The card ids are then given by us (the transaction holds the write
+    lock, so they are exactly those SQLite would give), and the price rows are made in a thread
+    while the goods indexes are built: CREATE INDEX runs without the GIL, so both cores work."""
+    from store.catalog.models import Goods, GoodsPrice
+
+    if not rows:
+        return 0
+    if not large:
+        return _insert_new_batches(plan, rows, idx, group_ids, main_group_id, prices, operator, producer_ids,
+                                   brand_ids, progress, offset, None)
+    from concurrent.futures import ThreadPoolExecutor
+
+    from store.bulk import deferred_indexes
+
+    made: list[tuple[list[int], list]] = []
+    with deferred_indexes(GoodsPrice), ThreadPoolExecutor(1, thread_name_prefix="filia-import") as pool:
+        with deferred_indexes(Goods):
+            done = _insert_new_batches(plan, rows, idx, group_ids, main_group_id, prices, operator, producer_ids,
+                                       brand_ids, progress, offset, made)
+            price_rows = pool.submit(_price_rows, plan.price_columns, made)
+        # here the goods indexes have been built, while the thread made the price rows
+        bulk_sql.insert_rows(GoodsPrice, PRICE_FIELDS, price_rows.result())
+    return done
+
+
+PRICE_FIELDS = ["goods", "price_type", "net", "gross", "margin", "guid"]
+
+
+def _price_rows(columns: list, made: list[tuple[list[int], list]]) -> list[tuple]:
+    """Price rows of new cards: (goods id, price type, net, gross, margin, guid). Python only (no
+    database access), so it may run in a thread."""
+    out: list[tuple] = []
+    for gids, stored_prices in made:
+        guids = iter(new_guids(len(gids) * len(columns)))
+        for pc, column_prices in zip(columns, stored_prices):
+            ptid = pc.price_type_id
+            out += [(g, ptid, net, gross, margin, next(guids)) for g, (net, gross, margin) in zip(gids, column_prices)]
+    return out
+
+
+def _insert_new_batches(plan: ImportPlan, rows: list, idx: dict, group_ids: dict, main_group_id: int,
+                        prices: _Prices, operator: str, producer_ids: dict, brand_ids: dict, progress, offset: int,
+                        made: list | None) -> int:
+    """Cards in batches; with `made` (a large load) their ids are given here and the prices are left
+    in `made` for _price_rows, else each batch's prices are written with it (ids read back by code)."""
     from store.catalog.dictionaries import CnCode
     from store.catalog.models import Goods, GoodsPrice
     from store.config import VatRate
     from store.db import database
-
-    if not rows:
-        return 0
     vat_by_code = dict(VatRate.select(VatRate.code, VatRate.id).tuples())
     default_vat = _default_vat_id(vat_by_code)
     cn_vat = dict(CnCode.select(CnCode.code, CnCode.vat_rate).where(CnCode.vat_rate.is_null(False)).tuples()) \
@@ -246,15 +284,16 @@ def _insert_new(plan: ImportPlan, rows: list, idx: dict, group_ids: dict, main_g
             [v or "" for v in get("supplier_item_code")], [producer_ids.get(p) for p in get("producer")],
             [brand_ids.get((p, b)) if b else None for p, b in zip(get("producer"), get("brand"))]))
         max_before = database.execute_sql('SELECT MAX("id") FROM "goods"').fetchone()[0] or 0
-        bulk_sql.insert_rows(Goods, goods_fields, goods_tuples)
-        ids = dict(database.execute_sql('SELECT "code", "id" FROM "goods" WHERE "id" > {}'.format(
-            bulk_sql.placeholder()), (max_before,)).fetchall())
-        gids = [ids[c] for c in codes]
-        price_guids = iter(new_guids(n * len(columns)))
-        for pc, column_prices in zip(columns, stored_prices):
-            bulk_sql.insert_rows(GoodsPrice, ["goods", "price_type", "net", "gross", "margin", "guid"], [
-                (g, pc.price_type_id, net, gross, margin, next(price_guids))
-                for g, (net, gross, margin) in zip(gids, column_prices)])
+        if made is not None:
+            gids = list(range(max_before + 1, max_before + 1 + n))
+            bulk_sql.insert_rows(Goods, ["id"] + goods_fields, [(g,) + t for g, t in zip(gids, goods_tuples)])
+            made.append((gids, stored_prices))
+        else:
+            bulk_sql.insert_rows(Goods, goods_fields, goods_tuples)
+            ids = dict(database.execute_sql('SELECT "code", "id" FROM "goods" WHERE "id" > {}'.format(
+                bulk_sql.placeholder()), (max_before,)).fetchall())
+            bulk_sql.insert_rows(GoodsPrice, PRICE_FIELDS, _price_rows(columns, [([ids[c] for c in codes],
+                                                                                   stored_prices)]))
         done += n
         if progress:
             progress(offset + done)

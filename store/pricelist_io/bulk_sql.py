@@ -7,14 +7,13 @@ per batch, Decimal columns are converted with the field's own db_value.
 """
 from __future__ import annotations
 
-from contextlib import ExitStack, contextmanager
 from itertools import islice
 from typing import Iterable, Sequence
 
 import peewee
 
 from store.base import new_guids, utcnow
-from store.bulk import deferred_indexes, sql_literal
+from store.bulk import sql_literal
 from store.db import database, is_sqlite
 
 BATCH = 5000
@@ -101,16 +100,6 @@ def update_rows(model: type[peewee.Model], set_sql: Sequence[str], where_sql: st
 def delete_rows(model: type[peewee.Model], where_sql: str, rows: Iterable[tuple]) -> int:
     sql = 'DELETE FROM "{}" WHERE {}'.format(model._meta.table_name, where_sql.format(p=placeholder()))
     return _executemany(sql, rows)
-
-
-@contextmanager
-def sqlite_indexes_deferred(models: Sequence[type[peewee.Model]]):
-    """Inside an open write transaction: drop the secondary indexes of `models` for the load and
-    build them again afterwards (store.bulk.deferred_indexes, one per table)."""
-    with ExitStack() as stack:
-        for model in models:
-            stack.enter_context(deferred_indexes(model))
-        yield
 
 
 # --- lookups for many keys at once ----------------------------------------------------------------

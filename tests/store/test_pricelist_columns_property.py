@@ -91,3 +91,25 @@ def test_ean_column_check_agrees_with_stdnum_validate(column, enabled):
             assert values[i] is None and "EAN" in problems[i], (cell, values[i])
         else:
             assert i not in problems and values[i] == (code or None), (cell, values[i])
+
+
+CODE = st.one_of(st.none(), st.sampled_from(["A", "B", "C", "A&B", "x<y", "k'", "q\"", "b\\s", "D\nE", "Ż"]),
+                 st.text(max_size=4))
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.tuples(CODE, st.one_of(st.none(), st.sampled_from(["5901234123457", "96385074", "X1"]))),
+                max_size=12), st.booleans())
+@pytest.mark.rule("PIE-7")
+def test_row_rules_fast_path_sends_every_breaking_file_to_the_exact_checks(rows, with_eans):
+    """The set-based pre-check may skip the per-row loop only when no row breaks a rule: every code
+    present, none with & < > ' " \\, codes unique, EANs unique (brute force over pairs here)."""
+    from store.pricelist_io.plan import _may_break_row_rules
+
+    codes = [c for c, _e in rows]
+    eans = [e for _c, e in rows] if with_eans else None
+    broken = any(c is None or any(ch in c for ch in "&<>'\"\\") for c in codes)
+    for i in range(len(rows)):
+        for j in range(i):
+            broken = broken or codes[i] == codes[j] or (eans is not None and eans[i] is not None and eans[i] == eans[j])
+    assert _may_break_row_rules(codes, eans) == broken
