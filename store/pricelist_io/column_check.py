@@ -54,17 +54,26 @@ def check_each(cells: list, check: Callable) -> tuple[list, list[CellProblem]]:
 
 
 def check_distinct(cells: list, check: Callable) -> tuple[list, list[CellProblem]]:
-    """`check` once per distinct cell value (keyed by type too: 1, 1.0 and True differ in a sheet)."""
+    """`check` once per distinct cell value (keyed by type too when types mix: 1, 1.0 and True
+    differ in a sheet, yet are equal in Python)."""
+    keyed = len(set(map(type, cells))) > 1
+    distinct = {(v.__class__, v) for v in cells} if keyed else set(cells)
     results: dict = {}
-    for key in {(v.__class__, v) for v in cells}:
-        v = key[1]
-        if v == "" or v is None or v != v:        # NaN is never equal to itself: checked per cell below
+    nan = False
+    for key in distinct:
+        v = key[1] if keyed else key
+        if v == "" or v is None:
+            continue
+        if v != v:                                # NaN is never equal to itself: checked per cell below
+            nan = True
             continue
         try:
             results[key] = check(v)
         except CellError as exc:
             results[key] = exc
-    values: list = [results.get((v.__class__, v)) for v in cells]
+    values: list = [results.get((v.__class__, v)) for v in cells] if keyed else list(map(results.get, cells))
+    if not nan and not any(r.__class__ is CellError for r in results.values()):
+        return values, []
     problems: list[CellProblem] = []
     for i, r in enumerate(values):
         if r.__class__ is CellError:

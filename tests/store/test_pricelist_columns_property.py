@@ -38,7 +38,9 @@ def per_cell(column: list, check) -> tuple[list, list]:
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.lists(CELL, max_size=40))
+@given(st.one_of(st.lists(CELL, max_size=40),                      # mixed types: keyed by type
+                 st.lists(st.floats(allow_nan=True, allow_infinity=True, width=64), max_size=20),   # one type
+                 st.lists(st.sampled_from(["", "tak", "Nie", "TP", "x", "usługa", " 12,5 "]), max_size=20)))
 def test_distinct_values_path_equals_per_cell_parsing(column):
     for check in (cells.number, cells.yes_no, cells.item_type, cells.price_limit_kind, cells.cn_code,
                   BY_KEY["unit"].parse):
