@@ -61,12 +61,12 @@ class FiliaApp(App):
         # Built after the first frame: the key manager imports cryptography (~50 ms of start-up).
         self.seats_factory = seats_factory
         self._held_keys: list[tuple[str, str | None]] = []
-        self._held_since = 0.0
         # (done, deadline): a key started a change of screen or focus that Textual finishes later
         self._hold_until: tuple[Callable[[], bool], float] | None = None
         self._palette_command_done = True
         self._key_in_flight: events.Key | None = None
         self._key_in_flight_since = 0.0
+        self._not_ready_since: tuple[object, float] | None = None  # (screen, since): the 3 s type-ahead limit
         self.animation_level = "none"  # smooth scrolling costs seconds on big lists and over SSH
 
     # --- start-up -------------------------------------------------------------------------
@@ -151,7 +151,7 @@ class FiliaApp(App):
                 # order; hold it and replay it in order once the screen takes input.
                 self._held_keys.append((event.key, event.character))
                 if len(self._held_keys) == 1:
-                    self._held_since = time.monotonic()
+                    self._not_ready_since = None     # a new burst: its own 3 s for a screen not ready
                     self.set_timer(0.01, self._replay_held_keys)
                 return
         self._hold_after(event.key)
@@ -204,7 +204,13 @@ class FiliaApp(App):
 
     def _screen_ready(self) -> bool:
         if self._key_in_flight is not None:
-            # a key a widget stopped never comes back; after a moment it no longer holds the others
+            key = self._key_in_flight
+            if key._stop_propagation:
+                # A widget handled and stopped it (the list's Home/End, its locator's space): it will
+                # not come back. Or the screen stopped it on its way into the app's queue (a key's
+                # sender is the app); a callback queued now runs after it, so keys stay in order.
+                self.call_later(self._end_stopped_key, key)
+            # a key dropped on its way (its widget was removed) never comes back: a time limit
             if time.monotonic() - self._key_in_flight_since < KEY_IN_FLIGHT_MAX_S:
                 return False
             self._key_in_flight = None
@@ -215,18 +221,32 @@ class FiliaApp(App):
             else:
                 return False
         screen = self.screen
-        return screen.is_mounted and getattr(screen, "ready_for_input", True)
+        if screen.is_mounted and getattr(screen, "ready_for_input", True):
+            self._not_ready_since = None
+            return True
+        if self._not_ready_since is None or self._not_ready_since[0] is not screen:
+            self._not_ready_since = (screen, time.monotonic())
+        return False
+
+    def _end_stopped_key(self, key: events.Key) -> None:
+        if self._key_in_flight is key:
+            self._key_in_flight = None
+
+    def _waited_for_screen(self) -> bool:
+        """The held keys have waited 3 s for a screen that does not say it is ready (a card whose tab
+        row has focus): give them to it. A key in flight or a closing palette is still waited for."""
+        return (self._key_in_flight is None and self._hold_until is None and self._not_ready_since is not None
+                and time.monotonic() - self._not_ready_since[1] >= 3.0)
 
     def _replay_held_keys(self) -> None:
         """Replay one held key per refresh: a key bound to an action (Ctrl+U in a field) finishes
         before the next character arrives, exactly as when typed."""
         if not self._held_keys:
             return
-        if not self._screen_ready() and time.monotonic() - self._held_since < 3.0:
+        if not self._screen_ready() and not self._waited_for_screen():
             self.set_timer(0.01, self._replay_held_keys)
             return
         key, character = self._held_keys.pop(0)
-        self._held_since = time.monotonic()      # the 3 s limit is per key, not per burst
         replay = events.Key(key, character)
         replay.replayed = True  # a plain Key (handlers are found by class name), marked as given back
         self.post_message(replay)

@@ -1,0 +1,59 @@
+"""Keys typed in a burst (a fast clerk, key repeat, a paste over SSH): the app holds keys while the
+one before is still on its way, but a held key must not wait longer than needed."""
+from __future__ import annotations
+
+import asyncio
+import time
+
+from textual import events
+from textual.widgets._tabbed_content import ContentTabs
+
+from tui.screens.list_screen import ListScreen
+
+SIZE = (120, 30)
+
+
+async def _burst(app, keys: list[str], done, limit: float = 30.0) -> float:
+    """Post the keys at once, as the terminal driver does, and return the seconds until done()."""
+    start = time.monotonic()
+    for key in keys:
+        app.post_message(events.Key(key, key if len(key) == 1 else None))
+    while not done() and time.monotonic() - start < limit:
+        await asyncio.sleep(0.005)
+    elapsed = time.monotonic() - start
+    while app._held_keys:                   # let the rest finish before the app is closed
+        await asyncio.sleep(0.05)
+    return elapsed
+
+
+async def test_home_and_end_in_a_list_do_not_hold_the_next_keys(filia_app):
+    # Home/End are screen bindings that the list widget handles itself and stops: the key never comes
+    # back to the app, which must not make each following key wait for the in-flight time limit.
+    async with filia_app.run_test(size=SIZE) as pilot:
+        screen = filia_app.action_open_list("goods")
+        await pilot.pause()
+        await pilot.pause()
+        assert isinstance(filia_app.screen, ListScreen)
+        last = screen.list.total - 1
+        elapsed = await _burst(filia_app, ["home", "end"] * 5 + ["up"], lambda: screen.list.cursor == last - 1)
+        assert screen.list.cursor == last - 1
+        assert elapsed < 1.0, f"11 keys took {elapsed:.2f} s"
+
+
+async def test_a_burst_on_a_card_tab_row_waits_once_not_per_key(filia_app):
+    # The card counts as not ready while its tab row has focus; held keys wait at most 3 s in all,
+    # not 3 s each.
+    async with filia_app.run_test(size=SIZE) as pilot:
+        filia_app.action_open_list("contractors")
+        await pilot.pause()
+        await pilot.pause()
+        await pilot.press("f2")
+        for _ in range(10):
+            await pilot.pause()
+        tabs = filia_app.screen.query_one(ContentTabs)
+        tabs.focus()
+        await pilot.pause()
+        ids = [tab.id for tab in tabs.query("ContentTab")]
+        elapsed = await _burst(filia_app, ["right", "right", "right"], lambda: tabs.active == ids[3])
+        assert tabs.active == ids[3]
+        assert elapsed < 5.0, f"3 keys took {elapsed:.2f} s"
