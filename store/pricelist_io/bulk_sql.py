@@ -119,6 +119,19 @@ def _select_in(sql: str, values: list) -> Iterable[tuple]:
         yield from database.execute_sql(sql.format(", ".join([ph] * len(chunk))), chunk).fetchall()
 
 
+def _lookup(select_sql: str, key_sql: str, values: list, table: str) -> Iterable[tuple]:
+    """Rows of `select_sql` (its first column is the key) whose key is one of `values`: by IN-lists,
+    or, when `table` has no more rows than there are values (a first price list for a new branch),
+    by one pass over the table filtered here: 100,000 codes would be 112 queries the other way."""
+    if not values:
+        return []
+    size = database.execute_sql(f'SELECT MAX("id") FROM "{table}"').fetchone()[0] or 0
+    if size <= len(values):
+        wanted = set(values)
+        return [row for row in database.execute_sql(select_sql).fetchall() if row[0] in wanted]
+    return _select_in(f"{select_sql} WHERE {key_sql} IN ({{}})", values)
+
+
 def existing_goods(codes: Iterable[str]) -> dict[str, tuple]:
     """code -> (id, vat_rate_id, purchase_vat_rate_id, last_purchase_price, item_type, ean, group_id) for codes
     in the DB."""
@@ -126,15 +139,15 @@ def existing_goods(codes: Iterable[str]) -> dict[str, tuple]:
 
     to_price = Goods.last_purchase_price.python_value
     return {code: (gid, vat, pvat, to_price(lpp), item_type, ean, group) for code, gid, vat, pvat, lpp, item_type, ean,
-            group in _select_in('SELECT "code", "id", "vat_rate_id", "purchase_vat_rate_id", "last_purchase_price", '
-                                '"item_type", "ean", "group_id" FROM "goods" WHERE "code" IN ({})', list(codes))}
+            group in _lookup('SELECT "code", "id", "vat_rate_id", "purchase_vat_rate_id", "last_purchase_price", '
+                             '"item_type", "ean", "group_id" FROM "goods"', '"code"', list(codes), "goods")}
 
 
 def ean_owners(eans: Iterable[str]) -> dict[str, str]:
     """EAN -> code of the item that has it (default or additional code), for the given EANs."""
     eans = list(eans)
-    out = dict(_select_in('SELECT b."ean", g."code" FROM "goods_barcode" b JOIN "goods" g ON g."id" = b."goods_id" '
-                          'WHERE b."ean" IN ({})', eans))
-    for ean, code in _select_in('SELECT "ean", "code" FROM "goods" WHERE "ean" IN ({})', eans):
+    out = dict(_lookup('SELECT b."ean", g."code" FROM "goods_barcode" b JOIN "goods" g ON g."id" = b."goods_id"',
+                       'b."ean"', eans, "goods_barcode"))
+    for ean, code in _lookup('SELECT "ean", "code" FROM "goods"', '"ean"', eans, "goods"):
         out.setdefault(ean, code)
     return out

@@ -593,3 +593,26 @@ def test_a_dictionary_entry_removed_after_the_check_refuses_the_whole_import(cat
     with pytest.raises(Refused, match="zmieniły się po sprawdzeniu pliku"):
         apply_import(plan)
     assert snapshot(db_of_cat) == before
+
+
+def test_lookups_by_in_lists_and_by_one_table_pass_agree(cat):
+    """existing_goods/ean_owners read a small table in one pass and a large one by IN-lists; the
+    number of values asked decides, and the answer must not depend on it."""
+    from store.catalog.goods_codes import add_ean
+    from store.pricelist_io.bulk_sql import ean_owners, existing_goods
+
+    from stdnum import ean as std_ean
+
+    for i in range(6):
+        cat.goods(f"G{i}", ean="5901234123457" if i == 0 else "")
+    h = cat.goods("H", name="Z dodatkowymi").id
+    for body in ("9638507", "1234567", "7654321", "5555555", "4444444"):   # more EAN rows than EANs asked
+        add_ean(h, body + std_ean.calc_check_digit(body))
+    few = ["G1", "G4", "BRAK"]
+    many = few + [f"X{i}" for i in range(40)]                      # more values than rows: one pass
+    assert set(existing_goods(few)) == {"G1", "G4"}
+    assert existing_goods(many) == existing_goods(few)
+    few_eans = ["5901234123457", "96385074", "5900000000000"]
+    want = {"5901234123457": "G0", "96385074": "H"}
+    assert ean_owners(few_eans) == want
+    assert ean_owners(few_eans + [f"{i:08d}" for i in range(40)]) == want
