@@ -61,6 +61,7 @@ class FiliaApp(App):
         # Built after the first frame: the key manager imports cryptography (~50 ms of start-up).
         self.seats_factory = seats_factory
         self._held_keys: list[tuple[str, str | None]] = []
+        self._replay_step = 0           # the one replay step that may run (see _schedule_replay)
         # (done, deadline): a key started a change of screen or focus that Textual finishes later
         self._hold_until: tuple[Callable[[], bool], float] | None = None
         self._palette_command_done = True
@@ -152,7 +153,7 @@ class FiliaApp(App):
                 self._held_keys.append((event.key, event.character))
                 if len(self._held_keys) == 1:
                     self._not_ready_since = None     # a new burst: its own 3 s for a screen not ready
-                    self.set_timer(0.01, self._replay_held_keys)
+                    self._schedule_replay(0.01)
                 return
         self._hold_after(event.key)
         if self._bound_in_focus_chain(event.key):
@@ -238,20 +239,34 @@ class FiliaApp(App):
         return (self._key_in_flight is None and self._hold_until is None and self._not_ready_since is not None
                 and time.monotonic() - self._not_ready_since[1] >= 3.0)
 
-    def _replay_held_keys(self) -> None:
+    def _schedule_replay(self, delay: float | None = None) -> None:
+        """Run the next replay step after `delay` seconds, or after the next refresh. A callback
+        waiting for a refresh belongs to the screen shown now, and a screen that closes before it
+        repaints (a question answered by a held key) drops it: without the timer as well, every key
+        from then on, Ctrl+Q included, would be held for ever. Whichever runs first is the step."""
+        self._replay_step += 1
+        step = self._replay_step
+        if delay is None:
+            self.call_after_refresh(self._replay_held_keys, step)
+        self.set_timer(delay or 0.1, partial(self._replay_held_keys, step))
+
+    def _replay_held_keys(self, step: int) -> None:
         """Replay one held key per refresh: a key bound to an action (Ctrl+U in a field) finishes
         before the next character arrives, exactly as when typed."""
+        if step != self._replay_step:
+            return                      # its twin ran already
+        self._replay_step += 1
         if not self._held_keys:
             return
         if not self._screen_ready() and not self._waited_for_screen():
-            self.set_timer(0.01, self._replay_held_keys)
+            self._schedule_replay(0.01)
             return
         key, character = self._held_keys.pop(0)
         replay = events.Key(key, character)
         replay.replayed = True  # a plain Key (handlers are found by class name), marked as given back
         self.post_message(replay)
         if self._held_keys:
-            self.call_after_refresh(self._replay_held_keys)
+            self._schedule_replay()
 
     def status_text(self) -> str:
         from store import config
