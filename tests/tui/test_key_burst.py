@@ -37,12 +37,12 @@ async def test_home_and_end_in_a_list_do_not_hold_the_next_keys(filia_app):
         last = screen.list.total - 1
         elapsed = await _burst(filia_app, ["home", "end"] * 5 + ["up"], lambda: screen.list.cursor == last - 1)
         assert screen.list.cursor == last - 1
-        assert elapsed < 1.0, f"11 keys took {elapsed:.2f} s"
+        assert elapsed < 2.0, f"11 keys took {elapsed:.2f} s"       # 3.1 s when each waited 0.3 s
 
 
-async def test_a_burst_on_a_card_tab_row_waits_once_not_per_key(filia_app):
-    # The card counts as not ready while its tab row has focus; held keys wait at most 3 s in all,
-    # not 3 s each.
+async def test_a_burst_on_a_card_tab_row_does_not_wait(filia_app):
+    # A loaded card takes keys whatever has focus, its tab row included (it used to count as not
+    # ready there, and held keys waited 3 s for it).
     async with filia_app.run_test(size=SIZE) as pilot:
         filia_app.action_open_list("contractors")
         await pilot.pause()
@@ -56,7 +56,7 @@ async def test_a_burst_on_a_card_tab_row_waits_once_not_per_key(filia_app):
         ids = [tab.id for tab in tabs.query("ContentTab")]
         elapsed = await _burst(filia_app, ["right", "right", "right"], lambda: tabs.active == ids[3])
         assert tabs.active == ids[3]
-        assert elapsed < 5.0, f"3 keys took {elapsed:.2f} s"
+        assert elapsed < 2.0, f"3 keys took {elapsed:.2f} s"
 
 
 async def test_keys_behind_an_answered_question_are_not_stuck(filia_app):

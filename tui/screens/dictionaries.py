@@ -83,12 +83,6 @@ class DictionaryForm(FormScreen):
         if first is not None:
             first.control.focus()
 
-    @property
-    def ready_for_input(self) -> bool:
-        """Type-ahead ends once the card is loaded and something has focus — a field or a grid (keys typed
-        while a grid of sub-records is focused must not wait)."""
-        return self._original is not None and self.focused is not None
-
     def unchanged_result(self):
         return self.entry_id
 

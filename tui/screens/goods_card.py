@@ -236,12 +236,6 @@ class GoodsCard(FormScreen):
         for box in self.query("#card-prices"):
             box.update(self._prices_text())
 
-    @property
-    def ready_for_input(self) -> bool:
-        """Type-ahead ends once the card is loaded and something has focus — a field or a grid (keys typed
-        while a grid of sub-records is focused must not wait)."""
-        return self._original is not None and self.focused is not None
-
     # --- actions ------------------------------------------------------------------------------------
     def action_price_table(self) -> None:
         from tui.screens.price_table import PriceTable

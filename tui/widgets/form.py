@@ -62,11 +62,9 @@ class FormScreen(ModalScreen[Any]):
 
     @property
     def ready_for_input(self) -> bool:
-        """False while the card is still loading: the app holds typed keys until a field has focus."""
-        from tui.widgets.form_field import FormField
-
-        focused = self.focused
-        return focused is not None and any(isinstance(a, FormField) for a in focused.ancestors)
+        """False while the card is still loading (the app holds typed keys meanwhile): it is loaded once
+        its values are marked clean, and something has focus — a field, a grid or the tab row."""
+        return self._original is not None and self.focused is not None
 
     # --- to implement ---------------------------------------------------------------------------
     def save_values(self, values: dict, grids: dict[str, list[dict]], confirm: bool) -> Any:
