@@ -233,6 +233,7 @@ def _insert_new_batches(plan: ImportPlan, rows: list, idx: dict, group_ids: dict
     from store.catalog.models import Goods, GoodsPrice
     from store.config import VatRate
     from store.db import database
+
     vat_by_code = dict(VatRate.select(VatRate.code, VatRate.id).tuples())
     default_vat = _default_vat_id(vat_by_code)
     cn_vat = dict(CnCode.select(CnCode.code, CnCode.vat_rate).where(CnCode.vat_rate.is_null(False)).tuples()) \
@@ -254,6 +255,10 @@ def _insert_new_batches(plan: ImportPlan, rows: list, idx: dict, group_ids: dict
         col = {k: fixed[i] for k, i in idx.items()}
         none = (None,) * n
         get = lambda key: col.get(key, none)                                   # noqa: E731
+
+        def text(key: str):
+            """The column's texts, "" for empty; a column the file lacks costs nothing."""
+            return [v or "" for v in col[key]] if key in col else repeat("", n)
         types = [t or "TP" for t in get("item_type")]
         services = [t in ("UP", "UZ") for t in types]
         cns = get("cn_code")
@@ -263,33 +268,33 @@ def _insert_new_batches(plan: ImportPlan, rows: list, idx: dict, group_ids: dict
         for n_col, pc in enumerate(columns):     # a new card has no purchase price yet
             values = [r[3][n_col] for r in batch]
             vat_of = pvats if pc.kind == "purchase" else vats
-            column_prices = []
-            for v, vat_id in zip(values, vat_of):
-                key = (n_col, v, vat_id)
-                stored = memo.get(key)
-                if stored is None:
-                    net, gross, margin = prices.compute(ZERO if v is None else v, pc, vat_id, ZERO)
-                    stored = memo[key] = (scaled4(net), scaled4(gross), scaled2(margin))
-                column_prices.append(stored)
-            stored_prices.append(column_prices)
-        limit_values = [0 if v is None else scaled2(v) for v in get("price_limit_value")]
-        goods_tuples = list(zip(
-            codes, get("name"), types, services, [not s for s in services], [e or "" for e in get("ean")],
-            [u or "szt" for u in get("unit")], vats, pvats,
-            [group_ids[g] if g else main_group_id for g in get("group")], [v or "" for v in get("pkwiu")],
-            [v or "" for v in cns], [v or "" for v in get("catalogue_number")], [v or "" for v in get("description")],
-            [True if a is None else a for a in get("active")], [v or "" for v in get("price_limit_kind")],
-            limit_values, [p[1] for p in stored_prices[retail_pos]] if retail_pos >= 0 else (0,) * n,
-            new_guids(n), repeat(operator), repeat(operator), [v or "" for v in get("supplier_code")],
-            [v or "" for v in get("supplier_item_code")], [producer_ids.get(p) for p in get("producer")],
-            [brand_ids.get((p, b)) if b else None for p, b in zip(get("producer"), get("brand"))]))
+            keys = list(zip(repeat(n_col, n), values, vat_of))
+            for key in set(keys).difference(memo):           # each distinct (price, VAT) computed once
+                _n, v, vat_id = key
+                net, gross, margin = prices.compute(ZERO if v is None else v, pc, vat_id, ZERO)
+                memo[key] = (scaled4(net), scaled4(gross), scaled2(margin))
+            stored_prices.append(list(map(memo.__getitem__, keys)))
+        limit_values = [0 if v is None else scaled2(v) for v in col["price_limit_value"]] \
+            if "price_limit_value" in col else repeat(0, n)
+        producers = get("producer")
+        fields = [codes, get("name"), types, services, [not s for s in services], text("ean"),
+                  [u or "szt" for u in get("unit")], vats, pvats,
+                  [group_ids[g] if g else main_group_id for g in get("group")], text("pkwiu"),
+                  [v or "" for v in cns], text("catalogue_number"), text("description"),
+                  [True if a is None else a for a in get("active")], text("price_limit_kind"),
+                  limit_values, [p[1] for p in stored_prices[retail_pos]] if retail_pos >= 0 else repeat(0, n),
+                  new_guids(n), repeat(operator, n), repeat(operator, n), text("supplier_code"),
+                  text("supplier_item_code"),
+                  [producer_ids.get(p) for p in producers] if "producer" in col else repeat(None, n),
+                  [brand_ids.get((p, b)) if b else None for p, b in zip(producers, col["brand"])]
+                  if "brand" in col else repeat(None, n)]
         max_before = database.execute_sql('SELECT MAX("id") FROM "goods"').fetchone()[0] or 0
         if made is not None:
             gids = list(range(max_before + 1, max_before + 1 + n))
-            bulk_sql.insert_rows(Goods, ["id"] + goods_fields, [(g,) + t for g, t in zip(gids, goods_tuples)])
+            bulk_sql.insert_rows(Goods, ["id"] + goods_fields, list(zip(gids, *fields)))
             made.append((gids, stored_prices))
         else:
-            bulk_sql.insert_rows(Goods, goods_fields, goods_tuples)
+            bulk_sql.insert_rows(Goods, goods_fields, list(zip(*fields)))
             ids = dict(database.execute_sql('SELECT "code", "id" FROM "goods" WHERE "id" > {}'.format(
                 bulk_sql.placeholder()), (max_before,)).fetchall())
             bulk_sql.insert_rows(GoodsPrice, PRICE_FIELDS, _price_rows(columns, [([ids[c] for c in codes],
