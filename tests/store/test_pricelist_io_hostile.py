@@ -247,3 +247,26 @@ def test_column_letters_match_openpyxl_over_the_whole_sheet_width():
 
     for i in range(16384):                                    # A .. XFD
         assert column_letters(i) == get_column_letter(i + 1) and column_index(column_letters(i)) == i
+
+
+def test_a_sheet_with_prefixed_tags_is_counted_and_read(cat, tmp_path):
+    """<x:row>/<x:c> (a namespace prefix, legal XML some tools write): the safety scan counts those
+    rows as well, so the row cap still holds, and a sheet within the cap imports as usual."""
+    from tests.store.pricelist_files import _write_parts, cell_xml
+
+    def prefixed(rows: int) -> bytes:
+        body = ['<x:row r="1">' + cell_xml("A1", "Kod").replace("<c ", "<x:c ").replace("</c>", "</x:c>")
+                + cell_xml("B1", "Nazwa").replace("<c ", "<x:c ").replace("</c>", "</x:c>") + "</x:row>"]
+        for r in range(2, rows + 2):
+            cells = cell_xml(f"A{r}", f"P{r}") + cell_xml(f"B{r}", f"Towar {r}")
+            body.append(f'<x:row r="{r}">' + cells.replace("<c ", "<x:c ").replace("</c>", "</x:c>") + "</x:row>")
+        return (b'<?xml version="1.0" encoding="UTF-8"?>'
+                b'<x:worksheet xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><x:sheetData>'
+                + "".join(body).encode() + b"</x:sheetData></x:worksheet>")
+
+    path = tmp_path / "p.xlsx"
+    _write_parts(path, prefixed(12))
+    with pytest.raises(XlsxRefused, match="więcej niż 10 wierszy"):
+        validate_import(path, max_rows=10)
+    plan = validate_import(path, max_rows=12)
+    assert plan.valid_rows == 12 and plan.rows[0][1] == "P2"
