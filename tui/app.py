@@ -60,7 +60,7 @@ class FiliaApp(App):
         self.seats = seats          # keys/ seat manager (module checkout), optional
         # Built after the first frame: the key manager imports cryptography (~50 ms of start-up).
         self.seats_factory = seats_factory
-        self._held_keys: list[tuple[str, str | None]] = []
+        self._held_keys: list[tuple[str | None, str | None]] = []   # (key, character); (None, text) = a paste
         self._replay_step = 0           # the one replay step that may run (see _schedule_replay)
         # (done, deadline): a key started a change of screen or focus that Textual finishes later
         self._hold_until: tuple[Callable[[], bool], float] | None = None
@@ -131,6 +131,10 @@ class FiliaApp(App):
         self.update_status_line()
 
     async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Paste) and not event.is_forwarded and not getattr(event, "replayed", False) \
+                and (self._held_keys or not self._screen_ready()):
+            self._hold(None, event.text)             # pasted text keeps its place among held keys
+            return
         if not isinstance(event, events.Key):
             await super().on_event(event)
             return
@@ -150,10 +154,7 @@ class FiliaApp(App):
                 # Type-ahead: a key typed while a just-pushed screen (or card) is still loading, or
                 # while the key before it is still on its way, would be lost or applied out of
                 # order; hold it and replay it in order once the screen takes input.
-                self._held_keys.append((event.key, event.character))
-                if len(self._held_keys) == 1:
-                    self._not_ready_since = None     # a new burst: its own 3 s for a screen not ready
-                    self._schedule_replay(0.01)
+                self._hold(event.key, event.character)
                 return
         self._hold_after(event.key)
         if self._bound_in_focus_chain(event.key):
@@ -164,6 +165,13 @@ class FiliaApp(App):
         await super().on_event(event)
         if not event.is_forwarded:                       # a priority binding took it here
             self._key_in_flight = None
+
+    def _hold(self, key: str | None, text: str | None) -> None:
+        """Queue a key (or, with key None, pasted text) for _replay_held_keys."""
+        self._held_keys.append((key, text))
+        if len(self._held_keys) == 1:
+            self._not_ready_since = None     # a new burst: its own 3 s for a screen not ready
+            self._schedule_replay(0.01)
 
     def _bound_in_focus_chain(self, key: str) -> bool:
         try:
@@ -262,8 +270,8 @@ class FiliaApp(App):
             self._schedule_replay(0.01)
             return
         key, character = self._held_keys.pop(0)
-        replay = events.Key(key, character)
-        replay.replayed = True  # a plain Key (handlers are found by class name), marked as given back
+        replay = events.Key(key, character) if key is not None else events.Paste(character)
+        replay.replayed = True  # a plain Key/Paste (handlers are found by class name), marked as given back
         self.post_message(replay)
         if self._held_keys:
             self._schedule_replay()

@@ -48,8 +48,10 @@ async def test_a_burst_on_a_card_tab_row_does_not_wait(filia_app):
         await pilot.pause()
         await pilot.pause()
         await pilot.press("f2")
-        for _ in range(10):
+        for _ in range(200):                                  # the card loaded (under load it takes a while)
             await pilot.pause()
+            if getattr(filia_app.screen, "_original", None) is not None:
+                break
         tabs = filia_app.screen.query_one(ContentTabs)
         tabs.focus()
         await pilot.pause()
@@ -73,3 +75,25 @@ async def test_keys_behind_an_answered_question_are_not_stuck(filia_app):
                      limit=5.0)
         assert isinstance(filia_app.screen, PromptDialog)
         assert screen.list.total == total
+
+
+async def test_text_pasted_behind_a_key_that_opens_a_dialog_lands_in_the_dialog(filia_app):
+    # Ctrl+E opens the export path prompt; a path pasted at once (bracketed paste over SSH) must not
+    # overtake the held key and vanish into the list below.
+    from textual.widgets import Input
+
+    from tui.widgets.prompt import PromptDialog
+
+    async with filia_app.run_test(size=SIZE) as pilot:
+        filia_app.action_open_list("contractors")
+        await pilot.pause()
+        await pilot.pause()
+        filia_app.post_message(events.Key("ctrl+e", None))
+        filia_app.post_message(events.Paste("/tmp/wklejona.xlsx"))
+        for _ in range(100):
+            await asyncio.sleep(0.02)
+            if isinstance(filia_app.screen, PromptDialog) and not filia_app._held_keys:
+                break
+        await pilot.pause()
+        assert isinstance(filia_app.screen, PromptDialog)
+        assert filia_app.screen.query_one(Input).value == "/tmp/wklejona.xlsx"     # replaces the proposed path
