@@ -15,28 +15,16 @@ from store.pricelist_io.cells import CellError
 CellProblem = tuple[int, object, str]          # (index in the column, cell as read, reason)
 
 
-def check_text_column(cells: list, max_len: int, check: Callable, then: Callable | None = None
-                      ) -> tuple[list, list[CellProblem]]:
+def check_text_column(cells: list, max_len: int, check: Callable) -> tuple[list, list[CellProblem]]:
     """A plain text column: every cell a string within `max_len` takes the fast path; otherwise
-    (numbers typed in the column, over-long text) every cell goes through `check`. `then`, if
-    given, is applied to each non-empty text (e.g. the EAN check digit) and may raise CellError."""
+    (numbers typed in the column, over-long text) every cell goes through `check`."""
     try:
         stripped = [v.strip() for v in cells]
     except AttributeError:                     # a non-text cell somewhere: the careful way
         stripped = None
     if stripped is None or (stripped and max(map(len, stripped)) > max_len):
-        values, problems = check_each(cells, check)
-    else:
-        values, problems = [s or None for s in stripped], []
-    if then is not None:
-        for i, v in enumerate(values):
-            if v is not None:
-                try:
-                    values[i] = then(v)
-                except CellError as exc:
-                    problems.append((i, cells[i], exc.reason))
-                    values[i] = None
-    return values, problems
+        return check_each(cells, check)
+    return [s or None for s in stripped], []
 
 
 def check_each(cells: list, check: Callable) -> tuple[list, list[CellProblem]]:

@@ -3,7 +3,7 @@
 The user reads the check's report before confirming; another session may meanwhile delete a group,
 VAT rate, unit or price type, clear a supplier flag or give an EAN to another item. Each function
 raises peewee.IntegrityError with a Polish reason; apply_import turns it into a refusal and the
-transaction writes nothing. ensure_producers creates what PIE-11 needs.
+transaction writes nothing.
 """
 from __future__ import annotations
 
