@@ -30,6 +30,20 @@ def new_guids(n: int) -> list[str]:
             for i in range(0, 32 * n, 32)]
 
 
+# Who is at the keyboard in this process (one session = one operator): stamped on every change as
+# `modified_by`, named when another session's save is refused as stale. Set at login.
+_session_operator = ""
+
+
+def set_session_operator(login: str) -> None:
+    global _session_operator
+    _session_operator = login or ""
+
+
+def session_operator() -> str:
+    return _session_operator
+
+
 class BaseModel(peewee.Model):
     class Meta:
         database = database
@@ -48,11 +62,62 @@ class TrackedModel(BaseModel):
     from_remote = peewee.BooleanField(default=False)    # OL: came from the other side
     realised_hq = peewee.BooleanField(default=False)    # XL: realised in HQ
     to_cancel = peewee.BooleanField(default=False)      # marked to be cancelled at HQ
+    # Optimistic concurrency: +1 in every writing transaction (modified_at is too coarse: two saves
+    # in one clock tick). A form saves only if the version it loaded is still the stored one.
+    version = peewee.IntegerField(default=1)
+    modified_by = peewee.CharField(max_length=20, default="")   # operator login of the last change
 
     def save(self, *args, **kwargs):
+        cls = type(self)
         self.modified_at = utcnow()
-        return super().save(*args, **kwargs)
+        if _session_operator:
+            self.modified_by = _session_operator
+        if self._pk is None or kwargs.get("force_insert"):
+            return super().save(*args, **kwargs)
+        # version = version + 1 in SQL: never goes back even if this object was read long ago
+        self.version = cls.version + 1
+        rows = super().save(*args, **kwargs)
+        self.version = cls.select(cls.version).where(cls._meta.primary_key == self._pk).scalar()
+        return rows
 
-    def touch_fields(self) -> dict:
-        """Columns a bulk UPDATE must set to count as a change."""
-        return {type(self).modified_at: utcnow()}
+    @classmethod
+    def stamp(cls) -> dict:
+        """What every UPDATE of these rows also sets: time, version + 1, operator. Use as
+        `Model.update({Model.price: x, **Model.stamp()})` or `Model.update(price=x, **Model.stamp_names())`."""
+        out = {cls.modified_at: utcnow(), cls.version: cls.version + 1}
+        if _session_operator:
+            out[cls.modified_by] = _session_operator
+        return out
+
+    @classmethod
+    def stamp_names(cls) -> dict:
+        return {field.name: value for field, value in cls.stamp().items()}
+
+
+
+def local_time_text(when: datetime | None) -> str:
+    """A stored (naive UTC) time as the user reads it: local time, Polish order."""
+    if when is None:
+        return ""
+    return when.replace(tzinfo=timezone.utc).astimezone().strftime("%d.%m.%Y %H:%M:%S")
+
+
+def lock_current(model: type[TrackedModel], record_id: int, loaded_version: int | None):
+    """Inside a write transaction: the record as stored now, locked against other writers (FOR UPDATE on
+    PostgreSQL; SQLite's BEGIN IMMEDIATE already holds the only write lock). When a form loaded an
+    older version, raise StaleRecord naming who changed it and when; nothing is written (issue 16)."""
+    from store.db import for_update
+    from store.errors import NotFound, StaleRecord
+    from store.i18n import _
+
+    pk = model._meta.primary_key
+    row = for_update(model.select().where(pk == record_id)).first()
+    if row is None:
+        raise NotFound(_("Rekord został w międzyczasie usunięty przez inną sesję – nic nie zapisano."))
+    if loaded_version is not None and row.version != loaded_version:
+        who = row.modified_by or _("inna sesja")
+        raise StaleRecord(
+            _("Rekord zmienił w międzyczasie {who} ({when}). Twoje zmiany nie zostały zapisane: porównaj je "
+              "z zapisanymi i zapisz ponownie.").format(who=who, when=local_time_text(row.modified_at)),
+            who=row.modified_by, when=row.modified_at, current=dict(row.__data__))
+    return row

@@ -13,7 +13,7 @@ from store.db import write
 from store.errors import FiliaError, Refused, ValidationError
 from store.fields import PercentField
 from store.i18n import _
-from store.schema import Migration, create_tables
+from store.schema import Migration, add_tracking_columns, create_tables
 
 ROLES = ("branch", "hq", "standalone")
 COSTING_METHODS = ("FIFO", "LIFO", "QUAN")  # SETUP-2: AVCO is not offered
@@ -66,6 +66,7 @@ class VatRate(TrackedModel):
 
 MIGRATIONS = [
     Migration(1, "company, settings, operators, VAT rates", create_tables(Company, Setting, Operator, VatRate)),
+    Migration(2, "record versions (issue 16)", add_tracking_columns(Company, Operator, VatRate)),
 ]
 
 # --- settings -----------------------------------------------------------------------------------

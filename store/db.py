@@ -7,16 +7,21 @@ handler does not help it. WAL lets readers work while one session writes. synchr
 """
 from __future__ import annotations
 
+import logging
 import os
+import random
 import sqlite3
+import time
 from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 import peewee
 
-from store.errors import DatabaseProblem
+from store.errors import ConstraintViolation, DatabaseProblem, TransientWriteError
 from store.i18n import _
+
+log = logging.getLogger("filia.store")
 
 # Every model binds to this proxy; open_database() points it at the real database.
 database = peewee.DatabaseProxy()
@@ -121,17 +126,75 @@ def connect(url: str, *, create: bool = False, busy_timeout_ms: int | None = Non
     return db
 
 
+# PostgreSQL SQLSTATEs a re-run of the whole transaction may cure.
+_PG_RETRYABLE = {"40P01": "deadlock", "40001": "serialization", "55P03": "lock"}
+
+
+def _root_cause(exc: BaseException) -> BaseException:
+    """The driver's exception behind peewee's wrapper; a failed rollback is not the cause of anything:
+    the error that made the transaction roll back is (peewee reports "cannot rollback - no transaction
+    is active" when SQLite had already rolled back, e.g. on a full disk)."""
+    seen = set()
+    while id(exc) not in seen:
+        seen.add(id(exc))
+        text = str(exc).lower()
+        if ("cannot rollback" in text or "no transaction is active" in text or "connection already closed" in text) \
+                and exc.__context__ is not None:
+            exc = exc.__context__
+            continue
+        if exc.args and isinstance(exc.args[0], BaseException):
+            exc = exc.args[0]
+            continue
+        break
+    return exc
+
+
+def _safe_reason(exc: BaseException) -> str:
+    """The driver's first line, without anything that could carry a connection password."""
+    first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+    import re
+
+    return re.sub(r"(password[= ]+)\S+|(://[^:/@\s]+:)[^@\s]+@", lambda m: (m.group(1) or m.group(2)) + "***"
+                  + ("" if m.group(1) else "@"), first)
+
+
 def translate_db_error(exc: BaseException) -> DatabaseProblem:
-    text = str(exc).lower()
+    """Every database error as a Polish DatabaseProblem naming the cause (issue 16)."""
+    root = _root_cause(exc)
+    text = str(root).lower()
+    pgcode = getattr(root, "pgcode", None)
+    if pgcode in _PG_RETRYABLE:
+        kind = _PG_RETRYABLE[pgcode]
+        if kind == "deadlock":
+            return TransientWriteError(_("Zapis zderzył się z zapisem innej sesji (zakleszczenie). Spróbuj ponownie."))
+        if kind == "serialization":
+            return TransientWriteError(_("Dane zmieniła w tej chwili inna sesja. Spróbuj ponownie."))
+        return TransientWriteError(_("Rekord jest zablokowany przez zapis innej sesji. Spróbuj ponownie za chwilę."))
     if "locked" in text or "busy" in text:
-        return DatabaseProblem(_("Baza danych jest zablokowana przez inny proces. Spróbuj ponownie za chwilę."))
+        return TransientWriteError(_("Baza danych jest zablokowana przez inny proces. Spróbuj ponownie za chwilę."))
+    if "disk is full" in text or "no space left" in text or pgcode == "53100":
+        return DatabaseProblem(_("Brak miejsca na dysku – zapis się nie udał, nic nie zapisano. Zwolnij miejsce "
+                                 "i spróbuj ponownie."))
+    if "readonly" in text or "read-only" in text or "read only" in text or pgcode == "25006":
+        return DatabaseProblem(_("Baza danych jest tylko do odczytu (plik, katalog lub serwer) – nic nie zapisano. "
+                                 "Sprawdź uprawnienia do pliku bazy i jego katalogu."))
     if "not a database" in text or "malformed" in text or "corrupt" in text:
         return DatabaseProblem(_("Plik bazy danych jest uszkodzony."))
+    if "disk i/o error" in text:
+        return DatabaseProblem(_("Błąd zapisu na dysku (wejście/wyjście) – nic nie zapisano."))
     if "unable to open" in text:
         return DatabaseProblem(_("Nie można otworzyć pliku bazy danych (brak dostępu lub zła ścieżka)."))
-    if "could not connect" in text or "connection refused" in text or "connection to server" in text:
-        return DatabaseProblem(_("Brak połączenia z serwerem PostgreSQL: {reason}").format(reason=str(exc).strip()))
-    return DatabaseProblem(_("Błąd bazy danych: {reason}").format(reason=str(exc).strip()))
+    if "could not connect" in text or "connection refused" in text:
+        return DatabaseProblem(_("Brak połączenia z serwerem PostgreSQL: {reason}").format(reason=_safe_reason(root)))
+    if ("connection" in text and ("closed" in text or "lost" in text or "terminat" in text)) \
+            or "server closed" in text or type(root).__name__ in ("InterfaceError",):
+        return DatabaseProblem(_("Utracono połączenie z serwerem bazy danych – nic nie zapisano. Spróbuj ponownie."))
+    if isinstance(root, (sqlite3.IntegrityError,)) or (pgcode or "").startswith("23") \
+            or isinstance(exc, peewee.IntegrityError):
+        return ConstraintViolation(_("Zapis naruszyłby spójność danych (rekord powiązany lub powtórzony) – nic nie "
+                                     "zapisano: {reason}").format(reason=_safe_reason(root)),
+                                   reason=_safe_reason(root))
+    return DatabaseProblem(_("Błąd bazy danych: {reason}").format(reason=_safe_reason(root)))
 
 
 def open_database(url: str, *, create: bool = False, busy_timeout_ms: int | None = None) -> peewee.Database:
@@ -156,16 +219,63 @@ def is_sqlite(db: peewee.Database | None = None) -> bool:
     return isinstance(db, peewee.SqliteDatabase)
 
 
+_DB_ERRORS = (sqlite3.Error, peewee.DatabaseError, peewee.InterfaceError)
+
+
+def _reset_after_lost_connection(db: peewee.Database) -> None:
+    """A connection the server dropped cannot roll back: forget it so the next statement reconnects."""
+    try:
+        db.close()
+    except Exception:  # noqa: BLE001 - peewee refuses to close inside a transaction: drop its state
+        db._state.reset()
+
+
 @contextmanager
 def write():
-    """One business change = one transaction (BEGIN IMMEDIATE on SQLite)."""
+    """One business change = one transaction (BEGIN IMMEDIATE on SQLite). Every database error leaves
+    as a DatabaseProblem with a Polish message (TransientWriteError when a re-run may succeed)."""
     try:
         with database.atomic():
             yield
-    except (sqlite3.OperationalError, peewee.OperationalError) as exc:
-        if "locked" in str(exc).lower() or "busy" in str(exc).lower():
-            raise translate_db_error(exc) from exc
-        raise
+    except _DB_ERRORS as exc:
+        problem = translate_db_error(exc)
+        if not is_sqlite() and "połączenia" in str(problem):
+            _reset_after_lost_connection(database.obj)
+        log.warning("write failed: %s", _safe_reason(_root_cause(exc)))
+        raise problem from exc
+
+
+def in_transaction() -> bool:
+    return database.obj is not None and database.obj.in_transaction()
+
+
+RETRY_ATTEMPTS = 5
+
+
+def run_write(fn, *args, attempts: int = RETRY_ATTEMPTS, **kwargs):
+    """Run a whole business function in one write transaction, again (bounded, with jitter) when it
+    lost a race: a deadlock, a serialisation failure, a lock held too long. The body of a
+    `with write():` cannot be re-run; a function can. Inside a caller's transaction it simply runs
+    (the outermost run_write retries the whole)."""
+    if in_transaction():
+        return fn(*args, **kwargs)
+    delay = 0.02
+    for attempt in range(1, attempts + 1):
+        try:
+            with write():
+                return fn(*args, **kwargs)
+        except TransientWriteError:
+            if attempt == attempts:
+                raise TransientWriteError(_("Nie udało się zapisać: inne sesje zapisują te same dane. "
+                                            "Spróbuj ponownie.")) from None
+            time.sleep(delay * (0.5 + random.random()))
+            delay = min(delay * 2, 1.0)
+
+
+def for_update(query):
+    """SELECT ... FOR UPDATE on PostgreSQL (rows a read-then-write will change); SQLite's BEGIN
+    IMMEDIATE already holds the only write lock, and its SQL has no FOR UPDATE."""
+    return query if is_sqlite() else query.for_update()
 
 
 @contextmanager

@@ -32,3 +32,28 @@ class Refused(FiliaError):
 
 class DatabaseProblem(FiliaError):
     """The database cannot be opened or used (path, lock, corruption, newer schema)."""
+
+
+class StaleRecord(Refused):
+    """Another session saved the record after this form loaded it: nothing was written.
+
+    `who`/`when` name the other change; `current` holds the stored values (field -> value) so the
+    form can show theirs against yours and reload keeping the user's own edits."""
+
+    def __init__(self, message: str, *, who: str = "", when=None, current: dict | None = None):
+        super().__init__(message)
+        self.who, self.when, self.current = who, when, dict(current or {})
+
+
+class TransientWriteError(DatabaseProblem):
+    """A write lost a race (deadlock, serialisation failure, lock held too long): the whole business
+    function may simply run again (`store.db.run_write` does, a few times)."""
+
+
+class ConstraintViolation(DatabaseProblem):
+    """A write broke a uniqueness or reference rule (a concurrent session's code, a deleted
+    dictionary entry); `reason` is the database's own text."""
+
+    def __init__(self, message: str, *, reason: str = ""):
+        super().__init__(message)
+        self.reason = reason

@@ -66,10 +66,23 @@ def add_column_if_missing(table: str, column: str, field: peewee.Field) -> Calla
     return run
 
 
+def add_tracking_columns(*models) -> Callable[[peewee.Database], None]:
+    """Migration step for tables created before record versions existed (issue 16): `version`
+    (every existing row starts at 1) and `modified_by`. A table not created yet is skipped."""
+    def run(db: peewee.Database) -> None:
+        for model in models:
+            table = model._meta.table_name
+            if not db.table_exists(table):
+                continue
+            add_column_if_missing(table, "version", peewee.IntegerField(default=1))(db)
+            add_column_if_missing(table, "modified_by", peewee.CharField(max_length=20, default=""))(db)
+    return run
+
+
 # The newest version of every area. A database already at exactly these versions opens without
 # importing the area modules (a cold start saves ~150 ms); tests/store/test_db.py keeps this in step
 # with registered_areas().
-CURRENT_VERSIONS = {"config": 1, "catalog": 4, "parties": 4, "catalog_discounts": 1, "trade": 1, "lists": 1}
+CURRENT_VERSIONS = {"config": 2, "catalog": 5, "parties": 5, "catalog_discounts": 2, "trade": 2, "lists": 1}
 
 
 def registered_areas() -> list[tuple[str, list[Migration]]]:

@@ -94,6 +94,7 @@ class FiliaApp(KeyOrder, App):
             self.push_screen(LoginScreen(self.logged_in))
 
     def logged_in(self, operator) -> None:
+        from store.base import set_session_operator
         from tui.screens.main_menu import MainMenu
 
         if self.seats_factory is not None:  # a login typed ahead of the licensing start-up
@@ -106,6 +107,7 @@ class FiliaApp(KeyOrder, App):
                 return
             self.set_interval(self.seats.manager.heartbeat_s, self._seat_heartbeat)
         self.operator = operator
+        set_session_operator(operator.login)   # stamped on every change, named in stale-save refusals
         self.update_status_line()
         if isinstance(self.screen, MainMenu):
             return

@@ -31,7 +31,7 @@ from store.catalog.dictionaries import (DICTIONARY_MODELS, AttributeDef, Attribu
                                         TaxOffice, Unit, Warehouse)
 from store.catalog.models import (GOODS_MODELS, Goods, GoodsAttribute, GoodsEan, GoodsGroupLink,
                                   GoodsPrice, GoodsUnit, PackagingSchemeItem)
-from store.schema import Migration, add_column_if_missing, create_tables
+from store.schema import Migration, add_column_if_missing, add_tracking_columns, create_tables
 
 
 
@@ -62,6 +62,12 @@ def _goods_operators(db) -> None:
         add_column_if_missing("goods", column, peewee.CharField(max_length=20, default=""))(db)
 
 
+def _tracking_columns(db) -> None:
+    from store.catalog.oss import MODELS as OSS_MODELS
+
+    add_tracking_columns(*DICTIONARY_MODELS, *GOODS_MODELS, *OSS_MODELS)(db)
+
+
 def _drop_redundant_indexes(db) -> None:
     for name in _DROPPED_INDEXES:
         db.execute_sql(f'DROP INDEX IF EXISTS "{name}"')
@@ -73,6 +79,7 @@ MIGRATIONS = [
     Migration(2, "OSS VAT rates of EU countries and of goods", _oss_tables),
     Migration(3, "goods and card rows: only the indexes lists, sync and uniqueness use", _drop_redundant_indexes),
     Migration(4, "goods: operator who entered and who last changed the card (PIE-15)", _goods_operators),
+    Migration(5, "record versions (issue 16)", _tracking_columns),
 ]
 
 
@@ -83,8 +90,9 @@ def discount_migrations() -> list[Migration]:
     from store.catalog.discounts import Discount, FixedPrice, PriceThreshold
     from store.catalog.promotions import PromoElement, PromoSet
 
-    return [Migration(1, "discounts, fixed prices, price thresholds, promotional sets",
-                      create_tables(Discount, FixedPrice, PriceThreshold, PromoSet, PromoElement))]
+    models = (Discount, FixedPrice, PriceThreshold, PromoSet, PromoElement)
+    return [Migration(1, "discounts, fixed prices, price thresholds, promotional sets", create_tables(*models)),
+            Migration(2, "record versions (issue 16)", add_tracking_columns(*models))]
 
 
 __all__ = ["MIGRATIONS", "discount_migrations", "AttributeDef", "AttributeValue", "Bank", "Brand", "Category", "CnCode", "Currency",

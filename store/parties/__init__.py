@@ -8,7 +8,7 @@ from __future__ import annotations
 from store.parties.models import (CORRESPONDENCE_FIELDS, MODELS, UNSPECIFIED_CODE, BankAccount, Contractor, ContractorAttribute,
                                   ContractorGroup, ContractorJpkCode, ContractorLog, ContractorRecipient,
                                   Representative)
-from store.schema import Migration, add_column_if_missing, create_tables
+from store.schema import Migration, add_column_if_missing, add_tracking_columns, create_tables
 
 
 def _add_correspondence_columns(db) -> None:
@@ -39,4 +39,5 @@ MIGRATIONS = [
     Migration(2, "contractor JPK_V7 codes", create_tables(ContractorJpkCode)),
     Migration(3, "contractor recipients", create_tables(ContractorRecipient)),
     Migration(4, "contractor correspondence address", _add_correspondence_columns),
+    Migration(5, "record versions (issue 16)", add_tracking_columns(*MODELS)),
 ]

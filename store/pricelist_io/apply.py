@@ -16,7 +16,7 @@ import peewee
 
 from store.base import new_guids
 from store.db import bulk_write
-from store.errors import Refused
+from store.errors import ConstraintViolation, Refused
 from store.i18n import _
 from store.pricelist_io import bulk_sql
 from store.pricelist_io.bulk_sql import existing_goods
@@ -97,9 +97,9 @@ def apply_import(plan: ImportPlan, *, progress: Callable[[int], None] | None = N
     try:
         with bulk_write():
             return _apply(plan, progress, operator)
-    except peewee.IntegrityError as exc:
+    except ConstraintViolation as exc:
         raise Refused(_("Nie zapisano cennika: dane w bazie zmieniły się po sprawdzeniu pliku ({reason}). "
-                        "Sprawdź plik ponownie i powtórz import.").format(reason=str(exc).strip())) from exc
+                        "Sprawdź plik ponownie i powtórz import.").format(reason=exc.reason)) from exc
 
 
 def _apply(plan: ImportPlan, progress, operator: str) -> ImportResult:

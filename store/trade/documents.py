@@ -16,7 +16,7 @@ from store.errors import NotFound, Refused, ValidationError
 from store.fields import MoneyField, PriceField
 from store.i18n import _
 from store.parties.models import Contractor
-from store.schema import Migration, create_tables
+from store.schema import Migration, add_tracking_columns, create_tables
 
 KINDS = ("FA", "FS", "PA", "RO", "FPF", "FZ", "ZD", "WZ", "PZ", "RW", "PW", "MM", "KP", "KW")
 OUTGOING = ("FA", "FS", "PA", "RO", "FPF", "WZ", "RW")  # CTF-41/42 "dokumenty rozchodowe"
@@ -50,6 +50,7 @@ class Document(TrackedModel):
 
 MIGRATIONS = [
     Migration(1, "document headers", create_tables(Document)),
+    Migration(2, "record versions (issue 16)", add_tracking_columns(Document)),
 ]
 
 
