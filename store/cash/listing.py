@@ -21,6 +21,7 @@ from store.parties.models import Contractor
 STATE_LABELS = {"open": "otwarty", "closed": "zamknięty", "exported": "E", "confirmed": "E"}
 KIND_LABELS = {"cash": "kasa", "bank": "rachunek bankowy"}
 PAYMENT_STATUS_LABELS = {"open": "nierozliczona", "settled": "rozliczona", "not_subject": "nie podlega"}
+PAYMENT_DIRECTION_LABELS = {"receivable": "należność", "payable": "zobowiązanie"}
 
 
 def to_money(value) -> Decimal | None:
@@ -125,7 +126,7 @@ def payment_list() -> ListSpec:
                  ListColumn("contractor", _("Kontrahent"), 16, expr=Contractor.code),
                  ListColumn("kind", _("Kierunek"), 11,
                             expr=peewee.Case(None, [(Payment.sign == 1, "receivable")], "payable"),
-                            format=_label({"receivable": "należność", "payable": "zobowiązanie"})),
+                            format=_label(PAYMENT_DIRECTION_LABELS)),
                  ListColumn("amount", _("Kwota"), 13, align="right", format=money_text),
                  ListColumn("open_amount", _("Pozostaje"), 13, align="right", format=money_text),
                  ListColumn("status", _("Stan"), 14, format=_label(PAYMENT_STATUS_LABELS)),

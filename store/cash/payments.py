@@ -188,3 +188,13 @@ def cancel_document_payments(document_id: int) -> int:
             CashEntry.update({CashEntry.open_amount: CashEntry.open_amount + s.amount, CashEntry.status: "open",
                               **CashEntry.stamp()}).where(CashEntry.id == s.entry_id).execute()
     return Payment.delete().where(Payment.document_id == document_id).execute()
+
+
+@transaction
+def confirm_document_payments(document_ids) -> int:
+    """HQ confirmed these documents (GID): their outstanding amounts are inside HQ's global debt from now on, so
+    the branch's credit check stops adding them (SETT-16). For synchronisation; joins its transaction."""
+    ids = list(document_ids)
+    if not ids:
+        return 0
+    return Payment.update({Payment.confirmed: True, **Payment.stamp()}).where(Payment.document_id.in_(ids)).execute()
