@@ -30,7 +30,7 @@ import peewee
 
 from store.base import BaseModel, TrackedModel
 from store.config import get_setting
-from store.db import for_update, in_transaction, run_write
+from store.db import for_update, in_transaction, run_write, write
 from store.errors import ValidationError
 from store.i18n import _
 from store.schema import Migration, create_tables
@@ -172,6 +172,11 @@ def apply_hq_series(rows: Iterable[dict]) -> int:
     A counter is only ever raised (HQ's figure may be older than the branch's own). Joins the
     caller's transaction. Returns the number of rows applied."""
     rows = list(rows)
+    for row in rows:                     # every row checked before anything is written
+        if row.get("pattern"):
+            check_pattern(row["pattern"])
+        if row.get("period") and row["period"] not in PERIODS:
+            raise ValidationError({"period": _("Okres numeracji: rok albo miesiąc.")})
 
     def apply() -> int:
         for row in rows:
@@ -185,11 +190,8 @@ def apply_hq_series(rows: Iterable[dict]) -> int:
             sch = scheme(doc_class)
             changes = {}
             if row.get("pattern"):
-                check_pattern(row["pattern"])
                 changes[NumberingScheme.pattern] = row["pattern"]
             if row.get("period"):
-                if row["period"] not in PERIODS:
-                    raise ValidationError({"period": _("Okres numeracji: rok albo miesiąc.")})
                 changes[NumberingScheme.period] = row["period"]
             if row.get("default"):
                 changes[NumberingScheme.default_series] = series
@@ -206,4 +208,7 @@ def apply_hq_series(rows: Iterable[dict]) -> int:
                     NumberCounter.update(last=int(last)).where(NumberCounter.id == current.id).execute()
         return len(rows)
 
+    if in_transaction():                 # synchronisation's transaction: a savepoint, so a failure takes back
+        with write():                    # only these rows
+            return apply()
     return run_write(apply)

@@ -127,11 +127,57 @@ def kept(register_id: int) -> dict:
             "day_running": running}
 
 
-@pytest.fixture
-def standalone(db):
-    return standalone_company()
+def _seeded(request, tmp_path_factory, pg_reason, make):
+    """One migrated database per engine with one company, made once per session (a fresh PostgreSQL schema and
+    a company cost seconds each); every test then runs in a transaction that is rolled back."""
+    from store.db import database, open_database
+    from tests.conftest import _pg_drop, _pg_schema_url
+
+    schema = None
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path_factory.mktemp('cash') / 'filia.db'}"
+    else:
+        schema, url = _pg_schema_url(pg_reason)
+    handle = open_database(url, create=True)
+    company = make()
+    yield handle, company
+    handle.close()
+    database.initialize(None)
+    if schema:
+        _pg_drop(schema)
+
+
+def _rolled_back(seeded):
+    from store.db import database
+
+    handle, company = seeded
+    database.initialize(handle)
+    handle.connect(reuse_if_open=True)
+    with handle.atomic() as tx:
+        yield company
+        tx.rollback()
+
+
+ENGINES = ["sqlite", pytest.param("pg", marks=pytest.mark.pg)]
+
+
+@pytest.fixture(scope="session", params=ENGINES)
+def standalone_db(request, tmp_path_factory, pg_reason):
+    yield from _seeded(request, tmp_path_factory, pg_reason, standalone_company)
+
+
+@pytest.fixture(scope="session", params=ENGINES)
+def branch_db(request, tmp_path_factory, pg_reason):
+    yield from _seeded(request, tmp_path_factory, pg_reason, branch_company)
 
 
 @pytest.fixture
-def branch(db):
-    return branch_company()
+def standalone(standalone_db):
+    """A standalone company (register KASA, payment forms, contractors ALFA and BETA); changes are rolled back."""
+    yield from _rolled_back(standalone_db)
+
+
+@pytest.fixture
+def branch(branch_db):
+    """A branch after its first sync (register KASA from HQ, first report on DAY); changes are rolled back."""
+    yield from _rolled_back(branch_db)

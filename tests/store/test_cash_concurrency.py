@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 
 from store.cash.models import CashEntry, CashReport, Payment
-from tests.store.cash_helpers import DAY, kept, recomputed, standalone  # noqa: F401
+from tests.store.cash_helpers import DAY, kept, recomputed, standalone_company
 
 PROCESSES = 4
 ROUNDS = 30
@@ -24,7 +24,7 @@ def _worker(url: str, n: int, report_id: int, contractor_id: int, forms: dict, b
     try:
         barrier.wait(timeout=120)
         for i in range(ROUNDS):
-            amount = Decimal(100 * n + i + 1).scaleb(-2)          # distinct amounts: every success is traceable
+            amount = Decimal(1000 * (n + 1) + i + 1).scaleb(-2)    # distinct, >= 10.01: each process funds its KW
             try:
                 if i % 3 == 0:
                     document_id = 1_000 * (n + 1) + i
@@ -52,9 +52,10 @@ def _worker(url: str, n: int, report_id: int, contractor_id: int, forms: dict, b
 
 @pytest.mark.slow
 @pytest.mark.rule("CASH-5", "DOC-4")
-def test_four_processes_post_into_one_report(standalone, db_url):
+def test_four_processes_post_into_one_report(db, db_url):
     from store import cash
 
+    standalone = standalone_company()          # committed: the other processes must see it
     report = cash.create_report(standalone.register_id, DAY, DAY)
     ctx = mp.get_context("spawn")
     barrier, results = ctx.Barrier(PROCESSES), ctx.Queue()
