@@ -13,7 +13,7 @@ from decimal import Decimal, InvalidOperation
 from store import gates, numbering
 from store.base import lock_current
 from store.cash import ledger
-from store.cash.ledger import lock_register, money, transaction
+from store.cash.ledger import money, transaction
 from store.cash.models import ENTRY_KINDS, SETTLEMENT_CODE, CashEntry, CashRegister, CashReport
 from store.cash.reports import cash_series, ensure_editable, lock_report
 from store.errors import NotFound, Refused, ValidationError

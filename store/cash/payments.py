@@ -24,7 +24,7 @@ from store.catalog.dictionaries import PaymentForm
 from store.db import for_update
 from store.errors import NotFound, Refused, ValidationError
 from store.i18n import _
-from store.parties.models import Contractor
+from store.parties import get_contractor
 
 
 @dataclass(frozen=True)
@@ -62,13 +62,6 @@ class PaymentTerms:
     from_contractor: bool        # the contractor's own term replaced the form's (CTF-46)
 
 
-def _contractor(contractor_id: int) -> Contractor:
-    c = Contractor.get_or_none(Contractor.id == contractor_id)
-    if c is None:
-        raise NotFound(_("Kontrahent nie istnieje (mógł zostać usunięty)."))
-    return c
-
-
 def _form(form_id: int) -> PaymentForm:
     f = PaymentForm.get_or_none(PaymentForm.id == form_id)
     if f is None:
@@ -79,7 +72,7 @@ def _form(form_id: int) -> PaymentForm:
 def payment_terms(contractor_id: int, form_id: int, issue_date: date) -> PaymentTerms:
     """CTF-45/46/49: the form's term, or the contractor's own term when it is on and the document is paid with
     the contractor's payment form (or the contractor names none); plus the maximum delay for the schedule."""
-    c, form = _contractor(contractor_id), _form(form_id)
+    c, form = get_contractor(contractor_id), _form(form_id)
     own = c.payment_term_on and (not c.payment_form or c.payment_form.strip().lower() == form.name.strip().lower())
     days = int(c.payment_term_days if own else form.days)
     due = issue_date + timedelta(days=days)

@@ -109,6 +109,16 @@ def register_by_gid(gid: int) -> CashRegister:
     return row
 
 
+def _upsert_from_hq(model, gid: int, key: str, values: dict) -> int:
+    """A record from HQ, matched by its GID, then by its code (a record made here before the first sync)."""
+    current = model.get_or_none(model.gid == gid) or model.get_or_none(getattr(model, key) == values[key])
+    if current is None:
+        return model.create(**values, gid=gid, from_remote=True).id
+    model.update({**{getattr(model, k): v for k, v in values.items()}, model.gid: gid, model.from_remote: True,
+                  **model.stamp()}).where(model.id == current.id).execute()
+    return current.id
+
+
 @transaction
 def apply_hq_registers(rows: Iterable[dict]) -> list[int]:
     """Registers from HQ (CASH-1): {"gid", "symbol", "name", "kind", "active"} each, matched by GID, then by
@@ -120,15 +130,7 @@ def apply_hq_registers(rows: Iterable[dict]) -> list[int]:
         if values["kind"] not in REGISTER_KINDS:
             raise ValidationError({"kind": _("Rejestr {s} z centrali ma nieznany rodzaj {k}.").format(
                 s=values["symbol"], k=values["kind"])})
-        current = (CashRegister.get_or_none(CashRegister.gid == int(row["gid"]))
-                   or CashRegister.get_or_none(CashRegister.symbol == values["symbol"]))
-        if current is None:
-            current = CashRegister.create(**values, gid=int(row["gid"]), from_remote=True)
-        else:
-            CashRegister.update({**{getattr(CashRegister, k): v for k, v in values.items()},
-                                 CashRegister.gid: int(row["gid"]), CashRegister.from_remote: True,
-                                 **CashRegister.stamp()}).where(CashRegister.id == current.id).execute()
-        ids.append(current.id)
+        ids.append(_upsert_from_hq(CashRegister, int(row["gid"]), "symbol", values))
     return ids
 
 
@@ -146,15 +148,7 @@ def apply_hq_payment_forms(rows: Iterable[dict]) -> list[int]:
         values = {"name": str(row["name"]).strip()[:40], "kind": kind, "days": int(row.get("days") or 0),
                   "active": bool(row.get("active", True)),
                   "register": register_by_gid(int(register_gid)).id if register_gid is not None else None}
-        current = (PaymentForm.get_or_none(PaymentForm.gid == int(row["gid"]))
-                   or PaymentForm.get_or_none(PaymentForm.name == values["name"]))
-        if current is None:
-            current = PaymentForm.create(**values, gid=int(row["gid"]), from_remote=True)
-        else:
-            PaymentForm.update({**{getattr(PaymentForm, k): v for k, v in values.items()},
-                                PaymentForm.gid: int(row["gid"]), PaymentForm.from_remote: True,
-                                **PaymentForm.stamp()}).where(PaymentForm.id == current.id).execute()
-        ids.append(current.id)
+        ids.append(_upsert_from_hq(PaymentForm, int(row["gid"]), "name", values))
     return ids
 
 

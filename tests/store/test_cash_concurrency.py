@@ -51,7 +51,6 @@ def _worker(url: str, n: int, report_id: int, contractor_id: int, forms: dict, b
 
 
 @pytest.mark.slow
-@pytest.mark.rule("CASH-5", "DOC-4")
 def test_four_processes_post_into_one_report(db, db_url):
     from store import cash
 

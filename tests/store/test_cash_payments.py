@@ -31,7 +31,7 @@ def approve(company, kind: str, instalments, *, on: date = DAY, contractor_id=No
     return doc
 
 
-@pytest.mark.rule("DOC-4", "SETT-1", "CASH-3")
+@pytest.mark.rule("DOC-4", "CASH-3")
 def test_a_cash_invoice_leaves_its_kp_and_preliminarz_row_in_the_callers_transaction(branch):
     r = open_day(branch)
     doc = approve(branch, "FA", [("cash", "123.00", None), ("transfer", "77.00", None)])
@@ -141,7 +141,6 @@ def test_cheque_counts_as_cash_and_credit_stays_open(standalone):
     assert (credit.status, credit.due_date) == ("open", DAY + timedelta(days=30))
 
 
-@pytest.mark.rule("DOC-5")
 def test_the_kp_keeps_the_amount_tendered(standalone):
     from store.parties import ensure_unspecified
 
@@ -224,6 +223,7 @@ def test_cancelling_a_cash_receipt_that_later_payments_need_is_refused(standalon
     refused(cash.cancel_document_payments, doc.id, match="poniżej zera")
 
 
+@pytest.mark.rule("CONF-1")
 def test_the_contractor_of_a_payment_cannot_be_deleted(standalone):
     from store.parties import delete_contractor
 

@@ -192,3 +192,28 @@ async def test_entry_card_kp_kw_and_errors_on_the_card(cash_branch):
         assert "120,50" in rows[0] and "100,00" in rows[1]     # the running balance after each entry
         assert [(e.kind, e.amount) for e in CashEntry.select().order_by(CashEntry.id)] == [
             ("KP", Decimal("120.50")), ("KW", Decimal("20.50"))]
+
+
+@pytest.mark.rule("SETT-1")
+async def test_the_preliminarz_is_view_only(cash_branch):
+    url, company = cash_branch
+    from store import cash
+    from store.db import write
+
+    with write():
+        cash.post_document_payments(cash.DocumentPayments(7, "doc-7", "FA", "FA/7/KRAK/2024", company.contractor_id,
+                                                          TODAY, 1, (cash.Instalment(company.forms["transfer"],
+                                                                                     Decimal("99.00"), TODAY),)))
+    app = app_for(url)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await open_menu_item(pilot, "Preliminarz płatności")
+        payments = app.screen
+        assert "Rekordów: 1" in status(payments)
+        assert "FA/7/KRAK/2024" in payments.list.format_row(payments.list.row_at(0), 130)
+        before = dump()
+        for key in ("insert", "f2", "delete", "ctrl+k"):
+            await pilot.press(key)
+            await pilot.pause()
+            assert app.screen is payments, key            # no card, no delete: the schedule follows documents
+        assert_same(before, dump())
