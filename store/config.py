@@ -51,6 +51,9 @@ class Operator(TrackedModel):
     is_admin = peewee.BooleanField(default=False)
     active = peewee.BooleanField(default=True)
     last_login_at = peewee.DateTimeField(null=True)
+    # May sell past a contractor's credit or overdue limit (CTF-43; hq/standalone). The column comes from the
+    # cash area's migration 2 in databases made before it.
+    may_exceed_credit = peewee.BooleanField(default=False)
 
 
 class VatRate(TrackedModel):

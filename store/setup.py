@@ -81,8 +81,10 @@ def initialise(data: SetupData) -> None:
                        postal_code=values["postal_code"], city=data.city.strip())
         config.create_operator("ADMIN", data.admin_password, name="Administrator", is_admin=True)
     config.ensure_default_vat_rates()
+    from store.cash import ensure_settlement_objects
     from store.catalog.seed import ensure_catalogue_defaults
     from store.parties import ensure_unspecified
 
     ensure_catalogue_defaults()  # units, price types, main warehouse and group, currencies
     ensure_unspecified()         # CTR-30: the walk-in contractor !NIEOKREŚLONY!
+    ensure_settlement_objects()  # SETT-9: a branch's register and contractor !ROZLICZENIA!

@@ -62,4 +62,10 @@ def _dictionaries() -> dict:
     return dictionary_lists()
 
 
-LISTS = {"contractors": contractors, "goods": goods, **_dictionaries()}
+def _cash() -> dict:
+    from tui.screens.cash import LISTS as CASH_LISTS
+
+    return dict(CASH_LISTS)
+
+
+LISTS = {"contractors": contractors, "goods": goods, **_dictionaries(), **_cash()}

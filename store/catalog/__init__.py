@@ -68,6 +68,10 @@ def _tracking_columns(db) -> None:
     add_tracking_columns(*DICTIONARY_MODELS, *GOODS_MODELS, *OSS_MODELS)(db)
 
 
+def _payment_form_register(db) -> None:
+    add_column_if_missing("payment_form", "register_id", PaymentForm._meta.fields["register"])(db)
+
+
 def _drop_redundant_indexes(db) -> None:
     for name in _DROPPED_INDEXES:
         db.execute_sql(f'DROP INDEX IF EXISTS "{name}"')
@@ -80,6 +84,7 @@ MIGRATIONS = [
     Migration(3, "goods and card rows: only the indexes lists, sync and uniqueness use", _drop_redundant_indexes),
     Migration(4, "goods: operator who entered and who last changed the card (PIE-15)", _goods_operators),
     Migration(5, "record versions (issue 16)", _tracking_columns),
+    Migration(6, "payment form: the cash register its KP/KW go to (issue 12, CASH-2)", _payment_form_register),
 ]
 
 

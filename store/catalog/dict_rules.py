@@ -266,14 +266,14 @@ def ensure_main_warehouse() -> Warehouse:
 
 # --- payment forms -----------------------------------------------------------------------------------
 
-PAYMENT_KINDS = ("cash", "transfer", "card", "credit", "other")
+PAYMENT_KINDS = ("cash", "transfer", "card", "credit", "other", "cheque")   # a cheque is taken like cash (CASH-3)
 
 
 def _check_payment_form(values, current, errors):
     _required(values, "name", errors, _("Podaj nazwę formy płatności."), 40)
     _unique(PaymentForm, "name", values.get("name"), current, errors, _("Forma płatności o tej nazwie już istnieje."))
     if values.get("kind") not in PAYMENT_KINDS:
-        errors["kind"] = _("Rodzaj płatności: gotówka, przelew, karta, kredyt albo inny.")
+        errors["kind"] = _("Rodzaj płatności: gotówka, przelew, karta, kredyt, czek albo inny.")
     if int(values.get("days") or 0) < 0:
         errors["days"] = _("Termin płatności nie może być ujemny.")
 

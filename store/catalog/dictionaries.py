@@ -129,12 +129,15 @@ class AttributeValue(TrackedModel):
 
 
 class PaymentForm(TrackedModel):
-    """Forma płatności: name, kind (cash / transfer / card / credit / other), days of term."""
+    """Forma płatności: name, kind (cash / transfer / card / credit / other / cheque), days of term."""
 
     name = peewee.CharField(max_length=40, unique=True)
     kind = peewee.CharField(max_length=10, default="cash")
     days = peewee.IntegerField(default=0)
     active = peewee.BooleanField(default=True)
+    # The cash register (store.cash, id) its KP/KW go to; from HQ in a branch (CASH-2). No foreign key:
+    # the catalogue's tables are made before the cash area's.
+    register = peewee.IntegerField(null=True, column_name="register_id")
 
 
 class Producer(TrackedModel):

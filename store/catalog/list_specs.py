@@ -57,7 +57,7 @@ ENUMS: dict[str, list[tuple[str, object]]] = {
     "attribute.format": [("tekst", "text"), ("liczba", "number"), ("lista", "list"), ("data", "date"),
                          ("binarny", "binary")],
     "payment_form.kind": [("gotówka", "cash"), ("przelew", "transfer"), ("karta", "card"), ("kredyt", "credit"),
-                          ("inna", "other")],
+                          ("inna", "other"), ("czek", "cheque")],
     "tax_office.kind": [("urząd skarbowy", "tax"), ("ZUS", "zus"), ("urząd celny", "customs"), ("inny", "other")],
     "rate_type.nbp_table": [("(kurs wprowadzany ręcznie)", ""), ("A", "A"), ("B", "B"), ("C", "C")],
     "rate_type.nbp_side": [("średni", "mid"), ("kupna", "bid"), ("sprzedaży", "ask")],

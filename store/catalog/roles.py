@@ -32,14 +32,14 @@ _BRANCH_REASONS = {
     "currencies": "Waluty i typy kursów przychodzą z centrali – w oddziale nie można ich zmieniać.",
     "price_types": "Rodzaje cen (grupy cenowe) definiuje centrala – w oddziale nie można ich zmieniać.",
     "vat": "Stawki VAT przychodzą z centrali – w oddziale nie można ich zmieniać.",
+    "payment_form": "Formy płatności definiuje centrala – w oddziale można je tylko przeglądać.",
     "dictionary": "Ten słownik przychodzi z centrali – w oddziale jest tylko do odczytu.",
 }
 # Goods fields a branch may still change (DICT-3, DICT-9).
 BRANCH_EDITABLE_GOODS_FIELDS = frozenset({"copy_description", "allow_description_edit", "kgo_value"})
 # Dictionaries kept locally in a branch (not HQ-owned): warehouses are the branch's own, localities,
-# banks, tax offices and payment forms are plain reference data.
-LOCAL_DICTIONARIES = frozenset({"warehouse", "locality", "bank", "tax_office", "payment_form", "category",
-                                "attribute"})
+# banks and tax offices are plain reference data. Payment forms come from HQ with their register (CASH-2).
+LOCAL_DICTIONARIES = frozenset({"warehouse", "locality", "bank", "tax_office", "category", "attribute"})
 
 
 @contextmanager

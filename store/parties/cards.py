@@ -232,8 +232,12 @@ def copy_contractor(contractor_id: int, new_code: str, *, confirm: bool = True, 
 def _delete_refusal(c: Contractor) -> str | None:
     from store.trade.documents import Document
 
+    from store.cash import SETTLEMENT_CODE, contractor_usage
+
     if c.code == UNSPECIFIED_CODE:
         return _("Kontrahenta !NIEOKREŚLONY! nie można usunąć.")  # CTR-30
+    if c.code == SETTLEMENT_CODE:
+        return _("Kontrahenta !ROZLICZENIA! nie można usunąć – służy do rozliczeń z centralą.")  # SETT-9
     if role() == "branch" and c.gid is not None and c.gid != -1:
         return _("Nie można usunąć w oddziale kontrahenta otrzymanego z centrali.")  # CONF-2, CTR-18
     docs = list(Document.select(Document.kind, Document.number).where(Document.contractor == c.id)
@@ -243,6 +247,10 @@ def _delete_refusal(c: Contractor) -> str | None:
         names = ", ".join(f"{d.kind} {d.number}".strip() for d in docs[:5]) + (" …" if count > 5 else "")
         return _("Nie można usunąć kontrahenta, ponieważ występuje na dokumentach ({n}): {docs}.").format(
             n=count, docs=names)  # CTR-17, CONF-1
+    entries, payments = contractor_usage(c.id)
+    if entries or payments:  # CONF-1: a cash entry or a payment refers to it
+        return _("Nie można usunąć kontrahenta, który występuje w zapisach kasowych ({n}) i płatnościach "
+                 "({m}).").format(n=entries, m=payments)
     owner = (Contractor.select(Contractor.code)
              .join(ContractorRecipient, on=(ContractorRecipient.contractor == Contractor.id))
              .where(ContractorRecipient.recipient == c.id).first())

@@ -23,6 +23,7 @@ def menu_items() -> list[MenuItem]:
         MenuItem(_("Handel"), _("Kontrahenci"), "open_list('contractors')"),
         MenuItem(_("Handel"), _("Cennik"), "open_list('goods')"),
         MenuItem(_("Magazyn"), _("Cennik (stany)"), "open_list('goods')"),
+        *_cash_items(),
         MenuItem(_("Kasa/Bank"), _("Kontrahenci – rozrachunki"), "open_list('contractors')"),
         MenuItem(_("Ogólne"), _("Kontrahenci"), "open_list('contractors')"),
         MenuItem(_("Ogólne"), _("Konfiguracja firmy"), "show_company"),
@@ -33,6 +34,13 @@ def menu_items() -> list[MenuItem]:
     ]
     areas = list(dict.fromkeys(item.area for item in items))   # keep each area's items together
     return sorted(items, key=lambda item: areas.index(item.area))
+
+
+def _cash_items() -> list[MenuItem]:
+    """Registers, reports, KP/KW and the Preliminarz (issue 12)."""
+    from tui.screens.cash import MENU
+
+    return [MenuItem(_(area), _(label), f"open_list('{key}')") for area, label, key in MENU]
 
 
 def _dictionary_items() -> list[MenuItem]:

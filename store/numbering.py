@@ -1,0 +1,214 @@
+"""Gapless numbering of every document class (issue 11 §2, SETUP-10, SETUP-13, OPER-11…14).
+
+A class is what a number counts: a document kind (FA, PA, FZ, WZ …), cash reports (RK) or cash
+entries (KP, KW). Each class has one scheme: a pattern with the tokens {kind} {n} {series} {mm}
+{yyyy} and a period (month or year) after which n starts again at 1. A counter row per (class,
+series, period) holds the last number given.
+
+    with write():
+        number = next_number("FA", issue_date)             # scheme's default series
+        number = next_number("FA", issue_date, series="KRAK2")
+        number.text, number.n, number.series, number.period
+
+`next_number` must run inside the caller's write transaction: the counter row is locked there
+(FOR UPDATE on PostgreSQL, SQLite's BEGIN IMMEDIATE holds the only write lock anyway) and the
+number is taken in the same commit as the record that carries it. A rolled-back transaction gives
+its number back with it, so numbers have no gaps; a committed number is never given again.
+
+In a branch the schemes and series come from HQ (`apply_hq_series`, called by synchronisation):
+they never lower a counter. Series validation for documents (extra series chosen only by hand) is
+the caller's business rule; numbering counts whatever series it is given.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from typing import Iterable
+
+import peewee
+
+from store.base import BaseModel, TrackedModel
+from store.config import get_setting
+from store.db import for_update, in_transaction, run_write, write
+from store.errors import ValidationError
+from store.i18n import _
+from store.schema import Migration, create_tables
+
+PERIODS = ("year", "month")
+TOKENS = ("kind", "n", "series", "mm", "yyyy")
+DEFAULT_PATTERN = "{kind}/{n}/{series}/{yyyy}"
+_TOKEN_RE = re.compile(r"\{([a-z]+)\}")
+
+
+class NumberingScheme(TrackedModel):
+    """Schemat numeracji of one class (FA, PA, …, RK, KP, KW)."""
+
+    doc_class = peewee.CharField(max_length=10, unique=True)
+    pattern = peewee.CharField(max_length=80, default=DEFAULT_PATTERN)
+    period = peewee.CharField(max_length=5, default="year")
+    default_series = peewee.CharField(max_length=20, default="")
+    from_hq = peewee.BooleanField(default=False)
+
+    class Meta:
+        table_name = "numbering_scheme"
+
+
+class NumberSeries(TrackedModel):
+    """A series (seria): the branch symbol, or an extra series defined at HQ (OPER-12)."""
+
+    symbol = peewee.CharField(max_length=20, unique=True)
+    extra = peewee.BooleanField(default=False)   # chosen only by hand on a form (OPER-13/14)
+    from_hq = peewee.BooleanField(default=False)
+
+    class Meta:
+        table_name = "number_series"
+
+
+class NumberCounter(BaseModel):
+    """The last number given in one (class, series, period)."""
+
+    doc_class = peewee.CharField(max_length=10)
+    series = peewee.CharField(max_length=20, default="")
+    period = peewee.CharField(max_length=7)        # "2024" or "2024-05"
+    last = peewee.IntegerField(default=0)
+
+    class Meta:
+        table_name = "number_counter"
+        indexes = ((("doc_class", "series", "period"), True),)
+
+
+MODELS = (NumberingScheme, NumberSeries, NumberCounter)
+MIGRATIONS = [Migration(1, "numbering schemes, series and counters", create_tables(*MODELS))]
+
+
+@dataclass(frozen=True)
+class Number:
+    text: str       # the full number as printed: "FA/12/KRAK/2024"
+    n: int          # the counter value
+    series: str
+    period: str     # the counter's period key
+
+
+def period_key(on: date, period: str) -> str:
+    return f"{on.year:04d}-{on.month:02d}" if period == "month" else f"{on.year:04d}"
+
+
+def render(pattern: str, *, kind: str, n: int, series: str, on: date) -> str:
+    """The pattern with its tokens filled; an empty token takes one separator next to it away
+    ("FA/{n}/{series}/{yyyy}" without a series gives "FA/1/2024", not "FA/1//2024")."""
+    values = {"kind": kind, "n": str(n), "series": series, "mm": f"{on.month:02d}", "yyyy": f"{on.year:04d}"}
+    text = _TOKEN_RE.sub(lambda m: values.get(m.group(1), m.group(0)), pattern)
+    return re.sub(r"([/\- ])\1+", r"\1", text).strip("/- ")
+
+
+def check_pattern(pattern: str) -> None:
+    unknown = [t for t in _TOKEN_RE.findall(pattern) if t not in TOKENS]
+    if "{n}" not in pattern or unknown:
+        raise ValidationError({"pattern": _("Schemat numeracji „{p}” musi zawierać {{n}} i tylko znaczniki "
+                                            "{{kind}} {{n}} {{series}} {{mm}} {{yyyy}}.").format(p=pattern)})
+
+
+def _branch_series() -> str:
+    return get_setting("branch_symbol") if get_setting("role") == "branch" else ""
+
+
+def scheme(doc_class: str) -> NumberingScheme:
+    """The class's scheme; a class without one gets the default (in a branch its series is the branch
+    symbol, SETUP-10) the first time it is numbered."""
+    row = NumberingScheme.get_or_none(NumberingScheme.doc_class == doc_class)
+    if row is not None:
+        return row
+    NumberingScheme.insert(doc_class=doc_class, default_series=_branch_series()).on_conflict_ignore().execute()
+    return NumberingScheme.get(NumberingScheme.doc_class == doc_class)
+
+
+def default_series(doc_class: str) -> str:
+    row = NumberingScheme.get_or_none(NumberingScheme.doc_class == doc_class)
+    return row.default_series if row is not None else _branch_series()
+
+
+def _take(doc_class: str, series: str, period: str) -> int:
+    """Lock the counter row and move it on by one (the row is made at 0 first when missing; on
+    PostgreSQL a concurrent insert of the same row waits for the other transaction and then does
+    nothing, so both end up locking the one row)."""
+    key = ((NumberCounter.doc_class == doc_class) & (NumberCounter.series == series)
+           & (NumberCounter.period == period))
+    row = for_update(NumberCounter.select(NumberCounter.id, NumberCounter.last).where(key)).first()
+    if row is None:
+        NumberCounter.insert(doc_class=doc_class, series=series, period=period, last=0) \
+            .on_conflict_ignore().execute()
+        row = for_update(NumberCounter.select(NumberCounter.id, NumberCounter.last).where(key)).get()
+    n = row.last + 1
+    NumberCounter.update(last=n).where(NumberCounter.id == row.id).execute()
+    return n
+
+
+def next_number(doc_class: str, on: date, *, series: str | None = None, kind: str | None = None) -> Number:
+    """The next number of a class for a date, taken in the caller's write transaction."""
+    if not in_transaction():
+        raise RuntimeError("next_number() must run inside the caller's write transaction")
+    sch = scheme(doc_class)
+    series = sch.default_series if series is None else series
+    period = period_key(on, sch.period)
+    n = _take(doc_class, series, period)
+    return Number(render(sch.pattern, kind=kind or doc_class, n=n, series=series, on=on), n, series, period)
+
+
+def last_number(doc_class: str, series: str, period: str) -> int:
+    row = NumberCounter.get_or_none((NumberCounter.doc_class == doc_class) & (NumberCounter.series == series)
+                                    & (NumberCounter.period == period))
+    return row.last if row is not None else 0
+
+
+def apply_hq_series(rows: Iterable[dict]) -> int:
+    """Schemes, series and counters from HQ (SETUP-10, SETUP-13, OPER-12). One row per (class, series):
+
+        {"doc_class": "FA", "series": "KRAK", "default": True,        # the class's series (branch symbol)
+         "pattern": "{kind}/{n}/{series}/{yyyy}", "period": "year",    # optional: the class's scheme
+         "extra": False,                                               # OPER-12: chosen only by hand
+         "counters": {"2024": 17}}                                     # optional: numbers HQ has seen
+
+    A counter is only ever raised (HQ's figure may be older than the branch's own). Joins the
+    caller's transaction. Returns the number of rows applied."""
+    rows = list(rows)
+    for row in rows:                     # every row checked before anything is written
+        if row.get("pattern"):
+            check_pattern(row["pattern"])
+        if row.get("period") and row["period"] not in PERIODS:
+            raise ValidationError({"period": _("Okres numeracji: rok albo miesiąc.")})
+
+    def apply() -> int:
+        for row in rows:
+            doc_class = str(row["doc_class"]).strip().upper()
+            series = str(row.get("series") or "").strip()
+            if series:
+                NumberSeries.insert(symbol=series, extra=bool(row.get("extra")), from_hq=True) \
+                    .on_conflict(conflict_target=[NumberSeries.symbol],
+                                 update={NumberSeries.extra: bool(row.get("extra")), NumberSeries.from_hq: True}) \
+                    .execute()
+            sch = scheme(doc_class)
+            changes = {}
+            if row.get("pattern"):
+                changes[NumberingScheme.pattern] = row["pattern"]
+            if row.get("period"):
+                changes[NumberingScheme.period] = row["period"]
+            if row.get("default"):
+                changes[NumberingScheme.default_series] = series
+            if changes:
+                NumberingScheme.update({**changes, NumberingScheme.from_hq: True, **NumberingScheme.stamp()}) \
+                    .where(NumberingScheme.id == sch.id).execute()
+            for period, last in (row.get("counters") or {}).items():
+                key = ((NumberCounter.doc_class == doc_class) & (NumberCounter.series == series)
+                       & (NumberCounter.period == str(period)))
+                NumberCounter.insert(doc_class=doc_class, series=series, period=str(period), last=0) \
+                    .on_conflict_ignore().execute()
+                current = for_update(NumberCounter.select().where(key)).get()
+                if int(last) > current.last:
+                    NumberCounter.update(last=int(last)).where(NumberCounter.id == current.id).execute()
+        return len(rows)
+
+    if in_transaction():                 # synchronisation's transaction: a savepoint, so a failure takes back
+        with write():                    # only these rows
+            return apply()
+    return run_write(apply)
