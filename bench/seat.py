@@ -51,7 +51,7 @@ def main() -> None:
     text = sign_payload(new_payload(key_number=KEY, client_id="123456", pin="1234", activation_required=False,
                                     modules=[{"number": 2, "code": "HANDEL", "name": "Handel", "seats": PROCESSES,
                                               "expiry": "2099-12-31"}]), vendor)
-    admin = KeyManager(path, trusted, None, "ADMIN", connection="bench-admin")
+    admin = KeyManager(path, trusted, None, "ADMIN", connection="bench-admin", is_admin=True)
     admin.add_license(text, client_id="123456", pin="1234", key_number=KEY)
     admin.close()
     ctx = mp.get_context("spawn")
