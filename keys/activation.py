@@ -41,14 +41,17 @@ def b32encode(data: bytes) -> str:
     return "".join(chars)
 
 
+# Crockford digit -> the same value as a base-32 digit of int() (0-9, a-v); O, I, L read as 0, 1, 1.
+_TO_INT32 = str.maketrans({**{ch: "0123456789abcdefghijklmnopqrstuv"[i] for i, ch in enumerate(ALPHABET)},
+                           "O": "0", "I": "1", "L": "1"})
+
+
 def b32decode(text: str, nbytes: int) -> bytes:
-    norm = text.upper().replace("O", "0").replace("I", "1").replace("L", "1")
-    value = 0
-    for ch in norm:
-        idx = ALPHABET.find(ch)
-        if idx < 0:
-            raise ValueError(ch)
-        value = (value << 5) | idx
+    norm = text.upper()
+    digits = norm.translate(_TO_INT32)
+    if not digits or any(ch not in "0123456789abcdefghijklmnopqrstuv" for ch in digits):
+        raise ValueError(text)
+    value = int(digits, 32)
     pad = len(norm) * 5 - nbytes * 8
     if pad < 0 or pad >= 5 or value & ((1 << pad) - 1):
         raise ValueError("length")

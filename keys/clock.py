@@ -36,7 +36,9 @@ def boottime() -> float:
     return time.clock_gettime(time.CLOCK_BOOTTIME)
 
 
+@lru_cache(maxsize=1)
 def boot_id() -> str:
+    """This boot's id (the same for the whole life of a process)."""
     try:
         return Path("/proc/sys/kernel/random/boot_id").read_text().strip()
     except OSError:  # not Linux: every process counts as a new boot (at most the tolerance)
