@@ -164,6 +164,8 @@ class KeyManager(SeatHolding):
             return seats.seat_rows(cur, key_number)
 
     def named_seats(self, key_number: str | None = None) -> list[tuple]:
+        if self.store is None:
+            return []
         with self.store.transaction() as (cur, _now):
             return seats.named_rows(cur, key_number)
 
@@ -208,10 +210,9 @@ class KeyManager(SeatHolding):
         return registry.apply_code(self._need_store(), key_number, code, actor=self.actor)
 
     def refresh(self, *, reverify: bool = False) -> None:
-        """f5 re-reads (views always read fresh); ctrl+f5 also re-verifies every stored license (KEY-214)."""
+        """f5 re-reads, ctrl+f5 re-verifies (KEY-107, KEY-214): every view reads the store and verifies every
+        stored license and activation code again, so both only forget the key chosen for this session."""
         self._resolved = None
-        if reverify and self.store:
-            self.store.reverify()
 
     def set_setting(self, name: str, value) -> None:
         self.require_admin()

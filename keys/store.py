@@ -324,9 +324,6 @@ class KeyStore:
         except LicenseFileError as exc:
             return str(exc)
 
-    def reverify(self) -> None:
-        """ctrl+f5 (KEY-107, KEY-214): every evaluation verifies already; kept for the callers."""
-
     def license_rows(self, cur=None) -> list[tuple[str, License | str, dict]]:
         """(key number, License or refusal, informative columns). A text signed for another key number than
         its row is refused: the row's own columns are never believed."""

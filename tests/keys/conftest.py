@@ -6,6 +6,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from keys.license_file import new_payload, sign_payload
 from keys.trust import trusted_from
+from tests.tui.conftest import demo_url  # noqa: F401  (a real SQLite demo company, NIP 5260250274, ADMIN)
 
 FIRM_NIP = "5260250274"
 OTHER_NIP = "1234563218"
@@ -142,16 +143,3 @@ def installed(manager, make_license):
 
     return add
 
-
-@pytest.fixture
-def company_db(tmp_path):
-    """A small demo company (NIP 5260250274, operator ADMIN) in a real SQLite file, opened for the app."""
-    from store.db import database, open_database
-    from store.demo import build_demo
-
-    url = f"sqlite:///{tmp_path / 'firma.db'}"
-    db = open_database(url, create=True)
-    build_demo(contractors=5, goods=20, seed=3)
-    yield url
-    db.close()
-    database.initialize(None)

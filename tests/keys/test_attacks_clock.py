@@ -48,15 +48,18 @@ def _in_child(target, *args):
     return result
 
 
-def _spoofer(path, trusted, connection, out):
-    os.environ.update(USER="anna", LOGNAME="anna", SSH_CONNECTION=connection)
-    km = KeyManager(path, trusted, None, "NIEANNA")  # the group comes from the environment and the uid
+def _try_handel(km, out):
     try:
         km.acquire("HANDEL")
         out.put("granted")
     except SeatRefused as exc:
         out.put(str(exc))
     km.close()
+
+
+def _spoofer(path, trusted, connection, out):
+    os.environ.update(USER="anna", LOGNAME="anna", SSH_CONNECTION=connection)
+    _try_handel(KeyManager(path, trusted, None, "NIEANNA"), out)  # group from the environment and the uid
 
 
 @pytest.mark.rule("KEY-235", "KEY-236")
@@ -75,13 +78,7 @@ def test_user_and_logname_set_to_another_user_do_not_join_her_group(real_store, 
 def _odd_tz(path, trusted, out):
     os.environ["TZ"] = "AAA+24:59:59"  # the process's local date is a day (or two) behind Warsaw
     time.tzset()
-    km = KeyManager(path, trusted, None, "TZ")
-    try:
-        km.acquire("HANDEL")
-        out.put("granted")
-    except SeatRefused as exc:
-        out.put(str(exc))
-    km.close()
+    _try_handel(KeyManager(path, trusted, None, "TZ"), out)
 
 
 @pytest.mark.rule("KEY-43", "KEY-45", "KEY-232")

@@ -59,30 +59,32 @@ def _marked_xlsx(path) -> bool:
 
 
 @pytest.mark.rule("KEY-262")
-async def test_every_export_and_printout_in_demo_carries_the_mark(company_db, store_path, trusted, tmp_path):
+async def test_every_export_and_printout_in_demo_carries_the_mark(demo_url, store_path, trusted, tmp_path):
     from tui.app import FiliaApp
 
     km = KeyManager(store_path, trusted, "5260250274", "")  # an empty key store: DEMO
-    app = FiliaApp(company_db, operator_login="ADMIN", seats=SessionSeats(km))
+    app = FiliaApp(demo_url, operator_login="ADMIN", seats=SessionSeats(km))
     async with app.run_test(size=(140, 45)) as pilot:
         await pilot.pause()
         assert "DEMO" in app.status_text()
         files = await _export_everything(app, pilot, tmp_path, "demo")
     km.close()
     assert _marked_xlsx(files["list"]) and _marked_xlsx(files["pricelist"])
+    from store.parties import Contractor
+
     rows = list(openpyxl.load_workbook(files["list"], read_only=True).worksheets[0].iter_rows(values_only=True))
-    assert rows[0][0] == "Kod" and len(rows) == 1 + 5  # the data itself is as it was (re-import keeps working)
+    assert rows[0][0] == "Kod" and len(rows) == 1 + Contractor.select().count()  # the data itself is as it was
     printout = files["print"].read_text(encoding="utf-8")
     assert printout.startswith(f"*** {MARK} ***") and printout.rstrip().endswith(f"*** {MARK} ***")
 
 
 @pytest.mark.rule("KEY-262")
-async def test_with_a_license_nothing_is_marked(company_db, installed, manager, tmp_path):
+async def test_with_a_license_nothing_is_marked(demo_url, installed, manager, tmp_path):
     from tui.app import FiliaApp
 
     installed(modules=[module(1, "START", 3), module(2, "HANDEL", 3)])
     km = manager("", connection="ssh-x", nip="5260250274")
-    app = FiliaApp(company_db, operator_login="ADMIN", seats=SessionSeats(km))
+    app = FiliaApp(demo_url, operator_login="ADMIN", seats=SessionSeats(km))
     async with app.run_test(size=(140, 45)) as pilot:
         await pilot.pause()
         assert "Licencja: OK" in app.status_text()

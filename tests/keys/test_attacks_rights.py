@@ -41,7 +41,7 @@ def test_keys_refuses_changes_from_a_non_administrator(installed, manager, make_
 
 
 @pytest.mark.rule("KEY-251", "KEY-252")
-async def test_non_admin_operator_sees_the_key_manager_read_only(company_db, installed, manager, store_path):
+async def test_non_admin_operator_sees_the_key_manager_read_only(demo_url, installed, manager, store_path):
     from store.config import create_operator
     from tui.app import FiliaApp
     from tui.screens.key_manager import AddKeyDialog, KeyManagerScreen
@@ -51,7 +51,7 @@ async def test_non_admin_operator_sees_the_key_manager_read_only(company_db, ins
     installed(modules=[module(1, "START", 3), module(2, "HANDEL", 2)])
     create_operator("JAN", "haslo123", name="Jan Kowalski", is_admin=False)
     seats = SessionSeats(manager("", connection="ssh-jan", nip="5260250274", is_admin=True))  # rights come from
-    app = FiliaApp(company_db, operator_login="JAN", seats=seats)                            # the operator
+    app = FiliaApp(demo_url, operator_login="JAN", seats=seats)                            # the operator
     async with app.run_test(size=(140, 40)) as pilot:
         await pilot.pause()
         app.action_key_manager()

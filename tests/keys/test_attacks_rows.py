@@ -94,6 +94,15 @@ def test_another_customers_license_inserted_by_hand_grants_nothing(manager, make
     assert before.pop("keys_event") == [] and after == before
 
 
+def _forge_seat_row(store_path, group_id):
+    """A copy of ANNA's row, put into JAN's group by hand."""
+    sqlite3_shell(store_path, "INSERT INTO keys_seat(key_number, module_number, module_code, group_id, instance_id, "
+                              "kind, operator, os_user, host, connection, pid, company_db, started_at, refreshed_at, "
+                              f"active_at) SELECT key_number, module_number, module_code, '{group_id}', 'forged', "
+                              "kind, 'JAN', os_user, host, connection, 1, '', started_at, refreshed_at, active_at "
+                              "FROM keys_seat")
+
+
 def _groups(*managers):
     return sum(1 for km in managers if "HANDEL" in km.held())
 
@@ -103,11 +112,7 @@ def test_seat_row_inserted_by_hand_adds_no_seat(installed, manager, store_path):
     installed(modules=[module(2, "HANDEL", 1)])
     anna, jan = manager("ANNA", connection="10.1.1.1 1 10.0.0.1 22"), manager("JAN", connection="10.1.1.2 2 10.0.0.1 22")
     anna.acquire("HANDEL")
-    sqlite3_shell(store_path, "INSERT INTO keys_seat(key_number, module_number, module_code, group_id, instance_id, "
-                              "kind, operator, os_user, host, connection, pid, company_db, started_at, refreshed_at, "
-                              f"active_at) SELECT key_number, module_number, module_code, '{jan.identity.group_id}', "
-                              "'forged', kind, 'JAN', os_user, host, connection, 1, '', started_at, refreshed_at, "
-                              "active_at FROM keys_seat")
+    _forge_seat_row(store_path, jan.identity.group_id)
     before = dump(store_path)
     with pytest.raises(SeatRefused, match="zajęte"):
         jan.acquire("HANDEL")
@@ -125,11 +130,7 @@ def test_seat_rows_edited_by_hand_never_give_two_holders_one_seat(installed, man
     installed(modules=[module(2, "HANDEL", 1)])
     anna, jan = manager("ANNA", connection="10.1.1.1 1 10.0.0.1 22"), manager("JAN", connection="10.1.1.2 2 10.0.0.1 22")
     anna.acquire("HANDEL")
-    sqlite3_shell(store_path, "INSERT INTO keys_seat(key_number, module_number, module_code, group_id, instance_id, "
-                              "kind, operator, os_user, host, connection, pid, company_db, started_at, refreshed_at, "
-                              f"active_at) SELECT key_number, module_number, module_code, '{jan.identity.group_id}', "
-                              "'forged', kind, 'JAN', os_user, host, connection, 1, '', started_at, refreshed_at, "
-                              "active_at FROM keys_seat")
+    _forge_seat_row(store_path, jan.identity.group_id)
     sqlite3_shell(store_path, forgery.format(jan=jan.identity.group_id))
     try:
         jan.acquire("HANDEL")

@@ -18,7 +18,7 @@ from keys.session import SessionSeats
 from .conftest import module
 
 CTX = mp.get_context("fork")
-SHORT = {"lease_s": 2, "idle_release_s": 2, "heartbeat_s": 1}
+SHORT = {"lease_s": 3, "idle_release_s": 3, "heartbeat_s": 1}
 
 
 def _intruder(path, trusted, took, done):
@@ -50,7 +50,7 @@ def licensed_store(store_path, trusted, make_license):
 
 
 @pytest.mark.rule("KEY-55", "KEY-239", "KEY-240", "KEY-234")
-async def test_idle_session_may_save_its_open_card_once_but_starts_nothing_new(company_db, licensed_store, trusted):
+async def test_idle_session_may_save_its_open_card_once_but_starts_nothing_new(demo_url, licensed_store, trusted):
     """Real processes, real time, short lease: the card left open saves; a new card is refused, naming
     who holds the seat now."""
     from store.parties import Contractor
@@ -59,7 +59,7 @@ async def test_idle_session_may_save_its_open_card_once_but_starts_nothing_new(c
     from tui.widgets.form import FormScreen
 
     km = KeyManager(licensed_store, trusted, "5260250274", "", connection="10.1.1.1 1 10.0.0.1 22", overrides=SHORT)
-    app = FiliaApp(company_db, operator_login="ADMIN", seats=SessionSeats(km))
+    app = FiliaApp(demo_url, operator_login="ADMIN", seats=SessionSeats(km))
     took, done = CTX.Event(), CTX.Event()
     intruder = CTX.Process(target=_intruder, args=(licensed_store, trusted, took, done))
     try:
@@ -74,7 +74,7 @@ async def test_idle_session_may_save_its_open_card_once_but_starts_nothing_new(c
             app.screen.query_one("#f-name").value = "Karta otwarta przed przerwą"
             await pilot.pause()
             intruder.start()
-            await asyncio.sleep(2.5)        # nobody types: the idle release runs out
+            await asyncio.sleep(3.5)        # nobody types: the idle release runs out
             assert took.wait(20)            # and the other session takes the only HANDEL seat
             await pilot.press("ctrl+s")     # the open card may still be saved
             await pilot.pause(0.3)
@@ -112,12 +112,16 @@ def test_stopped_holder_wakes_up_without_the_seat_someone_took(licensed_store, t
     try:
         assert ready.wait(30) and out.get(timeout=10) == ("first", None)
         os.kill(sleeper.pid, signal.SIGSTOP)
-        time.sleep(2.5)                      # its lease runs out while it cannot beat
+        time.sleep(3.5)                      # its lease runs out while it cannot beat
         other = KeyManager(licensed_store, trusted, None, "ZMIENNIK", connection="10.6.6.6 6 10.0.0.1 22",
                            overrides=SHORT)
         other.acquire("HANDEL")
         os.kill(sleeper.pid, signal.SIGCONT)
         go.set()
+        while out.empty():                   # the other session is alive: it beats while we wait
+            other.touch()
+            other.heartbeat()
+            time.sleep(0.2)
         label, refusal = out.get(timeout=30)
         assert label == "again" and refusal is not None
         assert "ZMIENNIK" in refusal and "bezczynności albo przerwy" in refusal

@@ -143,14 +143,14 @@ def test_paths_under_proc_are_messages_not_crashes(workdir, path, code, said):
 
 @pytest.mark.rule("KEY-262")
 @pytest.mark.parametrize("how", ["header", "page"])
-async def test_tui_on_a_corrupt_store_refuses_the_login_with_the_message(company_db, store, how):
+async def test_tui_on_a_corrupt_store_refuses_the_login_with_the_message(demo_url, store, how):
     from tui.app import FiliaApp
     from tui.screens.main_menu import MainMenu
     from tui.seats import app_seats
 
     _damage(store, how)
-    app = FiliaApp(company_db, operator_login="ADMIN",
-                   seats_factory=lambda: app_seats(Namespace(keystore=str(store)), company_db))
+    app = FiliaApp(demo_url, operator_login="ADMIN",
+                   seats_factory=lambda: app_seats(Namespace(keystore=str(store)), demo_url))
     async with app.run_test(size=(140, 40)) as pilot:
         await pilot.pause(0.3)
         said = " ".join(str(n.message) for n in app._notifications)
