@@ -134,8 +134,8 @@ class SeatHolding:
         return {code: loss for (_k, code), loss in self._lost.items()}
 
     def release_all(self, key_number: str | None = None) -> None:
-        if self.store is None:
-            return
+        if self.store is None or not self._held:
+            return  # nothing taken: no transaction (a locked store would only make closing wait)
         with self._lock:
             refs = [r for r in self._held if key_number in (None, r[0])]
             for ref in refs:

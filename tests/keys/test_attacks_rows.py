@@ -170,3 +170,22 @@ def test_older_serial_is_refused_also_after_remove_and_add(installed, manager, m
     assert dump(store_path) == before and admin.keys() == []
     history = admin.store.read("SELECT serial FROM keys_license_history")
     assert history == [(2,)]  # the removed file stays in the history
+
+
+@pytest.mark.rule("KEY-233", "KEY-214", "KEY-246")
+def test_license_and_activation_rows_updated_to_another_customers_key_grant_nothing(installed, manager, make_license,
+                                                                                   store_path, vendor_key, clock):
+    admin = installed(activation_required=True, modules=[module(1, "START", 1), module(2, "HANDEL", 1)])
+    request = admin.activation_request(KEY)
+    admin.apply_code(KEY, act.answer(act.parse_request(request), vendor_key, now=clock(), valid_hours=None))
+    bigger = make_license(key_number="5000000999", client_id="999999", activation_required=True,
+                          modules=[module(1, "START", 50), module(2, "HANDEL", 50)])
+    sqlite3_shell(store_path, f"UPDATE keys_license SET key_number = '5000000999', file_text = '{bigger}'; "
+                              "UPDATE keys_activation SET key_number = '5000000999';")
+    jan = manager("JAN")
+    jan.keys()
+    before = dump(store_path)
+    with pytest.raises(SeatRefused, match="klucz nie jest aktywny"):
+        jan.acquire("HANDEL")
+    assert [(v.key_number, v.state_label) for v in jan.keys()] == [("5000000999", "Nieaktywny")]
+    assert dump(store_path) == before

@@ -76,6 +76,7 @@ def test_corrupt_store_is_a_message_not_demo(store, workdir, how):
     assert _digest(store) == before
 
 
+@pytest.mark.slow  # waits out the 5 s busy timeout
 @pytest.mark.rule("KEY-262", "KEY-223")
 def test_locked_store_is_a_message_not_demo(store, workdir):
     before = dump(store)
