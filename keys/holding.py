@@ -31,7 +31,7 @@ class Loss:
 
 class SeatHolding:
     """Mixin of KeyManager: needs self.store, self.identity, self.clock, self._lock, self.key_number,
-    self.company_nip, self.demo_mode, self.problem."""
+    self.company_nip, self.demo_mode, self.broken, self.problem, self.heartbeat_s."""
 
     def init_holding(self) -> None:
         self._held: dict[tuple[str, str], int] = {}
@@ -47,7 +47,7 @@ class SeatHolding:
     def acquire(self, module_code: str, *, named_identity: str | None = None) -> None:
         """Check a module out for this session (refcounted); raises a LicenseError when refused.
         A session that lost its base module takes it back first (or is refused)."""
-        if self.problem and self.store is None and not self.demo_mode:
+        if self.broken:
             from keys.errors import KeyStoreError
 
             raise KeyStoreError(self.problem)

@@ -291,8 +291,10 @@ class KeyManager(SeatHolding):
         elif any(m.warning for m in v.modules):
             colour = "yellow"
         if v.state == "temporary" and v.active_until:
-            text += ", " + _("aktywny tymczasowo do {godzina}").format(
-                godzina=dt.datetime.fromtimestamp(v.active_until).strftime("%Y-%m-%d %H:%M"))
+            from keys.clock import zone
+
+            text += ", " + _("aktywny tymczasowo do {godzina}").format(godzina=dt.datetime.fromtimestamp(
+                v.active_until, zone(self.store.time_zone)).strftime("%Y-%m-%d %H:%M"))
             if v.active_until - self.clock() < 2 * 3600:
                 colour = "yellow"
         return text, colour

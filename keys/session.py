@@ -16,10 +16,6 @@ class SessionSeats:
     def __init__(self, manager):
         self.manager = manager
 
-    @property
-    def demo_mode(self) -> bool:
-        return self.manager.demo_mode
-
     def enter_module(self, module_code: str) -> str | None:
         try:
             self.manager.ensure([])

@@ -162,3 +162,13 @@ def test_clock_tolerance_is_no_setting(installed, manager, store_path, clock, cl
     clock.t -= 7 * 86400  # a week back, to stretch an expiry
     with pytest.raises(ClockRollback):
         manager("JAN").acquire("HANDEL")
+
+
+@pytest.mark.rule("KEY-43", "KEY-45", "KEY-232")
+def test_zone_written_by_hand_cannot_add_a_day(installed, manager, store_path, clock):
+    clock.set("2030-06-01T12:00:00")
+    installed(modules=[module(1, "START", 3), module(2, "HANDEL", 3, expiry="2030-06-01", subscription=True)])
+    clock.set("2030-06-02T00:30:00")   # Warsaw: the subscription ended half an hour ago
+    sqlite3_shell(store_path, "UPDATE keys_setting SET value = 'Etc/GMT+12' WHERE name = 'time_zone'")  # 1 June
+    with pytest.raises(SeatRefused, match="abonament wygasł 2030-06-01"):
+        manager("JAN").acquire("HANDEL")
