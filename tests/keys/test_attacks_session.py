@@ -18,12 +18,24 @@ from keys.session import SessionSeats
 from .conftest import module
 
 CTX = mp.get_context("fork")
-SHORT = {"lease_s": 3, "idle_release_s": 3, "heartbeat_s": 1}
+# Each process purges the others' rows with its own settings: the one whose seat should go away is purged by a
+# process with a short limit, while the long limits keep a busy machine from purging the live holder.
+SHORT_IDLE = {"lease_s": 30, "idle_release_s": 3, "heartbeat_s": 1}
+SHORT_LEASE = {"lease_s": 3, "idle_release_s": 30, "heartbeat_s": 1}
+PATIENT = {"lease_s": 30, "idle_release_s": 30, "heartbeat_s": 1}
+
+
+async def until(pilot, predicate, seconds: float = 15.0) -> None:
+    for _ in range(int(seconds / 0.05)):
+        if predicate():
+            return
+        await pilot.pause(0.05)
+    assert predicate()
 
 
 def _intruder(path, trusted, took, done):
     """Another user's session (its own process) that takes HANDEL once the seat is free."""
-    km = KeyManager(path, trusted, None, "INTRUZ", connection="10.7.7.7 7 10.0.0.1 22", overrides=SHORT)
+    km = KeyManager(path, trusted, None, "INTRUZ", connection="10.7.7.7 7 10.0.0.1 22", overrides=SHORT_IDLE)
     deadline = time.time() + 30
     while time.time() < deadline:
         try:
@@ -58,18 +70,17 @@ async def test_idle_session_may_save_its_open_card_once_but_starts_nothing_new(d
     from tui.screens.list_screen import ListScreen
     from tui.widgets.form import FormScreen
 
-    km = KeyManager(licensed_store, trusted, "5260250274", "", connection="10.1.1.1 1 10.0.0.1 22", overrides=SHORT)
+    km = KeyManager(licensed_store, trusted, "5260250274", "", connection="10.1.1.1 1 10.0.0.1 22", overrides=PATIENT)
     app = FiliaApp(demo_url, operator_login="ADMIN", seats=SessionSeats(km))
     took, done = CTX.Event(), CTX.Event()
     intruder = CTX.Process(target=_intruder, args=(licensed_store, trusted, took, done))
     try:
         async with app.run_test(size=(140, 45)) as pilot:
-            await pilot.pause()
+            await until(pilot, lambda: km.held() == {"START"})
             app.action_open_list("contractors")
-            await pilot.pause()
+            await until(pilot, lambda: isinstance(app.screen, ListScreen))
             await pilot.press("insert")
-            await pilot.pause(0.3)
-            assert isinstance(app.screen, FormScreen)
+            await until(pilot, lambda: isinstance(app.screen, FormScreen) and app.screen.ready_for_input)
             await pilot.press(*"IDLE1")
             app.screen.query_one("#f-name").value = "Karta otwarta przed przerwą"
             await pilot.pause()
@@ -77,14 +88,16 @@ async def test_idle_session_may_save_its_open_card_once_but_starts_nothing_new(d
             await asyncio.sleep(3.5)        # nobody types: the idle release runs out
             assert took.wait(20)            # and the other session takes the only HANDEL seat
             await pilot.press("ctrl+s")     # the open card may still be saved
-            await pilot.pause(0.3)
+            await until(pilot, lambda: isinstance(app.screen, ListScreen))
             assert Contractor.select().where(Contractor.code == "IDLE1").count() == 1
-            assert isinstance(app.screen, ListScreen)
             await pilot.press("insert")     # but nothing new starts
+
+            def said():
+                return " ".join(str(n.message) for n in app._notifications)
+
+            await until(pilot, lambda: "INTRUZ" in said())
             await pilot.pause(0.3)
-            assert isinstance(app.screen, ListScreen)
-            said = " ".join(str(n.message) for n in app._notifications)
-            assert "INTRUZ" in said and "bezczynności albo przerwy" in said
+            assert isinstance(app.screen, ListScreen) and "bezczynności albo przerwy" in said()
             assert km.held() == {"START"}   # START came back first; HANDEL is the intruder's
     finally:
         done.set()
@@ -95,7 +108,7 @@ async def test_idle_session_may_save_its_open_card_once_but_starts_nothing_new(d
 
 def _sleeper(path, trusted, ready, go, out):
     seats = SessionSeats(KeyManager(path, trusted, None, "SPIOCH", connection="10.5.5.5 5 10.0.0.1 22",
-                                    overrides=SHORT))
+                                    overrides=PATIENT))
     out.put(("first", seats.enter_module("HANDEL")))
     ready.set()
     go.wait(30)
@@ -114,7 +127,7 @@ def test_stopped_holder_wakes_up_without_the_seat_someone_took(licensed_store, t
         os.kill(sleeper.pid, signal.SIGSTOP)
         time.sleep(3.5)                      # its lease runs out while it cannot beat
         other = KeyManager(licensed_store, trusted, None, "ZMIENNIK", connection="10.6.6.6 6 10.0.0.1 22",
-                           overrides=SHORT)
+                           overrides=SHORT_LEASE)
         other.acquire("HANDEL")
         os.kill(sleeper.pid, signal.SIGCONT)
         go.set()
