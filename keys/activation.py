@@ -21,7 +21,7 @@ from keys.i18n import _
 from keys.trust import TrustedKeys
 
 VERSION = 1
-FULL, TEMPORARY, RESET, DEACTIVATION = 1, 2, 3, 4
+FULL, TEMPORARY, RESET, DEACTIVATION, CLOCK = 1, 2, 3, 4, 5  # CLOCK: the vendor's time resets the clock mark
 TAG = b"FILIA-ACT-1"
 PREFIX = "FILIA PL "
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -41,14 +41,17 @@ def b32encode(data: bytes) -> str:
     return "".join(chars)
 
 
+# Crockford digit -> the same value as a base-32 digit of int() (0-9, a-v); O, I, L read as 0, 1, 1.
+_TO_INT32 = str.maketrans({**{ch: "0123456789abcdefghijklmnopqrstuv"[i] for i, ch in enumerate(ALPHABET)},
+                           "O": "0", "I": "1", "L": "1"})
+
+
 def b32decode(text: str, nbytes: int) -> bytes:
-    norm = text.upper().replace("O", "0").replace("I", "1").replace("L", "1")
-    value = 0
-    for ch in norm:
-        idx = ALPHABET.find(ch)
-        if idx < 0:
-            raise ValueError(ch)
-        value = (value << 5) | idx
+    norm = text.upper()
+    digits = norm.translate(_TO_INT32)
+    if not digits or any(ch not in "0123456789abcdefghijklmnopqrstuv" for ch in digits):
+        raise ValueError(text)
+    value = int(digits, 32)
     pad = len(norm) * 5 - nbytes * 8
     if pad < 0 or pad >= 5 or value & ((1 << pad) - 1):
         raise ValueError("length")
@@ -108,7 +111,7 @@ def parse_request(code: str) -> Request:
             if hashlib.sha256(body).digest()[:2] != check or body[0] != VERSION:
                 break
             kind = body[1]
-            if (kind == RESET) != (size == 51) or kind not in (FULL, TEMPORARY, RESET):
+            if (kind == RESET) != (size == 51) or kind not in (FULL, TEMPORARY, RESET, CLOCK):
                 break
             return Request(kind=kind, key_number=str(int.from_bytes(body[2:7], "big")).zfill(10),
                            installation_id=str(uuid.UUID(bytes=body[7:23])), nonce=body[23:27],
@@ -139,6 +142,8 @@ def answer(request: Request, private_key: Ed25519PrivateKey, *, now: float, vali
     if now // 60 - request.requested_at_min > REQUEST_MAX_AGE_MIN:
         raise ActivationError(_("Żądanie aktywacji jest starsze niż 24 godziny. Poproś o nowe żądanie."))
     until = 0 if valid_hours is None else int(now // 60) + valid_hours * 60
+    if request.kind == CLOCK:  # the field carries the vendor's own time: the installation's new clock mark
+        until = int(now // 60)
     resp = Response(request.kind, request.key_number, until, request.nonce, b"")
     sig = private_key.sign(resp.signed_bytes(request.installation_id))
     return format_code(resp.fields() + sig)
@@ -153,14 +158,17 @@ def parse_response(code: str) -> Response:
         raw = b32decode(text, size)
     except ValueError:
         raise invalid_code() from None
-    if raw[0] != VERSION or raw[1] not in (FULL, TEMPORARY, RESET):
+    if raw[0] != VERSION or raw[1] not in (FULL, TEMPORARY, RESET, CLOCK):
         raise invalid_code()
     return Response(kind=raw[1], key_number=str(int.from_bytes(raw[2:7], "big")).zfill(10),
                     valid_until_min=int.from_bytes(raw[7:11], "big"), nonce=raw[11:15], signature=raw[15:])
 
 
 def verify_response(resp: Response, installation_id: str, trusted_keys: TrustedKeys) -> None:
-    data = resp.signed_bytes(installation_id)
+    try:
+        data = resp.signed_bytes(installation_id)
+    except ValueError:  # an installation id that is no UUID (edited by hand) verifies nothing
+        raise invalid_code() from None
     for _kid, raw in trusted_keys:
         try:
             Ed25519PublicKey.from_public_bytes(raw).verify(resp.signature, data)

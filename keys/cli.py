@@ -1,6 +1,10 @@
 """`filia keys …` sub-commands (KEY-256). The tui layer registers them and passes the trusted keys and
 the company NIP; exit codes: 0 success, 1 refused (message on stderr), 2 wrong usage;
-`status` exits 0 green, 1 yellow, 2 DEMO or no usable module (KEY-250)."""
+`status` exits 0 green, 1 yellow, 2 DEMO or no usable module (KEY-250).
+
+The CLI has no operators (KEY-251): commands that change the key list, activations, settings or other
+groups' seats are for the key store file's owner or root, and record the OS user as actor. Write access is
+not enough: every user who runs Filia must be able to write the file (seat rows), see docs/decisions.md."""
 from __future__ import annotations
 
 import argparse
@@ -28,6 +32,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     p.add_argument("--port", type=int)
     p.add_argument("--idle-release", type=int)
     p.add_argument("--log-level", type=int)
+    p.add_argument("--time-zone", help=_("strefa czasowa firmy dla dat licencji (domyślnie Europe/Warsaw)"))
     p = sub.add_parser("status", help=_("stan licencji (kod wyjścia 0 zielony, 1 żółty, 2 DEMO)"))
     p.add_argument("--key")
     p.add_argument("--json", action="store_true")
@@ -50,6 +55,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     p = sub.add_parser("request", help=_("żądanie aktywacji offline"))
     p.add_argument("--key", required=True)
     p.add_argument("--temporary", action="store_true")
+    p.add_argument("--clock", action="store_true",
+                   help=_("żądanie kodu producenta ustawiającego znacznik czasu (zegar przestawiony w przyszłość)"))
     p.add_argument("--output", help=_("zapisz żądanie do pliku"))
     p = sub.add_parser("activate", help=_("zastosuj kod aktywacyjny"))
     p.add_argument("--key", required=True)
@@ -103,9 +110,14 @@ def run(args, *, trusted_keys: TrustedKeys, store_path: Path, company_nip: str |
             return vendor.run(cmd, args, trusted_keys=trusted_keys, clock=clock)
         from keys.manager import KeyManager
 
+        if changes_store(cmd, args):
+            require_owner(Path(store_path))
         km = KeyManager(store_path, trusted_keys, args.nip or company_nip, "", clock=clock,
-                        key_number=getattr(args, "key", None) if cmd == "status" else None)
+                        key_number=getattr(args, "key", None) if cmd == "status" else None, is_admin=True,
+                        time_zone=getattr(args, "time_zone", None))
         try:
+            if km.store is None and (cmd != "status" or km.broken):
+                raise LicenseError(km.problem)  # a store that cannot be used: its message, no DEMO (KEY-262)
             return _COMMANDS[cmd](km, args, stdin)
         finally:
             km.close()
@@ -114,10 +126,48 @@ def run(args, *, trusted_keys: TrustedKeys, store_path: Path, company_nip: str |
         return EXIT_REFUSED
 
 
+CHANGING = {"add", "remove", "activate", "release", "request", "reset-request", "web-password"}
+
+
+def changes_store(cmd: str, args) -> bool:
+    if cmd == "settings":
+        return bool(args.defaults or args.value is not None)
+    if cmd == "init":
+        return any(getattr(args, n, None) is not None for n in ("port", "idle_release", "log_level", "time_zone"))
+    return cmd in CHANGING
+
+
+def require_owner(path: Path) -> None:
+    """KEY-251 on the command line: the key store's owner or root (a store not made yet: its maker)."""
+    import os
+
+    from keys.errors import AdminRequired
+
+    euid = os.geteuid()
+    try:
+        owner = os.stat(path).st_uid
+    except FileNotFoundError:
+        return
+    except OSError:
+        return  # the store itself will say what is wrong with it
+    if euid in (0, owner):
+        return
+    import pwd
+
+    try:
+        name = pwd.getpwuid(owner).pw_name
+    except KeyError:
+        name = str(owner)
+    raise AdminRequired(_("Ta funkcja wymaga uprawnień administratora.") + " " + _(
+        "Zmiany w magazynie kluczy {ścieżka} może wprowadzać tylko jego właściciel ({właściciel}) albo root."
+    ).format(ścieżka=path, właściciel=name))
+
+
 def _init(km, args, _stdin) -> int:
-    for name, value in (("http_port", args.port), ("idle_release_s", args.idle_release), ("log_level", args.log_level)):
+    for name, value in (("http_port", args.port), ("idle_release_s", args.idle_release), ("log_level", args.log_level),
+                        ("time_zone", args.time_zone)):
         if value is not None:
-            km.store.set_setting(name, value, actor=km.actor)
+            km.set_setting(name, value)
     print(_("Magazyn kluczy: {ścieżka}").format(ścieżka=km.store.path))
     print(_("Identyfikator instalacji: {id}").format(id=km.store.installation_id))
     return EXIT_OK
@@ -220,7 +270,7 @@ def _update(km, _args, _stdin) -> int:
 
 
 def _request(km, args, _stdin) -> int:
-    code = km.activation_request(args.key, temporary=args.temporary)
+    code = km.activation_request(args.key, temporary=args.temporary, clock_reset=args.clock)
     email = km.store.settings().get("admin_email") or ""
     print(code)
     if args.output:
@@ -239,7 +289,7 @@ def _activate(km, args, _stdin) -> int:
         _err(_("Podaj kod aktywacyjny albo --code-file."))
         return EXIT_USAGE
     view = km.apply_code(args.key, code.strip())
-    print(view.state_label if view else _("Przypisanie modułu nazwanego zostało zresetowane."))
+    print(view.state_label if view else _("Kod producenta został zastosowany."))
     return EXIT_OK
 
 
@@ -251,9 +301,9 @@ def _reset_request(km, args, _stdin) -> int:
 
 def _settings(km, args, _stdin) -> int:
     if args.defaults:
-        km.store.restore_defaults(actor=km.actor)
+        km.restore_defaults()
     elif args.name and args.value is not None:
-        km.store.set_setting(args.name, args.value, actor=km.actor)
+        km.set_setting(args.name, args.value)
     for name, value in km.store.settings().items():
         if name != "web_password_hash" and (not args.name or name == args.name):
             print(f"{name}={value}")
@@ -274,16 +324,18 @@ def _web_password(km, _args, stdin) -> int:
     if len(password) < 8:
         _err(_("Hasło musi mieć co najmniej 8 znaków."))
         return EXIT_REFUSED
-    km.store.set_setting("web_password_hash", hash_pin(password), actor=km.actor)
+    km.set_setting("web_password_hash", hash_pin(password))
     return EXIT_OK
 
 
 def _serve(km, args, _stdin) -> int:
     from keys.status_server import make_status_server
 
-    port = args.port or km.store.setting_int("http_port")
+    port = args.port if args.port is not None else km.store.setting_int("http_port")
     server = make_status_server(km, args.host, port, allow_remote=args.allow_remote)
-    print(_("Strona stanu licencji: http://{host}:{port}/").format(host=args.host, port=server.server_port),
+    host = args.host.strip("[]")
+    shown = f"[{host}]" if ":" in host else host
+    print(_("Strona stanu licencji: http://{host}:{port}/").format(host=shown, port=server.server_port),
           flush=True)
     try:
         server.serve_forever()

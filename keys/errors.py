@@ -67,3 +67,9 @@ class KeyStoreError(LicenseError):
 
 class KeyRemovalRefused(LicenseError):
     rule = "KEY-255"
+
+
+class AdminRequired(LicenseError):
+    """A change of licenses, activations, settings or other groups' seats by someone who may not (KEY-251)."""
+
+    rule = "KEY-251"

@@ -4,8 +4,12 @@
     with km.checkout("HANDEL"):          # raises SeatRefused / NipMismatch / ClockRollback (LicenseError)
         ...                              # the screen runs; the seat is released on leaving
     km.heartbeat()                       # from a timer every km.heartbeat_s seconds; returns modules lost
+    km.ensure(["HANDEL"])                # before new work: takes back a lapsed seat or raises (keys.holding)
     km.touch()                           # on user activity (keystroke) — cheap, no I/O
     km.status_line(); km.demo_mode; km.close()
+
+Changing the key list, activations, settings and other groups' seats needs `is_admin` (KEY-251): the TUI
+passes the operator's administrator flag, the CLI the key store's owner (keys.cli).
 """
 from __future__ import annotations
 
@@ -18,54 +22,70 @@ from pathlib import Path
 from typing import Callable
 
 from keys import RELEASE_DATE, registry, seats
+from keys.clock import MonotonicSource
 from keys.demo import demo_reason_no_license, demo_reason_no_store, demo_status
-from keys.errors import KeyStoreError, LicenseError, SeatRefused
+from keys.errors import AdminRequired, KeyStoreError, LicenseError
 from keys.evaluate import KeyView, ModuleView
+from keys.holding import BASE_MODULE, SeatHolding
 from keys.i18n import _
 from keys.license_file import License
 from keys.store import KeyStore
 from keys.trust import TrustedKeys
 
+__all__ = ["BASE_MODULE", "KeyManager", "SessionSeats"]
 
-BASE_MODULE = "START"  # KEY-263: required for any login; a candidate key must hold it (KEY-261)
 
-
-class KeyManager:
+class KeyManager(SeatHolding):
     def __init__(self, store_path: str | Path, trusted_keys: TrustedKeys, company_nip: str | None = None,
                  operator: str = "", *, clock: Callable[[], float] = time.time, release_date: dt.date = RELEASE_DATE,
                  key_number: str | None = None, connection: str | None = None, host: str | None = None,
                  os_user: str | None = None, company_db: str = "", kind: str = "session",
-                 overrides: dict | None = None, create: bool = True):
+                 overrides: dict | None = None, create: bool = True, is_admin: bool = False,
+                 monotonic: MonotonicSource | None = None, time_zone: str | None = None):
         self.company_nip = company_nip
         self.operator = operator
+        self.is_admin = is_admin
         self.clock = clock
         self.identity = seats.make_identity(operator, connection=connection, host=host, os_user=os_user,
                                             company_db=company_db, kind=kind)
         self._key_number = key_number
-        self._held: dict[tuple[str, str], int] = {}
         self._lock = threading.Lock()
-        self._last_activity = clock()
         self._forced_demo = False
         self._resolved: str | None = None
         self.problem = ""
+        self.store_missing = False
+        self.init_holding()
         try:
             self.store: KeyStore | None = KeyStore(store_path, trusted_keys=trusted_keys, clock=clock,
-                                                   release_date=release_date, create=create, overrides=overrides)
+                                                   release_date=release_date, create=create, overrides=overrides,
+                                                   monotonic=monotonic, time_zone=time_zone)
         except KeyStoreError as exc:
+            # KEY-262: only a store that does not exist (and could not be made) means DEMO; one that exists
+            # but cannot be used is refused with its message, or deleting it would bypass the pool.
             self.store, self.problem = None, str(exc)
+            self.store_missing = not os.path.lexists(store_path)
 
     # --- mode and key choice ------------------------------------------------------------------
 
     @property
     def demo_mode(self) -> bool:
-        """KEY-262: no readable key store, no license at all, or DEMO chosen after a NIP mismatch."""
-        if self._forced_demo or self.store is None:
+        """KEY-262: no key store yet, no license in it, or DEMO chosen after a NIP mismatch."""
+        if self._forced_demo:
             return True
-        return not self.store.conn.execute("SELECT 1 FROM keys_license LIMIT 1").fetchone()
+        if self.store is None:
+            return self.store_missing
+        return not self.store.read("SELECT 1 FROM keys_license LIMIT 1")
+
+    @property
+    def broken(self) -> bool:
+        """The key store exists but cannot be used: everything is refused with `problem`, no DEMO."""
+        return self.store is None and not self.store_missing and bool(self.problem)
 
     def demo_reason(self) -> str:
+        if self.broken:
+            return self.problem
         if self.store is None:
-            return demo_reason_no_store()
+            return demo_reason_no_store() + (f" ({self.problem})" if self.problem else "")
         return demo_reason_no_license() if self.demo_mode else ""
 
     def use_demo(self) -> None:
@@ -102,11 +122,12 @@ class KeyManager:
         """KEY-261: several keys fit and none is recorded: the app asks the operator (choose_key)."""
         return not self._key_number and len(self.candidates()) > 1
 
-    def set_operator(self, operator: str) -> None:
-        """After login / operator change: held rows show the new operator."""
+    def set_operator(self, operator: str, *, is_admin: bool = False) -> None:
+        """After login / operator change: held rows show the new operator; rights follow the operator."""
         import dataclasses
 
         self.operator = operator
+        self.is_admin = is_admin
         self.identity = dataclasses.replace(self.identity, operator=operator)
         if self.store is not None and self._held:
             with self.store.transaction(check_clock=False) as (cur, _now):
@@ -123,6 +144,8 @@ class KeyManager:
     # --- views --------------------------------------------------------------------------------
 
     def keys(self) -> list[KeyView]:
+        if self.broken:
+            raise KeyStoreError(self.problem)
         return registry.key_views(self.store) if self.store else []
 
     def modules(self, key_number: str | None = None) -> list[ModuleView]:
@@ -133,12 +156,16 @@ class KeyManager:
     def seats(self, key_number: str | None = None) -> list[seats.SeatRow]:
         """Rows of "Pobrane moduły" (runs the idle purge)."""
         if self.store is None:
+            if self.broken:
+                raise KeyStoreError(self.problem)
             return []
         with self.store.transaction() as (cur, now):
             seats.purge(self.store, cur, now)
             return seats.seat_rows(cur, key_number)
 
     def named_seats(self, key_number: str | None = None) -> list[tuple]:
+        if self.store is None:
+            return []
         with self.store.transaction() as (cur, _now):
             return seats.named_rows(cur, key_number)
 
@@ -147,6 +174,7 @@ class KeyManager:
     def add_license(self, path_or_text: str | Path, *, client_id: str, pin: str, key_number: str,
                     email: str | None = None) -> str:
         """KEY-253/KEY-212; returns 'added', 'replaced' or 'same'."""
+        self.require_admin()
         text = str(path_or_text)
         if "BEGIN FILIA LICENSE" not in text:
             try:
@@ -162,25 +190,42 @@ class KeyManager:
 
     def remove_key(self, key_number: str) -> str:
         """KEY-255: returns the deactivation code; the caller asked "Tak/Nie" before."""
+        self.require_admin()
         self.release_all(key_number)
         self._resolved = None
         return registry.remove_key(self._need_store(), key_number, actor=self.actor,
                                    own_group=self.identity.group_id)
 
     def release_group(self, key_number: str, group_id: str) -> int:
+        self.require_admin()
         return seats.release_group(self._need_store(), key_number, group_id, actor=self.actor)
 
-    def activation_request(self, key_number: str, *, temporary: bool = False) -> str:
-        return registry.activation_request(self._need_store(), key_number, temporary=temporary, actor=self.actor)
+    def activation_request(self, key_number: str, *, temporary: bool = False, clock_reset: bool = False) -> str:
+        self.require_admin()
+        return registry.activation_request(self._need_store(), key_number, temporary=temporary,
+                                           clock_reset=clock_reset, actor=self.actor)
 
     def apply_code(self, key_number: str, code: str):
+        self.require_admin()
         return registry.apply_code(self._need_store(), key_number, code, actor=self.actor)
 
     def refresh(self, *, reverify: bool = False) -> None:
-        """f5 re-reads (views always read fresh); ctrl+f5 also re-verifies every stored license (KEY-214)."""
+        """f5 re-reads, ctrl+f5 re-verifies (KEY-107, KEY-214): every view reads the store and verifies every
+        stored license and activation code again, so both only forget the key chosen for this session."""
         self._resolved = None
-        if reverify and self.store:
-            self.store.reverify()
+
+    def set_setting(self, name: str, value) -> None:
+        self.require_admin()
+        self._need_store().set_setting(name, value, actor=self.actor)
+
+    def restore_defaults(self) -> None:
+        self.require_admin()
+        self._need_store().restore_defaults(actor=self.actor)
+
+    def require_admin(self) -> None:
+        """KEY-251: keys/ cannot read operators; the caller says whether this actor is an administrator."""
+        if not self.is_admin:
+            raise AdminRequired(_("Ta funkcja wymaga uprawnień administratora."))
 
     @property
     def actor(self) -> str:
@@ -191,84 +236,9 @@ class KeyManager:
             raise KeyStoreError(self.problem)
         return self.store
 
-    # --- seats --------------------------------------------------------------------------------
-
-    def acquire(self, module_code: str, *, named_identity: str | None = None) -> None:
-        """Check a module out for this session (refcounted); raises a LicenseError when refused."""
-        if self.demo_mode:
-            return
-        with self._lock:
-            key = self.key_number
-            if key is None:
-                raise SeatRefused(demo_reason_no_license(), module=module_code)
-            ref = (key, module_code)
-            self._last_activity = self.clock()  # opening a module screen is activity
-            if self._held.get(ref):
-                self._held[ref] += 1
-                return
-            lic = registry.get_license(self.store, key)
-            result = seats.checkout(self.store, lic, [module_code], self.identity, company_nip=self.company_nip,
-                                    named_identity=named_identity)
-            if module_code in result.refused:
-                raise result.refused[module_code]
-            self._held[ref] = 1
-
-    def release(self, module_code: str) -> None:
-        if self.demo_mode and not self._held:
-            return
-        with self._lock:
-            for ref in [r for r in self._held if r[1] == module_code]:
-                self._held[ref] -= 1
-                if self._held[ref] <= 0:
-                    del self._held[ref]
-                    seats.release(self.store, self.identity.instance_id, ref[0], [module_code])
-
-    @contextlib.contextmanager
-    def checkout(self, module_code: str, *, named_identity: str | None = None):
-        """Hold a seat of `module_code` while the block (a module screen) runs."""
-        self.acquire(module_code, named_identity=named_identity)
-        try:
-            yield self
-        finally:
-            self.release(module_code)
-
-    def held(self) -> set[str]:
-        return {code for _k, code in self._held}
-
-    def touch(self) -> None:
-        """Record user activity (no I/O); the next heartbeat carries it (idle release, KEY-55)."""
-        self._last_activity = self.clock()
-
-    def heartbeat(self) -> list[str]:
-        """KEY-237/KEY-241: renew the lease; returns the module codes this session lost (released by the
-        administrator or by idle release). They are forgotten here; the app tells the operator."""
-        if self.store is None or not self._held:
-            return []
-        still = seats.heartbeat(self.store, self.identity.instance_id, active_at=self._last_activity)
-        with self._lock:
-            lost = [ref for ref in self._held if ref not in still]
-            for ref in lost:
-                del self._held[ref]
-        return [code for _k, code in lost]
-
-    def lost_message(self, codes: list[str]) -> str:
-        return _("Administrator zwolnił moduły tej sesji ({moduły}). Zaloguj się ponownie, aby z nich korzystać."
-                 ).format(moduły=", ".join(codes))
-
-    def release_all(self, key_number: str | None = None) -> None:
-        if self.store is None:
-            return
-        with self._lock:
-            refs = [r for r in self._held if key_number in (None, r[0])]
-            for ref in refs:
-                del self._held[ref]
-        if key_number is None:
-            seats.release(self.store, self.identity.instance_id)
-        elif refs:
-            seats.release(self.store, self.identity.instance_id, key_number, [code for _k, code in refs])
-
     def named_reset_request(self, key_number: str, module_number: int, identity: str) -> str:
         """KEY-244: request code (kind 3) for the vendor to reset a named-seat assignment."""
+        self.require_admin()
         return registry.activation_request(self._need_store(), key_number, module_number=module_number,
                                            identity=identity, actor=self.actor)
 
@@ -302,6 +272,8 @@ class KeyManager:
 
     def status(self) -> tuple[str, str]:
         """(text, colour) of the status-bar indicator (KEY-250, KEY-9)."""
+        if self.broken:
+            return _("Licencja: magazyn kluczy niedostępny"), "red"
         if self.demo_mode:
             return demo_status(), "red"
         problem = self.store.clock_problem()
@@ -319,8 +291,10 @@ class KeyManager:
         elif any(m.warning for m in v.modules):
             colour = "yellow"
         if v.state == "temporary" and v.active_until:
-            text += ", " + _("aktywny tymczasowo do {godzina}").format(
-                godzina=dt.datetime.fromtimestamp(v.active_until).strftime("%Y-%m-%d %H:%M"))
+            from keys.clock import zone
+
+            text += ", " + _("aktywny tymczasowo do {godzina}").format(godzina=dt.datetime.fromtimestamp(
+                v.active_until, zone(self.store.time_zone)).strftime("%Y-%m-%d %H:%M"))
             if v.active_until - self.clock() < 2 * 3600:
                 colour = "yellow"
         return text, colour
@@ -349,40 +323,4 @@ class KeyManager:
         return ""
 
 
-class SessionSeats:
-    """The app-side adapter (tui/seats.py contract): enter_module/leave_module return or take a module code,
-    refusals come back as the Polish message instead of an exception."""
-
-    def __init__(self, manager: KeyManager):
-        self.manager = manager
-
-    def enter_module(self, module_code: str) -> str | None:
-        try:
-            self.manager.acquire(module_code)
-        except LicenseError as exc:
-            return str(exc)
-        return None
-
-    def leave_module(self, module_code: str) -> None:
-        with contextlib.suppress(LicenseError):
-            self.manager.release(module_code)
-
-    def status_line(self) -> str:
-        try:
-            return self.manager.status_line()
-        except LicenseError as exc:
-            return str(exc)
-
-    def heartbeat(self) -> str | None:
-        """Call every manager.heartbeat_s seconds; returns a message when modules were lost."""
-        try:
-            lost = self.manager.heartbeat()
-        except LicenseError as exc:
-            return str(exc)
-        return self.manager.lost_message(lost) if lost else None
-
-    def touch(self) -> None:
-        self.manager.touch()
-
-    def close(self) -> None:
-        self.manager.close()
+from keys.session import SessionSeats  # noqa: E402  (the app adapter lives beside)

@@ -4,10 +4,14 @@ A row is one (instance, key, module). A seat is taken by a connection group (hos
 SSH_CONNECTION): several starts in one group share one seat (KEY-53). Rows die when their lease
 is not renewed by a heartbeat for `lease_s` (a killed process) or when the session shows no
 activity for `idle_release_s` (idle release, KEY-55); named assignments never die (KEY-68).
+
+Rows are written by every session, so anyone who can run Filia can also write them by hand. A row
+therefore proves nothing by itself: of the groups holding a module, only the first `seats` (by their
+oldest row) hold it, at checkout and at every heartbeat; a row slipped in by hand can at most push a
+session out of the pool, never add a seat (issue 15 item 2).
 """
 from __future__ import annotations
 
-import getpass
 import hashlib
 import os
 import socket
@@ -16,7 +20,7 @@ from dataclasses import dataclass, field
 
 from stdnum.pl import nip as stdnip
 
-from keys.errors import KeyRemovalRefused, LicenseError, NipMismatch, SeatRefused
+from keys.errors import ClockRollback, KeyRemovalRefused, LicenseError, NipMismatch, SeatRefused
 from keys.evaluate import KeyView, evaluate
 from keys.i18n import _
 from keys.license_file import License
@@ -46,11 +50,12 @@ def group_id(host: str, os_user: str, connection: str) -> str:
 
 def make_identity(operator: str, *, connection: str | None = None, host: str | None = None,
                   os_user: str | None = None, company_db: str = "", kind: str = "session") -> Identity:
+    # SSH_CONNECTION is the user's to set: it can merge or split the groups of one OS user, never reach
+    # another user's group, because the OS user comes from the process's uid (issue 15 item 5).
     conn = connection if connection is not None else (os.environ.get("SSH_CONNECTION") or "local")
-    try:
-        user = os_user or getpass.getuser()
-    except (KeyError, OSError):
-        user = str(os.getuid())
+    from keys.store import os_user_name
+
+    user = os_user or os_user_name()
     return Identity(operator=operator or "", os_user=user, host=host or socket.gethostname(), connection=conn,
                     pid=os.getpid(), company_db=company_db, kind=kind)
 
@@ -89,11 +94,40 @@ _SEAT_COLS = ("key_number, module_number, module_code, group_id, instance_id, ki
 
 
 def purge(ks, cur, now: float) -> int:
-    """KEY-239: drop rows whose lease ran out or whose session was idle too long."""
+    """KEY-239: drop rows whose lease ran out or whose session was idle too long, and rows stamped in the
+    future (a process with a clock far ahead must not hold a seat until that date)."""
+    from keys.clock import TOLERANCE_S
+
     lease, idle = ks.setting_int("lease_s", cur), ks.setting_int("idle_release_s", cur)
-    cur.execute("DELETE FROM keys_seat WHERE refreshed_at < ? OR (kind != 'service' AND active_at < ?)",
-                (now - lease, now - idle))
+    cur.execute("DELETE FROM keys_seat WHERE refreshed_at < ? OR (kind != 'service' AND active_at < ?) "
+                "OR refreshed_at > ? OR active_at > ?", (now - lease, now - idle, now + TOLERANCE_S, now + TOLERANCE_S))
     return cur.rowcount
+
+
+def pool_groups(cur, key_number: str, module_number: int) -> list[str]:
+    """Groups holding a (non-named) module, oldest first; the first `seats` of them hold it."""
+    return [g for (g,) in cur.execute(
+        "SELECT group_id FROM keys_seat WHERE key_number = ? AND module_number = ? AND kind != 'named' "
+        "GROUP BY group_id ORDER BY MIN(id)", (key_number, module_number))]
+
+
+def named_identities(cur, key_number: str, module_number: int) -> list[str]:
+    """Named assignments, oldest first; the first `seats` of them hold a seat."""
+    return [i for (i,) in cur.execute(
+        "SELECT identity FROM keys_named_seat WHERE key_number = ? AND module_number = ? "
+        "ORDER BY assigned_at, rowid", (key_number, module_number))]
+
+
+def _capacity(cur, key_number: str, module) -> int:
+    return max(0, module.seats - min(module.seats, len(named_identities(cur, key_number, module.number))))
+
+
+def holds(cur, key_number: str, module, group: str, named_identity: str | None) -> bool:
+    """Does this group (or named identity) hold a seat of the module now, by rank?"""
+    if module.named:
+        return named_identity is not None and named_identity in named_identities(cur, key_number, module.number)[
+            :module.seats]
+    return group in pool_groups(cur, key_number, module.number)[:_capacity(cur, key_number, module)]
 
 
 def held_counts(cur, key_number: str) -> dict[int, int]:
@@ -109,8 +143,24 @@ def held_counts(cur, key_number: str) -> dict[int, int]:
 
 
 def view(ks, cur, now: float, lic: License) -> KeyView:
-    return evaluate(lic, ks.activation_state(lic.key_number, cur), ks.installation_id, ks.today(now), now,
-                    ks.release_date, held_counts(cur, lic.key_number))
+    """The evaluated key (KEY-230); a license issued after `now` means the clock is behind the vendor's."""
+    from keys.clock import TOLERANCE_S, rollback_message
+
+    issued = issued_epoch(lic.issued_at)
+    if issued is not None and now < issued - TOLERANCE_S:
+        raise ClockRollback(rollback_message(now, issued))
+    return evaluate(lic, ks.activation_state(lic.key_number, cur), ks.setting("installation_id", cur) or "",
+                    ks.today(now, cur), now, ks.release_date, held_counts(cur, lic.key_number))
+
+
+def issued_epoch(issued_at: str) -> float | None:
+    import datetime as dt
+
+    try:
+        moment = dt.datetime.fromisoformat(issued_at.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return (moment if moment.tzinfo else moment.replace(tzinfo=dt.timezone.utc)).timestamp()
 
 
 def nip_matches(lic: License, company_nip: str | None) -> bool:
@@ -178,26 +228,24 @@ def checkout(ks, lic: License, codes: list[str], ident: Identity, *, company_nip
             args = (lic.key_number, mod.number, code, ident.group_id, ident.instance_id)
             if mod.named:
                 identity = named_identity or (ident.operator if mod.named_by == "operator" else ident.host)
-                assigned = cur.execute("SELECT 1 FROM keys_named_seat WHERE key_number = ? AND module_number = ? AND "
-                                       "identity = ?", (lic.key_number, mod.number, identity)).fetchone()
-                if assigned:
-                    cur.execute("UPDATE keys_named_seat SET last_used_at = ? WHERE key_number = ? AND "
-                                "module_number = ? AND identity = ?", (now, lic.key_number, mod.number, identity))
-                elif mv.held < mv.seats_initial and identity:
+                assigned = named_identities(cur, lic.key_number, mod.number)
+                if identity and identity not in assigned and len(assigned) < mod.seats and mv.seats_initial:
                     cur.execute("INSERT INTO keys_named_seat VALUES (?, ?, ?, ?, ?)",
                                 (lic.key_number, mod.number, identity, now, now))
                     ks.event(cur, now, identity, "named_assign", lic.key_number, code)
-                else:
+                    assigned.append(identity)
+                if not identity or identity not in assigned[:mv.seats_initial]:
                     result.refused[code] = no_seat_error(lic, code, mod.name, mv.held, mv.seats_initial,
                                                          _holders(cur, lic.key_number, mod.number, True))
                     continue
+                cur.execute("UPDATE keys_named_seat SET last_used_at = ? WHERE key_number = ? AND module_number = ? "
+                            "AND identity = ?", (now, lic.key_number, mod.number, identity))
                 _insert(cur, args, "named", ident, now)
                 result.granted.append(code)
                 continue
-            in_group = cur.execute("SELECT 1 FROM keys_seat WHERE key_number = ? AND module_number = ? AND "
-                                   "group_id = ? AND kind != 'named' LIMIT 1",
-                                   (lic.key_number, mod.number, ident.group_id)).fetchone()
-            if in_group or mv.held < mv.seats_initial:
+            groups = pool_groups(cur, lic.key_number, mod.number)
+            capacity = min(mv.seats_initial, _capacity(cur, lic.key_number, mod))
+            if ident.group_id in groups[:capacity] or (ident.group_id not in groups and len(groups) < capacity):
                 _insert(cur, args, ident.kind, ident, now)
                 result.granted.append(code)
             else:
@@ -216,17 +264,37 @@ def _insert(cur, args, kind: str, ident: Identity, now: float) -> None:
                  ident.company_db, now, now, now))
 
 
-def heartbeat(ks, instance_id: str, *, active_at: float | None = None) -> set[tuple[str, str]]:
-    """KEY-237: renew this instance's lease (and its activity time); return the (key, module) rows still held."""
+def heartbeat(ks, ident: Identity, *, active_at: float | None = None,
+              named: dict[str, str] | None = None) -> set[tuple[str, str]]:
+    """KEY-237: renew this instance's lease; return the (key, module) rows it still holds. The activity time
+    is written first and the purge runs before the lease is renewed, so a session that was idle, or stopped
+    longer than the lease, loses its rows here too. Rows that no longer rank within the seats are given back."""
     with ks.transaction() as (cur, now):
-        if active_at is None:
-            cur.execute("UPDATE keys_seat SET refreshed_at = ? WHERE instance_id = ?", (now, instance_id))
-        else:
-            cur.execute("UPDATE keys_seat SET refreshed_at = ?, active_at = MAX(active_at, ?) WHERE instance_id = ?",
-                        (now, active_at, instance_id))
+        if active_at is not None:
+            cur.execute("UPDATE keys_seat SET active_at = MAX(active_at, ?) WHERE instance_id = ?",
+                        (min(active_at, now), ident.instance_id))
         purge(ks, cur, now)
-        return {(k, c) for k, c in cur.execute("SELECT key_number, module_code FROM keys_seat WHERE instance_id = ?",
-                                               (instance_id,))}
+        cur.execute("UPDATE keys_seat SET refreshed_at = ? WHERE instance_id = ?", (now, ident.instance_id))
+        mine = cur.execute("SELECT key_number, module_number, module_code FROM keys_seat WHERE instance_id = ?",
+                           (ident.instance_id,)).fetchall()
+        licenses: dict[str, License | None] = {}
+        still: set[tuple[str, str]] = set()
+        for key_number, number, code in mine:
+            if key_number not in licenses:
+                from keys.registry import get_license
+
+                try:
+                    licenses[key_number] = get_license(ks, key_number, cur)
+                except LicenseError:
+                    licenses[key_number] = None
+            lic = licenses[key_number]
+            mod = next((m for m in lic.modules if m.number == number), None) if lic else None
+            if mod is not None and holds(cur, key_number, mod, ident.group_id, (named or {}).get(code)):
+                still.add((key_number, code))
+            else:
+                cur.execute("DELETE FROM keys_seat WHERE instance_id = ? AND key_number = ? AND module_number = ?",
+                            (ident.instance_id, key_number, number))
+        return still
 
 
 def release(ks, instance_id: str, key_number: str | None = None, codes: list[str] | None = None) -> int:
@@ -250,7 +318,7 @@ def release_group(ks, key_number: str, group: str, *, actor: str) -> int:
         cur.execute("DELETE FROM keys_seat WHERE key_number = ? AND group_id = ? AND kind != 'named'",
                     (key_number, group))
         n = cur.rowcount
-        ks.event(cur, now, actor, "release", key_number, group[:12])
+        ks.event(cur, now, actor, "release", key_number, group)
         return n
 
 

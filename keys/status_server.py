@@ -6,8 +6,11 @@ import datetime as dt
 import html
 import ipaddress
 import json
-from urllib.parse import parse_qs
-from wsgiref.simple_server import WSGIRequestHandler, make_server
+import socket
+import socketserver
+import threading
+from urllib.parse import parse_qs, urlsplit
+from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 from keys.errors import KeyStoreError
 from keys.i18n import _
@@ -70,14 +73,42 @@ def key_html(data: dict) -> str:
             f"</h2>{mods}<h2>{html.escape(_('Pobrane moduły'))}</h2>{seats}")
 
 
-def make_app(manager, *, password_required: bool = False):
-    """WSGI app over a KeyManager; every request runs the idle purge through the views (KEY-239)."""
+def host_allowed(header: str | None, allowed: set[str] | None) -> bool:
+    """DNS rebinding: a page of evil.example resolved to 127.0.0.1 sends `Host: evil.example`; only the
+    names of this machine's loopback (or the address the server listens on) are answered."""
+    if allowed is None:
+        return True
+    if not header:
+        return False
+    try:
+        name = urlsplit("//" + header).hostname or ""
+    except ValueError:
+        return False
+    return name.lower() in allowed
+
+
+def loopback_names(host: str) -> set[str]:
+    return {"localhost", "127.0.0.1", "::1", host.strip("[]").lower()}
+
+
+def make_app(manager, *, password_required: bool = False, allowed_hosts: set[str] | None = None):
+    """WSGI app over a KeyManager; every request runs the idle purge through the views (KEY-239).
+    Requests are answered one at a time (one key store connection), but a slow client no longer blocks
+    others: the server reads each connection in its own thread."""
+    lock = threading.Lock()
 
     def app(environ, start_response):
+        with lock:
+            return answer(environ, start_response)
+
+    def answer(environ, start_response):
         def send(status: str, body: bytes, ctype: str = "text/html; charset=utf-8", extra=()):
             start_response(status, [("Content-Type", ctype), ("Content-Length", str(len(body))), *extra])
             return [body]
 
+        if not host_allowed(environ.get("HTTP_HOST"), allowed_hosts):
+            return send("421 Misdirected Request", _("Nieznany adres serwera w nagłówku Host.").encode("utf-8"),
+                        "text/plain; charset=utf-8")
         if environ.get("REQUEST_METHOD", "GET") not in ("GET", "HEAD"):
             return send("405 Method Not Allowed", b"", extra=[("Allow", "GET")])
         if password_required and not _authorised(manager, environ.get("HTTP_AUTHORIZATION", "")):
@@ -126,12 +157,24 @@ def _authorised(manager, header: str) -> bool:
 
 
 class _QuietHandler(WSGIRequestHandler):
+    timeout = 15  # a client that connects and says nothing is dropped
+
     def log_message(self, format, *args):  # noqa: A002 - stdlib signature
         pass
 
 
+class _ThreadingServer(socketserver.ThreadingMixIn, WSGIServer):
+    daemon_threads = True
+
+
+class _ThreadingServer6(_ThreadingServer):
+    address_family = socket.AF_INET6
+
+
 def make_status_server(manager, host: str = "127.0.0.1", port: int = 5150, *, allow_remote: bool = False):
-    """KEY-257: loopback unless allow_remote, which needs a web password set in the key store."""
+    """KEY-257: loopback unless allow_remote, which needs a web password set in the key store. Several
+    clients at once; IPv6 addresses (`::1`) get an IPv6 socket; a bind that fails is a Polish message."""
+    host = host.strip("[]")
     if not is_loopback(host):
         if not allow_remote:
             raise KeyStoreError(_("Strona stanu może słuchać tylko na adresie lokalnym (127.0.0.1). Użyj "
@@ -139,5 +182,12 @@ def make_status_server(manager, host: str = "127.0.0.1", port: int = 5150, *, al
         if not (manager.store and manager.store.setting("web_password_hash")):
             raise KeyStoreError(_("Udostępnienie strony stanu w sieci wymaga hasła (filia keys web-password)."),
                                 rule="KEY-257")
-    return make_server(host, port, make_app(manager, password_required=not is_loopback(host)),
-                       handler_class=_QuietHandler)
+    remote = not is_loopback(host)
+    # Remote pages are guarded by the password; a loopback page has only the Host check.
+    app = make_app(manager, password_required=remote, allowed_hosts=None if remote else loopback_names(host))
+    server_class = _ThreadingServer6 if ":" in host else _ThreadingServer
+    try:
+        return make_server(host, port, app, server_class=server_class, handler_class=_QuietHandler)
+    except OSError as exc:
+        raise KeyStoreError(_("Nie można uruchomić strony stanu na adresie {host} i porcie {port}: {powód}.").format(
+            host=host, port=port, powód=exc.strerror or exc), rule="KEY-257") from None

@@ -12,8 +12,10 @@ from store.i18n import _
 LINES_PER_PAGE = 60
 
 
-def write_list_printout(path: Path, title: str, header: str, lines: Iterable[str]) -> int:
-    """Write the printout atomically (temporary file, then rename); return the number of rows."""
+def write_list_printout(path: Path, title: str, header: str, lines: Iterable[str], *,
+                        watermark: str | None = None) -> int:
+    """Write the printout atomically (temporary file, then rename); return the number of rows.
+    `watermark` (e.g. the DEMO mark, chosen by the caller) heads every page and ends the printout."""
     target = Path(path)
     if not target.parent.is_dir():
         raise FiliaError(_("Katalog docelowy nie istnieje: {path}").format(path=target.parent))
@@ -27,10 +29,14 @@ def write_list_printout(path: Path, title: str, header: str, lines: Iterable[str
                     page += 1
                     if page > 1:
                         out.write("\f")
+                    if watermark:
+                        out.write(f"*** {watermark} ***\n")
                     out.write(f"{title}    {stamp}    {_('strona')} {page}\n{header}\n{'-' * len(header)}\n")
                 out.write(line.rstrip() + "\n")
                 count += 1
             out.write(_("Razem wierszy: {n}").format(n=count) + "\n")
+            if watermark:
+                out.write(f"*** {watermark} ***\n")
         os.replace(tmp, target)
     except OSError as exc:
         tmp.unlink(missing_ok=True)

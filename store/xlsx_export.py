@@ -137,19 +137,28 @@ def _discard(wb) -> None:
 def export_rows(path, headers: list[str], rows: Iterable[tuple], *,
                 progress: Callable[[int], None] | None = None,
                 cancel: Callable[[], bool] | None = None,
-                sheet_title: str | None = None) -> int:
+                sheet_title: str | None = None, watermark: str | None = None) -> int:
     """Write `headers` and `rows` to the XLSX file `path`; return the number of data rows.
 
     `progress(n)` is called every PROGRESS_EVERY rows and once at the end; `cancel()` returning
     True stops the export (ExportCancelled, no file written). A list longer than one Excel sheet
-    continues on the next sheet, header repeated.
+    continues on the next sheet, header repeated. `watermark` (e.g. the DEMO mark, chosen by the caller)
+    goes into every page's header and footer, the document properties and a last sheet of its own name.
     """
-    return export_sheets(path, [(sheet_title or _("Arkusz"), headers, rows)], progress=progress, cancel=cancel)[0]
+    return export_sheets(path, [(sheet_title or _("Arkusz"), headers, rows)], progress=progress, cancel=cancel,
+                         watermark=watermark)[0]
+
+
+def _watermark(ws, text: str | None) -> None:
+    """Printed at the top and bottom of every page of the sheet."""
+    if text:
+        for part in (ws.oddHeader, ws.evenHeader, ws.oddFooter, ws.evenFooter):
+            part.center.text = text
 
 
 def export_sheets(path, sheets: list[tuple[str, list[str], Iterable[tuple]]], *,
                   progress: Callable[[int], None] | None = None,
-                  cancel: Callable[[], bool] | None = None) -> list[int]:
+                  cancel: Callable[[], bool] | None = None, watermark: str | None = None) -> list[int]:
     """Several lists in one workbook: (sheet title, headers, rows) each, written in order (a later
     sheet's rows may be computed while the earlier ones are written). Returns rows per sheet;
     progress counts the rows of all sheets together."""
@@ -172,6 +181,7 @@ def export_sheets(path, sheets: list[tuple[str, list[str], Iterable[tuple]]], *,
             for values in rows:
                 if rows_in_sheet >= EXCEL_MAX_ROWS:    # first sheet of this list, or the previous one is full
                     ws = wb.create_sheet(title if sheet_no == 1 else f"{title[:27]} {sheet_no}")
+                    _watermark(ws, watermark)
                     sheet_no += 1
                     ws.freeze_panes = "A2"             # before the first append: write-only writes the view first
                     builder = _RowBuilder(ws, bold)
@@ -188,9 +198,13 @@ def export_sheets(path, sheets: list[tuple[str, list[str], Iterable[tuple]]], *,
                         progress(total)
             if sheet_no == 1:                           # an empty list still gets its header
                 ws = wb.create_sheet(title)
+                _watermark(ws, watermark)
                 ws.freeze_panes = "A2"
                 ws.append(_RowBuilder(ws, bold).header(headers))
             counts.append(count)
+        if watermark:                                   # seen in the sheet tabs and the file's properties
+            wb.create_sheet(watermark[:31]).append([watermark])
+            wb.properties.title = wb.properties.subject = wb.properties.keywords = watermark
         wb.save(str(tmp))
         os.replace(tmp, target)
     except OSError as exc:

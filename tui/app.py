@@ -100,7 +100,7 @@ class FiliaApp(KeyOrder, App):
         if self.seats_factory is not None:  # a login typed ahead of the licensing start-up
             self.seats, self.seats_factory = self.seats_factory(), None
         if self.seats is not None:
-            self.seats.manager.set_operator(operator.login)
+            self.seats.manager.set_operator(operator.login, is_admin=operator.is_admin)
             refusal = self.seats.enter_module("START")  # the session's own seat, held until exit
             if refusal:
                 self.notify(refusal, title=_("Brak wolnej licencji"), severity="error", timeout=15)
@@ -116,10 +116,25 @@ class FiliaApp(KeyOrder, App):
         self.push_screen(MainMenu())
 
     def _seat_heartbeat(self) -> None:
-        message = self.seats.heartbeat()
-        if message:
-            self.notify(message, title=_("Licencja"), severity="error", timeout=15)
-        self.update_status_line()
+        from tui.seats import heartbeat
+
+        heartbeat(self)
+
+    async def run_action(self, action, default_namespace=None, namespaces=None) -> bool:
+        """Every key, menu and palette action passes the license gate first (tui/seats.py, issue 15)."""
+        if self.seats is not None:
+            from tui.seats import allowed
+
+            target, name, _params = self._parse_action(action, self if default_namespace is None
+                                                       else default_namespace, namespaces)
+            if not allowed(self, target, name):
+                return True
+        return await super().run_action(action, default_namespace, namespaces)
+
+    def run_palette_command(self, command) -> None:
+        from tui.seats import allowed_callback
+
+        super().run_palette_command(lambda: allowed_callback(self, command) and command())
 
     def note_keystroke(self) -> None:
         if self.seats is not None:
@@ -216,7 +231,8 @@ class FiliaApp(KeyOrder, App):
         if self.seats is None:
             self.notify(_("Menadżer kluczy nie jest skonfigurowany."), severity="warning")
             return
-        self.push_screen(KeyManagerScreen(self.seats.manager))
+        self.push_screen(KeyManagerScreen(self.seats.manager,
+                                          is_admin=bool(self.operator and self.operator.is_admin)))
 
     def action_show_company(self) -> None:
         from store import config

@@ -117,12 +117,12 @@ def price_list_rows(goods_ids=None, *, include_inactive: bool = True, group_id: 
 def export_price_list(path, goods_ids: list[int] | None = None, *, include_inactive: bool = True,
                       group_id: int | None = None, only_external: bool = False,
                       price_type_ids: list[int] | None = None, progress: Callable[[int], None] | None = None,
-                      cancel: Callable[[], bool] | None = None) -> int:
+                      cancel: Callable[[], bool] | None = None, watermark: str | None = None) -> int:
     """Write the price list (all cards by code, or `goods_ids` in their order) to an XLSX file,
     with sheet „KodyCN” listing the CN codes of those cards (PIE-5).
 
     Returns the number of cards written; the file appears only when complete (ExportCancelled when
-    `cancel()` turns true). Only active price types are exported (PIE-18).
+    `cancel()` turns true). Only active price types are exported (PIE-18). `watermark`: see export_sheets.
     """
     cn_codes: set[str] = set()
     headers, rows = price_list_rows(goods_ids, include_inactive=include_inactive, group_id=group_id,
@@ -132,5 +132,5 @@ def export_price_list(path, goods_ids: list[int] | None = None, *, include_inact
         yield from cn_export_rows(cn_codes)
 
     counts = export_sheets(path, [(SHEET_NAME, headers, rows), (CN_SHEET, CN_HEADERS, cn_rows())],
-                           progress=progress, cancel=cancel)                         # PIE-5
+                           progress=progress, cancel=cancel, watermark=watermark)    # PIE-5
     return counts[0]

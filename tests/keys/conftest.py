@@ -6,6 +6,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from keys.license_file import new_payload, sign_payload
 from keys.trust import trusted_from
+from tests.tui.conftest import demo_url  # noqa: F401  (a real SQLite demo company, NIP 5260250274, ADMIN)
 
 FIRM_NIP = "5260250274"
 OTHER_NIP = "1234563218"
@@ -58,23 +59,45 @@ def lic_file(tmp_path, make_license):
 
 
 class FakeClock:
-    """Injected clock: UTC epoch seconds that only move when the test says so."""
+    """Injected clock: UTC epoch seconds that only move when the test says so. `advance` and `set` are time
+    passing (the boot clock moves forward with them); assigning `t` is someone changing the wall clock."""
 
     def __init__(self, start: str = "2030-06-01T10:00:00"):
         import datetime as dt
 
-        self.t = dt.datetime.fromisoformat(start).timestamp()
+        self.t = _parse(start)
+        self.mono = 1000.0
+        _ = dt
 
     def __call__(self) -> float:
         return self.t
 
     def advance(self, seconds: float) -> None:
         self.t += seconds
+        self.mono += max(0.0, seconds)
 
     def set(self, iso: str) -> None:
-        import datetime as dt
+        self.advance(_parse(iso) - self.t)
 
-        self.t = dt.datetime.fromisoformat(iso).timestamp()
+    def boottime(self) -> float:
+        return self.mono
+
+    @property
+    def source(self):
+        from keys.clock import MonotonicSource
+
+        return MonotonicSource(boottime=self.boottime, boot_id=lambda: "test-boot")
+
+
+def _parse(iso: str) -> float:
+    """Test times are Warsaw wall-clock times (the company's zone), whatever the machine's TZ."""
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    moment = dt.datetime.fromisoformat(iso)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=ZoneInfo("Europe/Warsaw"))
+    return moment.timestamp()
 
 
 @pytest.fixture
@@ -95,6 +118,9 @@ def manager(store_path, trusted, clock):
     made = []
 
     def make(operator="ANNA", *, connection=None, nip=None, **kw):
+        kw.setdefault("is_admin", operator == "ADMIN")
+        if isinstance(clock, FakeClock):
+            kw.setdefault("monotonic", clock.source)
         km = KeyManager(store_path, trusted, nip, operator, clock=clock,
                         connection=connection or f"10.0.0.{len(made) + 1} 5000{len(made)} 10.0.0.100 22", **kw)
         made.append(km)
@@ -116,3 +142,4 @@ def installed(manager, make_license):
         return admin
 
     return add
+

@@ -83,7 +83,7 @@ def test_answer_for_another_installation_is_refused(needs_activation, vendor_key
     from keys.manager import KeyManager
 
     x = needs_activation
-    y = KeyManager(tmp_path / "other.db", trusted, None, "ADMIN", clock=clock)
+    y = KeyManager(tmp_path / "other.db", trusted, None, "ADMIN", clock=clock, is_admin=True)
     y.add_license(make_license(activation_required=True), client_id="123456", pin="1234", key_number="5000000107")
     y.activation_request("5000000107")
     reply = _vendor_answer(x.activation_request("5000000107", temporary=True), vendor_key, clock(), 24)

@@ -4,6 +4,7 @@ from __future__ import annotations
 import pytest
 
 from keys.demo import LIMITS, demo_mark
+from keys.errors import LicenseError
 from keys.manager import KeyManager
 
 
@@ -20,13 +21,14 @@ def test_empty_key_store_runs_demo_without_taking_seats(manager):
 
 
 @pytest.mark.rule("KEY-262")
-def test_unreadable_key_store_is_demo(tmp_path, trusted):
+def test_a_directory_in_place_of_the_key_store_is_refused_not_demo(tmp_path, trusted):
     bad = tmp_path / "dir.db"
     bad.mkdir()
     km = KeyManager(bad, trusted, None, "ANNA")
-    assert km.demo_mode and km.status_line() == "DEMO" and "magazynu kluczy" in km.demo_reason()
-    with km.checkout("HANDEL"):
-        pass
+    assert not km.demo_mode and km.broken and str(bad) in km.problem
+    assert km.status() == ("Licencja: magazyn kluczy niedostępny", "red")
+    with pytest.raises(LicenseError, match="nie jest zwykłym plikiem"):
+        km.acquire("HANDEL")
     km.close()
 
 

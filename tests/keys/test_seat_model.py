@@ -31,9 +31,13 @@ ops = st.lists(st.one_of(
 
 
 class Model:
+    """What the pool should do. A session that lost its row keeps counting its screens (refs) and takes the
+    seat back at its next acquire; a heartbeat purges before it renews, so a lease that ran out is lost."""
+
     def __init__(self, seats):
         self.seats, self.now = seats, 0.0
         self.ref = [0] * 4
+        self.lost = [False] * 4
         self.rows: dict[int, list[float]] = {}  # session -> [refreshed, active]
         self.activity = [0.0] * 4
 
@@ -44,14 +48,15 @@ class Model:
 
     def acquire(self, s):
         self.activity[s] = self.now
-        if self.ref[s]:
+        if self.ref[s] and not self.lost[s]:
             self.ref[s] += 1
             return True
         self.purge()
         groups = {GROUPS[o] for o in self.rows}
         if GROUPS[s] in groups or len(groups) < self.seats:
             self.rows[s] = [self.now, self.now]
-            self.ref[s] = 1
+            self.ref[s] += 1
+            self.lost[s] = False
             return True
         return False
 
@@ -60,6 +65,7 @@ class Model:
             self.ref[s] -= 1
             if not self.ref[s]:
                 self.rows.pop(s, None)
+                self.lost[s] = False
 
     def beat(self, s, active=True):
         if active:
@@ -67,12 +73,15 @@ class Model:
         if not self.ref[s]:
             return []
         if s in self.rows:
-            self.rows[s] = [self.now, max(self.rows[s][1], self.activity[s])]
+            self.rows[s][1] = max(self.rows[s][1], self.activity[s])
         self.purge()
-        if s not in self.rows:
-            self.ref[s] = 0
-            return ["HANDEL"]
-        return []
+        if s in self.rows:
+            self.rows[s][0] = self.now
+            return []
+        if self.lost[s]:
+            return []
+        self.lost[s] = True
+        return ["HANDEL"]
 
     def free(self):
         self.purge()
@@ -87,7 +96,7 @@ def _shared_store() -> Path:
     if "path" not in _STORE:
         _STORE["dir"] = tempfile.TemporaryDirectory()
         path = Path(_STORE["dir"].name) / "ks.db"
-        admin = KeyManager(path, TRUSTED, None, "ADMIN", clock=FakeClock(), connection="admin")
+        admin = KeyManager(path, TRUSTED, None, "ADMIN", clock=FakeClock(), connection="admin", is_admin=True)
         for seats in (1, 2, 3):
             number = f"500000010{seats}"
             text = sign_payload(new_payload(key_number=number, client_id="1", pin="1", activation_required=False,
@@ -106,15 +115,18 @@ def _shared_store() -> Path:
 @example(seats=1, steps=[("acquire", 0), ("beat", 0), ("wait", 299), ("beat", 0), ("wait", 299), ("acquire", 2)])
 @example(seats=1, steps=[("acquire", 0)] + [("wait", 299), ("pulse", 0)] * 7 + [("acquire", 2)])
 @example(seats=2, steps=[("acquire", 0), ("acquire", 2), ("acquire", 3), ("release", 0), ("acquire", 3)])
+@example(seats=1, steps=[("acquire", 0), ("wait", 301), ("beat", 0), ("acquire", 2), ("acquire", 0)])
+@example(seats=1, steps=[("acquire", 0), ("wait", 1801), ("beat", 0), ("beat", 0), ("acquire", 0), ("release", 0)])
 def test_seat_pool_matches_model(seats, steps):
     path = _shared_store()
     clock = FakeClock()
     start = clock()
     key = f"500000010{seats}"
-    wipe = KeyManager(path, TRUSTED, None, "W", clock=clock, connection="wipe")
+    wipe = KeyManager(path, TRUSTED, None, "W", clock=clock, connection="wipe", monotonic=clock.source)
     wipe.store.conn.execute("DELETE FROM keys_seat")
-    wipe.store.conn.execute("DELETE FROM keys_setting WHERE name = 'clock_high_water'")
-    kw = {"clock": clock, "key_number": key, "overrides": {"lease_s": LEASE, "idle_release_s": IDLE}}
+    wipe.store.conn.execute("DELETE FROM keys_setting WHERE name LIKE 'clock_%'")
+    kw = {"clock": clock, "key_number": key, "overrides": {"lease_s": LEASE, "idle_release_s": IDLE},
+          "monotonic": clock.source}
     sessions = [KeyManager(path, TRUSTED, None, f"S{i}", connection=GROUPS[i], **kw) for i in range(4)]
     model = Model(seats)
     try:

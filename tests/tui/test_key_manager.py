@@ -31,7 +31,7 @@ def setup(tmp_path, monkeypatch):
     trusted = trusted_from(vendor)
     clock = FakeClock("2030-06-01T10:00:00")
     path = tmp_path / "keystore.db"
-    admin = KeyManager(path, trusted, None, "ADMIN", clock=clock, connection="console")
+    admin = KeyManager(path, trusted, None, "ADMIN", clock=clock, connection="console", is_admin=True)
     text = sign_payload(new_payload(key_number="5000000107", client_id="123456", pin="1234",
                                     activation_required=False, acronym="SKLEP",
                                     modules=[module(1, "START", 3), module(2, "HANDEL", 2, options=["EDI"])]), vendor)

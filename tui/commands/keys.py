@@ -41,19 +41,21 @@ def company_nip(args) -> str | None:
 
 
 def open_manager(args=None, *, company_nip_value: str | None = None, operator: str = "", company_db: str = "",
-                 key_number: str | None = None):
-    """The KeyManager a TUI session uses: compiled-in vendor keys, the installation key store."""
+                 key_number: str | None = None, trusted_keys=None):
+    """The KeyManager a TUI session uses: the installation key store and the compiled-in vendor keys
+    (`trusted_keys` is for tests, never read from the environment, KEY-203)."""
     from keys.manager import KeyManager
     from keys.trust import TRUSTED_KEYS
 
-    return KeyManager(keystore_path(args), TRUSTED_KEYS, company_nip_value, operator, company_db=company_db,
-                      key_number=key_number)
+    return KeyManager(keystore_path(args), TRUSTED_KEYS if trusted_keys is None else trusted_keys,
+                      company_nip_value, operator, company_db=company_db, key_number=key_number)
 
 
-def run_keys(args) -> int:
+def run_keys(args, *, trusted_keys=None) -> int:
     from keys.cli import run
     from keys.trust import TRUSTED_KEYS
 
     nip = args.nip or (company_nip(args) if getattr(args, "keys_command", None) not in
                        ("keygen", "issue", "answer", "verify") else None)
-    return run(args, trusted_keys=TRUSTED_KEYS, store_path=keystore_path(args), company_nip=nip, stdin=sys.stdin)
+    return run(args, trusted_keys=TRUSTED_KEYS if trusted_keys is None else trusted_keys,
+               store_path=keystore_path(args), company_nip=nip, stdin=sys.stdin)

@@ -22,12 +22,15 @@ def open_existing(args):
     return url, db
 
 
-def run_app(args, *, operator_login: str | None = None) -> int:
+def run_app(args, *, operator_login: str | None = None, seats_factory=None) -> int:
+    """`seats_factory(args, url)` builds the session's seats; the shipped program always uses the installation
+    key store with the compiled-in vendor keys (tests pass their own factory, e.g. with a test vendor key)."""
     from tui.app import FiliaApp
     from tui.seats import app_seats
 
     url, db = open_existing(args)
-    app = FiliaApp(url, operator_login=operator_login, seats_factory=lambda: app_seats(args, url))
+    factory = seats_factory or app_seats
+    app = FiliaApp(url, operator_login=operator_login, seats_factory=lambda: factory(args, url))
     try:
         app.run()
     finally:

@@ -25,6 +25,7 @@ def _ts(value: float | None) -> str:
 
 
 class _Confirm(ModalScreen[bool]):
+    license_free = True  # licensing's own screens stay usable when the session's seats are gone
     DEFAULT_CSS = """
     _Confirm { align: center middle; }
     _Confirm > Vertical { width: 70; height: auto; border: thick $warning; background: $surface; padding: 1 2; }
@@ -55,6 +56,7 @@ class _Confirm(ModalScreen[bool]):
 
 
 class _Message(ModalScreen[None]):
+    license_free = True
     DEFAULT_CSS = """
     _Message { align: center middle; }
     _Message > Vertical { width: 80; height: auto; border: thick $primary; background: $surface; padding: 1 2; }
@@ -72,6 +74,8 @@ class _Message(ModalScreen[None]):
 
 class AddKeyDialog(ModalScreen[str | None]):
     """KEY-253: Plik licencji, ID Klienta, PIN (masked), Nr klucza, Adres e-mail. Errors keep the fields."""
+
+    license_free = True
 
     DEFAULT_CSS = """
     AddKeyDialog { align: center middle; }
@@ -123,6 +127,8 @@ class AddKeyDialog(ModalScreen[str | None]):
 class ActivationDialog(ModalScreen[bool]):
     """KEY-245/246/248: the request code (full or temporary) and a field for the response code."""
 
+    license_free = True
+
     DEFAULT_CSS = """
     ActivationDialog { align: center middle; }
     ActivationDialog > Vertical { width: 100; height: auto; border: thick $primary; background: $surface; padding: 1 2; }
@@ -170,11 +176,15 @@ class ActivationDialog(ModalScreen[bool]):
 
 
 class KeyManagerScreen(Screen):
-    """The key manager. `is_admin` gates changes (KEY-251)."""
+    """The key manager. `is_admin` (the operator's administrator flag) gates changes (KEY-251): without it the
+    lists are read-only and say so; keys/ refuses the changes as well."""
+
+    license_free = True
 
     DEFAULT_CSS = """
     KeyManagerScreen #km-status { height: auto; padding: 0 1; }
     KeyManagerScreen #km-key { height: auto; padding: 0 1; color: $text-muted; }
+    KeyManagerScreen #km-rights { height: auto; padding: 0 1; color: $warning; }
     KeyManagerScreen DataTable { height: 1fr; }
     """
     BINDINGS = [
@@ -186,11 +196,13 @@ class KeyManagerScreen(Screen):
         Binding("ctrl+f6,f6", "activate", _("Aktywacja offline"), key_display="^F6/F6"),
     ]
 
-    def __init__(self, manager, *, is_admin: bool = True, version: str = "", release_date: dt.date | None = None):
+    def __init__(self, manager, *, is_admin: bool | None = None, version: str = "",
+                 release_date: dt.date | None = None):
         super().__init__()
         from keys import RELEASE_DATE, VERSION
 
-        self.manager, self.is_admin = manager, is_admin
+        self.manager = manager
+        self.is_admin = manager.is_admin if is_admin is None else is_admin
         self.version, self.release_date = version or VERSION, release_date or RELEASE_DATE
         self.selected_key: str | None = None
 
@@ -198,6 +210,9 @@ class KeyManagerScreen(Screen):
         yield Static(_("Menadżer kluczy — Filia {wersja} ({data})").format(
             wersja=self.version, data=self.release_date.isoformat()), id="km-title")
         yield Static("", id="km-status")
+        if not self.is_admin:
+            yield Static(_("Ta funkcja wymaga uprawnień administratora.") + " " + _("Lista tylko do odczytu."),
+                         id="km-rights")
         yield Static("", id="km-key")
         with TabbedContent(id="km-tabs"):
             with TabPane(_("Dostępne moduły"), id="tab-modules"):

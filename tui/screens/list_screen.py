@@ -281,11 +281,13 @@ class ListScreen(Screen[int | None]):
     @work(thread=True, exclusive=True, group="export")
     def print_worker(self, path: Path) -> None:
         from store.printout import write_list_printout
+        from tui.seats import demo_watermark
 
         vl = self.list
         try:
             n = write_list_printout(path, self.behaviour.title, vl.header_text(120),
-                                    (vl.format_row(row, 118) for row in self.query_.iter_all()))
+                                    (vl.format_row(row, 118) for row in self.query_.iter_all()),
+                                    watermark=demo_watermark(self.app))
         except FiliaError as exc:
             self.app.call_from_thread(self.notify, str(exc), severity="error", timeout=8)
         else:
@@ -294,6 +296,7 @@ class ListScreen(Screen[int | None]):
     @work(thread=True, exclusive=True, group="export")
     def export_worker(self, path: Path) -> None:
         from store.xlsx_export import export_rows
+        from tui.seats import demo_watermark
 
         cols = self.query_.spec.columns
         headers = [c.title for c in cols]
@@ -302,7 +305,7 @@ class ListScreen(Screen[int | None]):
         try:
             n = export_rows(path, headers, rows, sheet_title=self.behaviour.title,
                             progress=lambda done: self.app.call_from_thread(bar.update, progress=done),
-                            cancel=lambda: self._export_cancel)
+                            cancel=lambda: self._export_cancel, watermark=demo_watermark(self.app))
         except FiliaError as exc:
             self.app.call_from_thread(self.notify, str(exc), severity="error", timeout=8)
         else:

@@ -233,9 +233,13 @@ def start_export(screen) -> None:
 
 
 def export_worker(screen, path: Path, ids: list[int] | None) -> None:
+    from tui.seats import demo_watermark
+
+    watermark = demo_watermark(screen.app)
+
     def job() -> None:
         try:
-            n = pricelist_io.export_price_list(path, goods_ids=ids)
+            n = pricelist_io.export_price_list(path, goods_ids=ids, watermark=watermark)
         except (FiliaError, OSError) as exc:
             screen.app.call_from_thread(screen.notify, str(exc), title=_("Eksport cennika"), severity="error",
                                         timeout=10)
