@@ -248,7 +248,9 @@ class FiliaApp(KeyOrder, App):
         self.notify(_("Odświeżono konfigurację."))
 
     def unsaved_screens(self) -> list:
-        return [s for s in self.screen_stack if getattr(s, "has_unsaved_changes", lambda: False)()]
+        from tui.seats import unsaved
+
+        return [s for s in self.screen_stack if unsaved(s)]
 
     def action_request_quit(self) -> None:
         from tui.widgets.confirm import ConfirmDialog
