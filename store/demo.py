@@ -1,11 +1,17 @@
 """A deterministic demo company: Polish-looking contractors and goods with valid NIPs and EANs.
 
 Goods go in with one raw executemany per batch (store.bulk): 1,000,000 items in well under a
-minute, where peewee's object-by-object save would take over ten.
+minute, where peewee's object-by-object save would take over ten. Each card's retail price is a
+row of its prices table (goods_price, the source of every price); the list's sort mirror
+goods.retail_price is then written by store.catalog.prices.mirror_retail, as for every other card.
+
+The setting DEMO_MARKER marks a database `filia demo` built: it reuses or rebuilds only such a
+database and refuses any other.
 """
 from __future__ import annotations
 
 import random
+from array import array
 from decimal import Decimal
 from typing import Callable
 
@@ -14,7 +20,9 @@ from stdnum.pl import nip as pl_nip
 
 from store import config
 from store.bulk import bulk_insert, deferred_indexes
-from store.catalog import Goods, PriceType, Unit, Warehouse
+from store.base import new_guids
+from store.catalog import Goods, GoodsPrice, PriceType, Unit, Warehouse
+from store.catalog import money
 from store.config import Company, VatRate
 from store.db import bulk_write, write
 from store.parties import Contractor
@@ -44,6 +52,19 @@ WAREHOUSES = [("MAGAZYN", "Magazyn główny", "local"), ("SKLEP", "Sklep", "loca
               ("SERWIS", "Magazyn serwisowy", "service"), ("CENTRALA", "Magazyn centrali", "remote")]
 PRICE_TYPES = [("zakupu", "purchase", False), ("hurtowa 1", "sale", False), ("hurtowa 2", "sale", False),
                ("detaliczna", "sale", True)]
+RETAIL = "detaliczna"
+
+DEMO_MARKER = "demo"      # setting "1": this database is a demo `filia demo` may reuse or rebuild
+DEMO_FORMAT = 2           # 2: retail prices in goods_price (a demo of format 1 is rebuilt)
+
+
+def is_demo(settings: dict[str, str]) -> bool:
+    return settings.get(DEMO_MARKER) == "1"
+
+
+def demo_params(contractors: int, goods: int, seed: int) -> str:
+    """What a demo database was built from (setting demo_params): another value means rebuild."""
+    return f"{contractors}/{goods}/{seed}/v{DEMO_FORMAT}"
 
 
 def valid_nip(rng: random.Random) -> str:
@@ -66,7 +87,7 @@ def build_demo(*, contractors: int = 200, goods: int = 1000, seed: int = 1, role
     with write():
         config.set_setting("role", role)
         config.set_setting("costing_method", "FIFO")
-        config.set_setting("demo", "1")
+        config.set_setting(DEMO_MARKER, "1")
         Company.create(name="Filia Demo Sp. z o.o.", nip="5260250274", regon="012100784",
                        street="Marszałkowska", building="1", postal_code="00-624", city="Warszawa")
         config.create_operator("ADMIN", "admin", name="Administrator", is_admin=True)
@@ -78,7 +99,11 @@ def build_demo(*, contractors: int = 200, goods: int = 1000, seed: int = 1, role
         for symbol, name, kind in WAREHOUSES:
             Warehouse.create(symbol=symbol, name=name, kind=kind)
         for pos, (name, kind, gross) in enumerate(PRICE_TYPES):
-            PriceType.create(name=name, kind=kind, gross=gross, position=pos)
+            PriceType.create(name=name, kind=kind, gross=gross, position=pos, is_retail=name == RETAIL)
+    retail = PriceType.get(PriceType.name == RETAIL)
+    from store.catalog.goods import main_group
+
+    main_group()             # the root of the groups tree every company has (init seeds it too)
 
     def contractor_rows():
         for i in range(1, contractors + 1):
@@ -95,23 +120,48 @@ def build_demo(*, contractors: int = 200, goods: int = 1000, seed: int = 1, role
     rebuild_nip_keys()  # the NIP search key (CTF-8) the bulk insert does not compute
 
     vat_choices = [vat["23"]] * 8 + [vat["8"], vat["5"]]
+    vat_percent = {v.id: v.rate for v in VatRate.select()}
 
     units = [code for code, _ in UNITS]
     n_products, n_qualifiers, n_units, n_vat = len(PRODUCTS), len(QUALIFIERS), len(units), len(vat_choices)
+    gross_cents = array("q")            # per card, in insertion order: its retail price and VAT choice
+    vat_index = bytearray()
 
     def goods_rows():
         getrandbits = rng.getrandbits
         for i in range(1, goods + 1):
             r = getrandbits(64)  # one draw per item, sliced into its random attributes
             h = "%032x" % getrandbits(128)
+            gross_cents.append((r >> 40) % 99900 + 99)
+            vat_index.append((r >> 32) % n_vat)
             yield {"code": f"T{i:07d}",
                    "name": f"{PRODUCTS[r % n_products]} {QUALIFIERS[(r >> 8) % n_qualifiers]} {(r >> 16) % 500 + 1}",
                    "ean": valid_ean13(i), "unit": units[(r >> 28) % n_units],
-                   "vat_rate": vat_choices[(r >> 32) % n_vat],
-                   "retail_price": Decimal((r >> 40) % 99900 + 99) / 100,
+                   "vat_rate": vat_choices[vat_index[-1]],
                    "guid": f"{h[:8]}-{h[8:12]}-4{h[13:16]}-{'89ab'[int(h[16], 16) % 4]}{h[17:20]}-{h[20:]}"}
+
+    def price_rows(goods_ids):
+        """The retail price of each card, net computed as the prices table computes it (ITM-21)."""
+        nets: dict[tuple[int, int], Decimal] = {}
+        guids: list[str] = []
+        for n, gid in enumerate(goods_ids):
+            if n % 10000 == 0:
+                guids = new_guids(10000)
+            cents, vat_id = gross_cents[n], vat_choices[vat_index[n]]
+            gross = Decimal(cents).scaleb(-2)
+            net = nets.get((cents, vat_id))
+            if net is None:
+                net = nets[cents, vat_id] = money.complete(gross, gross=True, vat_percent=vat_percent[vat_id],
+                                                           places=2)[0]
+            yield {"goods": gid, "price_type": retail.id, "net": net, "gross": gross, "guid": guids[n % 10000]}
+
+    from store.catalog.prices import mirror_retail
 
     with bulk_write(), deferred_indexes(Goods):
         bulk_insert(Goods, goods_rows(), batch_size=10000, progress=lambda n: report("goods", n, goods))
-        report("indexes", 0, 1)  # the indexes are rebuilt when the block ends
+        ids = [gid for (gid,) in Goods.select(Goods.id).order_by(Goods.id).tuples()]   # in insertion order
+        with deferred_indexes(GoodsPrice):
+            bulk_insert(GoodsPrice, price_rows(ids), batch_size=10000, progress=lambda n: report("prices", n, goods))
+        mirror_retail()
+        report("indexes", 0, 1)  # the goods indexes are rebuilt when the block ends
     report("indexes", 1, 1)

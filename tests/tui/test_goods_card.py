@@ -256,6 +256,7 @@ async def test_branch_may_change_only_the_autonomous_price(branch_app):
     async with app.run_test(size=SIZE) as pilot:
         lst = await open_goods(app, pilot)
         target = lst.list.cursor_id
+        before = {r.price_type_id: r.net for r in GoodsPrice.select().where(GoodsPrice.goods == target)}
         await pilot.press("ctrl+t")
         await pilot.pause()
         table = app.screen
@@ -274,7 +275,7 @@ async def test_branch_may_change_only_the_autonomous_price(branch_app):
         assert table is app.screen
         assert "zmienić można tylko cenę autonomiczną" in str(table.query_one("#prices-message").render())
     prices = {r.price_type_id: r.net for r in GoodsPrice.select().where(GoodsPrice.goods == target)}
-    assert prices == {own.id: Decimal("8.50")}
+    assert own.id not in before and prices == {**before, own.id: Decimal("8.50")}   # HQ's prices as they were
 
 
 @pytest.mark.rule("PRC-12")
