@@ -231,9 +231,10 @@ def test_two_cells_far_apart_are_refused_before_the_reader_allocates_the_whole_r
 
 def test_a_shared_string_table_over_the_limit_is_refused(cat, tmp_path, monkeypatch):
     from store.pricelist_io import reader
+    from tests.store.pricelist_files import write_shared_xlsx
 
-    path = _openpyxl_file(tmp_path / "teksty.xlsx", lambda ws: [ws.append(r) for r in [
-        ["Kod", "Nazwa"], *[[f"K{i}", f"Bardzo długa nazwa towaru numer {i}"] for i in range(50)]]])
+    path = write_shared_xlsx(tmp_path / "teksty.xlsx", [
+        ["Kod", "Nazwa"], *[[f"K{i}", f"Bardzo długa nazwa towaru numer {i}"] for i in range(50)]])
     assert validate_import(path).valid_rows == 50                  # Excel-style file with shared strings: fine
     monkeypatch.setattr(reader, "MAX_SHARED_STRINGS_BYTES", 500)
     with pytest.raises(XlsxRefused, match="zbyt dużo tekstu"):
