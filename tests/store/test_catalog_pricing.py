@@ -135,6 +135,24 @@ def test_standard_discount_is_1k_wt_and_yields_to_a_dictionary_discount(cat):
     assert price_for(None, x.id, DAY).discount == D(0)
 
 
+@pytest.mark.rule("DSC-13", "DSC-9")
+def test_card_discount_ties_with_a_dictionary_1k_wt_discount_and_the_dictionary_wins(cat):
+    """The card's standard discount is a 1K/WT; a dictionary 1K/WT for the same contractor has the same
+    rank. The dictionary entry (it carries dates and thresholds) wins, whichever percent is higher
+    (docs/decisions.md, pricing algorithm); a lower-ranked GK/WT still yields to the card."""
+    x = cat.goods("X", price="100.00")
+    k = cat.contractor("K", discount=7, group="G1")
+    save_discount(kind="GK/WT", contractor_group="G1", percent=D(12))
+    q = price_for(k.id, x.id, DAY)
+    assert (q.discount, q.applied) == (D(7), ("standard",))
+    save_discount(kind="1K/WT", contractor=k.id, percent=D(5))
+    q = price_for(k.id, x.id, DAY)
+    assert (q.discount, q.applied) == (D(5), ("1K/WT",))
+    k2 = cat.contractor("K2", discount=4)
+    save_discount(kind="1K/WT", contractor=k2.id, percent=D(6))
+    assert price_for(k2.id, x.id, DAY).discount == D(6)
+
+
 @pytest.mark.rule("DICT-21")
 def test_dict_scenario4_fixed_price_as_start_when_configured(cat):
     t1 = cat.goods("T1", price="5.00")
@@ -147,7 +165,7 @@ def test_dict_scenario4_fixed_price_as_start_when_configured(cat):
     assert (q.base_net, q.net, q.discount) == (D("4.33"), D("3.90"), D(10))
 
 
-@pytest.mark.rule("DICT-20", "DICT-22")
+@pytest.mark.rule("DICT-22")
 def test_quantity_thresholds_replace_the_price_and_are_replaced_as_a_whole(cat):
     from store.catalog.discounts import PriceThreshold
 

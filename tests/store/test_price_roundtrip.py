@@ -27,7 +27,7 @@ def _export_import(tmp_path, mode="add_update"):
     return apply_import(plan, operator="IMPORTER")
 
 
-@pytest.mark.rule("PIE-8", "PIE-9")
+@pytest.mark.rule("PIE-8")
 def test_unchanged_export_import_of_the_demo_changes_no_table(db, tmp_path):
     """The demo used to keep its retail prices on the goods row only: the round trip set them all to 0."""
     from store.catalog.models import Goods, GoodsPrice
@@ -47,7 +47,7 @@ def test_unchanged_export_import_of_the_demo_changes_no_table(db, tmp_path):
     assert_same(before, dump())
 
 
-@pytest.mark.rule("PIE-8", "PIE-9")
+@pytest.mark.rule("PIE-8")
 def test_unchanged_export_import_of_cards_made_by_the_card_form_changes_no_table(db, tmp_path):
     from store.catalog.card_save import price_types_for_new_card, save_goods_card
     from store.catalog.dictionaries import GoodsGroup, Unit

@@ -46,7 +46,6 @@ def check_in_child(path: Path, tmp_path: Path) -> dict:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-@pytest.mark.rule("PIE-7")
 def test_a_stray_far_cell_is_named_and_not_taken_for_a_million_rows(cat, tmp_path):
     """XFD1048576 (and a dimension saying A1:XFD1048576) used to read as „more than 250,000 rows”."""
     path = write_far_cell_xlsx(tmp_path / "zablakana.xlsx", "XFD1048576", dimension="A1:XFD1048576")

@@ -78,7 +78,7 @@ async def test_export_of_marked_goods_writes_them_with_prices(filia_app, tmp_pat
     assert [r[0] for r in rows[1:]] == [Goods.get_by_id(i).code for i in ids]
 
 
-@pytest.mark.rule("PIE-3", "PIE-13", "PIE-14")
+@pytest.mark.rule("PIE-7", "PIE-8")
 async def test_import_validates_shows_report_writes_nothing_until_confirmed(filia_app, tmp_path):
     source = tmp_path / "nowy.xlsx"
     existing = Goods.select().order_by(Goods.code).first()
@@ -115,7 +115,6 @@ async def test_import_validates_shows_report_writes_nothing_until_confirmed(fili
     assert len(bad) == 1 and "Stawka VAT" in bad[0] and "99" in [str(c) for c in bad[0]]
 
 
-@pytest.mark.rule("PIE-13")
 async def test_import_left_with_escape_writes_nothing(filia_app, tmp_path):
     source = tmp_path / "c.xlsx"
     write_sheet(source, [["NOWY9", "Towar", "23", "szt", 1]])
