@@ -12,7 +12,7 @@ from pathlib import Path
 import polib
 import pytest
 
-from tests.tui.conftest import demo_url, filia_app  # noqa: F401  (Pilot fixtures: a real SQLite demo company)
+from tests.tui.conftest import demo_template, demo_url, filia_app  # noqa: F401  (Pilot fixtures: a real SQLite demo company)
 
 ROOT = Path(__file__).resolve().parents[1]
 
