@@ -20,8 +20,8 @@ from urllib.parse import parse_qs, urlparse
 
 import peewee
 
-from store.db import (SQLITE_MAGIC, database, display_url, not_filia, open_database, readonly_sqlite, sqlite_path,
-                      translate_db_error)
+from store.db import (database, display_url, inspect_sqlite_file, not_filia, open_database, readonly_sqlite,
+                      sqlite_path, translate_db_error)
 from store.errors import DatabaseProblem, Refused
 from store.i18n import _
 
@@ -44,27 +44,17 @@ def probe(url: str) -> Target:
     if path is None:
         return _probe_postgresql(url)
     label = str(path)
-    if path.is_dir():
-        raise DatabaseProblem(_("Ścieżka bazy danych wskazuje katalog, a nie plik: {path}").format(path=path))
-    if not path.parent.is_dir():
-        raise DatabaseProblem(_("Katalog bazy danych nie istnieje: {path}").format(path=path.parent))
-    if not path.exists() or path.stat().st_size == 0:
-        return Target(url, label, "absent")
-    try:
-        with open(path, "rb") as fh:
-            head = fh.read(16)
-    except OSError as exc:
-        raise DatabaseProblem(_("Nie można odczytać pliku bazy danych {path}: {reason}").format(
-            path=path, reason=exc.strerror)) from exc
-    if head != SQLITE_MAGIC:
+    kind, tables = inspect_sqlite_file(path)
+    if kind == "not-sqlite":
         return Target(url, label, "foreign")
-    with readonly_sqlite(path) as conn:
-        tables = {name for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-        if not tables:
-            return Target(url, label, "absent")
-        if "schema_migration" not in tables:
-            return Target(url, label, "foreign")
-        settings = dict(conn.execute('SELECT "key", "value" FROM "setting"')) if "setting" in tables else {}
+    if not tables:
+        return Target(url, label, "absent")
+    if "schema_migration" not in tables:
+        return Target(url, label, "foreign")
+    settings = {}
+    if "setting" in tables:
+        with readonly_sqlite(path) as conn:
+            settings = dict(conn.execute('SELECT "key", "value" FROM "setting"'))
     return Target(url, label, "filia", settings)
 
 

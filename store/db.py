@@ -93,18 +93,16 @@ def sqlite_path(url: str) -> Path | None:
     return Path(":memory:") if rest.lstrip("/") == ":memory:" else Path(rest)
 
 
-def _check_sqlite_file(path: Path, create: bool) -> None:
-    if str(path) == ":memory:":
-        return
+def inspect_sqlite_file(path: Path) -> tuple[str, set[str]]:
+    """What is at `path`, read without writing a byte: ("absent", ∅) for no file or an empty one,
+    ("not-sqlite", ∅), or ("sqlite", its tables). A directory, a missing folder or an unreadable file is
+    a DatabaseProblem."""
     if path.is_dir():
         raise DatabaseProblem(_("Ścieżka bazy danych wskazuje katalog, a nie plik: {path}").format(path=path))
     if not path.parent.is_dir():
         raise DatabaseProblem(_("Katalog bazy danych nie istnieje: {path}").format(path=path.parent))
     if not path.exists() or path.stat().st_size == 0:
-        if not create:
-            raise DatabaseProblem(
-                _("Baza danych {path} nie istnieje. Utwórz ją poleceniem „filia init” lub „filia demo”.").format(path=path))
-        return
+        return "absent", set()
     try:
         with open(path, "rb") as fh:
             head = fh.read(16)
@@ -112,10 +110,23 @@ def _check_sqlite_file(path: Path, create: bool) -> None:
         raise DatabaseProblem(_("Nie można odczytać pliku bazy danych {path}: {reason}").format(
             path=path, reason=exc.strerror)) from exc
     if head != SQLITE_MAGIC:
-        raise DatabaseProblem(_("Plik {path} nie jest bazą danych Filii albo jest uszkodzony.").format(path=path))
-    # Read-only look before the connection's pragmas (journal_mode=wal rewrites the file header) and
+        return "not-sqlite", set()
+    return "sqlite", sqlite_tables(path)
+
+
+def _check_sqlite_file(path: Path, create: bool) -> None:
+    if str(path) == ":memory:":
+        return
+    # A read-only look before the connection's pragmas (journal_mode=wal rewrites the file header) and
     # before migrations: a file that is not Filia's is refused with every byte as it was.
-    tables = sqlite_tables(path)
+    kind, tables = inspect_sqlite_file(path)
+    if kind == "absent":
+        if not create:
+            raise DatabaseProblem(
+                _("Baza danych {path} nie istnieje. Utwórz ją poleceniem „filia init” lub „filia demo”.").format(path=path))
+        return
+    if kind == "not-sqlite":
+        raise DatabaseProblem(_("Plik {path} nie jest bazą danych Filii albo jest uszkodzony.").format(path=path))
     if "schema_migration" not in tables:
         if tables:
             raise not_filia(str(path))

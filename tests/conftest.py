@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 import os
 import uuid
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -55,12 +56,9 @@ def _pg_drop(schema):
     conn.close()
 
 
-@pytest.fixture(params=["sqlite", pytest.param("pg", marks=pytest.mark.pg)])
-def db_url(request, tmp_path, pg_reason):
-    """A fresh, empty database URL on each engine the store supports."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'filia.db'}"
-        return
+@contextmanager
+def _pg_schema(pg_reason):
+    """A fresh, empty PostgreSQL schema (its URL), dropped afterwards."""
     schema, url = _pg_schema_url(pg_reason)
     try:
         yield url
@@ -70,6 +68,23 @@ def db_url(request, tmp_path, pg_reason):
         if database.obj is not None:
             database.obj.close()
         _pg_drop(schema)
+
+
+@pytest.fixture(params=["sqlite", pytest.param("pg", marks=pytest.mark.pg)])
+def db_url(request, tmp_path, pg_reason):
+    """A fresh, empty database URL on each engine the store supports."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'filia.db'}"
+        return
+    with _pg_schema(pg_reason) as url:
+        yield url
+
+
+@pytest.fixture
+def pg_url(pg_reason):
+    """A fresh, empty PostgreSQL schema: the PostgreSQL half of db_url, for PostgreSQL-only tests."""
+    with _pg_schema(pg_reason) as url:
+        yield url
 
 
 def database_template(tmp_path_factory, name: str, fill=None) -> Path:

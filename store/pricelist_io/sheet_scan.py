@@ -23,7 +23,7 @@ import zipfile
 from array import array
 from collections import Counter
 from dataclasses import dataclass
-from typing import Callable
+from typing import Callable, Iterator
 
 from store.errors import FiliaError, Refused
 from store.i18n import _
@@ -126,6 +126,25 @@ def _windows_ok(chunk: bytes) -> bool:
     return True
 
 
+def _pieces(zf: zipfile.ZipFile, part: str, cancel: Callable[[], bool] | None,
+            cut_at: bytes = b"<") -> Iterator[tuple[bytes, bytes]]:
+    """(raw 1 MB chunk, body) of a part, streamed; a body ends before the last `cut_at` of what was read,
+    so no tag is split between two bodies (the last body has an empty chunk)."""
+    tail = b""
+    with zf.open(part) as fh:
+        while True:
+            check_cancel(cancel)
+            chunk = fh.read(CHUNK)
+            data = tail + chunk
+            cut = data.rfind(cut_at) if chunk else len(data)
+            if cut <= 0:
+                cut = len(data)
+            body, tail = data[:cut], data[cut:]
+            yield chunk, body
+            if not chunk:
+                return
+
+
 def scan_sheet(zf: zipfile.ZipFile, part: str, name: str, sheet: str, max_rows: int,
                shared_strings: str | None, cancel: Callable[[], bool] | None = None) -> SheetCost:
     """Stream the sheet XML once: count rows (stopping past the cap), cells and text, note formulas,
@@ -136,57 +155,46 @@ def scan_sheet(zf: zipfile.ZipFile, part: str, name: str, sheet: str, max_rows: 
     cost = SheetCost()
     max_col = b"A"
     letter = 0                                            # widest single-letter column seen (A = 0)
-    tail = b""
     limit = max_rows + 1                                  # header row + data rows
     budget = MEMORY_BUDGET_MB * MB
-    with zf.open(info) as fh:
-        while True:
-            check_cancel(cancel)
-            chunk = fh.read(CHUNK)
-            if not _windows_ok(chunk):
-                raise _padding(name)
-            data = tail + chunk
-            cut = data.rfind(b"<") if chunk else len(data)     # never split a tag between two pieces
-            if cut <= 0:
-                cut = len(data)
-            body, tail = data[:cut], data[cut:]
-            # Over-counting is harmless (the limits are generous); ":row"/":c" cover prefixed tags,
-            # which a piece without any colon cannot hold (one cheap pass saves three).
-            prefixed = b":" in body
-            row_tags = body.count(b"<row")
-            if prefixed and b":row" in body:          # opening tags only: "</x:row>" holds ":row" too
-                row_tags += len(_PREFIXED_ROW_RE.findall(body))
-            cost.rows += row_tags
-            cost.cells += body.count(b"<c") + (body.count(b":c") if prefixed else 0)
-            if not cost.has_formula and (b"<f" in body or (prefixed and b":f" in body)):
-                cost.has_formula = True
-            if cost.rows > limit:
-                raise too_many_rows(name, max_rows)
-            if b"<t" in body or (prefixed and b":t" in body):
-                cost.text += sum(map(len, _PLAIN_TEXT_RE.findall(body)))
-                if b"<t " in body or prefixed:
-                    cost.text += sum(len(a) + len(b) for a, b in _INLINE_TEXT_RE.findall(body))
-                if not cost.astral:
-                    cost.astral = any(lead in body for lead in _ASTRAL_LEADS)
-            if shared_strings is not None:
-                cost.shared_refs += body.count(b't="s"')
-            numbers = _ROW_NUMBER_RE.findall(body)
-            if len(numbers) != row_tags:                       # r not first, absent or prefixed: the slow way
-                numbers = _ANY_ROW_NUMBER_RE.findall(body)
-            if numbers:
-                cost.max_row = max(cost.max_row, max(map(int, numbers)))
-            for letters in set(_WIDE_COLUMN_RE.findall(body)):
-                if (len(letters), letters) > (len(max_col), max_col):
-                    max_col = letters
-            while letter < 25:
-                found = re.search(rb'r="[%s-Z][0-9]' % _LETTERS[letter + 1:letter + 2], body)
-                if found is None:
-                    break
-                letter = found.group()[3] - 65
-            if BYTES_PER_CELL * cost.cells + TEXT_FACTOR * cost.text > budget:
-                raise _too_much(name, sheet, cost, cost.rows, 1, partial=True)   # too much, however it ends
-            if not chunk:
+    for chunk, body in _pieces(zf, part, cancel):
+        if not _windows_ok(chunk):
+            raise _padding(name)
+        # Over-counting is harmless (the limits are generous); ":row"/":c" cover prefixed tags,
+        # which a piece without any colon cannot hold (one cheap pass saves three).
+        prefixed = b":" in body
+        row_tags = body.count(b"<row")
+        if prefixed and b":row" in body:          # opening tags only: "</x:row>" holds ":row" too
+            row_tags += len(_PREFIXED_ROW_RE.findall(body))
+        cost.rows += row_tags
+        cost.cells += body.count(b"<c") + (body.count(b":c") if prefixed else 0)
+        if not cost.has_formula and (b"<f" in body or (prefixed and b":f" in body)):
+            cost.has_formula = True
+        if cost.rows > limit:
+            raise too_many_rows(name, max_rows)
+        if b"<t" in body or (prefixed and b":t" in body):
+            cost.text += sum(map(len, _PLAIN_TEXT_RE.findall(body)))
+            if b"<t " in body or prefixed:
+                cost.text += sum(len(a) + len(b) for a, b in _INLINE_TEXT_RE.findall(body))
+            if not cost.astral:
+                cost.astral = any(lead in body for lead in _ASTRAL_LEADS)
+        if shared_strings is not None:
+            cost.shared_refs += body.count(b't="s"')
+        numbers = _ROW_NUMBER_RE.findall(body)
+        if len(numbers) != row_tags:                       # r not first, absent or prefixed: the slow way
+            numbers = _ANY_ROW_NUMBER_RE.findall(body)
+        if numbers:
+            cost.max_row = max(cost.max_row, max(map(int, numbers)))
+        for letters in set(_WIDE_COLUMN_RE.findall(body)):
+            if (len(letters), letters) > (len(max_col), max_col):
+                max_col = letters
+        while letter < 25:
+            found = re.search(rb'r="[%s-Z][0-9]' % _LETTERS[letter + 1:letter + 2], body)
+            if found is None:
                 break
+            letter = found.group()[3] - 65
+        if BYTES_PER_CELL * cost.cells + TEXT_FACTOR * cost.text > budget:
+            raise _too_much(name, sheet, cost, cost.rows, 1, partial=True)   # too much, however it ends
     cost.width = max(column_index(max_col.decode()), letter) + 1
     if shared_strings is not None and cost.shared_refs:
         _shared_text(zf, part, shared_strings, cost, budget, cancel)
@@ -214,19 +222,8 @@ def _shared_text(zf: zipfile.ZipFile, part: str, table: str, cost: SheetCost, bu
     if cost.estimate(max(cost.max_row, cost.rows), cost.width) <= budget:
         return
     counts: Counter = Counter()
-    tail = b""
-    with zf.open(part) as fh:
-        while True:
-            check_cancel(cancel)
-            chunk = fh.read(CHUNK)
-            data = tail + chunk
-            cut = data.rfind(b"<c") if chunk else len(data)
-            if cut <= 0:
-                cut = len(data)
-            body, tail = data[:cut], data[cut:]
-            counts.update(_SHARED_REF_RE.findall(body))
-            if not chunk:
-                break
+    for _chunk, body in _pieces(zf, part, cancel, cut_at=b"<c"):     # a cell and its value stay together
+        counts.update(_SHARED_REF_RE.findall(body))
     n = len(lengths)
     cost.shared_text = sum(lengths[int(i)] * k for i, k in counts.items() if int(i) < n)
 
@@ -255,23 +252,12 @@ def _valued_extent(zf: zipfile.ZipFile, part: str, cancel: Callable[[], bool] | 
     farthest cell holding a value (a formatted empty cell <c …/> does not count)."""
     max_row = max_col = 0
     far = ""
-    tail = b""
-    with zf.open(part) as fh:
-        while True:
-            check_cancel(cancel)
-            chunk = fh.read(CHUNK)
-            data = tail + chunk
-            cut = data.rfind(b"<") if chunk else len(data)
-            if cut <= 0:
-                cut = len(data)
-            body, tail = data[:cut], data[cut:]
-            for letters, number in _VALUED_CELL_RE.findall(body):
-                row, col = int(number), column_index(letters.decode())
-                if row > max_row or col > max_col:
-                    max_row, max_col = max(row, max_row), max(col, max_col)
-                    far = f"{letters.decode()}{number.decode()}"
-            if not chunk:
-                break
+    for _chunk, body in _pieces(zf, part, cancel):
+        for letters, number in _VALUED_CELL_RE.findall(body):
+            row, col = int(number), column_index(letters.decode())
+            if row > max_row or col > max_col:
+                max_row, max_col = max(row, max_row), max(col, max_col)
+                far = f"{letters.decode()}{number.decode()}"
     return max_row, max_col + 1, far
 
 

@@ -11,20 +11,6 @@ from store.db import database, open_database
 from store.errors import DatabaseProblem
 
 
-@pytest.fixture
-def pg_url(pg_reason):
-    """A fresh, empty PostgreSQL schema (the PostgreSQL half of db_url)."""
-    from tests.conftest import _pg_drop, _pg_schema_url
-
-    schema, url = _pg_schema_url(pg_reason)
-    try:
-        yield url
-    finally:
-        if database.obj is not None:
-            database.obj.close()
-        _pg_drop(schema)
-
-
 def _files(folder):
     return sorted(p.name for p in folder.iterdir())
 

@@ -62,11 +62,7 @@ def test_demo_refuses_a_company_database_named_by_db_or_filia_db_and_leaves_it_b
 def test_demo_refuses_files_that_are_not_filia_databases(tmp_path):
     text = tmp_path / "notatki.txt"
     text.write_text("zakupy: mąka, jajka\n", encoding="utf-8")
-    other = tmp_path / "inny.sqlite"
-    con = sqlite3.connect(other)
-    con.execute("CREATE TABLE t (x)")
-    con.commit()
-    con.close()
+    other = _other_programs_database(tmp_path / "inny.sqlite")
     for path in (text, other):
         before = _digest(path)
         out = _filia("--db", str(path), *DEMO, "--rebuild")
@@ -100,26 +96,20 @@ def test_a_refused_init_leaves_no_file(tmp_path):
         assert list(tmp_path.iterdir()) == []
 
 
-def test_init_refuses_a_file_of_another_program_untouched(tmp_path):
-    path = tmp_path / "inny.db"
+def _other_programs_database(path):
     con = sqlite3.connect(path)
     con.execute("CREATE TABLE faktury (nr TEXT)")
     con.commit()
     con.close()
-    before = _digest(path)
-    out = _filia("--db", str(path), "init", "--role", "standalone", "--name", "Firma", "--admin-password", "tajne1")
-    assert out.returncode == 2 and "nie jest bazą danych Filii" in out.stderr, out.stderr
-    assert _digest(path) == before
+    return path
 
 
-def test_run_refuses_a_file_of_another_program_untouched(tmp_path):
-    path = tmp_path / "inny.db"
-    con = sqlite3.connect(path)
-    con.execute("CREATE TABLE faktury (nr TEXT)")
-    con.commit()
-    con.close()
+@pytest.mark.parametrize("command", [["init", "--role", "standalone", "--name", "Firma", "--admin-password", "tajne1"],
+                                     []], ids=["init", "run"])
+def test_init_and_run_refuse_a_file_of_another_program_untouched(tmp_path, command):
+    path = _other_programs_database(tmp_path / "inny.db")
     before = _digest(path)
-    out = _filia("--db", str(path))
+    out = _filia("--db", str(path), *command)
     assert out.returncode == 2 and "nie jest bazą danych Filii" in out.stderr, out.stderr
     assert _digest(path) == before and sorted(p.name for p in tmp_path.iterdir()) == ["inny.db"]
 
