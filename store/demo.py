@@ -12,15 +12,16 @@ from __future__ import annotations
 
 import random
 from array import array
+from itertools import islice
 from decimal import Decimal
 from typing import Callable
 
+from peewee import fn
 from stdnum import ean as std_ean
 from stdnum.pl import nip as pl_nip
 
 from store import config
 from store.bulk import bulk_insert, deferred_indexes
-from store.base import new_guids
 from store.catalog import Goods, GoodsPrice, PriceType, Unit, Warehouse
 from store.catalog import money
 from store.config import Company, VatRate
@@ -53,6 +54,7 @@ WAREHOUSES = [("MAGAZYN", "Magazyn główny", "local"), ("SKLEP", "Sklep", "loca
 PRICE_TYPES = [("zakupu", "purchase", False), ("hurtowa 1", "sale", False), ("hurtowa 2", "sale", False),
                ("detaliczna", "sale", True)]
 RETAIL = "detaliczna"
+PRICE_BATCH = 50_000
 
 DEMO_MARKER = "demo"      # setting "1": this database is a demo `filia demo` may reuse or rebuild
 DEMO_FORMAT = 2           # 2: retail prices in goods_price (a demo of format 1 is rebuilt)
@@ -141,27 +143,31 @@ def build_demo(*, contractors: int = 200, goods: int = 1000, seed: int = 1, role
                    "guid": f"{h[:8]}-{h[8:12]}-4{h[13:16]}-{'89ab'[int(h[16], 16) % 4]}{h[17:20]}-{h[20:]}"}
 
     def price_rows(goods_ids):
-        """The retail price of each card, net computed as the prices table computes it (ITM-21)."""
-        nets: dict[tuple[int, int], Decimal] = {}
-        guids: list[str] = []
+        """(goods, price type, net, gross) of each card's retail price as stored (scaled integers), the net
+        computed as the prices table computes it (ITM-21), once per distinct gross price and VAT rate."""
+        to_db = GoodsPrice.net.db_value
+        nets: dict[tuple[int, int], int] = {}
         for n, gid in enumerate(goods_ids):
-            if n % 10000 == 0:
-                guids = new_guids(10000)
             cents, vat_id = gross_cents[n], vat_choices[vat_index[n]]
-            gross = Decimal(cents).scaleb(-2)
             net = nets.get((cents, vat_id))
             if net is None:
-                net = nets[cents, vat_id] = money.complete(gross, gross=True, vat_percent=vat_percent[vat_id],
-                                                           places=2)[0]
-            yield {"goods": gid, "price_type": retail.id, "net": net, "gross": gross, "guid": guids[n % 10000]}
+                net = nets[cents, vat_id] = to_db(money.complete(
+                    Decimal(cents).scaleb(-2), gross=True, vat_percent=vat_percent[vat_id], places=2)[0])
+            yield gid, retail.id, net, cents * 100
 
     from store.catalog.prices import mirror_retail
+    from store.pricelist_io.bulk_sql import insert_rows
 
     with bulk_write(), deferred_indexes(Goods):
         bulk_insert(Goods, goods_rows(), batch_size=10000, progress=lambda n: report("goods", n, goods))
-        ids = [gid for (gid,) in Goods.select(Goods.id).order_by(Goods.id).tuples()]   # in insertion order
+        low, high, count = Goods.select(fn.MIN(Goods.id), fn.MAX(Goods.id), fn.COUNT(Goods.id)).tuples().first()
+        ids = range(low, high + 1) if count and high - low + 1 == count else \
+            [gid for (gid,) in Goods.select(Goods.id).order_by(Goods.id).tuples()]     # in insertion order
+        rows = price_rows(ids)
         with deferred_indexes(GoodsPrice):
-            bulk_insert(GoodsPrice, price_rows(ids), batch_size=10000, progress=lambda n: report("prices", n, goods))
+            for done in range(0, goods, PRICE_BATCH):                  # bounded memory: 1,000,000 cards
+                insert_rows(GoodsPrice, ["goods", "price_type", "net", "gross"], list(islice(rows, PRICE_BATCH)))
+                report("prices", min(done + PRICE_BATCH, goods), goods)
         mirror_retail()
         report("indexes", 0, 1)  # the goods indexes are rebuilt when the block ends
     report("indexes", 1, 1)
