@@ -22,7 +22,7 @@ import peewee
 
 from store.db import (database, display_url, inspect_sqlite_file, not_filia, open_database, readonly_sqlite,
                       sqlite_path, translate_db_error)
-from store.errors import DatabaseProblem, Refused
+from store.errors import Refused
 from store.i18n import _
 
 

@@ -6,7 +6,6 @@ import re
 from pathlib import Path
 
 import polib
-import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 
