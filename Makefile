@@ -20,10 +20,12 @@ demo: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest -n 2 --dist loadgroup -q $(TEST_ARGS)
 
-# rule -> tests -> passed/failed, from the last `make test` run (or runs the suite if none)
+# every rule of the specs -> its tests -> passed/failed (untested ones too), with a count per prefix;
+# outcomes from the last `make test` run (the suite runs first when there is none)
+SPEC ?= $(firstword $(wildcard ../shared/spec ../../shared/spec))
 rules: $(STAMP)
 	test -f rules-report.json || $(BIN)/python -m pytest -n 2 --dist loadgroup -q
-	$(BIN)/python -m tests.rules_report rules-report.json
+	$(BIN)/python -m tests.rules_report rules-report.json $(if $(SPEC),--spec $(SPEC))
 
 bench: $(STAMP)
 	for b in bench/*.py; do $(BIN)/python $$b || exit 1; done

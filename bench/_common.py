@@ -14,14 +14,14 @@ def demo_db(goods: int, contractors: int = 100) -> str:
     """URL of a demo database with that many goods, built once and reused."""
     from store import config
     from store.db import database, open_database
-    from store.demo import build_demo
+    from store.demo import build_demo, demo_params
 
     DATA.mkdir(parents=True, exist_ok=True)
     path = DATA / f"demo_{goods}_{contractors}.db"
     url = f"sqlite:///{path}"
     if path.exists():
         db = open_database(url)
-        ok = config.get_setting("demo_params") == f"{contractors}/{goods}/1"
+        ok = config.get_setting("demo_params") == demo_params(contractors, goods, 1)   # older formats: rebuilt
         db.close()
         if ok:
             return url
@@ -30,7 +30,7 @@ def demo_db(goods: int, contractors: int = 100) -> str:
     print(f"building {path.name} ...", file=sys.stderr)
     db = open_database(url, create=True)
     build_demo(contractors=contractors, goods=goods, seed=1)
-    config.set_setting("demo_params", f"{contractors}/{goods}/1")
+    config.set_setting("demo_params", demo_params(contractors, goods, 1))
     db.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)")
     db.close()
     database.initialize(None)

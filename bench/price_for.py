@@ -38,8 +38,17 @@ def main() -> None:
         from store.config import VatRate
         v23 = VatRate.get(VatRate.code == "23").id
         w1 = PriceType.get(PriceType.name == "hurtowa 1").id
-        goods = [Goods.create(code=f"T{i:06d}", name=f"Towar {i}", vat_rate=v23, group=rng.choice(groups),
-                              retail_price=Decimal(rng.randint(100, 99999)) / 100).id for i in range(10_000)]
+        goods = [Goods.create(code=f"T{i:06d}", name=f"Towar {i}", vat_rate=v23, group=rng.choice(groups)).id
+                 for i in range(10_000)]
+        retail = PriceType.get(PriceType.name == "detaliczna").id           # goods_price: the source of every price
+        for start in range(0, len(goods), 500):
+            GoodsPrice.insert_many([{"goods": gid, "price_type": retail, "gross": gross,
+                                     "net": (gross / Decimal("1.23")).quantize(Decimal("0.01"))}
+                                    for gid in goods[start:start + 500]
+                                    for gross in [Decimal(rng.randint(100, 99999)) / 100]]).execute()
+        from store.catalog.prices import mirror_retail
+
+        mirror_retail()
         for gid in goods[:2000]:
             GoodsPrice.create(goods=gid, price_type=w1, net=Decimal(rng.randint(100, 99999)) / 100, gross=0)
         grp = ContractorGroup.select().first()

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import os
 import random
+import re
 import sqlite3
 import time
 from contextlib import contextmanager
@@ -36,8 +37,13 @@ def default_db_path() -> Path:
     return Path(platformdirs.user_data_dir("filia", appauthor=False)) / "filia.db"
 
 
+SUPPORTED_SCHEMES = ("sqlite://", "postgresql://", "postgres://")
+_URL_SCHEME_RE = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*)://")
+
+
 def resolve_url(cli_path: str | None = None) -> str:
-    """--db PATH, else FILIA_DB, else the user data directory. A bare path means SQLite."""
+    """--db PATH, else FILIA_DB, else the user data directory. A bare path means SQLite; an address
+    of another kind (mysql://…) is refused by name, never taken for a file path."""
     raw = cli_path or os.environ.get("FILIA_DB")
     if not raw:
         path = default_db_path()
@@ -45,9 +51,36 @@ def resolve_url(cli_path: str | None = None) -> str:
         return f"sqlite://{path}"
     if "\x00" in raw:
         raise DatabaseProblem(_("Nieprawidłowa ścieżka bazy danych: zawiera niedozwolony znak."))
-    if raw.startswith(("sqlite://", "postgresql://", "postgres://")):
+    if raw.startswith(SUPPORTED_SCHEMES):
         return raw
+    scheme = _URL_SCHEME_RE.match(raw)
+    if scheme:
+        raise unsupported_url(raw, scheme.group(1))
     return f"sqlite://{Path(raw).expanduser().absolute()}"
+
+
+def unsupported_url(url: str, scheme: str) -> DatabaseProblem:
+    return DatabaseProblem(_("Nieobsługiwany rodzaj bazy danych „{scheme}” w adresie {url}. Filia działa na SQLite "
+                             "(ścieżka pliku lub sqlite:///…) i PostgreSQL (postgresql://…).").format(
+        scheme=scheme, url=display_url(url)))
+
+
+_URL_PASSWORD_RE = re.compile(r"(://[^:/@\s]*:)[^@\s]*@")
+_QUERY_PASSWORD_RE = re.compile(r"(\bpassword\s*=\s*)('[^']*'|[^&\s]+)", re.IGNORECASE)
+
+
+def mask_secrets(text: str) -> str:
+    """Text with every password of a database address replaced by ***: `postgresql://user:pw@host`,
+    `?password=pw`, `password=pw` of a libpq connection string."""
+    text = _URL_PASSWORD_RE.sub(lambda m: m.group(1) + "***@", text)
+    return _QUERY_PASSWORD_RE.sub(lambda m: m.group(1) + "***", text)
+
+
+def display_url(url: str) -> str:
+    """A database address as messages and logs may show it: a file path for SQLite, the URL without
+    its password for PostgreSQL."""
+    path = sqlite_path(url)
+    return str(path) if path is not None else mask_secrets(url)
 
 
 def sqlite_path(url: str) -> Path | None:
@@ -60,18 +93,16 @@ def sqlite_path(url: str) -> Path | None:
     return Path(":memory:") if rest.lstrip("/") == ":memory:" else Path(rest)
 
 
-def _check_sqlite_file(path: Path, create: bool) -> None:
-    if str(path) == ":memory:":
-        return
+def inspect_sqlite_file(path: Path) -> tuple[str, set[str]]:
+    """What is at `path`, read without writing a byte: ("absent", ∅) for no file or an empty one,
+    ("not-sqlite", ∅), or ("sqlite", its tables). A directory, a missing folder or an unreadable file is
+    a DatabaseProblem."""
     if path.is_dir():
         raise DatabaseProblem(_("Ścieżka bazy danych wskazuje katalog, a nie plik: {path}").format(path=path))
     if not path.parent.is_dir():
         raise DatabaseProblem(_("Katalog bazy danych nie istnieje: {path}").format(path=path.parent))
     if not path.exists() or path.stat().st_size == 0:
-        if not create:
-            raise DatabaseProblem(
-                _("Baza danych {path} nie istnieje. Utwórz ją poleceniem „filia init” lub „filia demo”.").format(path=path))
-        return
+        return "absent", set()
     try:
         with open(path, "rb") as fh:
             head = fh.read(16)
@@ -79,7 +110,60 @@ def _check_sqlite_file(path: Path, create: bool) -> None:
         raise DatabaseProblem(_("Nie można odczytać pliku bazy danych {path}: {reason}").format(
             path=path, reason=exc.strerror)) from exc
     if head != SQLITE_MAGIC:
+        return "not-sqlite", set()
+    return "sqlite", sqlite_tables(path)
+
+
+def _check_sqlite_file(path: Path, create: bool) -> None:
+    if str(path) == ":memory:":
+        return
+    # A read-only look before the connection's pragmas (journal_mode=wal rewrites the file header) and
+    # before migrations: a file that is not Filia's is refused with every byte as it was.
+    kind, tables = inspect_sqlite_file(path)
+    if kind == "absent":
+        if not create:
+            raise DatabaseProblem(
+                _("Baza danych {path} nie istnieje. Utwórz ją poleceniem „filia init” lub „filia demo”.").format(path=path))
+        return
+    if kind == "not-sqlite":
         raise DatabaseProblem(_("Plik {path} nie jest bazą danych Filii albo jest uszkodzony.").format(path=path))
+    if "schema_migration" not in tables:
+        if tables:
+            raise not_filia(str(path))
+        if not create:
+            raise DatabaseProblem(_("Baza danych {path} jest pusta. Utwórz ją poleceniem „filia init” lub "
+                                    "„filia demo”.").format(path=path))
+
+
+def not_filia(label: str) -> DatabaseProblem:
+    return DatabaseProblem(_("{label} nie jest bazą danych Filii (zawiera inne tabele). Nic w niej nie zmieniono; "
+                             "wskaż bazę Filii albo nowy plik.").format(label=label))
+
+
+@contextmanager
+def readonly_sqlite(path: Path):
+    """A connection that cannot change the file nor leave -wal/-shm files beside it (immutable unless a
+    WAL file exists, i.e. a session may be writing: then a plain read-only connection)."""
+    from urllib.request import pathname2url
+
+    uri = f"file:{pathname2url(str(path))}?mode=ro"
+    if not Path(f"{path}-wal").exists():
+        uri += "&immutable=1"
+    try:
+        conn = sqlite3.connect(uri, uri=True)
+    except sqlite3.Error as exc:
+        raise translate_db_error(exc) from exc
+    try:
+        yield conn
+    except sqlite3.Error as exc:
+        raise translate_db_error(exc) from exc
+    finally:
+        conn.close()
+
+
+def sqlite_tables(path: Path) -> set[str]:
+    with readonly_sqlite(path) as conn:
+        return {name for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
 
 
 def connect(url: str, *, create: bool = False, busy_timeout_ms: int | None = None) -> peewee.Database:
@@ -116,7 +200,8 @@ def connect(url: str, *, create: bool = False, busy_timeout_ms: int | None = Non
             **options,
         )
     else:
-        raise DatabaseProblem(_("Nieobsługiwany adres bazy danych: {url}").format(url=url))
+        scheme = _URL_SCHEME_RE.match(url)
+        raise unsupported_url(url, scheme.group(1) if scheme else url.split(":", 1)[0])
     try:
         db.connect(reuse_if_open=True)
         db.execute_sql("SELECT 1")
@@ -198,10 +283,20 @@ def translate_db_error(exc: BaseException) -> DatabaseProblem:
 
 
 def open_database(url: str, *, create: bool = False, busy_timeout_ms: int | None = None) -> peewee.Database:
-    """Connect, bind every model to it, and bring the schema up to date (never recreate)."""
+    """Connect, bind every model to it, and bring the schema up to date (never recreate).
+
+    Only a Filia database is opened; an empty one (no file, no table) only with `create`, which is
+    for store.create.new_database (filia init, filia demo) and tests: anything else is refused
+    before a byte is written."""
     from store import schema
 
     db = connect(url, create=create, busy_timeout_ms=busy_timeout_ms)
+    try:
+        if not is_sqlite(db):
+            _check_postgresql_schema(db, url, create)
+    except BaseException:
+        db.close()
+        raise
     database.initialize(db)
     try:
         schema.migrate(db)
@@ -212,6 +307,20 @@ def open_database(url: str, *, create: bool = False, busy_timeout_ms: int | None
         db.close()
         raise translate_db_error(exc) from exc
     return db
+
+
+def _check_postgresql_schema(db: peewee.Database, url: str, create: bool) -> None:
+    try:
+        tables = set(db.get_tables())
+    except (peewee.DatabaseError, peewee.InterfaceError) as exc:
+        raise translate_db_error(exc) from exc
+    if "schema_migration" in tables:
+        return
+    if tables:
+        raise not_filia(_("Baza {url}").format(url=display_url(url)))
+    if not create:
+        raise DatabaseProblem(_("Baza {url} jest pusta. Utwórz ją poleceniem „filia init” lub „filia demo”.").format(
+            url=display_url(url)))
 
 
 def is_sqlite(db: peewee.Database | None = None) -> bool:

@@ -3,6 +3,9 @@
 SETUP-1: the role is chosen here and fixed for the life of the database. SETUP-2: the stock
 costing method (FIFO, LIFO, by quantity; never AVCO) likewise. A branch also needs its symbol
 and exchange folder.
+
+create_company(url, data) is what `filia init` and the wizard call: the data is checked before the
+database is created, and a refusal or failure leaves nothing (no file, no table).
 """
 from __future__ import annotations
 
@@ -63,6 +66,43 @@ def validate(data: SetupData) -> dict:
     if errors:
         raise ValidationError(errors)
     return values
+
+
+def already_created(label: str, role_value: str) -> Refused:
+    return Refused(_("Baza {url} jest już utworzona (rola: {role}). Rola i metoda rozchodu nie mogą być "
+                     "zmienione.").format(url=label, role=config.role_label(role_value)))
+
+
+def check_target(url: str):
+    """The target of `filia init`, refused untouched when it is not Filia's or holds a company."""
+    from store.create import probe, refuse_foreign
+
+    target = probe(url)
+    refuse_foreign(target)
+    if target.initialised:
+        raise already_created(target.label, target.settings["role"])
+    return target
+
+
+def create_company(url: str, data: SetupData) -> None:
+    """Validate, then create the database at `url` with the company in it. Nothing is written when
+    the data is refused, and a failure on the way leaves no database behind."""
+    from store.create import new_database
+    from store.db import database, open_database
+
+    validate(data)
+    target = check_target(url)
+    if target.state == "filia":      # the empty schema an older Filia left: filled in one transaction
+        db = open_database(url)
+        try:
+            with db.atomic():
+                initialise(data)
+        finally:
+            db.close()
+            database.initialize(None)
+        return
+    with new_database(url):
+        initialise(data)
 
 
 def initialise(data: SetupData) -> None:

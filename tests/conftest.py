@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 import os
 import uuid
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -55,12 +56,9 @@ def _pg_drop(schema):
     conn.close()
 
 
-@pytest.fixture(params=["sqlite", pytest.param("pg", marks=pytest.mark.pg)])
-def db_url(request, tmp_path, pg_reason):
-    """A fresh, empty database URL on each engine the store supports."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'filia.db'}"
-        return
+@contextmanager
+def _pg_schema(pg_reason):
+    """A fresh, empty PostgreSQL schema (its URL), dropped afterwards."""
     schema, url = _pg_schema_url(pg_reason)
     try:
         yield url
@@ -72,12 +70,61 @@ def db_url(request, tmp_path, pg_reason):
         _pg_drop(schema)
 
 
-@pytest.fixture
-def db(db_url):
-    """An opened, migrated database (both engines)."""
-    from store.db import database, open_database
+@pytest.fixture(params=["sqlite", pytest.param("pg", marks=pytest.mark.pg)])
+def db_url(request, tmp_path, pg_reason):
+    """A fresh, empty database URL on each engine the store supports."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'filia.db'}"
+        return
+    with _pg_schema(pg_reason) as url:
+        yield url
 
-    d = open_database(db_url, create=True)
+
+@pytest.fixture
+def pg_url(pg_reason):
+    """A fresh, empty PostgreSQL schema: the PostgreSQL half of db_url, for PostgreSQL-only tests."""
+    with _pg_schema(pg_reason) as url:
+        yield url
+
+
+def database_template(tmp_path_factory, name: str, fill=None) -> Path:
+    """A SQLite database built once per test session and worker (each xdist worker has its own tmp base),
+    complete and closed (no WAL beside it), so a test copies one file instead of building it: the schema
+    alone takes ~0.25 s, the TUI tests' demo company ~0.6 s. `fill()` runs inside the build."""
+    path = tmp_path_factory.getbasetemp() / f"template-{name}.db"
+    if not path.exists():
+        from store.create import new_database
+
+        with new_database(f"sqlite:///{path}"):
+            if fill is not None:
+                fill()
+    return path
+
+
+def open_copy(template: Path, path: Path):
+    """Open a fresh copy of a template database at `path`."""
+    import shutil
+
+    from store.db import open_database
+
+    shutil.copyfile(template, path)
+    return open_database(f"sqlite:///{path}")
+
+
+@pytest.fixture(scope="session")
+def schema_template(tmp_path_factory) -> Path:
+    """An empty, migrated SQLite database (what open_database(create=True) makes)."""
+    return database_template(tmp_path_factory, "schema")
+
+
+@pytest.fixture
+def db(db_url, request):
+    """An opened, migrated database (both engines); on SQLite a copy of the session's template."""
+    from store.db import database, open_database, sqlite_path
+
+    path = sqlite_path(db_url)
+    d = open_copy(request.getfixturevalue("schema_template"), path) if path is not None \
+        else open_database(db_url, create=True)
     yield d
     d.close()
     database.initialize(None)
@@ -89,10 +136,10 @@ def sqlite_url(tmp_path):
 
 
 @pytest.fixture
-def sqlite_db(sqlite_url):
-    from store.db import database, open_database
+def sqlite_db(tmp_path, schema_template):
+    from store.db import database
 
-    d = open_database(sqlite_url, create=True)
+    d = open_copy(schema_template, tmp_path / "filia.db")
     yield d
     d.close()
     database.initialize(None)

@@ -12,11 +12,12 @@ from pathlib import Path
 import polib
 import pytest
 
-from tests.tui.conftest import demo_url, filia_app  # noqa: F401  (Pilot fixtures: a real SQLite demo company)
+from tests.tui.conftest import demo_template, demo_url, filia_app  # noqa: F401  (Pilot fixtures: a real SQLite demo company)
 
 ROOT = Path(__file__).resolve().parents[1]
 
-STORE_FILES = ("store/db.py", "store/base.py", "store/schema.py", "store/config.py", "store/setup.py", "store/validation.py",
+STORE_FILES = ("store/db.py", "store/base.py", "store/schema.py", "store/config.py", "store/setup.py", "store/create.py",
+               "store/validation.py",
                "store/errors.py", "store/lists.py", "store/paging.py", "store/demo.py", "store/bulk.py",
                "store/printout.py")
 TUI_FILES = ("tui/cli.py", "tui/app.py", "tui/keymap.py", "tui/lists.py", "tui/seats.py", "tui/commands/__init__.py",

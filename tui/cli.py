@@ -58,9 +58,12 @@ def main(argv: list[str] | None = None) -> int:
         print(_("Przerwano."), file=sys.stderr)
         return 130
     except Exception:  # noqa: BLE001 - the user never sees a traceback
+        from store.db import mask_secrets
+
         path = log_path()
         logging.basicConfig(filename=path, level=logging.ERROR)
-        logging.getLogger("filia").error("unexpected error\n%s", traceback.format_exc())
+        # a database address in an exception text must not leave its password in the log
+        logging.getLogger("filia").error("unexpected error\n%s", mask_secrets(traceback.format_exc()))
         print(_("Wystąpił nieoczekiwany błąd. Szczegóły zapisano w pliku: {path}").format(path=path), file=sys.stderr)
         return EXIT_CRASH
 

@@ -28,10 +28,12 @@ def app_seats(args, db_url: str = "", *, trusted_keys=None):
     the compiled-in vendor keys; tests pass their own."""
     from keys.session import SessionSeats
     from store import config
+    from store.db import display_url
     from tui.commands.keys import open_manager
 
     comp = config.company()
-    manager = open_manager(args, company_nip_value=comp.nip if comp else None, company_db=db_url,
+    # the key store keeps it in seat rows and shows it: never a database password
+    manager = open_manager(args, company_nip_value=comp.nip if comp else None, company_db=display_url(db_url),
                            trusted_keys=trusted_keys)
     manager.install_signal_handlers()  # SIGTERM/SIGHUP give the seats back at once
     return SessionSeats(manager)

@@ -37,6 +37,7 @@ class DictSpec:
     check: Check                               # (values, current or None, errors) -> None; may fix values
     delete_check: Callable[[peewee.Model], str | None] = lambda obj: None
     after_save: Callable[[peewee.Model], None] = lambda obj: None
+    after_delete: Callable[[], None] = lambda: None
     sortable: tuple[str, ...] = ()
     defaults: dict = field(default_factory=dict)
 
@@ -120,6 +121,7 @@ def delete_entry(kind: str, entry_id: int) -> None:
         if reason:
             raise Refused(reason)
         obj.delete_instance()
+        spec.after_delete()
 
 
 def get_entry(kind: str, entry_id: int) -> peewee.Model:
@@ -188,6 +190,7 @@ def _price_type_saved(pt: PriceType) -> None:
         PriceType.update(is_retail=False).where((PriceType.id != pt.id) & (PriceType.is_retail == True)).execute()  # noqa
     if pt.is_default:
         PriceType.update(is_default=False).where((PriceType.id != pt.id) & (PriceType.is_default == True)).execute()  # noqa
+    _mirror_retail_prices()
 
 
 def _price_type_delete(pt: PriceType) -> str | None:
@@ -200,9 +203,17 @@ def _price_type_delete(pt: PriceType) -> str | None:
     return None
 
 
+def _mirror_retail_prices() -> None:
+    """The retail type may have changed (flag, name, net/gross, a deleted type): the list's sort mirror."""
+    from store.catalog.prices import mirror_retail
+
+    mirror_retail()
+
+
 register("price_type", DictSpec(PriceType, "price_types",
                                 ("name", "kind", "gross", "position", "active", "is_default", "is_retail"),
                                 _check_price_type, _price_type_delete, _price_type_saved,
+                                after_delete=_mirror_retail_prices,
                                 sortable=("name", "position"), defaults={"kind": "sale"}))
 
 

@@ -1,13 +1,16 @@
 """The prices table of an item (ITM-20..ITM-22): one row per price type, net and gross consistent,
 margin kept in step with the price, automatic update from a new purchase price.
 
-`goods.retail_price` mirrors the gross price of the retail price type (PriceType.is_retail) and is
-rewritten in the same transaction as the price row.
+`goods_price` is the source of every price. `goods.retail_price` is only a mirror for sorting the
+goods list: the gross price of the retail price type (PriceType.is_retail), 0 without such a row,
+written by ONE function, `mirror_retail()`, which every writer of prices calls in its transaction (the
+card, serial operations, the price-list import, the demo's bulk load, prices from HQ, price types).
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Iterable
 
 from store.base import utcnow
 from store.catalog import money
@@ -15,7 +18,7 @@ from store.catalog.dictionaries import PriceType
 from store.catalog.models import Goods, GoodsPrice
 from store.catalog.roles import ensure_may_edit
 from store.config import VatRate, get_setting
-from store.db import write
+from store.db import database, is_sqlite, write
 from store.errors import NotFound, ValidationError
 from store.i18n import _
 
@@ -99,7 +102,7 @@ def prices_table(goods_id: int, *, include_inactive: bool = False) -> list[Price
     for pt in query:
         if not pt.active and not include_inactive:
             continue
-        p = have.get(pt.id) or _legacy_retail(goods, pt)
+        p = have.get(pt.id)
         zero = Decimal("0.0000")
         rows.append(PriceRow(pt.id, pt.position, pt.name, pt.gross, p.auto_update if p else False,
                              p.margin if p else Decimal("0.00"), p.step if p else zero, p.offset if p else zero,
@@ -112,27 +115,46 @@ def prices_table(goods_id: int, *, include_inactive: bool = False) -> list[Price
     return rows
 
 
-def _legacy_retail(goods: Goods, pt: PriceType) -> GoodsPrice | None:
-    """A goods row bulk-inserted with only `retail_price` (demo, old imports) has no prices table:
-    the retail price type shows that list price (unsaved row)."""
-    if not goods.retail_price or not is_retail_type(pt):
-        return None
-    vat = vat_percent_of(goods, pt)
-    net = money.net_from_gross(goods.retail_price, vat, price_places())
-    return GoodsPrice(goods=goods.id, price_type=pt.id, net=net, gross=goods.retail_price)
+MIRROR_CHUNK = 500
 
 
-def _mirror_retail(goods: Goods) -> None:
+def mirror_retail(goods_ids: Iterable[int] | None = None) -> int:
+    """THE writer of `goods.retail_price`: set it to the gross price of the retail price type in
+    `goods_price` (0 when the card has no such row) for `goods_ids`, or for every card when None (bulk
+    loads, a change of the retail price type). Call it inside the transaction that changed the prices.
+
+    One UPDATE per chunk; only rows whose mirror differs are written, and those are stamped like every
+    change of a card (version + 1, time, operator). Returns the number of cards written."""
+    from store.base import utcnow
+
     retail = retail_price_type()
-    if retail is None:
-        return
-    row = GoodsPrice.get_or_none((GoodsPrice.goods == goods.id) & (GoodsPrice.price_type == retail.id))
-    if row is None:     # rows bulk-loaded without a prices table keep their list price
-        return
-    value = row.gross
-    if goods.retail_price != value:
-        Goods.update(retail_price=value, modified_at=utcnow()).where(Goods.id == goods.id).execute()
-        goods.retail_price = value
+    p = "?" if is_sqlite() else "%s"
+    source = (f'COALESCE((SELECT gp."gross" FROM "goods_price" gp WHERE gp."goods_id" = "goods"."id" '
+              f'AND gp."price_type_id" = {p}), 0)')
+    stamp = Goods.stamp()
+    sets = [f'"retail_price" = {source}', f'"modified_at" = {p}', '"version" = "version" + 1']
+    now = utcnow()
+    params: list = [retail.id if retail else None, now.isoformat(" ") if is_sqlite() else now]
+    if Goods.modified_by in stamp:
+        sets.append(f'"modified_by" = {p}')
+        params.append(stamp[Goods.modified_by])
+    sql = f'UPDATE "goods" SET {", ".join(sets)} WHERE "retail_price" <> {source}'
+    params.append(params[0])
+    if goods_ids is None:
+        return database.execute_sql(sql, params).rowcount
+    ids, written = list(goods_ids), 0
+    for start in range(0, len(ids), MIRROR_CHUNK):
+        chunk = ids[start:start + MIRROR_CHUNK]
+        written += database.execute_sql(f'{sql} AND "id" IN ({", ".join([p] * len(chunk))})',
+                                        params + chunk).rowcount
+    return written
+
+
+def _mirror_one(goods: Goods) -> None:
+    """mirror_retail() for one card, keeping the loaded object in step with the stored row."""
+    if mirror_retail([goods.id]):
+        goods.retail_price, goods.version = Goods.select(Goods.retail_price, Goods.version) \
+            .where(Goods.id == goods.id).tuples().first()
 
 
 def _compute(goods: Goods, pt: PriceType, row: GoodsPrice, *, value=None, margin=None) -> None:
@@ -161,7 +183,7 @@ def _compute(goods: Goods, pt: PriceType, row: GoodsPrice, *, value=None, margin
 
 def _row(goods: Goods, pt: PriceType) -> GoodsPrice:
     row = GoodsPrice.get_or_none((GoodsPrice.goods == goods.id) & (GoodsPrice.price_type == pt.id))
-    return row or _legacy_retail(goods, pt) or GoodsPrice(goods=goods.id, price_type=pt.id)
+    return row or GoodsPrice(goods=goods.id, price_type=pt.id)
 
 
 def set_price_in_tx(goods: Goods, pt: PriceType, *, value=None, margin=None, step=None, offset=None,
@@ -184,7 +206,7 @@ def set_price_in_tx(goods: Goods, pt: PriceType, *, value=None, margin=None, ste
     _compute(goods, pt, row, value=value, margin=margin)
     row.save()
     if is_retail_type(pt):
-        _mirror_retail(goods)
+        _mirror_one(goods)
     return row
 
 
@@ -218,7 +240,7 @@ def recompute_all_in_tx(goods: Goods, *, keep: str = "declared") -> None:
         row.margin = money.margin_of(row.net, goods.last_purchase_price, margin_method()) \
             if pt.kind == "sale" else Decimal(0)
         row.save()
-    _mirror_retail(goods)
+    _mirror_one(goods)
 
 
 def set_purchase_price_in_tx(goods: Goods, net, *, update_prices: bool = True) -> list[tuple[str, Decimal, Decimal]]:
@@ -248,7 +270,7 @@ def set_purchase_price_in_tx(goods: Goods, net, *, update_prices: bool = True) -
         elif not row.auto_update:  # the price stays, its margin follows the new purchase price
             row.margin = money.margin_of(row.net, net, margin_method())
         row.save()
-    _mirror_retail(goods)
+    _mirror_one(goods)
     return changed
 
 
@@ -265,8 +287,7 @@ def card_price(goods: Goods, price_type_id: int | None) -> tuple[PriceType | Non
     pt = PriceType.get_or_none(PriceType.id == price_type_id) if price_type_id else None
     if pt is None:
         return None, Decimal("0.0000"), Decimal("0.0000"), "PLN"
-    row = GoodsPrice.get_or_none((GoodsPrice.goods == goods.id) & (GoodsPrice.price_type == pt.id)) \
-        or _legacy_retail(goods, pt)
+    row = GoodsPrice.get_or_none((GoodsPrice.goods == goods.id) & (GoodsPrice.price_type == pt.id))
     if row is None:
         return pt, Decimal("0.0000"), Decimal("0.0000"), "PLN"
     return pt, row.net, row.gross, row.currency

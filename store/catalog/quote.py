@@ -139,13 +139,9 @@ def _contractor_info(contractor_id: int | None):
 
 
 def _rows(goods: Goods, ctx: _Ctx) -> dict[int, GoodsPrice]:
-    """The item's price rows by type; bulk-loaded goods get their retail price as an unsaved row."""
-    rows = {r.price_type_id: r for r in GoodsPrice.select().where(GoodsPrice.goods == goods.id)}
-    if ctx.retail is not None and ctx.retail.id not in rows and goods.retail_price:
-        vat = VatRate.get_by_id(goods.vat_rate_id).rate
-        rows[ctx.retail.id] = GoodsPrice(goods=goods.id, price_type=ctx.retail.id, gross=goods.retail_price,
-                                         net=money.net_from_gross(goods.retail_price, vat, ctx.places))
-    return rows
+    """The item's price rows by type: goods_price is the source of every price (goods.retail_price is
+    only the list's sort mirror)."""
+    return {r.price_type_id: r for r in GoodsPrice.select().where(GoodsPrice.goods == goods.id)}
 
 
 def choose_price_type(goods: Goods, *, contractor_price: str = "", warehouse_id: int | None = None,
@@ -163,7 +159,7 @@ def choose_price_type(goods: Goods, *, contractor_price: str = "", warehouse_id:
     for pt in candidates:
         if pt and pt in rows:
             return pt
-    if ctx.retail is not None and ctx.retail.id in rows:          # bulk-loaded goods: their list price
+    if ctx.retail is not None and ctx.retail.id in rows:          # a card without its default type's row
         return ctx.retail.id
     return next((pt for pt in candidates if pt), None)
 
@@ -184,7 +180,7 @@ def price_for(contractor_id: int | None, goods_id: int, on: date, quantity: Deci
     `currency`: the document's currency; a card or fixed price in another currency is converted at
     the default rate type valid on `on` (ITM-21, DSC-15); without it the quote keeps the price's own
     currency."""
-    goods = Goods.select(Goods.id, Goods.code, Goods.vat_rate, Goods.retail_price, Goods.group,
+    goods = Goods.select(Goods.id, Goods.code, Goods.vat_rate, Goods.group,
                          Goods.default_price_type).where(Goods.id == goods_id).first()
     if goods is None:
         raise NotFound(_("Nie znaleziono towaru."))

@@ -94,9 +94,7 @@ def change_prices(goods_ids, *, price_type_id: int, base_price_type_id: int | No
             raise NotFound(_("Nie znaleziono rodzaju ceny."))
         base_pt = None if base_price_type_id in (None, 0) else PriceType.get_or_none(PriceType.id == base_price_type_id)
         for g in _goods(goods_ids):
-            # goods bulk-loaded with only a list price (demo, old imports) have no prices-table row
-            row = GoodsPrice.get_or_none((GoodsPrice.goods == g.id) & (GoodsPrice.price_type == target.id)) \
-                or price_rules._legacy_retail(g, target)
+            row = GoodsPrice.get_or_none((GoodsPrice.goods == g.id) & (GoodsPrice.price_type == target.id))
             old = (row.gross if target.gross else row.net) if row else Decimal(0)
             if base_price_type_id == 0:
                 base = g.last_purchase_price

@@ -18,9 +18,9 @@ from store.pricelist_io.columns import (DEFAULT_UPDATE_FIELDS, SHEET_NAME, UPDAT
                                         update_choices)
 from store.pricelist_io.export import export_price_list, price_list_headers
 from store.pricelist_io.plan import MODES, ImportPlan, RowError, validate_import
-from store.pricelist_io.reader import DEFAULT_MAX_ROWS, XlsxRefused
+from store.pricelist_io.reader import DEFAULT_MAX_ROWS, CheckCancelled, XlsxRefused
 from store.pricelist_io.report import write_error_report
 
-__all__ = ["DEFAULT_MAX_ROWS", "DEFAULT_UPDATE_FIELDS", "MODES", "SHEET_NAME", "UPDATE_FIELDS", "ImportPlan",
+__all__ = ["CheckCancelled", "DEFAULT_MAX_ROWS", "DEFAULT_UPDATE_FIELDS", "MODES", "SHEET_NAME", "UPDATE_FIELDS", "ImportPlan",
            "ImportResult", "RowError", "XlsxRefused", "apply_import", "describe_fields", "export_price_list",
            "price_list_headers", "update_choices", "validate_import", "write_error_report"]

@@ -2,8 +2,10 @@
 
 New codes become cards (PIE-17: codes kept as in the file), existing cards get the chosen fields
 (PIE-8/PIE-9), missing units and groups are created (PIE-14); prices are written for active price
-types only (PIE-18), net and gross kept consistent with the card's VAT rate (ITM-21) and
-`goods.retail_price` mirroring the retail price. Everything is set-based (executemany).
+types only (PIE-18), net and gross kept consistent with the card's VAT rate (ITM-21); the list's
+sort mirror `goods.retail_price` is written by store.catalog.prices.mirror_retail, as by every other
+writer of prices. Everything is set-based (executemany). A card or price the file does not change is
+not written at all (no new version, time or operator): importing an unchanged export changes nothing.
 """
 from __future__ import annotations
 
@@ -122,6 +124,8 @@ def _apply(plan: ImportPlan, progress, operator: str) -> ImportResult:
     group_ids = dict(GoodsGroup.select(GoodsGroup.code, GoodsGroup.id).tuples())
     cn_added, cn_updated = apply_cn_rows(plan)             # before the cards: a new card takes its CN code's VAT
     existing = existing_goods(r[1] for r in plan.rows)
+    from store.catalog.prices import mirror_retail
+
     new_rows, upd_rows, skipped = [], [], 0
     for row in plan.rows:
         is_new = row[1] not in existing
@@ -135,8 +139,10 @@ def _apply(plan: ImportPlan, progress, operator: str) -> ImportResult:
     updated = _update_existing(plan, upd_rows, idx, group_ids, existing, prices, operator, producer_ids, brand_ids)
     if progress:
         progress(updated)
+    new_ids: list[int] = []
     inserted = _insert_new(plan, new_rows, idx, group_ids, main.id, prices, operator, producer_ids, brand_ids,
-                           progress, updated, large=_defer_indexes(len(new_rows)))
+                           progress, updated, large=_defer_indexes(len(new_rows)), new_ids=new_ids)
+    mirror_retail(new_ids + [existing[r[1]][0] for r in upd_rows])
     return ImportResult(inserted, updated, plan.skipped + skipped, plan.invalid_rows, units_created, groups_created,
                         cn_added, cn_updated)
 
@@ -179,7 +185,7 @@ def _default_vat_id(vat_by_code: dict) -> int:
 
 def _insert_new(plan: ImportPlan, rows: list, idx: dict, group_ids: dict, main_group_id: int, prices: _Prices,
                 operator: str, producer_ids: dict, brand_ids: dict, progress=None, offset: int = 0, *,
-                large: bool = False) -> int:
+                large: bool = False, new_ids: list[int]) -> int:
     """New cards: goods, then their prices. The default EAN and group stay on the card row only (no
     goods_barcode/goods_group_link row: see store.catalog.goods_codes).
 
@@ -193,7 +199,7 @@ def _insert_new(plan: ImportPlan, rows: list, idx: dict, group_ids: dict, main_g
         return 0
     if not large:
         return _insert_new_batches(plan, rows, idx, group_ids, main_group_id, prices, operator, producer_ids,
-                                   brand_ids, progress, offset, None)
+                                   brand_ids, progress, offset, None, new_ids)
     from concurrent.futures import ThreadPoolExecutor
 
     from store.bulk import deferred_indexes
@@ -202,7 +208,7 @@ def _insert_new(plan: ImportPlan, rows: list, idx: dict, group_ids: dict, main_g
     with deferred_indexes(GoodsPrice), ThreadPoolExecutor(1, thread_name_prefix="filia-import") as pool:
         with deferred_indexes(Goods):
             done = _insert_new_batches(plan, rows, idx, group_ids, main_group_id, prices, operator, producer_ids,
-                                       brand_ids, progress, offset, made)
+                                       brand_ids, progress, offset, made, new_ids)
             price_rows = pool.submit(_price_rows, plan.price_columns, made)
         # here the goods indexes have been built, while the thread made the price rows
         bulk_sql.insert_rows(GoodsPrice, PRICE_FIELDS, price_rows.result())
@@ -226,7 +232,7 @@ def _price_rows(columns: list, made: list[tuple[list[int], list]]) -> list[tuple
 
 def _insert_new_batches(plan: ImportPlan, rows: list, idx: dict, group_ids: dict, main_group_id: int,
                         prices: _Prices, operator: str, producer_ids: dict, brand_ids: dict, progress, offset: int,
-                        made: list | None) -> int:
+                        made: list | None, new_ids: list[int]) -> int:
     """Cards in batches; with `made` (a large load) their ids are given here and the prices are left
     in `made` for _price_rows, else each batch's prices are written with it (ids read back by code)."""
     from store.catalog.dictionaries import CnCode
@@ -238,11 +244,10 @@ def _insert_new_batches(plan: ImportPlan, rows: list, idx: dict, group_ids: dict
     default_vat = _default_vat_id(vat_by_code)
     cn_vat = dict(CnCode.select(CnCode.code, CnCode.vat_rate).where(CnCode.vat_rate.is_null(False)).tuples()) \
         if "cn_code" in idx else {}
-    retail_pos = next((i for i, pc in enumerate(plan.price_columns) if pc.is_retail), -1)
     columns = plan.price_columns
     goods_fields = ["code", "name", "item_type", "is_service", "track_stock", "ean", "unit", "vat_rate",
                     "purchase_vat_rate", "group", "pkwiu", "cn_code", "catalogue_number", "description", "active",
-                    "price_limit_kind", "price_limit_value", "retail_price", "guid", "created_by", "modified_by",
+                    "price_limit_kind", "price_limit_value", "guid", "created_by", "modified_by",
                     "supplier_code", "supplier_item_code", "producer", "brand"]
     memo: dict[tuple, tuple[int, int, int]] = {}      # (column, value, VAT) -> stored net, gross, margin
     done = 0
@@ -282,8 +287,7 @@ def _insert_new_batches(plan: ImportPlan, rows: list, idx: dict, group_ids: dict
                   [group_ids[g] if g else main_group_id for g in get("group")], text("pkwiu"),
                   [v or "" for v in cns], text("catalogue_number"), text("description"),
                   [True if a is None else a for a in get("active")], text("price_limit_kind"),
-                  limit_values, [p[1] for p in stored_prices[retail_pos]] if retail_pos >= 0 else repeat(0, n),
-                  new_guids(n), repeat(operator, n), repeat(operator, n), text("supplier_code"),
+                  limit_values, new_guids(n), repeat(operator, n), repeat(operator, n), text("supplier_code"),
                   text("supplier_item_code"),
                   [producer_ids.get(p) for p in producers] if "producer" in col else repeat(None, n),
                   [brand_ids.get((p, b)) if b else None for p, b in zip(producers, col["brand"])]
@@ -293,12 +297,14 @@ def _insert_new_batches(plan: ImportPlan, rows: list, idx: dict, group_ids: dict
             gids = list(range(max_before + 1, max_before + 1 + n))
             bulk_sql.insert_rows(Goods, ["id"] + goods_fields, list(zip(gids, *fields)))
             made.append((gids, stored_prices))
+            new_ids += gids
         else:
             bulk_sql.insert_rows(Goods, goods_fields, list(zip(*fields)))
             ids = dict(database.execute_sql('SELECT "code", "id" FROM "goods" WHERE "id" > {}'.format(
                 bulk_sql.placeholder()), (max_before,)).fetchall())
-            bulk_sql.insert_rows(GoodsPrice, PRICE_FIELDS, _price_rows(columns, [([ids[c] for c in codes],
-                                                                                   stored_prices)]))
+            batch_ids = [ids[c] for c in codes]
+            bulk_sql.insert_rows(GoodsPrice, PRICE_FIELDS, _price_rows(columns, [(batch_ids, stored_prices)]))
+            new_ids += batch_ids
         done += n
         if progress:
             progress(offset + done)
@@ -348,16 +354,18 @@ def _update_existing(plan: ImportPlan, rows: list, idx: dict, group_ids: dict, e
     updating = [pos for pos, pc in enumerate(plan.price_columns)
                 if "prices" in chosen or price_choice(pc.price_type_id) in chosen]
     use_prices = bool(updating)
-    retail_pos = next((i for i in updating if plan.price_columns[i].is_retail), -1)
-    if use_prices and retail_pos >= 0:
-        set_sql.append('"retail_price" = COALESCE({p}, "retail_price")')
-    set_sql += ['"modified_by" = COALESCE(NULLIF({p}, \'\'), "modified_by")', '"modified_at" = {p}']
+    # A card is written only when a value of it or one of its prices changes: "col" IS DISTINCT FROM
+    # the value the SET would give it, with the same parameters again.
+    changes = " OR ".join(["{p}"] + [bulk_sql.distinct_from(*assignment.split(" = ", 1)) for assignment in set_sql])
+    set_sql += ['"modified_by" = COALESCE(NULLIF({p}, \'\'), "modified_by")', '"modified_at" = {p}',
+                '"version" = "version" + 1']
     now = bulk_sql.now_param()
 
     vat_changed: list[int] = []
     for start in range(0, len(rows), BATCH):                  # bounded memory for large files
         batch = rows[start:start + BATCH]
         goods_params, price_rows, ean_rows, link_rows = [], [], [], []
+        stored = bulk_sql.stored_prices([existing[r[1]][0] for r in batch]) if use_prices else {}
         for _row_no, code, values, price_values in batch:
             gid, old_vat, old_pvat, purchase, _old_type, old_ean, old_group = existing[code]
             params = [values[idx[k]] for k in simple]
@@ -396,22 +404,19 @@ def _update_existing(plan: ImportPlan, rows: list, idx: dict, group_ids: dict, e
             if use_brand:
                 brand = values[idx["brand"]]
                 params.append(brand_ids.get((producer, brand)) if brand else None)
-            retail_value = None
-            if use_prices:
-                for pos in updating:
-                    pc, value = plan.price_columns[pos], price_values[pos]
-                    if value is None:
-                        continue
-                    vat_for = (new_pvat if pc.kind == "purchase" else new_vat)
-                    net, gross, margin = prices.compute(value, pc, vat_for, purchase)
-                    price_rows.append((gid, pc.price_type_id, scaled4(net), scaled4(gross), scaled2(margin)))
-                    if pos == retail_pos:
-                        retail_value = scaled4(gross)
-                if retail_pos >= 0:
-                    params.append(retail_value)
-            params += [operator, now, gid]
-            goods_params.append(tuple(params))
-        bulk_sql.update_rows(Goods, set_sql, '"id" = {p}', goods_params)
+            prices_changed = False
+            for pos in updating:
+                pc, value = plan.price_columns[pos], price_values[pos]
+                if value is None:
+                    continue
+                vat_for = (new_pvat if pc.kind == "purchase" else new_vat)
+                net, gross, margin = prices.compute(value, pc, vat_for, purchase)
+                net, gross = scaled4(net), scaled4(gross)
+                if stored.get((gid, pc.price_type_id)) != (net, gross):     # an unchanged price stays as it is
+                    price_rows.append((gid, pc.price_type_id, net, gross, scaled2(margin), operator))
+                    prices_changed = True
+            goods_params.append((*params, operator, now, gid, prices_changed, *params))
+        bulk_sql.update_rows(Goods, set_sql, '"id" = {p} AND (' + changes + ")", goods_params)
         if link_rows:
             bulk_sql.insert_rows(GoodsGroupLink, ["goods", "group"], link_rows, conflict="ON CONFLICT DO NOTHING")
         if ean_rows:               # ITM-36: the card row holds the new default; no stale default row stays
@@ -419,9 +424,10 @@ def _update_existing(plan: ImportPlan, rows: list, idx: dict, group_ids: dict, e
                                  [(gid, True, e) for gid, e in ean_rows])
         if price_rows:
             bulk_sql.insert_rows(
-                GoodsPrice, ["goods", "price_type", "net", "gross", "margin"], price_rows,
+                GoodsPrice, ["goods", "price_type", "net", "gross", "margin", "modified_by"], price_rows,
                 conflict='ON CONFLICT ("goods_id", "price_type_id") DO UPDATE SET "net" = excluded."net", '
-                         '"gross" = excluded."gross", "margin" = excluded."margin", "modified_at" = excluded."modified_at"')
+                         '"gross" = excluded."gross", "margin" = excluded."margin", "modified_at" = excluded."modified_at", '
+                         '"modified_by" = excluded."modified_by", "version" = "goods_price"."version" + 1')
     if vat_changed:
         _recompute_after_vat_change(vat_changed, prices)
     return len(rows)
@@ -434,8 +440,7 @@ def _recompute_after_vat_change(goods_ids: list[int], prices: _Prices) -> None:
 
     m = prices.money
     types = {pt.id: pt for pt in PriceType.select()}
-    retail_ids = {pid for pid, pt in types.items() if pt.is_retail}
-    updates, retail = [], []
+    updates = []
     for i in range(0, len(goods_ids), 900):
         chunk = goods_ids[i:i + 900]
         query = (GoodsPrice.select(GoodsPrice.id, GoodsPrice.goods, GoodsPrice.price_type, GoodsPrice.net,
@@ -451,8 +456,5 @@ def _recompute_after_vat_change(goods_ids: list[int], prices: _Prices) -> None:
                 gross = m.gross_from_net(net, vat, prices.places)
             margin = m.margin_of(net, purchase, prices.method) if pt.kind == "sale" and purchase else Decimal(0)
             updates.append((scaled4(net), scaled4(gross), scaled2(margin), pid))
-            if ptid in retail_ids:
-                retail.append((scaled4(gross), gid))
-    bulk_sql.update_rows(GoodsPrice, ['"net" = {p}', '"gross" = {p}', '"margin" = {p}'], '"id" = {p}', updates)
-    if retail:
-        bulk_sql.update_rows(Goods, ['"retail_price" = {p}'], '"id" = {p}', retail)
+    bulk_sql.update_rows(GoodsPrice, ['"net" = {p}', '"gross" = {p}', '"margin" = {p}', '"version" = "version" + 1'],
+                         '"id" = {p}', updates)

@@ -97,6 +97,12 @@ def update_rows(model: type[peewee.Model], set_sql: Sequence[str], where_sql: st
     return _executemany(sql, rows)
 
 
+def distinct_from(left: str, right: str) -> str:
+    """SQL that is true when two values differ, NULL counting as a value (SQLite's IS NOT is its
+    IS DISTINCT FROM, which older SQLite lacks)."""
+    return f"{left} IS NOT {right}" if is_sqlite() else f"{left} IS DISTINCT FROM {right}"
+
+
 def delete_rows(model: type[peewee.Model], where_sql: str, rows: Iterable[tuple]) -> int:
     sql = 'DELETE FROM "{}" WHERE {}'.format(model._meta.table_name, where_sql.format(p=placeholder()))
     return _executemany(sql, rows)
@@ -141,6 +147,12 @@ def existing_goods(codes: Iterable[str]) -> dict[str, tuple]:
     return {code: (gid, vat, pvat, to_price(lpp), item_type, ean, group) for code, gid, vat, pvat, lpp, item_type, ean,
             group in _lookup('SELECT "code", "id", "vat_rate_id", "purchase_vat_rate_id", "last_purchase_price", '
                              '"item_type", "ean", "group_id" FROM "goods"', '"code"', list(codes), "goods")}
+
+
+def stored_prices(goods_ids: list[int]) -> dict[tuple[int, int], tuple[int, int]]:
+    """(goods id, price type id) -> (net, gross) as stored (scaled integers) for these cards."""
+    return {(gid, ptid): (net, gross) for gid, ptid, net, gross in _select_in(
+        'SELECT "goods_id", "price_type_id", "net", "gross" FROM "goods_price" WHERE "goods_id" IN ({})', goods_ids)}
 
 
 def ean_owners(eans: Iterable[str]) -> dict[str, str]:

@@ -44,10 +44,10 @@ def _flag(value) -> int:
     return int(n)
 
 
-def read_cn_sheet(path, plan, errs, vat_ids: dict, vat_key, max_rows: int) -> None:
+def read_cn_sheet(path, plan, errs, vat_ids: dict, vat_key, max_rows: int, cancel=None) -> None:
     """Check sheet KodyCN, if the file has one: rows go to plan.cn_rows as
     (row, code, description or None, VAT id or None, flag)."""
-    sheet = open_sheet(path, preferred=(CN_SHEET,), max_rows=max_rows, only_preferred=True)
+    sheet = open_sheet(path, preferred=(CN_SHEET,), max_rows=max_rows, only_preferred=True, cancel=cancel)
     if sheet is None:
         return
     with sheet:

@@ -109,7 +109,7 @@ def price_list_rows(goods_ids=None, *, include_inactive: bool = True, group_id: 
                        groups.get(group, ""), pkwiu, cn, catno, desc, "Tak" if active else "Nie",
                        _LIMIT_CODES.get(limit_kind, 0), limit_value, supplier, supplier_item,
                        producers.get(producer, ""), brands.get(brand, ""),
-                       *(_short(p if p is not None else Decimal("0")) for p in row_prices))
+                       *(_short(p) for p in row_prices))       # no row of that type: an empty cell
 
     return headers, rows()
 

@@ -22,6 +22,7 @@ from store.pricelist_io.columns import (DEFAULT_UPDATE_FIELDS, PRODUCER_KEYS, SH
 from store.pricelist_io.bulk_sql import ean_owners, existing_goods
 from store.pricelist_io.plan_refs import keep_known_suppliers, plan_producers
 from store.pricelist_io.reader import DEFAULT_MAX_ROWS, XlsxRefused, column_letters, open_sheet
+from store.pricelist_io.sheet_scan import check_cancel
 
 MODES = ("add", "add_update", "update")         # PIE-8: only add new | add and update | only update
 FORBIDDEN_CODE_CHARS = frozenset("&<>'\"\\")    # ITM-5
@@ -192,11 +193,12 @@ def _read_header(sheet, header: list, refs: _Refs, warnings: list[str]):
 
 def validate_import(path, *, mode: str = "add_update", update_fields: Iterable[str] | None = None,
                     max_rows: int = DEFAULT_MAX_ROWS, progress: Callable[[int], None] | None = None,
-                    import_producers: bool = False) -> ImportPlan:
+                    import_producers: bool = False, cancel: Callable[[], bool] | None = None) -> ImportPlan:
     """Read and check the whole file; nothing is written. Raises XlsxRefused when the file as a whole
-    cannot be imported (not XLSX, encrypted, too many rows, no header, ...). With `import_producers`
-    (PIE-11 „Importuj producentów i marki”) the columns Producent and Marka are written to the cards
-    and missing producers and brands are created; without it they are passed over."""
+    cannot be imported (not XLSX, encrypted, too many rows, too big to read safely, no header, ...).
+    With `import_producers` (PIE-11 „Importuj producentów i marki”) the columns Producent and Marka are
+    written to the cards and missing producers and brands are created; without it they are passed over.
+    `cancel()` is asked between steps; when it turns true the check stops with CheckCancelled (Esc)."""
     from store.catalog.roles import ensure_may_edit
 
     if mode not in MODES:
@@ -207,7 +209,7 @@ def validate_import(path, *, mode: str = "add_update", update_fields: Iterable[s
     if unknown:
         raise ValueError(sorted(unknown))
     refs = _load_refs()
-    with open_sheet(path, preferred=(SHEET_NAME,), max_rows=max_rows) as sheet:
+    with open_sheet(path, preferred=(SHEET_NAME,), max_rows=max_rows, cancel=cancel) as sheet:
         rows = sheet.rows()
         header = None
         for _number, values in rows:                      # the header is the first non-empty row
@@ -222,12 +224,13 @@ def validate_import(path, *, mode: str = "add_update", update_fields: Iterable[s
                           [p for p, _i, _t in prices], [t for _p, _i, t in prices], warnings=warnings,
                           import_producers=import_producers)
         errs = _Errors(plan)
-        _scan_rows(plan, sheet, rows, fixed, prices, refs, progress, errs)
+        _scan_rows(plan, sheet, rows, fixed, prices, refs, progress, errs, cancel)
+    check_cancel(cancel)
     if plan.total_rows == 0:
         raise XlsxRefused(_("Arkusz „{s}” zawiera tylko nagłówek, bez wierszy z towarami.").format(s=plan.sheet))
     from store.pricelist_io.cn_sheet import read_cn_sheet
 
-    read_cn_sheet(path, plan, errs, refs.vat, vat_key, max_rows)                  # PIE-5, PIE-20
+    read_cn_sheet(path, plan, errs, refs.vat, vat_key, max_rows, cancel)          # PIE-5, PIE-20
     plan.invalid_rows = len(errs.bad_rows)
     if plan.errors_truncated:
         plan.warnings.append(_("Pokazano pierwsze {n} błędów; pozostałych: {m}.").format(
@@ -268,7 +271,8 @@ def _check_column(column: Column, cells_of_column: list, refs: _Refs):
     return check_distinct(cells_of_column, _checker(column.key, column.parse, refs))
 
 
-def _scan_rows(plan: ImportPlan, sheet, rows, fixed, prices, refs: _Refs, progress, errs: _Errors) -> None:
+def _scan_rows(plan: ImportPlan, sheet, rows, fixed, prices, refs: _Refs, progress, errs: _Errors,
+               cancel: Callable[[], bool] | None = None) -> None:
     """Check the sheet column by column, then the rules that span a row or the file (code present
     and allowed, codes and EANs unique in the file)."""
     start, raws = rows.rest()
@@ -291,6 +295,7 @@ def _scan_rows(plan: ImportPlan, sheet, rows, fixed, prices, refs: _Refs, progre
     formula_reason = _("Komórka zawiera formułę bez obliczonej wartości. Otwórz plik w arkuszu kalkulacyjnym, "
                        "zapisz go i zaimportuj ponownie.")
     for order, (spec, pos, text) in enumerate(specs):
+        check_cancel(cancel)
         cells_of_column = list(map(itemgetter(pos), raws))
         if isinstance(spec, Column):
             values, found = _check_column(spec, cells_of_column, refs)
@@ -349,6 +354,7 @@ def _scan_rows(plan: ImportPlan, sheet, rows, fixed, prices, refs: _Refs, progre
         for r in row_list:
             errs.add(r, code_text, code, _("Kod {kod} występuje w pliku więcej niż raz (wiersze {rows}); "
                                            "żaden z tych wierszy nie zostanie zaimportowany.").format(kod=code, rows=listed))
+    check_cancel(cancel)
     _check_against_database(plan, good, errs, keys, fixed, duplicates)
     i_unit = keys.index("unit") if "unit" in keys else -1
     i_group = keys.index("group") if "group" in keys else -1

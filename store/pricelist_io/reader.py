@@ -2,10 +2,11 @@
 
 calamine reads a whole sheet into memory, so every check that protects memory runs first on the
 raw file, streaming: the file must be a ZIP with an XLSX workbook (not an encrypted/old-format
-OLE file, not another ZIP), the chosen sheet may not have more rows than the cap (counted while
-decompressing, never materialised), compressed parts may not expand beyond sane sizes. Formula
-cells without a cached value (calamine shows them as empty) are found in the same pass.
-Every refusal is an XlsxRefused with a Polish message that says what to do.
+OLE file, not another ZIP), compressed parts may not expand beyond sane sizes, and the chosen sheet
+may not have more rows than the cap nor need more memory than the budget (sheet_scan: counted while
+decompressing, never materialised). Formula cells without a cached value (calamine shows them as
+empty) are found too. Every refusal is an XlsxRefused with a Polish message that says what to do;
+`cancel()` turning true stops the check (CheckCancelled).
 """
 from __future__ import annotations
 
@@ -14,16 +15,19 @@ import zipfile
 from dataclasses import dataclass, field
 from itertools import chain
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 from store.errors import Refused
 from store.i18n import _
+from store.pricelist_io.sheet_scan import (CHUNK, CheckCancelled, check_cancel, column_index, column_letters,
+                                           scan_sheet)
+
+__all__ = ["DEFAULT_MAX_ROWS", "CheckCancelled", "Rows", "Sheet", "XlsxRefused", "column_index", "column_letters",
+           "open_sheet"]
 
 DEFAULT_MAX_ROWS = 250_000
 MAX_SHARED_STRINGS_BYTES = 256 * 1024 * 1024
-MAX_SHEET_BYTES = 2 * 1024 * 1024 * 1024
-MAX_DENSE_CELLS = 10_000_000       # rows × columns python-calamine may allocate (~32 bytes each, more with text)
-CHUNK = 1 << 20
+MAX_STYLES_BYTES = 32 * 1024 * 1024          # calamine reads styles.xml whole; real ones are well under 1 MB
 
 ZIP_MAGIC = (b"PK\x03\x04",)
 EMPTY_ZIP_MAGIC = b"PK\x05\x06"
@@ -32,11 +36,6 @@ NS_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 NS_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 NS_PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
 
-_ROW_NUMBER_RE = re.compile(rb'<row r="([0-9]{1,9})"')
-_ANY_ROW_NUMBER_RE = re.compile(rb'<(?:\w+:)?row\b[^>]*?\sr="([0-9]{1,9})"')
-_PREFIXED_ROW_RE = re.compile(rb"<[\w.-]+:row[\s>/]")
-_WIDE_COLUMN_RE = re.compile(rb'r="([A-Z]{2,3})[0-9]')           # columns beyond Z: rare, so cheap to list
-_DIMENSION_RE = re.compile(rb'<(?:\w+:)?dimension\s+ref="[A-Z]*(\d*)(?::[A-Z]+(\d+))?"')
 _CELL_REF_RE = re.compile(r"^([A-Z]{1,3})(\d+)$")
 
 
@@ -113,23 +112,6 @@ class Sheet:
 
     def __exit__(self, *exc) -> None:
         self.close()
-
-
-def column_index(letters: str) -> int:
-    n = 0
-    for ch in letters:
-        n = n * 26 + (ord(ch) - 64)
-    return n - 1
-
-
-def column_letters(index: int) -> str:
-    """0 -> "A", 25 -> "Z", 26 -> "AA" (the inverse of column_index; saves importing openpyxl)."""
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
 
 
 def _refuse(message: str) -> XlsxRefused:
@@ -232,12 +214,6 @@ def _choose_sheet(zf: zipfile.ZipFile, name: str, preferred: tuple[str, ...],
     return sheet_name, part
 
 
-def _too_many_rows(name: str, max_rows: int) -> XlsxRefused:
-    return _refuse(_("Plik {name} ma więcej niż {limit} wierszy danych. Podziel cennik na mniejsze pliki "
-                     "(najwyżej {limit} wierszy w jednym) i importuj je po kolei.").format(
-        name=name, limit=f"{max_rows:,}".replace(",", " ")))
-
-
 def _within(zf: zipfile.ZipFile, part: str, limit: int) -> bool:
     """The part really expands to at most `limit` bytes (streamed; zipfile checks size and CRC, so a
     part whose header lies about its size fails here instead of inside the reader)."""
@@ -250,75 +226,18 @@ def _within(zf: zipfile.ZipFile, part: str, limit: int) -> bool:
     return True
 
 
-def _too_large_area(name: str, sheet: str, rows: int, cols: int) -> XlsxRefused:
-    return _refuse(_("Arkusz „{s}” w pliku {name} obejmuje zbyt duży obszar ({rows} wierszy × {cols} kolumn). Usuń "
-                     "zbędne kolumny i komórki leżące poza cennikiem albo podziel plik na mniejsze.").format(
-        s=sheet, name=name, rows=rows, cols=cols))
-
-
-def _scan_sheet(zf: zipfile.ZipFile, part: str, name: str, sheet: str, max_rows: int) -> tuple[int, bool]:
-    """Stream the sheet XML once: count rows (stopping past the cap), note whether formulas occur,
-    and bound the rectangle python-calamine will allocate (it stores a sheet densely, so one
-    cell at XFD1000000 would cost gigabytes)."""
-    info = zf.getinfo(part)
-    if info.file_size > MAX_SHEET_BYTES:
-        raise _too_many_rows(name, max_rows)
-    rows = cells = 0
-    max_row, max_col = 0, b"A"
-    has_formula = False
-    tail = b""
-    limit = max_rows + 1                                  # header row + data rows
-    first = True
-    with zf.open(info) as fh:
-        while True:
-            chunk = fh.read(CHUNK)
-            if first and chunk:
-                first = False
-                m = _DIMENSION_RE.search(chunk)
-                if m and m.group(2) and m.group(1) and int(m.group(2)) - int(m.group(1)) + 1 > limit:
-                    raise _too_many_rows(name, max_rows)
-            data = tail + chunk
-            cut = data.rfind(b"<") if chunk else len(data)     # never split a tag between two pieces
-            if cut <= 0:
-                cut = len(data)
-            body, tail = data[:cut], data[cut:]
-            # Over-counting is harmless (the limits are generous); ":row"/":c" cover prefixed tags,
-            # which a piece without any colon cannot hold (one cheap pass saves three).
-            prefixed = b":" in body
-            row_tags = body.count(b"<row")
-            if prefixed and b":row" in body:          # opening tags only: "</x:row>" holds ":row" too
-                row_tags += len(_PREFIXED_ROW_RE.findall(body))
-            rows += row_tags
-            cells += body.count(b"<c") + (body.count(b":c") if prefixed else 0)
-            if not has_formula and (b"<f" in body or (prefixed and b":f" in body)):
-                has_formula = True
-            if rows > limit:
-                raise _too_many_rows(name, max_rows)
-            numbers = _ROW_NUMBER_RE.findall(body)
-            if len(numbers) != row_tags:                       # r not first, absent or prefixed: the slow way
-                numbers = _ANY_ROW_NUMBER_RE.findall(body)
-            if numbers:
-                max_row = max(max_row, max(map(int, numbers)))
-            for letters in set(_WIDE_COLUMN_RE.findall(body)):
-                if (len(letters), letters) > (len(max_col), max_col):
-                    max_col = letters
-            if not chunk:
-                break
-    width = column_index(max_col.decode()) + 1
-    if max(max_row, rows) * width > MAX_DENSE_CELLS or cells > MAX_DENSE_CELLS:
-        raise _too_large_area(name, sheet, max(max_row, rows), width)
-    return rows, has_formula
-
-
-def _formula_cells_without_value(zf: zipfile.ZipFile, part: str) -> set[tuple[int, int]]:
+def _formula_cells_without_value(zf: zipfile.ZipFile, part: str,
+                                 cancel: Callable[[], bool] | None = None) -> set[tuple[int, int]]:
     """Cells that hold a formula but no cached value (a file written by a program, never opened)."""
     from lxml import etree
 
     found: set[tuple[int, int]] = set()
     tag_c, tag_f, tag_v = f"{{{NS_MAIN}}}c", f"{{{NS_MAIN}}}f", f"{{{NS_MAIN}}}v"
     with zf.open(part) as fh:
-        for _event, el in etree.iterparse(fh, events=("end",), tag=tag_c, resolve_entities=False,
-                                          no_network=True, load_dtd=False):
+        for n, (_event, el) in enumerate(etree.iterparse(fh, events=("end",), tag=tag_c, resolve_entities=False,
+                                                         no_network=True, load_dtd=False)):
+            if n % 50000 == 0:
+                check_cancel(cancel)
             if el.find(tag_f) is not None:
                 v = el.find(tag_v)
                 if v is None or not (v.text or "").strip():
@@ -334,7 +253,7 @@ def _formula_cells_without_value(zf: zipfile.ZipFile, part: str) -> set[tuple[in
 
 
 def open_sheet(path, *, preferred: tuple[str, ...] = (), max_rows: int = DEFAULT_MAX_ROWS,
-               only_preferred: bool = False) -> Sheet | None:
+               only_preferred: bool = False, cancel: Callable[[], bool] | None = None) -> Sheet | None:
     """Check the file and open one sheet with python-calamine. Raises XlsxRefused.
 
     The sheet is the first one named in `preferred` (case-insensitive), else the first sheet of
@@ -365,16 +284,19 @@ def open_sheet(path, *, preferred: tuple[str, ...] = (), max_rows: int = DEFAULT
             return None
         sheet_name, part = chosen
         try:
-            for extra in ("xl/sharedStrings.xml", "xl/styles.xml"):   # the other parts calamine reads whole
-                if extra in names and not _within(zf, extra, MAX_SHARED_STRINGS_BYTES):
+            for extra, limit in (("xl/sharedStrings.xml", MAX_SHARED_STRINGS_BYTES), ("xl/styles.xml", MAX_STYLES_BYTES)):
+                if extra in names and not _within(zf, extra, limit):    # the other parts calamine reads whole
                     raise _refuse(_("Plik {name} zawiera zbyt dużo tekstu, by go bezpiecznie wczytać. Podziel cennik "
                                     "na mniejsze pliki.").format(name=name))
-            row_count, has_formula = _scan_sheet(zf, part, name, sheet_name, max_rows)
-            formula_cells = _formula_cells_without_value(zf, part) if has_formula else set()
-        except XlsxRefused:
+            shared = "xl/sharedStrings.xml" if "xl/sharedStrings.xml" in names else None
+            cost = scan_sheet(zf, part, name, sheet_name, max_rows, shared, cancel)
+            row_count = cost.rows
+            formula_cells = _formula_cells_without_value(zf, part, cancel) if cost.has_formula else set()
+        except (XlsxRefused, CheckCancelled):
             raise
         except Exception as exc:  # noqa: BLE001 - zlib/CRC/XML errors of a damaged file
             raise _refuse(_("Plik {name} jest uszkodzony: {reason}").format(name=name, reason=exc)) from exc
+    check_cancel(cancel)
     try:
         book = python_calamine.CalamineWorkbook.from_path(str(path))
         sheet = book.get_sheet_by_name(sheet_name)

@@ -11,7 +11,7 @@ import pytest
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
 
-@pytest.mark.rule("CTR-1", "CTF-1")
+@pytest.mark.rule("CTR-1", "CTF-1", "CTR-8")
 def test_add_find_and_export_a_contractor(tmux, tmp_path):
     db = tmp_path / "demo.db"
     tmux.start([sys.executable, "-m", "tui", "--db", str(db), "demo", "--goods", "2000", "--contractors", "30"])

@@ -6,7 +6,6 @@ import re
 from pathlib import Path
 
 import polib
-import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -29,7 +28,6 @@ def check(paths, po_path, extra=()):
         assert set(re.findall(r"\{[^}]*\}", msgid)) == set(re.findall(r"\{[^}]*\}", table[msgid])), msgid
 
 
-@pytest.mark.rule("KEY-250")
 def test_keys_catalogue_is_complete():
     from keys.evaluate import KEY_STATES, KEY_TYPE_LABELS
 
@@ -37,7 +35,6 @@ def test_keys_catalogue_is_complete():
           list(KEY_STATES.values()) + list(KEY_TYPE_LABELS.values()))
 
 
-@pytest.mark.rule("KEY-252")
 def test_key_manager_screen_catalogue_is_complete():
     from tui.screens.key_manager import KIND_LABELS, TYPE_LABELS
 

@@ -77,6 +77,38 @@ def _write_parts(path: Path, sheet: bytes | None, stream=None) -> None:
                 stream(fh)
 
 
+def write_shared_xlsx(path: Path, rows: list[list], *, refs: dict[str, int] | None = None) -> Path:
+    """Like write_xlsx, but every text goes to a shared-string table (as Excel writes it); each text is
+    stored once however many cells use it."""
+    table: dict[str, int] = {}
+    body = []
+    for r, row in enumerate(rows, 1):
+        cells = []
+        for c, v in enumerate(row):
+            ref = f"{_col(c)}{r}"
+            if isinstance(v, str):
+                cells.append(f'<c r="{ref}" t="s"><v>{table.setdefault(v, len(table))}</v></c>')
+            elif v is not None:
+                cells.append(cell_xml(ref, v))
+        body.append(f'<row r="{r}">{"".join(cells)}</row>')
+    sst = ('<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+           f'uniqueCount="{len(table)}">' + "".join(f"<si><t>{escape(t)}</t></si>" for t in table) + "</sst>")
+    types = CONTENT_TYPES.replace("</Types>", '<Override PartName="/xl/sharedStrings.xml" ContentType="application/'
+                                              'vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/>'
+                                              "</Types>")
+    rels = WORKBOOK_RELS.replace("</Relationships>", '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/'
+                                                     'officeDocument/2006/relationships/sharedStrings" '
+                                                     'Target="sharedStrings.xml"/></Relationships>')
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as z:
+        z.writestr("[Content_Types].xml", types)
+        z.writestr("_rels/.rels", ROOT_RELS)
+        z.writestr("xl/workbook.xml", WORKBOOK)
+        z.writestr("xl/_rels/workbook.xml.rels", rels)
+        z.writestr("xl/worksheets/sheet1.xml", SHEET_HEAD + "".join(body).encode() + SHEET_TAIL)
+        z.writestr("xl/sharedStrings.xml", sst)
+    return path
+
+
 def write_huge_xlsx(path: Path, data_rows: int) -> Path:
     """A price list of `data_rows` rows written as raw sheet XML (no <dimension>, so only counting
     the rows reveals the size): a million rows in a couple of seconds, ~20 MB on disk."""
@@ -157,3 +189,61 @@ def snapshot(db) -> dict:
         cursor = db.execute_sql(f'SELECT * FROM "{table}" ORDER BY 1')
         out[table] = [tuple(r) for r in cursor.fetchall()]
     return out
+
+
+# --- sheets that would make a reader allocate far more than the file's size (issue 10 §4) -------------
+
+def _rows_of(fh, header: list[str], rows) -> None:
+    fh.write(SHEET_HEAD + ('<row r="1">' + "".join(cell_xml(f"{_col(c)}1", h) for c, h in enumerate(header))
+                           + "</row>").encode())
+    buf = []
+    for r, row in enumerate(rows, 2):
+        buf.append((f'<row r="{r}">' + "".join(cell_xml(f"{_col(c)}{r}", v) for c, v in enumerate(row))
+                    + "</row>").encode())
+        if len(buf) == 5000:
+            fh.write(b"".join(buf))
+            buf.clear()
+    fh.write(b"".join(buf))
+
+
+def write_padded_xlsx(path: Path, pad_mb: int) -> Path:
+    """Two real rows, then `pad_mb` MB of blanks inside sheetData: a small file, a huge text node."""
+    def stream(fh):
+        _rows_of(fh, ["Kod", "Nazwa"], [["K1", "Młotek"]])
+        blank = b" " * (1 << 20)
+        for _ in range(pad_mb):
+            fh.write(blank)
+        fh.write(SHEET_TAIL)
+
+    _write_parts(path, None, stream)
+    return path
+
+
+def write_long_text_xlsx(path: Path, rows: int, text_bytes: int) -> Path:
+    """`rows` goods, each with a description of `text_bytes` bytes (inline strings)."""
+    def stream(fh):
+        text = "opis " * (text_bytes // 5)
+        _rows_of(fh, ["Kod", "Nazwa", "Opis"], ([f"K{i}", f"Towar {i}", f"{i} {text}"] for i in range(rows)))
+        fh.write(SHEET_TAIL)
+
+    _write_parts(path, None, stream)
+    return path
+
+
+def write_shared_bomb_xlsx(path: Path, string_bytes: int, cells: int) -> Path:
+    """One shared string of `string_bytes` used by `cells` cells: the reader clones it into each cell."""
+    text = "x" * string_bytes                       # one object: hashed once, stored once
+    rows = [["Kod", "Nazwa"]] + [[f"K{i}", text] for i in range(cells)]
+    return write_shared_xlsx(path, rows)
+
+
+def write_far_cell_xlsx(path: Path, ref: str, *, value: bool = True, dimension: str | None = None) -> Path:
+    """Two real rows and one cell at `ref` (with a value, or only formatted: <c … s="1"/>)."""
+    row = int("".join(ch for ch in ref if ch.isdigit()))
+    far = cell_xml(ref, "x") if value else f'<c r="{ref}" s="1"/>'
+    head = SHEET_HEAD if dimension is None else SHEET_HEAD.replace(
+        b"<sheetData>", f'<dimension ref="{dimension}"/><sheetData>'.encode())
+    body = ('<row r="1">' + cell_xml("A1", "Kod") + cell_xml("B1", "Nazwa") + '</row><row r="2">'
+            + cell_xml("A2", "K1") + cell_xml("B2", "Młotek") + f'</row><row r="{row}">{far}</row>')
+    _write_parts(path, head + body.encode() + SHEET_TAIL)
+    return path

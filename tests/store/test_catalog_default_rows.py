@@ -100,7 +100,7 @@ def test_additional_code_keeps_the_default(card):
     assert (hit_y.goods_id, hit_y.unit, hit_y.factor) == (a, "opak", D(6))
 
 
-@pytest.mark.rule("ITM-37", "PRC-6")
+@pytest.mark.rule("PRC-6")
 def test_find_by_ean_finds_the_default_code(card):
     a = card("A", ean=X)
     hit = find_by_ean(X)

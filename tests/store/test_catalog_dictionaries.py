@@ -89,7 +89,7 @@ def test_categories_two_levels(cat):
     assert str(exc.value) == "Nie można usunąć kategorii, ponieważ występuje na dokumentach."
 
 
-@pytest.mark.rule("CN-1", "CN-2", "CN-5", "CN-6")
+@pytest.mark.rule("CNK-1", "CNK-2", "CNK-4", "CNK-5", "CNK-6")
 def test_cn_codes(cat):
     with pytest.raises(ValidationError):
         create_entry("cn_code", code="2203")

@@ -122,8 +122,11 @@ def test_dsc21_header_discount_of_merged_documents():
     assert money.resulting_discount(D(0), D(0)) == D(0)
 
 
-@pytest.mark.rule("RATE-7", "ITM-37")
-def test_unit_and_currency_conversions_examples():
-    assert money.amount(D("1234.56") * D("4.3125")) == D("5324.04")
-    assert money.amount(D("10000") * D("1.0850") / 100) == D("108.50")
-    assert money.amount(D("2.50") * 10) == D("25.00")
+@pytest.mark.rule("RATE-7")
+def test_currency_conversion_examples():
+    """RATE-7's figures through the conversion the program uses (store.catalog.rates.to_pln)."""
+    from store.catalog.rates import to_pln
+
+    assert to_pln(D("1234.56"), D("4.3125")) == D("5324.04")
+    assert to_pln(D("10000"), D("1.0850"), 100) == D("108.50")        # HUF: rate per 100 units
+    assert to_pln(D("0.01"), D("0.5")) == D("0.01")                    # half a grosz rounds up

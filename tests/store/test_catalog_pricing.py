@@ -135,6 +135,24 @@ def test_standard_discount_is_1k_wt_and_yields_to_a_dictionary_discount(cat):
     assert price_for(None, x.id, DAY).discount == D(0)
 
 
+@pytest.mark.rule("DSC-13", "DSC-9")
+def test_card_discount_ties_with_a_dictionary_1k_wt_discount_and_the_dictionary_wins(cat):
+    """The card's standard discount is a 1K/WT; a dictionary 1K/WT for the same contractor has the same
+    rank. The dictionary entry (it carries dates and thresholds) wins, whichever percent is higher
+    (docs/decisions.md, pricing algorithm); a lower-ranked GK/WT still yields to the card."""
+    x = cat.goods("X", price="100.00")
+    k = cat.contractor("K", discount=7, group="G1")
+    save_discount(kind="GK/WT", contractor_group="G1", percent=D(12))
+    q = price_for(k.id, x.id, DAY)
+    assert (q.discount, q.applied) == (D(7), ("standard",))
+    save_discount(kind="1K/WT", contractor=k.id, percent=D(5))
+    q = price_for(k.id, x.id, DAY)
+    assert (q.discount, q.applied) == (D(5), ("1K/WT",))
+    k2 = cat.contractor("K2", discount=4)
+    save_discount(kind="1K/WT", contractor=k2.id, percent=D(6))
+    assert price_for(k2.id, x.id, DAY).discount == D(6)
+
+
 @pytest.mark.rule("DICT-21")
 def test_dict_scenario4_fixed_price_as_start_when_configured(cat):
     t1 = cat.goods("T1", price="5.00")
@@ -147,7 +165,7 @@ def test_dict_scenario4_fixed_price_as_start_when_configured(cat):
     assert (q.base_net, q.net, q.discount) == (D("4.33"), D("3.90"), D(10))
 
 
-@pytest.mark.rule("DICT-20", "DICT-22")
+@pytest.mark.rule("DICT-22")
 def test_quantity_thresholds_replace_the_price_and_are_replaced_as_a_whole(cat):
     from store.catalog.discounts import PriceThreshold
 
@@ -222,34 +240,49 @@ def test_contractor_discount_summary(cat):
         [("X", D("89.24")), ("Y", D("8.00")), ("Z", D("5.00"))]
 
 
-def test_bulk_loaded_goods_without_prices_table_use_their_list_price(cat):
-    """The demo bulk-inserts goods with only retail_price: price_for and the prices table use it,
-    and a VAT change does not wipe it; a main-group discount reaches an item without a group."""
+def test_retail_mirror_follows_goods_price_only(cat):
+    """goods_price is the source of every price: a card whose sort mirror says 12.30 but which has no
+    retail row is priced from its rows, and the one writer of the mirror puts it right; every price
+    writer keeps the mirror equal to the retail row's gross price."""
     from store.catalog.dictionaries import GoodsGroup
     from store.catalog.models import Goods
-    from store.catalog.prices import prices_table
+    from store.catalog.prices import mirror_retail, prices_table, set_price
     from store.catalog.serial import set_vat_rate
 
     g = Goods.create(code="T0000001", name="Demo", vat_rate=cat.vat["23"], retail_price=D("12.30"))
+    assert {r.name: r.gross for r in prices_table(g.id)}["detaliczna"] == D("0")    # no row, no price
+    assert mirror_retail([g.id]) == 1 and Goods.get_by_id(g.id).retail_price == D("0")
+    set_price(g.id, cat.retail, value=D("12.30"))
+    assert Goods.get_by_id(g.id).retail_price == D("12.30")
     q = price_for(None, g.id, DAY)
     assert (q.price_type, q.gross, q.net) == ("detaliczna", D("12.30"), D("10.00"))
-    assert {r.name: r.gross for r in prices_table(g.id)}["detaliczna"] == D("12.30")
     set_vat_rate([g.id], cat.vat["8"], keep="gross")
     assert Goods.get_by_id(g.id).retail_price == D("12.30")
+    set_vat_rate([g.id], cat.vat["23"], keep="net")                 # 11.39 net -> 14.01 gross
+    assert Goods.get_by_id(g.id).retail_price == {r.name: r.gross for r in prices_table(g.id)}["detaliczna"] \
+        == D("14.01")
+    version = Goods.get_by_id(g.id).version
+    assert mirror_retail() == 0 and Goods.get_by_id(g.id).version == version      # nothing to mirror: no write
     main = GoodsGroup.get(GoodsGroup.is_main == True)  # noqa: E712
     save_discount(kind="GT/WK", goods_group=main.id, percent=D(10))
-    assert price_for(None, g.id, DAY).gross == D("11.07")
+    assert price_for(None, g.id, DAY).gross == D("12.61")
 
 
 def test_price_types_without_retail_flag_fall_back_to_detaliczna(cat):
-    """Databases whose price types predate the is_retail flag (the demo) still show the list price."""
+    """Databases whose price types predate the is_retail flag mirror the type named „detaliczna”; a
+    change of the retail type rewrites every card's mirror."""
     from store.catalog.dictionaries import PriceType
     from store.catalog.models import Goods
 
     PriceType.update(is_retail=False, is_default=False).execute()
-    g = Goods.create(code="T0000002", name="Demo", vat_rate=cat.vat["23"], retail_price=D("24.60"))
+    g = cat.goods("T0000002", price="24.60", price_type=cat.retail)
+    assert Goods.get_by_id(g.id).retail_price == D("24.60")
     q = price_for(None, g.id, DAY)
     assert (q.price_type, q.gross, q.net) == ("detaliczna", D("24.60"), D("20.00"))
+    dict_rules.update_entry("price_type", cat.w1, is_retail=True)                # hurtowa 1 has no row here
+    assert Goods.get_by_id(g.id).retail_price == D("0")
+    dict_rules.update_entry("price_type", cat.w1, is_retail=False)
+    assert Goods.get_by_id(g.id).retail_price == D("24.60")
 
 
 @pytest.mark.rule("ITM-21", "DSC-15", "RATE-7")
@@ -274,17 +307,6 @@ def test_foreign_currency_prices_are_converted_at_the_rate_of_the_day(cat):
     save_fixed_price(goods=y.id, scope="all", price=D("2.00"), currency="EUR")
     assert price_for(None, y.id, DAY, currency="PLN").net == D("8.63")    # 2 × 4.3125 = 8.625
     assert price_for(None, y.id, DAY, currency="EUR").net == D("2.00")
-
-
-def test_changing_a_flag_of_a_bulk_loaded_retail_price_keeps_the_price(cat):
-    from store.catalog.models import Goods, GoodsPrice
-    from store.catalog.prices import set_price
-
-    g = Goods.create(code="T0000003", name="Demo", vat_rate=cat.vat["23"], retail_price=D("12.30"))
-    set_price(g.id, cat.retail, auto_update=True)
-    row = GoodsPrice.get(GoodsPrice.goods == g.id, GoodsPrice.price_type == cat.retail)
-    assert (row.gross, row.net, row.auto_update) == (D("12.30"), D("10.00"), True)
-    assert Goods.get_by_id(g.id).retail_price == D("12.30")
 
 
 @pytest.mark.rule("DICT-12", "DICT-13", "DICT-14", "DICT-15", "DICT-22")

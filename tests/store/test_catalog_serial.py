@@ -220,7 +220,7 @@ def test_price_limit_order_params_cn_code_and_limit_check(cat):
     assert Goods.get_by_id(a.id).cn_code == ""
 
 
-@pytest.mark.rule("PRC-15", "CN-7", "DSC-22")
+@pytest.mark.rule("PRC-15", "CNK-7", "DSC-22")
 def test_f11_price_options_cn_vat_and_discount_list_operations(cat):
     from store.catalog import serial_more
     from store.catalog.dictionaries import CnCode

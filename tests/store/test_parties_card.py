@@ -185,7 +185,7 @@ def test_special_characters_in_code_refused_when_configured(db):
     assert Contractor.select().count() == 1
 
 
-@pytest.mark.rule("SETUP-21", "MRG-27")
+@pytest.mark.rule("SETUP-21")
 def test_similar_contractors_warn_or_block(db):
     parties.create_contractor(base(code="K1", name="Kowalski"))
     with pytest.raises(parties.ConfirmationNeeded):

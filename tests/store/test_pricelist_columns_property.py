@@ -102,7 +102,6 @@ CODE = st.one_of(st.none(), st.sampled_from(["A", "B", "C", "A&B", "x<y", "k'", 
 @settings(max_examples=400, deadline=None)
 @given(st.lists(st.tuples(CODE, st.one_of(st.none(), st.sampled_from(["5901234123457", "96385074", "X1"]))),
                 max_size=12), st.booleans())
-@pytest.mark.rule("PIE-7")
 def test_row_rules_fast_path_sends_every_breaking_file_to_the_exact_checks(rows, with_eans):
     """The set-based pre-check may skip the per-row loop only when no row breaks a rule: every code
     present, none with & < > ' " \\, codes unique, EANs unique (brute force over pairs here)."""

@@ -45,7 +45,7 @@ def _norm(v):
     return v
 
 
-@pytest.mark.rule("PIE-3", "PIE-8", "PIE-9", "PIE-14", "PIE-17")
+@pytest.mark.rule("PIE-8", "PIE-9", "PIE-14", "PIE-17")
 def test_round_trip_export_edit_in_openpyxl_import_compare(cat, db_of_cat, tmp_path):
     from store.catalog.goods_codes import add_ean
     cat.goods("A1", name="Młotek", price="10.00")
@@ -448,7 +448,6 @@ def test_the_importing_operator_is_recorded_on_new_and_updated_cards(cat, tmp_pa
     assert _goods("OLD1").modified_by == "ANNA"
 
 
-@pytest.mark.rule("PIE-15")
 def test_card_save_records_who_entered_and_who_changed_the_card(cat):
     from store.catalog.card_save import card_view, save_goods_card
 
@@ -520,7 +519,6 @@ def test_only_the_chosen_prices_of_existing_cards_are_updated(cat, tmp_path):
         validate_import(path, update_fields={"price:abc"})
 
 
-@pytest.mark.rule("ITM-21")
 def test_retail_price_mirror_follows_an_import_where_price_types_predate_the_retail_flag(cat, tmp_path):
     """The demo's price types have no is_retail flag; the card's retail price (goods.retail_price,
     what the list shows) must still follow an imported retail price, as on the card itself."""

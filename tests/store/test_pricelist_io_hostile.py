@@ -89,7 +89,6 @@ CASES = ["text renamed to xlsx", "empty file", "zip that is not xlsx", "empty zi
          "empty sheet", "missing file", "directory"]
 
 
-@pytest.mark.rule("PIE-7")
 @pytest.mark.parametrize("case", CASES)
 def test_files_that_are_not_a_usable_xlsx_are_refused_and_nothing_is_written(case, dbh, tmp_path):
     path, fragment = _not_xlsx_cases(tmp_path)[case]
@@ -100,7 +99,6 @@ def test_files_that_are_not_a_usable_xlsx_are_refused_and_nothing_is_written(cas
     assert snapshot(dbh) == before
 
 
-@pytest.mark.rule("PIE-7")
 def test_a_million_rows_are_refused_with_a_clear_message_without_reading_them_all(million_rows, dbh):
     before = snapshot(dbh)
     with pytest.raises(XlsxRefused, match=r"więcej niż 250 000 wierszy danych\. Podziel cennik"):
@@ -215,7 +213,6 @@ def test_xml_entity_bomb_in_a_shared_string_table_is_harmless(cat, tmp_path):
         assert plan.valid_rows == 1
 
 
-@pytest.mark.rule("PIE-7")
 def test_two_cells_far_apart_are_refused_before_the_reader_allocates_the_whole_rectangle(cat, dbh, tmp_path):
     """The reader stores a sheet densely: A1 and XFD200000 would mean 3.3 billion cells."""
     from tests.store.pricelist_files import SHEET_HEAD, SHEET_TAIL, _write_parts, cell_xml
@@ -231,9 +228,10 @@ def test_two_cells_far_apart_are_refused_before_the_reader_allocates_the_whole_r
 
 def test_a_shared_string_table_over_the_limit_is_refused(cat, tmp_path, monkeypatch):
     from store.pricelist_io import reader
+    from tests.store.pricelist_files import write_shared_xlsx
 
-    path = _openpyxl_file(tmp_path / "teksty.xlsx", lambda ws: [ws.append(r) for r in [
-        ["Kod", "Nazwa"], *[[f"K{i}", f"Bardzo długa nazwa towaru numer {i}"] for i in range(50)]]])
+    path = write_shared_xlsx(tmp_path / "teksty.xlsx", [
+        ["Kod", "Nazwa"], *[[f"K{i}", f"Bardzo długa nazwa towaru numer {i}"] for i in range(50)]])
     assert validate_import(path).valid_rows == 50                  # Excel-style file with shared strings: fine
     monkeypatch.setattr(reader, "MAX_SHARED_STRINGS_BYTES", 500)
     with pytest.raises(XlsxRefused, match="zbyt dużo tekstu"):

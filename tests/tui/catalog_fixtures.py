@@ -3,17 +3,16 @@ from __future__ import annotations
 
 import pytest
 
-from store.db import database, open_database
+from store.db import database
+from tests.conftest import open_copy
 
 
 @pytest.fixture
-def branch_app(tmp_path):
-    from store.demo import build_demo
+def branch_app(tmp_path, branch_template):
+    """The branch demo (a copy of the session's template, tests/tui/conftest.py)."""
     from tui.app import FiliaApp
 
-    url = f"sqlite:///{tmp_path / 'branch.db'}"
-    db = open_database(url, create=True)
-    build_demo(contractors=5, goods=40, seed=5, role="branch")
-    yield FiliaApp(url, operator_login="ADMIN")
+    db = open_copy(branch_template, tmp_path / "branch.db")
+    yield FiliaApp(f"sqlite:///{tmp_path / 'branch.db'}", operator_login="ADMIN")
     db.close()
     database.initialize(None)

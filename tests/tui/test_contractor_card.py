@@ -304,7 +304,7 @@ async def test_jpk_code_added_on_jpk_tab(sqlite_db):
     assert app.result == c.id and parties.jpk_codes_of(c.id) == ["GTU_06"]
 
 
-@pytest.mark.rule("CTF-43", "CTF-46")
+@pytest.mark.rule("CTF-43")
 async def test_credit_limit_amount_editable_only_with_its_check_box(sqlite_db):
     c = parties.create_contractor({"code": "K", "name": "K"})
     app = CardApp(contractor_id=c.id)

@@ -57,7 +57,6 @@ async def test_every_dictionary_list_and_form_opens_by_keys(filia_app):
             await pilot.pause()
 
 
-@pytest.mark.rule("DICT-1")
 async def test_unit_added_renamed_and_refused_delete_when_used(filia_app):
     used = Goods.select().first().unit
     async with filia_app.run_test(size=SIZE) as pilot:
@@ -91,7 +90,6 @@ async def test_unit_added_renamed_and_refused_delete_when_used(filia_app):
         assert Unit.select().where(Unit.code == used).exists()   # in use: refused, still there
 
 
-@pytest.mark.rule("DICT-20")
 async def test_vat_rate_with_validity_dates_and_polish_error_on_bad_date(filia_app):
     before = VatRate.select().count()
     async with filia_app.run_test(size=SIZE) as pilot:
@@ -175,7 +173,6 @@ async def test_manual_rate_and_nbp_import_on_the_rates_list(filia_app, httpserve
     assert ("EUR", "NBP", date(2024, 3, 14), Decimal("4.3125")) in rates
 
 
-@pytest.mark.rule("DICT-1", "DICT-25")
 async def test_branch_dictionary_form_is_read_only_with_reason(branch_app):
     app = branch_app
     before = list(Unit.select(Unit.code, Unit.name).tuples())

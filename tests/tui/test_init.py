@@ -60,7 +60,7 @@ def test_init_refuses_bad_input_naming_each_field_and_saves_nothing(tmp_path):
     for field in ("NIP", "REGON", "Kod pocztowy", "Symbol oddziału", "Katalog pliku wymiany", "Hasło"):
         assert field in bad.stderr, bad.stderr
     assert "Nic nie zapisano" in bad.stderr
-    assert _company_rows(db) == []
+    assert not db.exists()                  # nothing at all: no half-built database either
     assert "Traceback" not in bad.stderr
 
 
@@ -77,11 +77,14 @@ def test_no_traceback_reaches_the_user_on_a_newer_database(tmp_path):
 
 
 async def test_wizard_form_shows_polish_errors_and_saves_nothing(tmp_path):
+    """The wizard only collects the data; the database appears when Ctrl+S is accepted, not before."""
     from store import config
+    from store.setup import create_company
     from tui.screens.setup_wizard import SetupWizardApp
 
-    d = open_database(f"sqlite:///{tmp_path / 'w.db'}", create=True)
-    app = SetupWizardApp()
+    path = tmp_path / "w.db"
+    url = f"sqlite:///{path}"
+    app = SetupWizardApp(create=lambda data: create_company(url, data))
     async with app.run_test(size=(100, 60)) as pilot:
         app.query_one("#company_name").value = "Firma"
         app.query_one("#nip").value = "1234567890"
@@ -89,11 +92,12 @@ async def test_wizard_form_shows_polish_errors_and_saves_nothing(tmp_path):
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert "NIP" in str(app.query_one("#error-nip").render())
-        assert not config.is_initialised()
+        assert not path.exists()                                      # refused: no file at all
         app.query_one("#nip").value = "5260250274"
         await pilot.press("ctrl+s")
         await pilot.pause()
     assert app.return_value is True
+    d = open_database(url)
     assert config.role() == "standalone" and config.company().nip == "5260250274"
     assert config.fixed_reason("role")  # shown as read-only with the reason
     d.close()

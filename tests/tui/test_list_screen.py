@@ -23,7 +23,7 @@ def _codes_sorted_by(column):
     return [c.id for c in sorted(Contractor.select(), key=lambda c: (getattr(c, column).lower(), c.id))]
 
 
-@pytest.mark.rule("CTR-1")
+@pytest.mark.rule("PRC-9")
 async def test_list_shows_count_and_first_page_without_reading_everything(filia_app):
     async with filia_app.run_test(size=SIZE) as pilot:
         screen = await _open(filia_app, pilot, "goods")
@@ -49,7 +49,7 @@ async def test_navigation_keys_walk_the_list_in_order(filia_app):
         assert screen.list.cursor_id == order[0]
 
 
-@pytest.mark.rule("CTR-5")
+@pytest.mark.rule("CTR-8")
 async def test_locator_jumps_on_the_sorted_column(filia_app):
     async with filia_app.run_test(size=SIZE) as pilot:
         screen = await _open(filia_app, pilot, "contractors")

@@ -78,7 +78,7 @@ async def test_export_of_marked_goods_writes_them_with_prices(filia_app, tmp_pat
     assert [r[0] for r in rows[1:]] == [Goods.get_by_id(i).code for i in ids]
 
 
-@pytest.mark.rule("PIE-3", "PIE-13", "PIE-14")
+@pytest.mark.rule("PIE-7", "PIE-8")
 async def test_import_validates_shows_report_writes_nothing_until_confirmed(filia_app, tmp_path):
     source = tmp_path / "nowy.xlsx"
     existing = Goods.select().order_by(Goods.code).first()
@@ -115,7 +115,6 @@ async def test_import_validates_shows_report_writes_nothing_until_confirmed(fili
     assert len(bad) == 1 and "Stawka VAT" in bad[0] and "99" in [str(c) for c in bad[0]]
 
 
-@pytest.mark.rule("PIE-13")
 async def test_import_left_with_escape_writes_nothing(filia_app, tmp_path):
     source = tmp_path / "c.xlsx"
     write_sheet(source, [["NOWY9", "Towar", "23", "szt", 1]])
@@ -206,3 +205,54 @@ async def test_producers_option_is_a_checkbox_reached_by_tab(filia_app, tmp_path
         await settle(filia_app, pilot)
     card = Goods.get(Goods.code == "PRODTUI")
     assert card.producer.code == "FABRYKA" and card.brand.name == "Gwiazda"
+
+
+async def test_escape_during_the_check_closes_the_dialog_and_stops_the_check(filia_app, tmp_path, monkeypatch):
+    """Esc used to ring the bell until the whole file was checked. Now the dialog closes at once and the
+    real check stops at its next step: no error report is written although the file has a bad row, and
+    nothing reaches the database. (The check is held at its first step until Esc is pressed, so the test
+    does not depend on how fast this machine checks a file.)"""
+    import threading
+
+    from store import pricelist_io
+    from tests.dbdump import assert_same, dump
+
+    source = tmp_path / "cennik.xlsx"
+    write_sheet(source, [["A1", "Młotek", "23", "szt", "zła cena"]] + [[f"K{i}", f"Towar {i}", "23", "szt", 1.5]
+                                                                     for i in range(200)])
+    real, started, released, outcome = pricelist_io.validate_import, threading.Event(), threading.Event(), []
+
+    def held_check(*args, cancel, **kwargs):
+        def first_step_waits() -> bool:
+            if not started.is_set():
+                started.set()
+                released.wait(10)
+            return cancel()
+        try:
+            return real(*args, cancel=first_step_waits, **kwargs)
+        except pricelist_io.CheckCancelled:
+            outcome.append("stopped")
+            raise
+
+    monkeypatch.setattr(pricelist_io, "validate_import", held_check)
+    async with filia_app.run_test(size=SIZE) as pilot:
+        before = dump()
+        await open_goods(filia_app, pilot)
+        await palette(pilot, "Import cennika")
+        filia_app.focused.value = str(source)
+        await pilot.press("enter")
+        for _ in range(200):
+            if started.is_set():
+                break
+            await pilot.pause(0.05)
+        dialog = filia_app.screen
+        assert isinstance(dialog, PriceListImport) and dialog.checking
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(filia_app.screen, PriceListImport)          # closed while the check runs
+        released.set()
+        await dialog.workers.wait_for_complete()
+        await pilot.pause()
+        assert_same(before, dump())
+    assert outcome == ["stopped"] and dialog.plan is None
+    assert not (tmp_path / "cennik_bledy.xlsx").exists()

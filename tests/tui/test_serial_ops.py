@@ -114,7 +114,7 @@ async def test_change_prices_of_marked_goods_by_percent_with_rounding(filia_app)
     assert prices_of([unmarked], retail) == {unmarked: Decimal("50.00")}       # not marked: untouched
 
 
-@pytest.mark.rule("ITM-22", "PSO-12")
+@pytest.mark.rule("ITM-22")
 async def test_recalculation_refuses_goods_without_purchase_price_and_reports_why(filia_app):
     before = list(GoodsPrice.select(GoodsPrice.goods, GoodsPrice.price_type, GoodsPrice.net).tuples())
     async with filia_app.run_test(size=SIZE) as pilot:
@@ -159,7 +159,7 @@ async def test_set_vat_rate_on_marked_goods(filia_app):
     assert Goods.get_by_id(first).vat_rate_id == old_first
 
 
-@pytest.mark.rule("DICT-12", "DICT-3")
+@pytest.mark.rule("DICT-8", "DICT-3")
 async def test_branch_refuses_serial_price_change_and_says_why(branch_app):
     app = branch_app
     snapshot = lambda: list(Goods.select(Goods.id, Goods.retail_price, Goods.vat_rate).tuples())  # noqa: E731
@@ -178,7 +178,7 @@ async def test_branch_refuses_serial_price_change_and_says_why(branch_app):
     assert snapshot() == before
 
 
-@pytest.mark.rule("PRC-3", "PRC-6", "PSO-1")
+@pytest.mark.rule("PRC-3", "PRC-4", "PRC-6", "PSO-1")
 async def test_group_and_ean_filters_of_the_price_list(filia_app):
     from store.catalog.dict_rules import create_entry
 

@@ -18,16 +18,19 @@ def register(sub) -> None:
     p.set_defaults(handler=run_demo)
 
 
-def demo_path(args) -> Path:
+def demo_url(args) -> str:
+    """--db / FILIA_DB (a path, sqlite:///… or postgresql://…), else demo.db in the user data directory."""
     import os
 
     import platformdirs
 
-    if args.db:
-        return Path(args.db).expanduser().absolute()
-    if os.environ.get("FILIA_DB"):
-        return Path(os.environ["FILIA_DB"]).expanduser().absolute()
-    return Path(platformdirs.user_data_dir("filia", appauthor=False)) / "demo.db"
+    from store.db import resolve_url
+
+    if args.db or os.environ.get("FILIA_DB"):
+        return resolve_url(args.db)
+    path = Path(platformdirs.user_data_dir("filia", appauthor=False)) / "demo.db"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{path}"
 
 
 class TextProgress:
@@ -43,7 +46,8 @@ class TextProgress:
         self.stage, self.last = stage, now
         width = 30
         filled = int(width * done / max(total, 1))
-        label = {"contractors": _("kontrahenci"), "goods": _("towary"), "indexes": _("indeksy")}.get(stage, stage)
+        label = {"contractors": _("kontrahenci"), "goods": _("towary"), "prices": _("ceny"),
+                 "indexes": _("indeksy")}.get(stage, stage)
         sys.stderr.write(f"\r{label:<12} [{'#' * filled}{'.' * (width - filled)}] {done:>9}/{total}")
         if done >= total:
             sys.stderr.write("\n")
@@ -51,35 +55,34 @@ class TextProgress:
 
 
 def run_demo(args) -> int:
+    """Reuse the demo database when its parameters match, else build it. Only a database carrying the
+    demo marker is reused or rebuilt: any other file or database is refused untouched."""
     from store import config
-    from store.db import open_database
-    from store.demo import build_demo
+    from store.create import new_database, probe
+    from store.demo import build_demo, demo_params, is_demo
+    from store.errors import Refused
 
-    path = demo_path(args)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    params = f"{args.contractors}/{args.goods}/{args.seed}"
-    if path.exists() and not args.rebuild:
-        db = open_database(f"sqlite:///{path}")
-        if config.get_setting("demo_params") == params:
-            db.close()
-            return _open(args, path)
-        db.close()
-    for suffix in ("", "-wal", "-shm"):
-        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    url = demo_url(args)
+    target = probe(url)
+    if target.state != "absent" and not is_demo(target.settings):
+        raise Refused(_("{name} nie jest bazą demonstracyjną Filii – „filia demo” jej nie zmieni ani nie usunie. "
+                        "Wskaż inny plik opcją --db lub zmienną FILIA_DB.").format(name=target.label))
+    params = demo_params(args.contractors, args.goods, args.seed)
+    if target.state == "filia" and target.settings.get("demo_params") == params and not args.rebuild:
+        return _open(args, url)
     started = time.monotonic()
-    print(_("Buduję bazę demonstracyjną {path} ...").format(path=path), file=sys.stderr)
-    db = open_database(f"sqlite:///{path}", create=True)
-    build_demo(contractors=args.contractors, goods=args.goods, seed=args.seed, progress=TextProgress())
-    config.set_setting("demo_params", params)
-    db.close()
+    print(_("Buduję bazę demonstracyjną {path} ...").format(path=target.label), file=sys.stderr)
+    with new_database(url, replace=target.state == "filia"):
+        build_demo(contractors=args.contractors, goods=args.goods, seed=args.seed, progress=TextProgress())
+        config.set_setting("demo_params", params)
     print(_("Gotowe w {s:.1f} s.").format(s=time.monotonic() - started), file=sys.stderr)
-    return _open(args, path)
+    return _open(args, url)
 
 
-def _open(args, path: Path) -> int:
+def _open(args, url: str) -> int:
     if args.build_only:
         return 0
     from tui.commands.run import run_app
 
-    args.db = str(path)
+    args.db = url
     return run_app(args, operator_login="ADMIN")

@@ -28,43 +28,37 @@ def register(sub) -> None:
 
 
 def run_init(args) -> int:
+    """Nothing is created before the data is accepted; a refused or failed init leaves no database."""
     import os
 
-    from store import config
-    from store.db import open_database, resolve_url
-    from store.errors import Refused
-    from store.setup import SetupData, initialise
+    from store.db import display_url, resolve_url
+    from store.setup import SetupData, check_target, create_company
 
     url = resolve_url(args.db)
-    db = open_database(url, create=True)
-    try:
-        if config.is_initialised():
-            raise Refused(_("Baza {url} jest już utworzona (rola: {role}). Rola i metoda rozchodu nie mogą być "
-                            "zmienione.").format(url=url, role=config.role_label(config.role())))
-        if args.role is None:  # interactive: the TUI wizard
-            from tui.screens.setup_wizard import SetupWizardApp
+    check_target(url)                      # not Filia's, or a company already: refused untouched
+    label = display_url(url)
+    if args.role is None:  # interactive: the TUI wizard
+        from tui.screens.setup_wizard import SetupWizardApp
 
-            result = SetupWizardApp().run()
-            if not result:
-                print(_("Przerwano – nic nie zapisano."), file=sys.stderr)
-                return 1
-            print(_("Utworzono bazę {url}.").format(url=url))
-            return 0
-        password = args.admin_password or os.environ.get("FILIA_ADMIN_PASSWORD")
-        if password is None:
-            password = getpass.getpass(_("Hasło operatora ADMIN: "))
-        data = SetupData(role=args.role, costing_method=args.costing or "FIFO", company_name=args.name or "",
-                         nip=args.nip, regon=args.regon, street=args.street, building=args.building,
-                         postal_code=args.postal_code, city=args.city, admin_password=password,
-                         branch_symbol=args.symbol, exchange_folder=args.exchange_folder)
-        try:
-            initialise(data)
-        except ValidationError as exc:
-            for message in exc.errors.values():
-                print(message, file=sys.stderr)
-            print(_("Nic nie zapisano."), file=sys.stderr)
-            return 2
-        print(_("Utworzono bazę {url}.").format(url=url))
+        result = SetupWizardApp(create=lambda data: create_company(url, data)).run()
+        if not result:
+            print(_("Przerwano – nic nie zapisano."), file=sys.stderr)
+            return 1
+        print(_("Utworzono bazę {url}.").format(url=label))
         return 0
-    finally:
-        db.close()
+    password = args.admin_password or os.environ.get("FILIA_ADMIN_PASSWORD")
+    if password is None:
+        password = getpass.getpass(_("Hasło operatora ADMIN: "))
+    data = SetupData(role=args.role, costing_method=args.costing or "FIFO", company_name=args.name or "",
+                     nip=args.nip, regon=args.regon, street=args.street, building=args.building,
+                     postal_code=args.postal_code, city=args.city, admin_password=password,
+                     branch_symbol=args.symbol, exchange_folder=args.exchange_folder)
+    try:
+        create_company(url, data)
+    except ValidationError as exc:
+        for message in exc.errors.values():
+            print(message, file=sys.stderr)
+        print(_("Nic nie zapisano."), file=sys.stderr)
+        return 2
+    print(_("Utworzono bazę {url}.").format(url=label))
+    return 0

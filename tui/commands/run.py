@@ -12,13 +12,14 @@ def register(sub) -> None:
 
 def open_existing(args):
     from store import config
-    from store.db import open_database, resolve_url
+    from store.db import display_url, open_database, resolve_url
 
     url = resolve_url(args.db)
     db = open_database(url)
     if not config.is_initialised():
         db.close()
-        raise DatabaseProblem(_("Baza {url} nie została jeszcze utworzona. Uruchom „filia init”.").format(url=url))
+        raise DatabaseProblem(_("Baza {url} nie została jeszcze utworzona. Uruchom „filia init”.").format(
+            url=display_url(url)))
     return url, db
 
 

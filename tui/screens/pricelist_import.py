@@ -3,7 +3,8 @@
 Import: the file path is asked, the whole file is checked in a worker (progress shown) and NOTHING is
 written: the screen shows the summary and every problem (row, column, value, reason in Polish) and
 writes them to an error report file next to the imported one. Ctrl+S asks for confirmation, then every
-valid row is written in one transaction (store.pricelist_io.apply_import). Esc leaves without writing.
+valid row is written in one transaction (store.pricelist_io.apply_import). Esc leaves without writing,
+also while the file is still being checked (the check stops at its next step).
 Export: the marked goods (or all of them) with every active price, to a path the user confirms.
 """
 from __future__ import annotations
@@ -58,6 +59,8 @@ class PriceListImport(ModalScreen[object]):
         self.plan: pricelist_io.ImportPlan | None = None
         self.result: pricelist_io.ImportResult | None = None
         self.busy = False
+        self.checking = False                                         # a check runs (Esc stops it)
+        self.closed = False
         self.report_file: Path | None = None
         self.choices = pricelist_io.update_choices()                  # PIE-9: which fields an update writes
         self.fields = frozenset(key for key, _label, chosen in self.choices if chosen)
@@ -111,7 +114,7 @@ class PriceListImport(ModalScreen[object]):
         if self.result is not None:
             return
         self.generation += 1
-        self.busy, self.plan = True, None
+        self.busy, self.checking, self.plan = True, True, None
         self.query_one("#import-summary", Static).update(_("Sprawdzanie pliku… nic nie zostanie zapisane."))
         self.query_one("#import-problem", Static).update("")
         self.query_one(DataTable).clear()
@@ -120,30 +123,38 @@ class PriceListImport(ModalScreen[object]):
     @work(thread=True, group="pricelist-check")
     def validate_worker(self, mode: str, fields: frozenset[str], producers: bool, generation: int) -> None:
         bar = self.query_one(ProgressBar)
+
+        def stale() -> bool:                  # Esc, or a newer check after a change of the options
+            return self.closed or generation != self.generation
+
         try:
             plan = pricelist_io.validate_import(
-                self.path, mode=mode, update_fields=fields, import_producers=producers,
-                progress=lambda n: self.app.call_from_thread(bar.update, progress=n))
+                self.path, mode=mode, update_fields=fields, import_producers=producers, cancel=stale,
+                progress=lambda n: None if stale() else self.app.call_from_thread(bar.update, progress=n))
             report = None
+            if stale():
+                return
             if plan.errors or plan.warnings:
                 report = error_report_path(self.path)
                 pricelist_io.write_error_report(plan, report)
+        except pricelist_io.CheckCancelled:
+            return
         except (FiliaError, OSError) as exc:
             self.app.call_from_thread(self._failed, str(exc), generation)
             return
         self.app.call_from_thread(self._validated, plan, report, generation)
 
     def _failed(self, message: str, generation: int | None = None) -> None:
-        if generation is not None and generation != self.generation:
+        if self.closed or generation is not None and generation != self.generation:
             return                                    # a newer check is running
-        self.busy = False
+        self.busy = self.checking = False
         self.query_one("#import-summary", Static).update(_("Nie można zaimportować pliku."))
         self.query_one("#import-problem", Static).update(message)
 
     def _validated(self, plan: pricelist_io.ImportPlan, report: Path | None, generation: int) -> None:
-        if generation != self.generation:
+        if self.closed or generation != self.generation:
             return                                    # a newer check is running
-        self.busy, self.plan, self.report_file = False, plan, report
+        self.busy, self.checking, self.plan, self.report_file = False, False, plan, report
         lines = [plan.summary()]
         lines += plan.warnings
         if report is not None:
@@ -202,9 +213,10 @@ class PriceListImport(ModalScreen[object]):
         self.query_one("#import-summary", Static).update(text + "\n" + _("Esc zamyka."))
 
     def action_close(self) -> None:
-        if self.busy:
+        if self.busy and not self.checking:          # the write is one transaction: it finishes or fails whole
             self.app.bell()
             return
+        self.closed = True                           # a running check stops at its next step
         self.dismiss(self.result)
 
 

@@ -19,6 +19,9 @@ FIELDS = [  # (id, label, password)
 
 
 class SetupWizardApp(App[bool]):
+    """The form only collects the data: `create(SetupData)` (store.setup.create_company for `filia init`)
+    creates the database when Ctrl+S is pressed, so leaving the wizard leaves nothing behind."""
+
     CSS = """
     .field-error { color: $error; height: auto; }
     .fixed-note { color: $warning; }
@@ -27,6 +30,10 @@ class SetupWizardApp(App[bool]):
     # Ctrl+S is not a priority key: it must run after the characters typed just before it reach their field.
     BINDINGS = [Binding("ctrl+s", "create", _("Utwórz bazę"), key_display="^S"),
                 Binding("escape", "cancel", _("Przerwij"), key_display="Esc")]
+
+    def __init__(self, create) -> None:
+        super().__init__()
+        self.create = create
 
     def compose(self) -> ComposeResult:
         with VerticalScroll():
@@ -57,12 +64,12 @@ class SetupWizardApp(App[bool]):
         return data
 
     def action_create(self) -> None:
-        from store.setup import SetupData, initialise
+        from store.setup import SetupData
 
         for err in self.query(".field-error"):
             err.update("")
         try:
-            initialise(SetupData(**self.values()))
+            self.create(SetupData(**self.values()))
         except ValidationError as exc:
             for field, message in exc.errors.items():
                 for widget in self.query(f"#error-{field}"):
