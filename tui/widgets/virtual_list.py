@@ -172,9 +172,10 @@ class VirtualList(ScrollView, can_focus=True, inherit_bindings=False):
         self.post_message(self.CursorMoved(self.cursor_id))
 
     def refresh_line_at(self, index: int) -> None:
-        y = index - int(self.scroll_offset.y)
-        if 0 <= y < self.size.height:
-            self.refresh_line(y)
+        """Repaint the row at list position index. ScrollView.refresh_line takes a position in the
+        virtual area (it subtracts the scroll offset itself), so index goes in unchanged."""
+        if 0 <= index - int(self.scroll_offset.y) < self.size.height:
+            self.refresh_line(index)
 
     def _scroll_to_cursor(self) -> None:
         top = int(self.scroll_offset.y)

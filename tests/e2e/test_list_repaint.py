@@ -1,0 +1,127 @@
+"""End to end in a real 80×24 terminal: after End, PgDn or a resize the row drawn highlighted is the
+row the keys act on, and a mark is drawn on the row that was marked (issue 10 §2).
+
+The screen is read with its colours (tmux capture-pane -e): the highlighted row is the one line of the
+list whose background differs from the others; the marked row carries „●”.
+"""
+from __future__ import annotations
+
+import re
+import sys
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+pytestmark = [pytest.mark.e2e, pytest.mark.slow]
+
+SGR = re.compile(r"\x1b\[([0-9;]*)m")
+GOODS_CODE = re.compile(r"\bT\d{7}\b")
+
+
+def filia_command() -> list[str]:
+    """The installed `filia` entry point next to this interpreter (the console script), else -m tui."""
+    script = Path(sys.executable).with_name("filia")
+    return [str(script)] if script.exists() else [sys.executable, "-m", "tui"]
+
+
+def _background(line: str) -> str:
+    """The background colour the line starts with (its first SGR that sets one)."""
+    for params in SGR.findall(line[:80]):
+        parts = params.split(";")
+        for i, p in enumerate(parts):
+            if p == "48" and i + 2 < len(parts):
+                return ";".join(parts[i:i + 3])
+    return ""
+
+
+def rows(tmux) -> list[tuple[str, str, bool]]:
+    """(code, background, marked) of every list row on screen, top to bottom."""
+    raw = tmux._tmux("capture-pane", "-p", "-e", "-J", "-t", "t", check=False).stdout
+    out = []
+    for line in raw.splitlines():
+        plain = SGR.sub("", line)
+        match = GOODS_CODE.search(plain)
+        if match and plain.lstrip().startswith(("●", "T")):
+            out.append((match.group(0), _background(line), plain.lstrip().startswith("●")))
+    return out
+
+
+def highlighted(tmux) -> str | None:
+    shown = rows(tmux)
+    if len(shown) < 3:
+        return None
+    common = Counter(bg for _c, bg, _m in shown).most_common(1)[0][0]
+    odd = [code for code, bg, _m in shown if bg != common]
+    return odd[0] if len(odd) == 1 else None
+
+
+def wait_highlight(tmux, code: str) -> None:
+    tmux.wait_until(lambda _s: highlighted(tmux) == code, timeout=10)
+
+
+def marked(tmux) -> list[str]:
+    return [code for code, _bg, m in rows(tmux) if m]
+
+
+def code(n: int) -> str:
+    return f"T{n:07d}"
+
+
+def _open_goods(tmux, tmp_path, goods: int = 300) -> None:
+    db = tmp_path / "demo.db"
+    tmux.start(filia_command() + ["--db", str(db), "demo", "--goods", str(goods), "--contractors", "10"])
+    tmux.wait_for("Menu główne", timeout=90)
+    tmux.keys("Down", "Enter")              # Handel / Cennik, sorted by code: T0000001 … T0000300
+    tmux.wait_for(f"Rekordów: {goods}")
+    wait_highlight(tmux, code(1))
+
+
+@pytest.mark.rule("CTR-19")
+def test_end_up_up_space_enter_acts_on_the_drawn_row(tmux, tmp_path):
+    tmux.width, tmux.height = 80, 24
+    _open_goods(tmux, tmp_path)
+    tmux.keys("End")
+    wait_highlight(tmux, code(300))
+    tmux.keys("Up")
+    wait_highlight(tmux, code(299))
+    tmux.keys("Up")
+    wait_highlight(tmux, code(298))
+    tmux.keys("Space")                      # marks T0000298 and moves to the next row
+    tmux.wait_until(lambda _s: marked(tmux) == [code(298)], timeout=10)
+    wait_highlight(tmux, code(299))
+    tmux.keys("Enter")                      # the card of the highlighted row
+    screen = tmux.wait_for("Kod *", timeout=20)
+    assert code(299) in screen and code(298) not in screen, screen
+    tmux.keys("Escape")
+    tmux.wait_for("Rekordów: 300")
+    wait_highlight(tmux, code(299))
+    assert marked(tmux) == [code(298)]
+    tmux.keys("C-q")
+
+
+def test_pagedown_and_resize_keep_the_drawn_row_the_acted_row(tmux, tmp_path):
+    tmux.width, tmux.height = 80, 24
+    _open_goods(tmux, tmp_path)
+    visible = len(rows(tmux))
+    tmux.keys("PageDown")
+    wait_highlight(tmux, code(1 + visible))
+    tmux.keys("Down", "Down")
+    wait_highlight(tmux, code(3 + visible))
+    tmux.keys("Space")
+    tmux.wait_until(lambda _s: marked(tmux) == [code(3 + visible)], timeout=10)
+    wait_highlight(tmux, code(4 + visible))
+    # a taller and wider terminal, then a smaller one: the cursor row stays the drawn one
+    tmux._tmux("resize-window", "-t", "t", "-x", "100", "-y", "34")
+    tmux.wait_until(lambda _s: len(rows(tmux)) > visible, timeout=10)
+    tmux.keys("Up")
+    wait_highlight(tmux, code(3 + visible))
+    tmux._tmux("resize-window", "-t", "t", "-x", "80", "-y", "20")
+    tmux.wait_until(lambda _s: len(rows(tmux)) < visible, timeout=10)
+    tmux.keys("Up", "Space")                 # unmarked row above: marked now, cursor back down
+    tmux.wait_until(lambda _s: sorted(marked(tmux)) == [code(2 + visible), code(3 + visible)], timeout=10)
+    wait_highlight(tmux, code(3 + visible))
+    tmux.keys("Enter")
+    screen = tmux.wait_for("Kod *", timeout=20)
+    assert code(3 + visible) in screen, screen
+    tmux.keys("Escape", "C-q")
