@@ -6,62 +6,11 @@ list whose background differs from the others; the marked row carries „●”.
 """
 from __future__ import annotations
 
-import re
-import sys
-from collections import Counter
-from pathlib import Path
-
 import pytest
 
+from tests.e2e.listscreen import filia_command, highlighted, marked, rows, wait_highlight
+
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
-
-SGR = re.compile(r"\x1b\[([0-9;]*)m")
-GOODS_CODE = re.compile(r"\bT\d{7}\b")
-
-
-def filia_command() -> list[str]:
-    """The installed `filia` entry point next to this interpreter (the console script), else -m tui."""
-    script = Path(sys.executable).with_name("filia")
-    return [str(script)] if script.exists() else [sys.executable, "-m", "tui"]
-
-
-def _background(line: str) -> str:
-    """The background colour the line starts with (its first SGR that sets one)."""
-    for params in SGR.findall(line[:80]):
-        parts = params.split(";")
-        for i, p in enumerate(parts):
-            if p == "48" and i + 2 < len(parts):
-                return ";".join(parts[i:i + 3])
-    return ""
-
-
-def rows(tmux) -> list[tuple[str, str, bool]]:
-    """(code, background, marked) of every list row on screen, top to bottom."""
-    raw = tmux._tmux("capture-pane", "-p", "-e", "-J", "-t", "t", check=False).stdout
-    out = []
-    for line in raw.splitlines():
-        plain = SGR.sub("", line)
-        match = GOODS_CODE.search(plain)
-        if match and plain.lstrip().startswith(("●", "T")):
-            out.append((match.group(0), _background(line), plain.lstrip().startswith("●")))
-    return out
-
-
-def highlighted(tmux) -> str | None:
-    shown = rows(tmux)
-    if len(shown) < 3:
-        return None
-    common = Counter(bg for _c, bg, _m in shown).most_common(1)[0][0]
-    odd = [code for code, bg, _m in shown if bg != common]
-    return odd[0] if len(odd) == 1 else None
-
-
-def wait_highlight(tmux, code: str) -> None:
-    tmux.wait_until(lambda _s: highlighted(tmux) == code, timeout=10)
-
-
-def marked(tmux) -> list[str]:
-    return [code for code, _bg, m in rows(tmux) if m]
 
 
 def code(n: int) -> str:
@@ -77,7 +26,6 @@ def _open_goods(tmux, tmp_path, goods: int = 300) -> None:
     wait_highlight(tmux, code(1))
 
 
-@pytest.mark.rule("CTR-19")
 def test_end_up_up_space_enter_acts_on_the_drawn_row(tmux, tmp_path):
     tmux.width, tmux.height = 80, 24
     _open_goods(tmux, tmp_path)
@@ -103,8 +51,9 @@ def test_end_up_up_space_enter_acts_on_the_drawn_row(tmux, tmp_path):
 def test_pagedown_and_resize_keep_the_drawn_row_the_acted_row(tmux, tmp_path):
     tmux.width, tmux.height = 80, 24
     _open_goods(tmux, tmp_path)
+    tmux.keys("PageDown")           # a page further: the cursor row is the first row shown
+    tmux.wait_until(lambda _s: rows(tmux) and highlighted(tmux) == rows(tmux)[0][0], timeout=10)
     visible = len(rows(tmux))
-    tmux.keys("PageDown")
     wait_highlight(tmux, code(1 + visible))
     tmux.keys("Down", "Down")
     wait_highlight(tmux, code(3 + visible))

@@ -183,7 +183,7 @@ class VirtualList(ScrollView, can_focus=True, inherit_bindings=False):
         else:
             self.total = max(self.total if self.count is not None else 0, self.window.end + (h if len(after) == h else 0))
         self.virtual_size = Size(self.size.width, self.total)
-        self.scroll_to(y=max(0, index - screen_row), animate=False, immediate=True)
+        self.scroll_to(y=max(0, index - screen_row), animate=False, immediate=True, force=True)
         self._set_cursor(index, scroll=True)
         self.refresh()
 
@@ -222,7 +222,7 @@ class VirtualList(ScrollView, can_focus=True, inherit_bindings=False):
         self.total = max(self.total + delta, self.window.end)
         self.virtual_size = Size(self.size.width, self.total)
         self.cursor += delta
-        self.scroll_to(y=max(0, int(self.scroll_offset.y) + delta), animate=False, immediate=True)
+        self.scroll_to(y=max(0, int(self.scroll_offset.y) + delta), animate=False, immediate=True, force=True)
 
     def settle(self) -> None:
         """Count and place now (a jump that needs true positions: End, a scrollbar drag)."""
@@ -311,9 +311,9 @@ class VirtualList(ScrollView, can_focus=True, inherit_bindings=False):
         top = int(self.scroll_offset.y)
         height = self.page_size
         if self.cursor < top:
-            self.scroll_to(y=self.cursor, animate=False, immediate=True)
+            self.scroll_to(y=self.cursor, animate=False, immediate=True, force=True)
         elif self.cursor >= top + height:
-            self.scroll_to(y=self.cursor - height + 1, animate=False, immediate=True)
+            self.scroll_to(y=self.cursor - height + 1, animate=False, immediate=True, force=True)
         self._load_around(int(self.scroll_offset.y))
 
     def watch_scroll_y(self, old_value: float, new_value: float) -> None:
@@ -354,12 +354,12 @@ class VirtualList(ScrollView, can_focus=True, inherit_bindings=False):
     def action_page_down(self) -> None:
         self._load_around(int(self.scroll_offset.y) + self.page_size)  # may learn where a guessed list ends
         self.scroll_to(y=min(self.scroll_offset.y + self.page_size, max(self.total - self.page_size, 0)),
-                       animate=False, immediate=True)
+                       animate=False, immediate=True, force=True)
         self._set_cursor(self.cursor + self.page_size)
 
     def action_page_up(self) -> None:
         self._load_around(max(int(self.scroll_offset.y) - self.page_size, 0))
-        self.scroll_to(y=max(self.scroll_offset.y - self.page_size, 0), animate=False, immediate=True)
+        self.scroll_to(y=max(self.scroll_offset.y - self.page_size, 0), animate=False, immediate=True, force=True)
         self._set_cursor(self.cursor - self.page_size)
 
     def action_first(self) -> None:
