@@ -121,6 +121,11 @@ class ListQuery:
             self._search = Search.of(term, columns, self.spec.search_index)
         return self._search
 
+    def slow_to_page(self) -> bool:
+        """Whether a page may take a long walk: the filter tests rows one by one (store.search)."""
+        found = self.search()
+        return found is not None and found.mode in ("scan", "dense")
+
     def _search_condition(self, one_row: bool = False, for_count: bool = False):
         found = self.search()
         return None if found is None else found.condition(self._id(), one_row=one_row, for_count=for_count)

@@ -69,3 +69,17 @@ def wait_highlight(tmux, wanted: str, code=GOODS_CODE) -> None:
 
 def marked(tmux, code=GOODS_CODE) -> list[str]:
     return [c for c, _bg, m, _t in rows(tmux, code) if m]
+
+
+def resize(tmux, width: int, height: int) -> None:
+    """Resize the terminal and wait until tmux has (the application then gets SIGWINCH)."""
+    import time
+
+    tmux._tmux("resize-window", "-t", "t", "-x", str(width), "-y", str(height))
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        size = tmux._tmux("display-message", "-p", "-t", "t", "#{pane_width}x#{pane_height}", check=False).stdout
+        if size.strip() == f"{width}x{height}":
+            return
+        time.sleep(0.05)
+    raise AssertionError(f"tmux did not resize to {width}x{height}")

@@ -9,7 +9,7 @@ import sqlite3
 import pytest
 
 from store.textkey import sort_key
-from tests.e2e.listscreen import CONTRACTOR_CODE, filia_command, highlighted, marked, rows, wait_highlight
+from tests.e2e.listscreen import CONTRACTOR_CODE, filia_command, highlighted, marked, resize, rows, wait_highlight
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
@@ -45,10 +45,10 @@ def test_contractors_and_goods_in_polish_at_80x24(tmux, tmp_path):
     tmux.keys("Up", "Space")                             # mark the one before the last
     tmux.wait_until(lambda _s: marked(tmux, CONTRACTOR_CODE) == [in_lodz[-2]], timeout=10)
     wait_highlight(tmux, in_lodz[-1], CONTRACTOR_CODE)
-    tmux._tmux("resize-window", "-t", "t", "-x", "90", "-y", "30")
+    resize(tmux, 90, 30)
     tmux.keys("Up")
     wait_highlight(tmux, in_lodz[-2], CONTRACTOR_CODE)
-    tmux._tmux("resize-window", "-t", "t", "-x", "80", "-y", "24")
+    resize(tmux, 80, 24)
     tmux.keys("Escape")
 
     goods = _table(db, 'SELECT "code", "name" FROM "goods"')

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.e2e.listscreen import filia_command, highlighted, marked, rows, wait_highlight
+from tests.e2e.listscreen import filia_command, highlighted, marked, resize, rows, wait_highlight
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
@@ -61,12 +61,12 @@ def test_pagedown_and_resize_keep_the_drawn_row_the_acted_row(tmux, tmp_path):
     tmux.wait_until(lambda _s: marked(tmux) == [code(3 + visible)], timeout=10)
     wait_highlight(tmux, code(4 + visible))
     # a taller and wider terminal, then a smaller one: the cursor row stays the drawn one
-    tmux._tmux("resize-window", "-t", "t", "-x", "100", "-y", "34")
-    tmux.wait_until(lambda _s: len(rows(tmux)) > visible, timeout=10)
+    resize(tmux, 100, 34)
+    tmux.wait_until(lambda _s: len(rows(tmux)) > visible, timeout=30)
     tmux.keys("Up")
     wait_highlight(tmux, code(3 + visible))
-    tmux._tmux("resize-window", "-t", "t", "-x", "80", "-y", "20")
-    tmux.wait_until(lambda _s: len(rows(tmux)) < visible, timeout=10)
+    resize(tmux, 80, 20)
+    tmux.wait_until(lambda _s: len(rows(tmux)) < visible, timeout=30)
     tmux.keys("Up", "Space")                 # unmarked row above: marked now, cursor back down
     tmux.wait_until(lambda _s: sorted(marked(tmux)) == [code(2 + visible), code(3 + visible)], timeout=10)
     wait_highlight(tmux, code(3 + visible))

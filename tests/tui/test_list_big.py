@@ -5,6 +5,7 @@ made small here: SYNC_MAX (the size up to which a list counts at once) is lowere
 from __future__ import annotations
 
 import random
+import threading
 
 import pytest
 
@@ -39,7 +40,11 @@ async def _open(app, pilot, key="goods") -> ListScreen:
 
 
 def _consistent(vl, order: list[int]) -> None:
-    """The window is a run of the true order (at its true place once settled); the cursor is on it."""
+    """The window is a run of the true order (at its true place once settled); the cursor is on it.
+    While a slow filter reads its first rows the list is empty and no record is under the cursor."""
+    if vl.searching:
+        assert not vl.window.rows and vl.cursor_id is None
+        return
     ids = [r[0] for r in vl.window.rows]
     first = order.index(ids[0])
     assert ids == order[first:first + len(ids)]
@@ -143,6 +148,34 @@ async def test_keys_during_and_after_counting_act_on_the_row_shown(filia_app, bi
                     assert vl.settled, step
                     _consistent(vl, order)
                     assert vl.cursor == order.index(vl.cursor_id)
+
+
+async def test_a_two_letter_filter_reads_its_rows_in_a_worker(filia_app, big):
+    """A term the index cannot answer walks the rows one by one: on a big list no key waits for it."""
+    async with filia_app.run_test(size=SIZE) as pilot:
+        screen = await _open(filia_app, pilot)
+        vl = screen.list
+        spy = Spy(vl.query)
+        pages, gate = vl.pages_read, threading.Event()
+        original = vl.query.page_after
+
+        def held(*args):   # the worker's walk takes as long as the test wants
+            if threading.current_thread() is not threading.main_thread():
+                gate.wait(10)
+            return original(*args)
+        vl.query.page_after = held
+        screen.apply_filter("żA")
+        assert vl.searching and vl.pages_read == pages and vl.cursor_id is None and spy.on_ui_thread() == []
+        await pilot.press("enter", "space", "down")      # nothing to open or mark yet
+        assert vl.searching and not vl.marks.any() and filia_app.screen is screen
+        assert "Rekordów: liczę…" in str(screen.query_one("#list-status").render())
+        gate.set()
+        await filia_app.workers.wait_for_complete()
+        await pilot.pause()
+        expected = _order("code", "ża")
+        assert 5 < len(expected) < 100
+        assert not vl.searching and vl.settled and vl.count == len(expected)
+        assert [r[0] for r in vl.window.rows] == expected[:len(vl.window.rows)]
 
 
 async def test_narrow_screen_keeps_kod_and_cuts_long_names(filia_app):

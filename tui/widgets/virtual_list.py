@@ -107,6 +107,8 @@ class VirtualList(ScrollView, can_focus=True, inherit_bindings=False):
         self._placement: tuple | None = None  # (key, index): key shown at a guessed index
         self._generation = 0                  # +1 whenever the query changes: older counts are stale
         self._placing: tuple | None = None    # (generation, key) the latest worker counts for
+        self.searching = False                # a worker reads the first rows of a slow filter
+        self._kept: int | None = None         # the record reload keeps the cursor on
         self.pages_read = 0      # for tests and benchmarks: how many page queries ran
         self.rows_rendered = 0   # lines of real rows rendered (benchmarks wait for the first)
         self.first_row_at: float | None = None  # perf_counter() when the first real row was drawn
@@ -132,8 +134,10 @@ class VirtualList(ScrollView, can_focus=True, inherit_bindings=False):
 
         recount=False when only the order changed (the count stays). A small list counts and places
         at once; a big one shows the rows first and counts in a worker."""
-        keep_id = self.cursor_id if keep_id is None else keep_id
+        keep_id = (self.cursor_id if not self.searching else self._kept) if keep_id is None else keep_id
+        self._kept = keep_id
         self._generation += 1
+        self.searching = False
         self._placement = None
         key = self.query.key_of_id(keep_id) if keep_id is not None else None
         if recount or self.count is None:
@@ -152,22 +156,31 @@ class VirtualList(ScrollView, can_focus=True, inherit_bindings=False):
             self._set_cursor(index, scroll=True)
             self.refresh()
             return
-        self._show(key, guess=self.cursor)
+        if self.query.slow_to_page():
+            self._search(key)
+        else:
+            self._show(key, guess=self.cursor)
+            self._count_unless_settled()
+
+    def _count_unless_settled(self) -> None:
         if not self.settled:
             self._count_worker(self._generation, self._placement[0] if self._placement else None)
 
-    def _show(self, key, guess: int) -> None:
+    def _pages_around(self, key) -> tuple[list, list]:
+        h = self.page_size + 1
+        if key is None:
+            return [], self._fetch(self.query.page_after, None, h)
+        return self._fetch(self.query.page_before, key, h), self._fetch(self.query.page_after, key, h, True)
+
+    def _show(self, key, guess: int, pages: tuple[list, list] | None = None, screen_row: int | None = None) -> None:
         """Rows around key (the first rows when None) by keyset, the cursor on key's row. Its position
         is known when fewer rows than a page precede it, or follow it in a counted list; otherwise it
         is guessed (the cursor's old place) until `_placed` gives the true one."""
         h = self.page_size + 1
-        screen_row = max(0, min(self.cursor - int(self.scroll_offset.y), self.page_size - 1))
+        if screen_row is None:
+            screen_row = max(0, min(self.cursor - int(self.scroll_offset.y), self.page_size - 1))
         self._placement = None
-        if key is None:
-            before, after = [], self._fetch(self.query.page_after, None, h)
-        else:
-            before = self._fetch(self.query.page_before, key, h)
-            after = self._fetch(self.query.page_after, key, h, True)
+        before, after = pages if pages is not None else self._pages_around(key)
         if len(before) < h:
             index = len(before)
         elif self.count is not None and len(after) < h:
@@ -186,6 +199,30 @@ class VirtualList(ScrollView, can_focus=True, inherit_bindings=False):
         self.scroll_to(y=max(0, index - screen_row), animate=False, immediate=True, force=True)
         self._set_cursor(index, scroll=True)
         self.refresh()
+
+    def _search(self, key) -> None:
+        """A filter that tests row by row may walk far before a page is full: the list is empty (no key
+        acts on an old row) while a worker reads the first pages."""
+        guess, screen_row = self.cursor, max(0, min(self.cursor - int(self.scroll_offset.y), self.page_size - 1))
+        self.searching = True
+        self.window, self.total, self.cursor, self.cursor_id = Window(), 0, 0, None
+        self.virtual_size = Size(self.size.width, 0)
+        self.refresh()
+        self.post_message(self.CursorMoved(None))
+        self._search_thread(self._generation, key, guess, screen_row)
+
+    @work(thread=True, group="search")
+    def _search_thread(self, generation: int, key, guess: int, screen_row: int) -> None:
+        pages = self._pages_around(key)
+        self.app.call_from_thread(self._found, generation, key, guess, screen_row, pages)
+
+    def _found(self, generation: int, key, guess: int, screen_row: int, pages) -> None:
+        if generation != self._generation:
+            return
+        self.searching = False
+        self._show(key, guess, pages, screen_row)
+        self._count_unless_settled()
+        self.post_message(self.Counted())
 
     def _count_worker(self, generation: int, key) -> None:
         self._placing = (generation, key)
@@ -235,6 +272,8 @@ class VirtualList(ScrollView, can_focus=True, inherit_bindings=False):
 
     def _load_around(self, index: int) -> None:
         """Make sure rows [top, top + height] are in the window, using keyset pages when adjacent."""
+        if self.searching or not self.total:
+            return
         height = self.page_size + 1
         top = max(0, min(index, self.total - 1))
         want_start, want_end = top, min(self.total, top + height)
