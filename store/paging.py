@@ -124,7 +124,7 @@ class ListQuery:
     def slow_to_page(self) -> bool:
         """Whether a page may take a long walk: the filter tests rows one by one (store.search)."""
         found = self.search()
-        return found is not None and found.mode in ("scan", "dense")
+        return found is not None and found.mode in ("scan", "dense", "pg-many")
 
     def _search_condition(self, one_row: bool = False, for_count: bool = False):
         found = self.search()
