@@ -17,6 +17,7 @@ from store.db import database, write
 from store.lists import contractor_list, goods_list
 from store.paging import ListQuery
 from store.parties import Contractor
+from tests.store.test_paging import _walk_forward
 
 # In Polish dictionary order (a < ą < b, c < ć, e < ę, l < ł, n < ń, o < ó, s < ś, z < ź < ż),
 # case-insensitive; equal words keep the order they were added in (the record id breaks ties).
@@ -38,13 +39,7 @@ def _fill(names: list[str], cities: list[str] | None = None) -> dict[int, Contra
 
 
 def _walk(q: ListQuery, page: int = 4) -> list[int]:
-    out, key = [], None
-    while True:
-        rows = q.page_after(key, page)
-        if not rows:
-            return out
-        out += [r[0] for r in rows]
-        key = q.key(rows[-1])
+    return _walk_forward(q, page)
 
 
 def _names(ids) -> list[str]:
