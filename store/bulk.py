@@ -119,27 +119,51 @@ def _index_definitions(table: str) -> list[tuple[str, str]]:
     return [(name, sql) for name, sql in rows]
 
 
+def _search_tables(table: str) -> tuple[list[tuple[str, str]], list[str]]:
+    """SQLite: the FTS5 tables indexing the table, and the table's triggers that feed them."""
+    db = database.obj
+    if not isinstance(db, peewee.SqliteDatabase):
+        return [], []
+    triggers = db.execute_sql("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ?",
+                              (table,)).fetchall()
+    fts = [name for name, in db.execute_sql(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND sql LIKE 'CREATE VIRTUAL TABLE%fts5%' "
+        "AND sql LIKE ?", (f"%content='{table}'%",)).fetchall()]
+    return [(name, sql) for name, sql in triggers if any(f'"{f}"' in sql for f in fts)], fts
+
+
 class deferred_indexes:
     """Drop a table's secondary indexes for a bulk load and build them again afterwards.
 
     Building an index once by sorting is several times faster than updating 20 B-trees per row
     (a million goods: minutes become seconds). Use inside the load's transaction, so a failure
     (e.g. a duplicate code found when the unique index is rebuilt) rolls everything back.
+    On SQLite the table's triggers go too, and the FTS5 search tables they keep in step are rebuilt
+    once at the end (a trigger costs ~50 µs a row; the rebuild ~4 s for a million goods).
     """
 
     def __init__(self, model: type[peewee.Model]) -> None:
         self.table = model._meta.table_name
         self.saved: list[tuple[str, str]] = []
+        self.triggers: list[tuple[str, str]] = []
+        self.fts: list[str] = []
 
     def __enter__(self):
         self.saved = _index_definitions(self.table)
         for name, _sql in self.saved:
             database.execute_sql(f'DROP INDEX "{name}"')
+        self.triggers, self.fts = _search_tables(self.table)
+        for name, _sql in self.triggers:
+            database.execute_sql(f'DROP TRIGGER "{name}"')
         return self
 
     def __exit__(self, exc_type, exc, tb):
         for _name, sql in self.saved:
             database.execute_sql(sql)
+        for _name, sql in self.triggers:
+            database.execute_sql(sql)
+        for name in self.fts if exc_type is None else ():
+            database.execute_sql(f"INSERT INTO \"{name}\"(\"{name}\") VALUES ('rebuild')")
         if isinstance(database.obj, peewee.SqliteDatabase):
             # statistics let the planner pick the sort indexes; a sample is enough and fast
             database.execute_sql("PRAGMA analysis_limit=1000")

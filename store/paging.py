@@ -1,10 +1,14 @@
 """Keyset-paged list queries: the store side of every registry list.
 
 A list asks only for the page it shows: `page_after(key)` / `page_before(key)` run
-`WHERE (sort_expr, id) > (?, ?) ORDER BY sort_expr, id LIMIT n` on an index. Text columns sort
-case-insensitively through `lower(col)` (each sortable column has an index on that expression).
+`WHERE (sort_expr, id) > (?, ?) ORDER BY sort_expr, id LIMIT n` on an index. Text columns sort by
+the Polish sort key (store.textkey: case-insensitive, a < ą < b …, the same on both engines); each
+sortable text column of a big table has an index on (sort key, id).
 OFFSET is used only for a jump to an arbitrary scrollbar position (`page_at`), never to walk.
 Rows are returned as plain tuples with the record id first, so the caller never touches SQL.
+
+The filter line („zawiera”) folds case like the sort key; store.search writes its condition (a
+trigram index for three or more characters, else a per-row test on the walked sorted index).
 """
 from __future__ import annotations
 
@@ -13,7 +17,9 @@ from typing import Any, Callable, Sequence
 
 import peewee
 
-from store.db import database
+from store import textkey
+from store.db import is_sqlite
+from store.search import Search
 
 Key = tuple[Any, int]  # (sort value as the database orders it, record id)
 
@@ -36,6 +42,7 @@ class ListColumn:
     align: str = "left"
     expr: Any = None               # peewee expression when not a plain field
     format: Callable[[Any], str] | None = None
+    priority: int = 5              # a narrow screen leaves out the lowest first (store.lists sets them)
 
 
 @dataclass
@@ -45,6 +52,7 @@ class ListSpec:
     model: type[peewee.Model]
     columns: Sequence[ListColumn]
     search: Sequence[str] = ()     # columns the filter line searches (contains, case-insensitive)
+    search_index: str | None = None  # trigram index over exactly `search` (store.lists), None = per-row test
     filters: dict[str, Callable[[], Any]] = field(default_factory=dict)  # name -> where-expression factory
     base_where: Callable[[], Any] | None = None
     joins: Callable[[peewee.ModelSelect], peewee.ModelSelect] | None = None
@@ -63,6 +71,7 @@ class ListQuery:
         self.active_filters: set[str] = set()
         self.extra_where: list[Any] = []
         self._statements: dict[tuple, tuple[str, list, list]] = {}
+        self._search: Search | None = None
 
     # --- building blocks -----------------------------------------------------------------
     def column(self, name: str) -> ListColumn:
@@ -74,31 +83,60 @@ class ListQuery:
     def sort_expr(self):
         col = self.column(self.sort)
         expr = self._expr(col)
-        return peewee.fn.LOWER(expr) if col.text else expr
+        return textkey.sort_key_sql(expr, not is_sqlite()) if col.text else expr
+
+    def sort_value(self, text: str):
+        """What a typed text is in the sorted column's terms (the locator's search value)."""
+        return textkey.sort_key(text) if self.column(self.sort).text else text
+
+    def starts_with(self, key: Key, text: str) -> bool:
+        """Whether the row of key begins with text in the sorted column (as the locator compares)."""
+        return str(key[0]).startswith(self.sort_value(text))
 
     def _id(self):
         return self.spec.model._meta.primary_key
 
-    def _where(self):
+    def _where(self, one_row: bool = False, for_count: bool = False):
         conds = []
         if self.spec.base_where:
             conds.append(self.spec.base_where())
         for name in sorted(self.active_filters):
             conds.append(self.spec.filters[name]())
         conds.extend(self.extra_where)
-        text = self.filter_text.strip()
-        if text and self.spec.search:
-            # peewee's contains(): ILIKE on PostgreSQL, LIKE (ASCII case-insensitive) on SQLite
-            conds.append(_or([self._expr(self.column(c)).contains(text) for c in self.spec.search]))
+        conds.append(self._search_condition(one_row, for_count))
         return _and(conds)
 
-    def _select(self):
+    # --- the filter line -----------------------------------------------------------------
+    @property
+    def search_term(self) -> str:
+        """The filter text as typed (a trailing space says where a word ends); blank = no filter."""
+        return self.filter_text if self.filter_text.strip() else ""
+
+    def search(self) -> Search | None:
+        term = self.search_term
+        if not (term and self.spec.search):
+            return None
+        if self._search is None or self._search.term != term:
+            columns = [self._expr(self.column(c)) for c in self.spec.search]
+            self._search = Search.of(term, columns, self.spec.search_index)
+        return self._search
+
+    def slow_to_page(self) -> bool:
+        """Whether a page may take a long walk: the filter tests rows one by one (store.search)."""
+        found = self.search()
+        return found is not None and found.mode in ("scan", "dense", "pg-many")
+
+    def _search_condition(self, one_row: bool = False, for_count: bool = False):
+        found = self.search()
+        return None if found is None else found.condition(self._id(), one_row=one_row, for_count=for_count)
+
+    def _select(self, one_row: bool = False):
         model = self.spec.model
         exprs = [self._id()] + [self._expr(c) for c in self.spec.columns] + [self.sort_expr().alias("_sk")]
         query = model.select(*exprs)
         if self.spec.joins:
             query = self.spec.joins(query)
-        where = self._where()
+        where = self._where(one_row)
         return query.where(where) if where is not None else query
 
     # The leading `expr >= sk` (or <=) is implied by the OR that follows, but it is what lets the
@@ -185,10 +223,15 @@ class ListQuery:
         query = self.spec.model.select(peewee.fn.COUNT(peewee.SQL("*")))
         if self.spec.joins and self.spec.count_needs_joins:
             query = self.spec.joins(query)
-        where = _and([self._where(), *conds])
+        where = _and([self._where(for_count=True), *conds])
         return (query.where(where) if where is not None else query).scalar() or 0
 
     def count(self) -> int:
+        found = self.search()
+        if found is not None and not (self.spec.base_where or self.active_filters or self.extra_where):
+            alone = found.count_alone()
+            if alone is not None:
+                return alone
         return self._count()
 
     def page_after(self, key: Key | None, limit: int, inclusive: bool = False) -> list[tuple]:
@@ -226,16 +269,25 @@ class ListQuery:
 
     def key_of_id(self, record_id: int) -> Key | None:
         """The key of a record if it is visible under the current filters."""
-        row = next(iter(self._select().where(self._id() == record_id).limit(1).tuples()), None)
+        row = next(iter(self._select(one_row=True).where(self._id() == record_id).limit(1).tuples()), None)
         return None if row is None else (row[-1], row[0])
+
+    def rows_by_id(self, ids) -> list[tuple]:
+        """The rows of these records whatever the filters (to name them in a message), in no order."""
+        ids, out = list(ids), []
+        exprs = [self._id()] + [self._expr(c) for c in self.spec.columns]
+        for start in range(0, len(ids), 500):
+            query = self.spec.model.select(*exprs)
+            if self.spec.joins:
+                query = self.spec.joins(query)
+            out.extend(query.where(self._id().in_(ids[start:start + 500])).tuples())
+        return out
 
     def locate(self, prefix: str) -> Key | None:
         """First row whose sorted column starts with prefix (or the next one after it)."""
         if self.descending:
             return None
-        expr = self.sort_expr()
-        value = peewee.fn.LOWER(prefix) if self.column(self.sort).text else prefix
-        query = self._select().where(expr >= value).order_by(*self._order()).limit(1)
+        query = self._select().where(self.sort_expr() >= self.sort_value(prefix)).order_by(*self._order()).limit(1)
         row = next(iter(query.tuples()), None)
         return None if row is None else (row[-1], row[0])
 
@@ -273,19 +325,3 @@ def _or(conds):
 
 def row_count(model: type[peewee.Model]) -> int:
     return model.select(peewee.fn.COUNT(model._meta.primary_key)).scalar() or 0
-
-
-def lower_index_sql(table: str, column: str) -> str:
-    return f'CREATE INDEX IF NOT EXISTS "{table}_lower_{column}_id" ON "{table}" (lower("{column}"), "id")'
-
-
-def create_sort_indexes(table: str, columns: Sequence[str]) -> Callable[[peewee.Database], None]:
-    """Migration step: one index (lower(col), id) per text column a list sorts by."""
-    def run(db: peewee.Database) -> None:
-        for column in columns:
-            db.execute_sql(lower_index_sql(table, column))
-    return run
-
-
-def database_engine() -> str:
-    return "sqlite" if isinstance(database.obj, peewee.SqliteDatabase) else "postgresql"

@@ -24,7 +24,7 @@ TUI_FILES = ("tui/cli.py", "tui/app.py", "tui/keymap.py", "tui/lists.py", "tui/s
              "tui/commands/run.py", "tui/commands/demo.py", "tui/commands/init.py", "tui/screens/list_screen.py",
              "tui/screens/login.py", "tui/screens/main_menu.py", "tui/screens/help.py",
              "tui/screens/setup_wizard.py", "tui/widgets/confirm.py", "tui/widgets/prompt.py",
-             "tui/widgets/virtual_list.py")
+             "tui/widgets/virtual_list.py", "tui/screens/list_delete.py")
 
 # Literals that reach `_()` through a variable: name of the table -> how to read its msgids
 # (HELP: a widget's F1 text, shown by FiliaApp.action_help).

@@ -19,7 +19,6 @@ from store.errors import FiliaError
 from store.i18n import _
 from store.paging import ListQuery, ListSpec
 from tui import keymap
-from tui.widgets.confirm import ConfirmDialog
 from tui.widgets.prompt import PromptDialog
 from tui.widgets.virtual_list import VirtualList
 
@@ -90,12 +89,12 @@ class ListScreen(Screen[int | None]):
 
     def _update_status(self, extra: str = "") -> None:
         vl = self.list
-        parts = [_("Rekordów: {n}").format(n=vl.total)]
-        marked = vl.marks.count(vl.total)
+        parts = [_("Rekordów: {n}").format(n=vl.count) if vl.count is not None else _("Rekordów: liczę…")]
+        marked = vl.marks.count(vl.count if vl.count is not None else vl.total)
         if marked:
             parts.append(_("zaznaczonych: {n}").format(n=marked))
-        if self.query_.filter_text:
-            parts.append(_("filtr: „{t}”").format(t=self.query_.filter_text))
+        if self.query_.search_term:
+            parts.append(_("filtr: „{t}”").format(t=self.query_.search_term))
         if self.query_.active_filters:
             labels = dict(self.behaviour.filters)
             parts.append(", ".join(labels.get(f, f) for f in sorted(self.query_.active_filters)))
@@ -109,6 +108,9 @@ class ListScreen(Screen[int | None]):
         self._update_status("" if event.found or not event.text else _("brak dokładnego dopasowania"))
 
     def on_virtual_list_cursor_moved(self, event: VirtualList.CursorMoved) -> None:
+        self._update_status()
+
+    def on_virtual_list_counted(self, event: VirtualList.Counted) -> None:
         self._update_status()
 
     def on_resize(self, event) -> None:
@@ -158,13 +160,14 @@ class ListScreen(Screen[int | None]):
         self.sort_by(sortable[(sortable.index(self.query_.sort) + 1) % len(sortable)])
 
     def sort_by(self, name: str) -> None:
+        """A new order opens at the record the cursor was on (its position follows on a big list)."""
         self.query_.sort, self.query_.descending = name, False
-        self.list.reload()
+        self.list.reload(recount=False)
         self._update_header()
 
     def action_reverse_sort(self) -> None:
         self.query_.descending = not self.query_.descending
-        self.list.reload()
+        self.list.reload(recount=False)
         self._update_header()
 
     def action_focus_filter(self) -> None:
@@ -181,7 +184,8 @@ class ListScreen(Screen[int | None]):
         self.list.focus()
 
     def apply_filter(self, text: str) -> None:
-        self.query_.filter_text = text.strip()
+        """The filter line („zawiera”), kept as typed: a trailing space says where a word ends."""
+        self.query_.filter_text = text if text.strip() else ""
         self.list.reload()
         self._update_status()
 
@@ -231,27 +235,10 @@ class ListScreen(Screen[int | None]):
             self._open_card(None, copy_from=self.list.cursor_id)
 
     def action_delete(self) -> None:
-        vl = self.list
-        if self.behaviour.delete is None or vl.cursor_id is None:
-            return
-        row = vl.row_at(vl.cursor)
-        record_id = vl.cursor_id
-        question = _("Czy usunąć rekord „{what}”?").format(what=self.behaviour.describe(row))
+        """Del: the highlighted row, or every marked row (CTR-19) after one question naming the count."""
+        from tui.screens.list_delete import delete_rows
 
-        def answered(yes: bool | None) -> None:
-            if not yes:
-                return
-            try:
-                self.behaviour.delete(record_id)
-            except FiliaError as exc:
-                self.notify(str(exc), title=_("Nie usunięto"), severity="error", timeout=8)
-                return
-            vl.marks.exceptions.discard(record_id)
-            vl.cursor_id = None
-            vl.reload()
-            self._update_status(_("usunięto"))
-
-        self.app.push_screen(ConfirmDialog(question), answered)
+        delete_rows(self)
 
     # --- export -----------------------------------------------------------------------------
     def action_export_xlsx(self) -> None:

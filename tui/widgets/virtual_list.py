@@ -4,6 +4,11 @@ It never holds the rows of a list: it keeps a small window of rows around what i
 filled by keyset pages from a store.paging.ListQuery (walking with PageDown asks for the next
 page after the last key; End asks for the last page; only a scrollbar jump uses an offset).
 Cursor and marks are record ids, so refresh, insert and delete never lose the user's place.
+
+On a big list (more than SYNC_MAX rows) nothing waits for a count: a new sort or filter shows the
+rows around the cursor's record at once, by keyset from the index, at a guessed position; a worker
+then counts the rows and the record's position and the window moves to its true place (`count` is
+None until then). A small list counts at once.
 """
 from __future__ import annotations
 
@@ -23,8 +28,17 @@ from store.paging import ListQuery
 from tui.widgets.marks import Marks
 
 WINDOW_MAX = 400     # rows kept around the viewport
-LOCATOR_IDLE_S = 1.0
-SYNC_LOCATE_MAX = 50_000  # up to this many rows the locator counts the position at once (a few ms)  # after this pause Space marks again instead of extending the locator text
+LOCATOR_IDLE_S = 1.0  # after this pause Space marks again instead of extending the locator text
+SYNC_MAX = 50_000    # up to this many rows a list counts and places at once (a few ms)
+FLEX_MIN = 20        # the name column keeps at least this many characters; other columns give way
+
+
+def _fit(text: str, width: int, align: str = "left") -> str:
+    """text in exactly width characters: one line, cut with „…” when longer."""
+    text = " ".join(text.split()) if "\n" in text or "\t" in text else text
+    if len(text) > width:
+        text = text[:max(width - 1, 0)] + "…" if width > 0 else ""
+    return text.rjust(width) if align == "right" else text.ljust(width)
 
 
 @dataclass
@@ -77,16 +91,24 @@ class VirtualList(ScrollView, can_focus=True, inherit_bindings=False):
             self.text, self.found = text, found
             super().__init__()
 
+    class Counted(Message):
+        """A worker has counted the rows (and placed the window at the cursor's true position)."""
+
     def __init__(self, query: ListQuery, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.query = query
-        self.total = 0
+        self.total = 0           # rows as the window numbers them (the true count once settled)
+        self.count: int | None = 0  # the true number of rows; None while a worker counts
         self.window = Window()
         self.marks = Marks()
         self.cursor_id: int | None = None
         self.locator_text = ""
         self._locator_at = 0.0
-        self._locate_seq = 0
+        self._placement: tuple | None = None  # (key, index): key shown at a guessed index
+        self._generation = 0                  # +1 whenever the query changes: older counts are stale
+        self._placing: tuple | None = None    # (generation, key) the latest worker counts for
+        self.searching = False                # a worker reads the first rows of a slow filter
+        self._kept: int | None = None         # the record reload keeps the cursor on
         self.pages_read = 0      # for tests and benchmarks: how many page queries ran
         self.rows_rendered = 0   # lines of real rows rendered (benchmarks wait for the first)
         self.first_row_at: float | None = None  # perf_counter() when the first real row was drawn
@@ -97,29 +119,161 @@ class VirtualList(ScrollView, can_focus=True, inherit_bindings=False):
         # Before the first layout the widget has no size yet: the screen height is a safe page.
         return max(self.size.height or self.app.size.height, 1)
 
+    @property
+    def settled(self) -> bool:
+        """The count is known and the window is at its true position."""
+        return self.count is not None and self._placement is None
+
     def _fetch(self, fn, *args):
         self.pages_read += 1
         return fn(*args)
 
-    def reload(self, keep_id: int | None = None) -> None:
-        """Re-read count and the window around keep_id (or the cursor), e.g. after F5 or a filter."""
-        keep_id = self.cursor_id if keep_id is None else keep_id
-        self.total = self.query.count()
-        self.window = Window()
-        index = 0
-        if keep_id is not None:
-            key = self.query.key_of_id(keep_id)
+    def reload(self, keep_id: int | None = None, *, recount: bool = True) -> None:
+        """The query or the data changed (sort, filter, F5, a saved card): show the rows around keep_id
+        (or the cursor's record; the top when it is not in the list any more).
+
+        recount=False when only the order changed (the count stays). A small list counts and places
+        at once; a big one shows the rows first and counts in a worker."""
+        keep_id = (self.cursor_id if not self.searching else self._kept) if keep_id is None else keep_id
+        self._kept = keep_id
+        self._generation += 1
+        self.searching = False
+        self._placement = None
+        key = self.query.key_of_id(keep_id) if keep_id is not None else None
+        if recount or self.count is None:
+            self.count = None
+        if (self.count if self.count is not None else self.total) <= SYNC_MAX:
+            if self.count is None:
+                self.count = self.query.count()
+            self.total = self.count
             if key is not None:
                 index = self.query.index_of(key)
             else:
-                index = min(self.cursor, max(self.total - 1, 0))
+                index = 0 if keep_id is None else min(self.cursor, max(self.total - 1, 0))
+            self.window = Window()
+            self.virtual_size = Size(self.size.width, self.total)
+            self._load_around(index)
+            self._set_cursor(index, scroll=True)
+            self.refresh()
+            return
+        if self.query.slow_to_page():
+            self._search(key)
+        else:
+            self._show(key, guess=self.cursor)
+            self._count_unless_settled()
+
+    def _count_unless_settled(self) -> None:
+        if not self.settled:
+            self._count_worker(self._generation, self._placement[0] if self._placement else None)
+
+    def _pages_around(self, key) -> tuple[list, list]:
+        h = self.page_size + 1
+        if key is None:
+            return [], self._fetch(self.query.page_after, None, h)
+        return self._fetch(self.query.page_before, key, h), self._fetch(self.query.page_after, key, h, True)
+
+    def _show(self, key, guess: int, pages: tuple[list, list] | None = None, screen_row: int | None = None) -> None:
+        """Rows around key (the first rows when None) by keyset, the cursor on key's row. Its position
+        is known when fewer rows than a page precede it, or follow it in a counted list; otherwise it
+        is guessed (the cursor's old place) until `_placed` gives the true one."""
+        h = self.page_size + 1
+        if screen_row is None:
+            screen_row = max(0, min(self.cursor - int(self.scroll_offset.y), self.page_size - 1))
+        self._placement = None
+        before, after = pages if pages is not None else self._pages_around(key)
+        if len(before) < h:
+            index = len(before)
+        elif self.count is not None and len(after) < h:
+            index = self.count - len(after)
+        else:
+            index = max(guess, h)
+            if self.count is not None:
+                index = min(index, self.count - h)
+            self._placement = (key, index)
+        self.window = Window(index - len(before), before + after)
+        if self.count is not None and self._placement is None:
+            self.total = self.count
+        else:
+            self.total = max(self.total if self.count is not None else 0, self.window.end + (h if len(after) == h else 0))
         self.virtual_size = Size(self.size.width, self.total)
-        self._load_around(index)
+        self.scroll_to(y=max(0, index - screen_row), animate=False, immediate=True, force=True)
         self._set_cursor(index, scroll=True)
         self.refresh()
 
+    def _search(self, key) -> None:
+        """A filter that tests row by row may walk far before a page is full: the list is empty (no key
+        acts on an old row) while a worker reads the first pages."""
+        guess, screen_row = self.cursor, max(0, min(self.cursor - int(self.scroll_offset.y), self.page_size - 1))
+        self.searching = True
+        self.window, self.total, self.cursor, self.cursor_id = Window(), 0, 0, None
+        self.virtual_size = Size(self.size.width, 0)
+        self.refresh()
+        self.post_message(self.CursorMoved(None))
+        self._search_thread(self._generation, key, guess, screen_row)
+
+    @work(thread=True, group="search")
+    def _search_thread(self, generation: int, key, guess: int, screen_row: int) -> None:
+        pages = self._pages_around(key)
+        self.app.call_from_thread(self._found, generation, key, guess, screen_row, pages)
+
+    def _found(self, generation: int, key, guess: int, screen_row: int, pages) -> None:
+        if generation != self._generation:
+            return
+        self.searching = False
+        self._show(key, guess, pages, screen_row)
+        self._count_unless_settled()
+        self.post_message(self.Counted())
+
+    def _count_worker(self, generation: int, key) -> None:
+        self._placing = (generation, key)
+        self._count_thread(generation, key)
+
+    @work(thread=True, group="count")
+    def _count_thread(self, generation: int, key) -> None:
+        count = self.query.count() if self.count is None else None
+        index = self.query.index_of(key) if key is not None else None
+        self.app.call_from_thread(self._placed, generation, count, key, index)
+
+    def _placed(self, generation: int, count: int | None, key, index: int | None) -> None:
+        """A worker's count and key position: the window moves by the error of the guess."""
+        if generation != self._generation:
+            return
+        if key is not None and self._placement is not None and self._placement[0] == key:
+            self._shift(index - self._placement[1])
+            self._placement = None
+        if count is not None:
+            self.count = count
+        if self.count is not None and self._placement is None:
+            self.total = self.count
+        elif self._placement is not None and self._placing != (self._generation, self._placement[0]):
+            self._count_worker(self._generation, self._placement[0])   # the cursor moved to another key
+        self.virtual_size = Size(self.size.width, self.total)
+        self.refresh()
+        self.post_message(self.Counted())
+
+    def _shift(self, delta: int) -> None:
+        """Renumber the window (and cursor and scroll) by delta: the same rows at their true indices."""
+        if not delta:
+            return
+        self.window.start += delta
+        self.total = max(self.total + delta, self.window.end)
+        self.virtual_size = Size(self.size.width, self.total)
+        self.cursor += delta
+        self.scroll_to(y=max(0, int(self.scroll_offset.y) + delta), animate=False, immediate=True, force=True)
+
+    def settle(self) -> None:
+        """Count and place now (a jump that needs true positions: End, a scrollbar drag)."""
+        if self.settled:
+            return
+        key = self._placement[0] if self._placement else None
+        count = self.query.count() if self.count is None else None
+        index = self.query.index_of(key) if key is not None else None
+        self._placed(self._generation, count, key, index)
+
     def _load_around(self, index: int) -> None:
         """Make sure rows [top, top + height] are in the window, using keyset pages when adjacent."""
+        if self.searching or not self.total:
+            return
         height = self.page_size + 1
         top = max(0, min(index, self.total - 1))
         want_start, want_end = top, min(self.total, top + height)
@@ -127,19 +281,34 @@ class VirtualList(ScrollView, can_focus=True, inherit_bindings=False):
         if w.rows and w.start <= want_start and want_end <= w.end:
             return
         if w.rows and w.end <= want_end and want_start <= w.end + height and w.end < self.total:
-            rows = self._fetch(self.query.page_after, self.query.key(w.rows[-1]), max(height, want_end - w.end))
+            asked = max(height, want_end - w.end)
+            rows = self._fetch(self.query.page_after, self.query.key(w.rows[-1]), asked)
             w.rows.extend(rows)
+            if not self.settled:  # rows as far as the guess allows; a short page is the true end
+                self.total = w.end if len(rows) < asked else max(self.total, w.end + height)
+                self.virtual_size = Size(self.size.width, self.total)
         elif w.rows and want_start < w.start and want_end >= w.start - height and w.start > 0:
-            rows = self._fetch(self.query.page_before, self.query.key(w.rows[0]), max(height, w.start - want_start))
+            asked = max(height, w.start - want_start)
+            rows = self._fetch(self.query.page_before, self.query.key(w.rows[0]), asked)
             w.rows[:0] = rows
             w.start -= len(rows)
-        elif want_end >= self.total:  # End: the last page by keyset from the end
-            rows = self._fetch(self.query.page_before, None, height)
+            if len(rows) < asked and w.start:  # the true first row: the guess was off by w.start
+                self._placement = None
+                shift = -w.start
+                self._shift(shift)
+                top += shift
+        elif want_end >= self.total and self.count is not None and self._placement is None:
+            rows = self._fetch(self.query.page_before, None, height)  # End: the last page by keyset
             self.window = Window(self.total - len(rows), rows)
-        elif want_start == 0:
+        elif want_start == 0 and self._placement is None:
             self.window = Window(0, self._fetch(self.query.page_after, None, height))
+        elif not self.settled:  # a jump needs true positions: count and place first
+            before = self.cursor
+            self.settle()
+            self._load_around(top + self.cursor - before)
+            return
         else:  # a jump to the middle (scrollbar): the only offset query
-            self.window = Window(want_start, self._fetch(self.query.page_at, want_start, height))
+            self.window = Window(top, self._fetch(self.query.page_at, top, height))
         self._trim(top)
 
     def _trim(self, keep: int) -> None:
@@ -168,21 +337,22 @@ class VirtualList(ScrollView, can_focus=True, inherit_bindings=False):
         if scroll:
             self._scroll_to_cursor()
         self.refresh_line_at(old)
-        self.refresh_line_at(index)
+        self.refresh_line_at(self.cursor)
         self.post_message(self.CursorMoved(self.cursor_id))
 
     def refresh_line_at(self, index: int) -> None:
-        y = index - int(self.scroll_offset.y)
-        if 0 <= y < self.size.height:
-            self.refresh_line(y)
+        """Repaint the row at list position index. ScrollView.refresh_line takes a position in the
+        virtual area (it subtracts the scroll offset itself), so index goes in unchanged."""
+        if 0 <= index - int(self.scroll_offset.y) < self.size.height:
+            self.refresh_line(index)
 
     def _scroll_to_cursor(self) -> None:
         top = int(self.scroll_offset.y)
         height = self.page_size
         if self.cursor < top:
-            self.scroll_to(y=self.cursor, animate=False, immediate=True)
+            self.scroll_to(y=self.cursor, animate=False, immediate=True, force=True)
         elif self.cursor >= top + height:
-            self.scroll_to(y=self.cursor - height + 1, animate=False, immediate=True)
+            self.scroll_to(y=self.cursor - height + 1, animate=False, immediate=True, force=True)
         self._load_around(int(self.scroll_offset.y))
 
     def watch_scroll_y(self, old_value: float, new_value: float) -> None:
@@ -197,11 +367,18 @@ class VirtualList(ScrollView, can_focus=True, inherit_bindings=False):
         return True
 
     def _jump_to_key(self, key) -> None:
-        """Cursor on the row of key: one count for its position, one keyset page from it."""
-        index = self.query.index_of(key)
-        self.window = Window(index, self._fetch(self.query.page_after, key, self.page_size + 1, True))
-        self._set_cursor(index)
-        self.refresh()
+        """Cursor on the row of key: keyset pages around it; its position counted at once on a small
+        list, by a worker on a big one."""
+        if (self.count if self.count is not None else self.total) <= SYNC_MAX:
+            self.settle()
+            index = self.query.index_of(key)
+            self.window = Window(index, self._fetch(self.query.page_after, key, self.page_size + 1, True))
+            self._set_cursor(index)
+            self.refresh()
+        else:
+            self._show(key, guess=self.cursor)
+            if not self.settled:
+                self._count_worker(self._generation, self._placement[0] if self._placement else None)
         # and once more after the next layout: a jump made while the screen resumes (a card just
         # closed) must still end with the cursor row on screen
         self.call_after_refresh(self._scroll_to_cursor)
@@ -214,18 +391,23 @@ class VirtualList(ScrollView, can_focus=True, inherit_bindings=False):
         self._set_cursor(self.cursor - 1)
 
     def action_page_down(self) -> None:
+        self._load_around(int(self.scroll_offset.y) + self.page_size)  # may learn where a guessed list ends
         self.scroll_to(y=min(self.scroll_offset.y + self.page_size, max(self.total - self.page_size, 0)),
-                       animate=False, immediate=True)
+                       animate=False, immediate=True, force=True)
         self._set_cursor(self.cursor + self.page_size)
 
     def action_page_up(self) -> None:
-        self.scroll_to(y=max(self.scroll_offset.y - self.page_size, 0), animate=False, immediate=True)
+        self._load_around(max(int(self.scroll_offset.y) - self.page_size, 0))
+        self.scroll_to(y=max(self.scroll_offset.y - self.page_size, 0), animate=False, immediate=True, force=True)
         self._set_cursor(self.cursor - self.page_size)
 
     def action_first(self) -> None:
+        if not self.settled and self.window.start != 0:
+            self._show(None, guess=0)       # the first rows are at 0 whatever the count
         self._set_cursor(0)
 
     def action_last(self) -> None:
+        self.settle()
         self._set_cursor(self.total - 1)
 
     def on_key(self, event) -> None:
@@ -258,42 +440,17 @@ class VirtualList(ScrollView, can_focus=True, inherit_bindings=False):
             event.prevent_default()
 
     def _locate(self, text: str) -> None:
-        """Jump to the first row whose sorted column starts with text.
-
-        On a big list the located rows are shown at once and their exact position (a range count
-        over up to half the table) follows from a worker; a small list counts at once.
-        """
+        """Jump to the first row whose sorted column starts with text (Polish case folded): the rows
+        from the index at once, their position from a worker on a big list."""
         self.locator_text = text
         self._locator_at = time.monotonic()
         found = False
         if text:
             key = self.query.locate(text)
             if key is not None:
-                found = str(key[0]).lower().startswith(text.lower())
-                self._locate_seq += 1
-                if self.total <= SYNC_LOCATE_MAX:
-                    self._jump_to_key(key)
-                else:
-                    provisional = max(0, min(self.cursor, self.total - self.page_size - 1))
-                    self.window = Window(provisional, self._fetch(self.query.page_after, key, self.page_size + 1, True))
-                    self.scroll_to(y=provisional, animate=False, immediate=True)
-                    self._set_cursor(provisional, scroll=False)
-                    self.refresh()
-                    self._position_worker(key, self._locate_seq)
+                found = self.query.starts_with(key, text)
+                self._jump_to_key(key)
         self.post_message(self.LocatorChanged(text, found))
-
-    @work(thread=True, exclusive=True, group="locate")
-    def _position_worker(self, key, seq: int) -> None:
-        index = self.query.index_of(key)
-        self.app.call_from_thread(self._place_located, key, index, seq)
-
-    def _place_located(self, key, index: int, seq: int) -> None:
-        """Put the located row at its true position unless the user has typed or moved on."""
-        if seq != self._locate_seq or self.cursor_id != key[1]:
-            return
-        self.window = Window(index, self._fetch(self.query.page_after, key, self.page_size + 1, True))
-        self._set_cursor(index)
-        self.refresh()
 
     def toggle_mark(self) -> None:
         if self.cursor_id is None:
@@ -307,22 +464,31 @@ class VirtualList(ScrollView, can_focus=True, inherit_bindings=False):
             self.post_message(self.Activated(self.cursor_id))
 
     # --- rendering -----------------------------------------------------------------------
+    def layout(self, width: int) -> list[tuple[int, object, int]]:
+        """(index in the spec, column, width) of the columns shown in width characters. The widest
+        column (the name) takes the spare room; when it would get less than FLEX_MIN, columns are left
+        out, the lowest `priority` first (the rightmost of equals), never the first one (Kod, CTR-4)."""
+        shown = list(enumerate(self.query.spec.columns))
+        flex = max(shown, key=lambda ic: ic[1].width)[0]
+        while True:
+            room = width - sum(c.width + 1 for i, c in shown if i != flex) - 1
+            droppable = [ic for ic in shown if ic[0] not in (0, flex)]
+            if room >= FLEX_MIN or not droppable:
+                break
+            lowest = min(ic[1].priority for ic in droppable)
+            drop = [ic for ic in droppable if ic[1].priority == lowest][-1]
+            shown = [ic for ic in shown if ic is not drop]
+        return [(i, c, max(4, room) if i == flex else c.width) for i, c in shown]
+
     def column_widths(self, width: int) -> list[int]:
-        cols = self.query.spec.columns
-        fixed = sum(c.width for c in cols) + len(cols) + 2
-        widths = [c.width for c in cols]
-        widest = max(range(len(cols)), key=lambda i: cols[i].width)
-        # the widest column (the name) takes the spare room, or gives room back on a narrow terminal
-        widths[widest] = max(4, widths[widest] + width - fixed)
-        return widths
+        return [w for _i, _c, w in self.layout(width)]
 
     def format_row(self, row, width: int) -> str:
-        cols = self.query.spec.columns
         parts = []
-        for col, w, value in zip(cols, self.column_widths(width), row[1:1 + len(cols)]):
+        for index, col, w in self.layout(width):
+            value = row[1 + index]
             text = col.format(value) if col.format else ("" if value is None else str(value))
-            text = text[:w]
-            parts.append(text.rjust(w) if col.align == "right" else text.ljust(w))
+            parts.append(_fit(text, w, col.align))
         return " ".join(parts)
 
     def render_line(self, y: int) -> Strip:
@@ -349,11 +515,13 @@ class VirtualList(ScrollView, can_focus=True, inherit_bindings=False):
         return Strip([Segment(text[:width].ljust(width), style)], width)
 
     def header_text(self, width: int) -> str:
-        cols = self.query.spec.columns
         parts = []
-        for col, w in zip(cols, self.column_widths(width - 2)):
-            title = col.title + (("▼" if self.query.descending else "▲") if col.name == self.query.sort else "")
-            parts.append(title[:w].rjust(w) if col.align == "right" else title[:w].ljust(w))
+        for _index, col, w in self.layout(width - 2):
+            arrow = ("▼" if self.query.descending else "▲") if col.name == self.query.sort else ""
+            label = col.title + arrow
+            if len(label) > w:
+                label = _fit(col.title, max(w - len(arrow), 0)) + arrow
+            parts.append(_fit(label, w, col.align))
         return ("  " + " ".join(parts))[:max(width - 1, 0)]
 
     def on_resize(self, event) -> None:
