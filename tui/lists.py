@@ -62,4 +62,10 @@ def _dictionaries() -> dict:
     return dictionary_lists()
 
 
-LISTS = {"contractors": contractors, "goods": goods, **_dictionaries()}
+def contractor_groups() -> ListBehaviour:
+    from tui.screens.contractor_groups import behaviour
+
+    return behaviour()
+
+
+LISTS = {"contractors": contractors, "goods": goods, "contractor_groups": contractor_groups, **_dictionaries()}

@@ -10,13 +10,14 @@ from functools import partial
 
 from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from store.catalog import list_specs
 from store.errors import FiliaError
 from store.i18n import _
 from tui.screens.list_screen import ListBehaviour
 from tui.widgets.form import FormField, FormScreen, GridColumn, GridField
+from tui.widgets.key_bar import KeyBar
 from tui.widgets.prompt import PromptDialog
 
 # Main menu areas of the dictionaries (label, list key).
@@ -48,7 +49,7 @@ class DictionaryForm(FormScreen):
             yield Static("", id="card-title")
             yield Static("", id="form-banner")
             yield Static("", id="form-errors")
-            with VerticalScroll(id="dict-fields"):
+            with VerticalScroll(id="dict-fields", can_focus=False):
                 for name, label, kind, choices in self.fields:
                     yield FormField(name, label, kind, choices=choices)
                 if self.key == "goods_groups" and self.entry_id:
@@ -56,7 +57,7 @@ class DictionaryForm(FormScreen):
                 if self.key == "attributes":
                     yield GridField("values", _("Wartości do wyboru (atrybut typu lista)"),
                                     [GridColumn("value", _("Wartość"), width=50)])
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         values = list_specs.form_values(self.key, self.entry_id or self.copy_from)
@@ -75,13 +76,8 @@ class DictionaryForm(FormScreen):
         title = _(self.view.title)
         suffix = _("nowy") if not self.entry_id else _("zmiana")
         self.query_one("#card-title", Static).update(f"{title} – {suffix}")
-        self.call_after_refresh(self._after_load)
-
-    def _after_load(self) -> None:
-        self.mark_clean()
-        first = next((f for f in self.form_fields().values() if not f.control.disabled), None)
-        if first is not None:
-            first.control.focus()
+        self.focus_first_field()
+        self.call_after_refresh(self.mark_clean)
 
     def unchanged_result(self):
         return self.entry_id

@@ -13,13 +13,14 @@ from typing import Callable
 from textual import work
 from textual.app import ComposeResult
 from textual.screen import Screen
-from textual.widgets import Footer, Input, ProgressBar, Static
+from textual.widgets import Input, ProgressBar, Static
 
 from store.errors import FiliaError
 from store.i18n import _
 from store.paging import ListQuery, ListSpec
 from tui import keymap
 from tui.widgets.confirm import ConfirmDialog
+from tui.widgets.key_bar import KeyBar
 from tui.widgets.prompt import PromptDialog
 from tui.widgets.virtual_list import VirtualList
 
@@ -70,7 +71,7 @@ class ListScreen(Screen[int | None]):
         yield Input(placeholder=_("Filtr: wpisz tekst i Enter; Esc wraca do listy"), id="list-filter")
         yield ProgressBar(id="list-progress", show_eta=False)
         yield Static("", id="list-status")
-        yield Footer()
+        yield KeyBar()
 
     @property
     def list(self) -> VirtualList:
@@ -214,6 +215,9 @@ class ListScreen(Screen[int | None]):
             return
 
         def done(saved_id: int | None) -> None:
+            if self.lookup and record_id is None and saved_id:
+                self.dismiss(saved_id)          # Insert in a lookup adds the missing entry and picks it
+                return
             self.list.reload(keep_id=saved_id or self.list.cursor_id)
             self._update_status()
 
