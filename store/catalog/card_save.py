@@ -274,7 +274,9 @@ def price_types_for_new_card() -> list[tuple[int, str, bool]]:
 
 def retail_price_type_id() -> int | None:
     """The price type the standard price list shows (its retail price column)."""
-    pt = PriceType.get_or_none(PriceType.is_retail == True)  # noqa: E712
+    from store.catalog.prices import retail_price_type
+
+    pt = retail_price_type()
     return pt.id if pt is not None else None
 
 

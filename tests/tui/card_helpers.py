@@ -28,7 +28,12 @@ async def save(pilot) -> None:
 
 
 async def show_tab(pilot, pane_id: str) -> None:
-    await pilot.app.screen.show_pane(pane_id)
+    screen = pilot.app.screen
+    if hasattr(screen, "show_pane"):
+        await screen.show_pane(pane_id)
+    else:                                   # a card before issue 10 (TabbedContent): to run a new test on it
+        await screen.ensure_pane(pane_id)
+        screen.query_one("TabbedContent").active = pane_id
     await pilot.pause()
 
 
@@ -40,6 +45,8 @@ async def type_into(pilot, field: str, text: str) -> None:
     widget = screen.query_one(f"#f-{field}")
     widget.focus()
     await pilot.pause()
+    if not hasattr(screen, "show_pane") and hasattr(widget, "value"):
+        widget.value = ""                   # a card before issue 10 did not select the text on focus
     await pilot.press(*keys_of(text))
 
 
