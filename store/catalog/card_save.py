@@ -46,6 +46,11 @@ def _none(label: str = "(brak)") -> tuple[str, int]:
     return (_(label), 0)
 
 
+def _percent(rate) -> str:
+    """23.00 -> „23”, 5.5 -> „5,5” (a Polish decimal comma)."""
+    return format(Decimal(rate).normalize(), "f").replace(".", ",")
+
+
 def enum_choices() -> dict[str, list[tuple[str, object]]]:
     """The card's fixed drop-downs (no database read: the dictionary fields are reference fields)."""
     return {
@@ -58,7 +63,7 @@ def enum_choices() -> dict[str, list[tuple[str, object]]]:
 
 def card_choices() -> dict[str, list[tuple[str, object]]]:
     """field -> [(label, value)]; 0 means "nothing chosen" for optional dictionary fields."""
-    vat = [(f"{v.code} ({v.rate}%)" if v.code[:1].isdigit() else v.code, v.id)
+    vat = [(f"{v.code} ({_percent(v.rate)}%)" if v.code[:1].isdigit() else v.code, v.id)
            for v in VatRate.select().where(VatRate.active == True).order_by(VatRate.id)]  # noqa: E712
     groups = [(g.code, g.id) for g in GoodsGroup.select().order_by(GoodsGroup.code)]
     cats = [(c.code, c.id) for c in Category.select().where(Category.active == True).order_by(Category.code)]  # noqa

@@ -3,6 +3,7 @@ replacement, the serial price dialog starts on the price the list shows, buttons
 letter. Driven by keys over the real demo database."""
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 from store.catalog import Goods, GoodsPrice, PriceType
@@ -90,3 +91,37 @@ async def test_question_buttons_answer_to_their_underlined_letter(filia_app):
         await pilot.pause()
         assert filia_app.screen is lst
     assert Goods.select().where(Goods.id == target).exists()
+
+
+async def test_the_palette_and_f1_help_speak_polish(filia_app):
+    from textual.command import CommandInput, CommandList
+
+    from tui.screens.help import HelpScreen
+
+    async with filia_app.run_test(size=SIZE) as pilot:
+        await open_goods(filia_app, pilot)
+        await pilot.press("f11")
+        await pilot.pause()
+        assert filia_app.screen.query_one(CommandInput).placeholder.startswith("Szukaj")
+        await pilot.press(*keys_of("xyzzy"))
+        await pilot.pause(0.8)
+        await pilot.pause()
+        options = filia_app.screen.query_one(CommandList)
+        shown = [str(options.get_option_at_index(i).prompt.renderable) for i in range(options.option_count)]
+        assert any("Nie znaleziono" in text for text in shown), shown
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("f2")
+        for _ in range(50):
+            await pilot.pause()
+            if getattr(filia_app.screen, "ready_for_input", False):
+                break
+        await pilot.press("f1")
+        await pilot.pause()
+        help_screen = filia_app.screen
+        assert isinstance(help_screen, HelpScreen)
+        english = re.compile(r"\b(Delete|Cursor|Move|Select|Paste|Copy|Cut|Submit|Toggle|Go to|Page|Scroll)\b")
+        for keys, label in help_screen.keys:
+            assert not english.search(label), (keys, label)
+            assert not re.search(r"\b(ctrl|shift|alt|escape|backspace|pagedown|pageup)\b", keys), keys
+        assert ("Ctrl+A", "Na początek pola") in help_screen.keys     # the field's own keys, in Polish

@@ -4,6 +4,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from textual.command import CommandPalette
 
 from store.catalog import Goods, GoodsGroupLink, GoodsPrice, PriceType
 from store.catalog.prices import set_price
@@ -33,7 +34,7 @@ async def palette(pilot, text: str) -> None:
             break
     await pilot.press("enter")
     await pilot.pause(0.2)
-    if type(pilot.app.screen).__name__ == "CommandPalette":
+    if isinstance(pilot.app.screen, CommandPalette):
         await pilot.press("enter")
         await pilot.pause(0.2)
 

@@ -21,7 +21,7 @@ from store.paging import ListQuery, ListSpec
 from tui import keymap
 from tui.widgets.confirm import ConfirmDialog
 from tui.widgets.key_bar import KeyBar
-from tui.widgets.prompt import PromptDialog
+from tui.widgets.prompt import ask_save_path
 from tui.widgets.virtual_list import VirtualList
 
 
@@ -269,7 +269,7 @@ class ListScreen(Screen[int | None]):
                 bar.add_class("visible")
                 self.export_worker(Path(path).expanduser())
 
-        self.app.push_screen(PromptDialog(_("Eksport listy do pliku XLSX – ścieżka pliku:"), str(default)), chosen)
+        ask_save_path(self.app, _("Eksport listy do pliku XLSX – ścieżka pliku:"), str(default), chosen)
 
     def action_print_list(self) -> None:
         """Ctrl+P: the filtered list as a plain-text printout (fixed-width, for a printer or lpr)."""
@@ -279,8 +279,7 @@ class ListScreen(Screen[int | None]):
             if path:
                 self.print_worker(Path(path).expanduser())
 
-        self.app.push_screen(PromptDialog(_("Wydruk listy do pliku tekstowego – ścieżka pliku:"), str(default)),
-                             chosen)
+        ask_save_path(self.app, _("Wydruk listy do pliku tekstowego – ścieżka pliku:"), str(default), chosen)
 
     @work(thread=True, exclusive=True, group="export")
     def print_worker(self, path: Path) -> None:

@@ -1,0 +1,30 @@
+"""The command palette in Polish (F11/Ctrl+O, Optima's „Funkcje dodatkowe”): Textual's CommandPalette with
+a Polish placeholder and a Polish line when nothing matches (Textual writes „No matches found” itself)."""
+from __future__ import annotations
+
+from rich.align import Align
+from rich.text import Text
+from textual.command import CommandList, CommandPalette
+from textual.widgets.option_list import Option
+
+from store.i18n import _
+
+
+class FiliaPalette(CommandPalette):
+    def __init__(self, **kwargs) -> None:
+        super().__init__(placeholder=_("Szukaj operacji… (Esc zamyka)"), **kwargs)
+
+    def _start_no_matches_countdown(self, search_value: str) -> None:
+        # Textual's own method with its text in Polish (the text is written inside it, nowhere else).
+        self._stop_no_matches_countdown()
+
+        def show_no_matches() -> None:
+            if search_value:
+                self.query_one(CommandList).add_option(
+                    Option(Align.center(Text(_("Nie znaleziono pasujących operacji"), style="not bold")),
+                           disabled=True, id=self._NO_MATCHES))
+                self._list_visible = True
+            else:
+                self._list_visible = False
+
+        self._no_matches_timer = self.set_timer(self._NO_MATCHES_COUNTDOWN, show_no_matches)
