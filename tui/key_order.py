@@ -93,11 +93,16 @@ class KeyOrder:
         from textual.command import CommandPalette
         from textual.widgets._select import SelectOverlay
 
+        from tui.widgets.form_field import ChoicePopup
+
         if key == "enter" and isinstance(self.screen, CommandPalette):
             self._palette_command_done = False
             self.hold_keys_until(lambda: self._palette_command_done)
         elif key in ("enter", "escape", "tab", "shift+tab") and isinstance(self.focused, SelectOverlay):
             self.hold_keys_until(lambda: not isinstance(self.focused, SelectOverlay))
+        elif key in ("enter", "escape") and isinstance(self.screen, ChoicePopup):
+            popup = self.screen           # a field's options: the keys after the pick go to the field again
+            self.hold_keys_until(lambda: self.screen is not popup)
 
     def hold_keys_until(self, done: Callable[[], bool], timeout: float = 1.0) -> None:
         """Hold the keys that follow until `done()` (at most `timeout` seconds)."""

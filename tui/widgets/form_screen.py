@@ -23,7 +23,7 @@ def _comparable(grid_rows: list[dict]) -> list:
 
 class FormScreenBase(ModalScreen[Any]):
     DEFAULT_CSS = """
-    FormScreenBase { align: center middle; }
+    FormScreenBase { align: center middle; background: $surface; }
     FormScreenBase > #form-body { width: 100%; height: 100%; background: $surface; }
     FormScreenBase #form-banner { display: none; background: $warning 30%; padding: 0 1; }
     FormScreenBase #form-banner.-shown { display: block; }
@@ -31,6 +31,8 @@ class FormScreenBase(ModalScreen[Any]):
     FormScreenBase #form-errors.-shown { display: block; }
     FormScreenBase #form-status { background: $primary 30%; padding: 0 1; }
     """
+    # An opaque background: a translucent one (ModalScreen's default) makes Textual render and dim the list
+    # under the card on every frame, unseen behind a card that covers the whole screen.
     # The card focuses its first field itself: Textual's auto focus would first focus something else and
     # move focus again (each move restyles the widgets around it).
     AUTO_FOCUS = None
