@@ -56,6 +56,10 @@ class KeyOrder:
             return
         if not getattr(event, "replayed", False):
             self.note_keystroke()
+            if event.key == "enter" and getattr(self.screen, "searching", False):
+                # Enter typed right behind the palette's text: it waits for the hits of that text
+                palette = self.screen
+                self.hold_keys_until(lambda: self.screen is not palette or not palette.searching, timeout=2.0)
             if self._held_keys or not self._screen_ready():
                 # Type-ahead: a key typed while a just-pushed screen (or card) is still loading, or
                 # while the key before it is still on its way, would be lost or applied out of

@@ -59,3 +59,12 @@ async def card_ready(pilot, timeout: float = 15.0):
             return screen
         await pilot.pause(0.02)
     raise AssertionError(f"the card did not load: {pilot.app.screen!r}")
+
+
+async def open_card(pilot, list_key: str = "goods"):
+    """Open a list and F2 on its first row; the card once it takes keys."""
+    pilot.app.action_open_list(list_key)
+    await pilot.pause()
+    await pilot.pause()
+    await pilot.press("f2")
+    return await card_ready(pilot)

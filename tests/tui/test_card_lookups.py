@@ -12,17 +12,9 @@ from store.config import VatRate
 from store.parties import Contractor
 from tui.screens.list_screen import ListScreen
 
-from tests.tui.card_helpers import card_ready, keys_of, save
+from tests.tui.card_helpers import card_ready, keys_of, open_card, save
 
 SIZE = (120, 40)
-
-
-async def open_card(app, pilot, list_key: str = "goods"):
-    app.action_open_list(list_key)
-    await pilot.pause()
-    await pilot.pause()
-    await pilot.press("f2")
-    return await card_ready(pilot)
 
 
 async def focus_field(pilot, card, name: str):
@@ -51,7 +43,7 @@ async def lookup_list(pilot) -> ListScreen:
 async def test_f4_opens_the_groups_list_enter_picks_and_the_card_saves_it(filia_app):
     groups = [create_entry("goods_group", code=code, name=f"Grupa {code}") for code in ("AGD", "BUDOWA", "CHEMIA")]
     async with filia_app.run_test(size=SIZE) as pilot:
-        card = await open_card(filia_app, pilot)
+        card = await open_card(pilot)
         field = await focus_field(pilot, card, "group")
         await pilot.press("f4")
         lst = await lookup_list(pilot)
@@ -68,7 +60,7 @@ async def test_f4_opens_the_groups_list_enter_picks_and_the_card_saves_it(filia_
 
 async def test_a_full_code_typed_and_enter_resolves_without_the_list(filia_app):
     async with filia_app.run_test(size=SIZE) as pilot:
-        card = await open_card(filia_app, pilot)
+        card = await open_card(pilot)
         field = await focus_field(pilot, card, "vat_rate")
         await pilot.press("8", "enter")                       # focus selected the old code: typing replaces it
         await pilot.pause()
@@ -82,7 +74,7 @@ async def test_a_full_code_typed_and_enter_resolves_without_the_list(filia_app):
 async def test_tab_in_an_empty_reference_field_opens_the_list_and_esc_moves_on(filia_app):
     PackagingScheme.create(code="SKRZYNKA", name="Skrzynka")
     async with filia_app.run_test(size=SIZE) as pilot:
-        card = await open_card(filia_app, pilot)
+        card = await open_card(pilot)
         await focus_field(pilot, card, "packaging_scheme")
         await pilot.press("tab")
         lst = await lookup_list(pilot)
@@ -96,7 +88,7 @@ async def test_tab_in_an_empty_reference_field_opens_the_list_and_esc_moves_on(f
 
 async def test_insert_in_the_lookup_adds_a_missing_producer_on_the_spot(filia_app):
     async with filia_app.run_test(size=SIZE) as pilot:
-        card = await open_card(filia_app, pilot)
+        card = await open_card(pilot)
         field = await focus_field(pilot, card, "producer")
         await pilot.press("f4")
         await lookup_list(pilot)
@@ -114,7 +106,7 @@ async def test_insert_in_the_lookup_adds_a_missing_producer_on_the_spot(filia_ap
 
 async def test_a_code_no_entry_has_opens_the_list_at_it_and_is_never_saved(filia_app):
     async with filia_app.run_test(size=SIZE) as pilot:
-        card = await open_card(filia_app, pilot)
+        card = await open_card(pilot)
         before = Goods.get_by_id(card.goods_id).vat_rate_id
         field = await focus_field(pilot, card, "vat_rate")
         await pilot.press(*keys_of("ZZZ"), "enter")
@@ -131,7 +123,7 @@ async def test_a_code_no_entry_has_opens_the_list_at_it_and_is_never_saved(filia
 @pytest.mark.rule("CTF-5")
 async def test_contractor_group_added_from_the_card_field(filia_app):
     async with filia_app.run_test(size=SIZE) as pilot:
-        card = await open_card(filia_app, pilot, "contractors")
+        card = await open_card(pilot, "contractors")
         field = await focus_field(pilot, card, "group_id")
         await pilot.press("f4")
         lst = await lookup_list(pilot)
@@ -145,3 +137,32 @@ async def test_contractor_group_added_from_the_card_field(filia_app):
     c = Contractor.get_by_id(card.contractor_id)
     assert c.group.code == "VIP" and c.group.description == "Klienci kluczowi"
     assert GoodsGroup.select().count() == 0
+
+
+async def test_tab_in_an_empty_grid_cell_of_a_row_dialog_opens_its_list(filia_app):
+    from store.catalog import GoodsUnit
+    from tui.widgets.form import RowDialog
+
+    async with filia_app.run_test(size=SIZE) as pilot:
+        card = await open_card(pilot)
+        unit = "kpl" if Goods.get_by_id(card.goods_id).unit != "kpl" else "kg"
+        await card.show_pane("tab-units")
+        await pilot.pause()
+        card.query_one("#table-units").focus()
+        await pilot.press("insert")
+        await pilot.pause()
+        dialog = pilot.app.screen
+        assert isinstance(dialog, RowDialog)
+        await pilot.press("tab")                              # the unit is empty: its list opens
+        lst = await lookup_list(pilot)
+        assert lst.behaviour.key == "units"
+        await pilot.press(*keys_of(unit), "enter")            # locator, Enter picks
+        await pilot.pause()
+        await pilot.pause()
+        assert pilot.app.screen is dialog and dialog.query_one("#f-unit").value == unit
+        assert pilot.app.focused.id == "f-numerator"          # picked after Tab: on to the next field
+        await pilot.press(*keys_of("12"), "ctrl+s")
+        await pilot.pause()
+        await save(pilot)
+    units = {u.unit: u.numerator for u in GoodsUnit.select().where(GoodsUnit.goods == card.goods_id)}
+    assert units == {unit: 12}

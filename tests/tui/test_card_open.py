@@ -6,17 +6,9 @@ and reading the card does not grow with the dictionaries (no drop-down filled wi
 """
 from __future__ import annotations
 
-from tests.tui.card_helpers import card_ready
+from tests.tui.card_helpers import open_card
 
 SIZE = (120, 40)
-
-
-async def _open_card(app, pilot, list_key: str):
-    app.action_open_list(list_key)
-    await pilot.pause()
-    await pilot.pause()
-    await pilot.press("f2")
-    return await card_ready(pilot)
 
 
 def _widgets(screen) -> list:
@@ -25,7 +17,7 @@ def _widgets(screen) -> list:
 
 async def test_goods_card_opens_with_one_widget_per_field(filia_app):
     async with filia_app.run_test(size=SIZE) as pilot:
-        card = await _open_card(filia_app, pilot, "goods")
+        card = await open_card(pilot, "goods")
         fields = list(card.form_fields().values())
         assert len(fields) >= 20                                     # the [Ogólne] tab is there
         assert all(not list(f.children) for f in fields), "a field is one widget"
@@ -34,7 +26,7 @@ async def test_goods_card_opens_with_one_widget_per_field(filia_app):
 
 async def test_contractor_card_opens_with_one_widget_per_field(filia_app):
     async with filia_app.run_test(size=SIZE) as pilot:
-        card = await _open_card(filia_app, pilot, "contractors")
+        card = await open_card(pilot, "contractors")
         fields = list(card.form_fields().values())
         assert len(fields) >= 35
         assert all(not list(f.children) for f in fields), "a field is one widget"
@@ -49,7 +41,7 @@ async def test_a_card_does_not_read_whole_dictionaries_when_it_opens(filia_app):
     for i in range(300):
         Producer.create(code=f"P{i:04d}", name=f"Producent {i}")
     async with filia_app.run_test(size=SIZE) as pilot:
-        card = await _open_card(filia_app, pilot, "goods")
+        card = await open_card(pilot, "goods")
         await pilot.press("f6")                                      # [Dodatkowe]: the producer field
         for _ in range(20):
             await pilot.pause()

@@ -19,7 +19,7 @@ from tui.screens.goods_card import GoodsCard
 from tui.widgets.confirm import ChoiceDialog
 
 from tests.dbdump import assert_same, dump
-from tests.tui.card_helpers import card_ready, keys_of, save, settle, type_into
+from tests.tui.card_helpers import card_ready, keys_of, open_card, save, settle, type_into
 
 SIZE = (120, 40)
 ROOT = Path(__file__).resolve().parents[2]
@@ -54,17 +54,9 @@ def hold_write_lock(url: str, seconds: float) -> subprocess.Popen:
     return proc
 
 
-async def open_card(app, pilot, list_key: str):
-    app.action_open_list(list_key)
-    await pilot.pause()
-    await pilot.pause()
-    await pilot.press("f2")
-    return await card_ready(pilot)
-
-
 async def test_stale_contractor_save_shows_theirs_and_yours_and_reload_keeps_my_edits(filia_app, demo_url):
     async with filia_app.run_test(size=SIZE) as pilot:
-        card = await open_card(filia_app, pilot, "contractors")
+        card = await open_card(pilot, "contractors")
         assert isinstance(card, ContractorCard)
         cid = card.contractor_id
         await type_into(pilot, "name", "Moja nazwa")
@@ -97,7 +89,7 @@ async def test_stale_contractor_save_shows_theirs_and_yours_and_reload_keeps_my_
 
 async def test_stale_goods_save_is_refused_then_saved_after_reload(filia_app, demo_url):
     async with filia_app.run_test(size=SIZE) as pilot:
-        card = await open_card(filia_app, pilot, "goods")
+        card = await open_card(pilot, "goods")
         assert isinstance(card, GoodsCard)
         gid = card.goods_id
         await type_into(pilot, "name", "Nazwa z tej sesji")
@@ -119,7 +111,7 @@ async def test_stale_goods_save_is_refused_then_saved_after_reload(filia_app, de
 
 async def test_a_save_waiting_for_another_sessions_write_says_so_and_then_saves(filia_app, demo_url):
     async with filia_app.run_test(size=SIZE) as pilot:
-        card = await open_card(filia_app, pilot, "contractors")
+        card = await open_card(pilot, "contractors")
         cid = card.contractor_id
         await type_into(pilot, "city", "Poczekalnia")
         locker = hold_write_lock(demo_url, 2.5)
@@ -145,7 +137,7 @@ async def test_a_locked_database_refuses_the_save_and_the_card_keeps_the_edit(fi
     db = open_database(demo_url, busy_timeout_ms=800)            # a short wait, so the test is short
     try:
         async with filia_app.run_test(size=SIZE) as pilot:
-            card = await open_card(filia_app, pilot, "contractors")
+            card = await open_card(pilot, "contractors")
             cid = card.contractor_id
             await type_into(pilot, "city", "Nie zapisane")
             before = dump()

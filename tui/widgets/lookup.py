@@ -17,6 +17,7 @@ from typing import Callable
 
 from rich.segment import Segment
 from textual import events
+from textual.binding import Binding
 from textual.geometry import Region
 from textual.strip import Strip
 
@@ -66,7 +67,8 @@ class LookupField(TextField):
     """A TextField holding a dictionary entry: `field_value` is what the card stores (the entry's id, or its
     code for code-valued references), the text is the code; the name is drawn after the ▾ button."""
 
-    BINDINGS = keymap.bindings("lookup_field")
+    # Tab also here: a card's Tab (a priority key) asks the field itself; a dialog's goes to it first
+    BINDINGS = keymap.bindings("lookup_field") + [Binding("tab", "tab_forward", show=False)]
     DEFAULT_CSS = f"LookupField.form-field {{ padding: 0 {NAME_WIDTH + 1} 0 {LABEL_WIDTH + 1}; }}"
 
     def __init__(self, name: str, label: str, kind: str = "lookup", *, reference: Reference,
