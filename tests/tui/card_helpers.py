@@ -27,8 +27,10 @@ async def save(pilot) -> None:
     await settle(pilot)
 
 
-async def show_tab(pilot, pane_id: str) -> None:
+async def show_tab(pilot, pane_id: str | None) -> None:
     screen = pilot.app.screen
+    if pane_id is None:                     # a form without tabs
+        return
     if hasattr(screen, "show_pane"):
         await screen.show_pane(pane_id)
     else:                                   # a card before issue 10 (TabbedContent): to run a new test on it

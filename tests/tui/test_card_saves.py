@@ -183,3 +183,32 @@ async def test_keys_typed_while_saving_wait_and_reach_the_list_in_order(filia_ap
 
 def test_keys_of_covers_the_text_typed_here():
     assert keys_of("a b") == ["a", "space", "b"]
+
+
+async def test_stale_dictionary_form_save_is_refused_and_reloaded(filia_app, demo_url):
+    from store.catalog.dictionaries import Unit
+    from tui.screens.dictionaries import DictionaryForm
+
+    unit = Unit.get(Unit.code == "kg")
+    async with filia_app.run_test(size=SIZE) as pilot:
+        filia_app.push_screen(DictionaryForm("units", unit.id))
+        form = await card_ready(pilot)
+        await type_into(pilot, "name", "kilogram (moja)")
+        other_session(demo_url, f"""
+            from store.catalog.dict_rules import update_entry
+            update_entry("unit", {unit.id}, name="kilogram (ich)")
+        """)
+        await save(pilot)
+        dialog = filia_app.screen
+        assert isinstance(dialog, ChoiceDialog) and "KASIA" in str(dialog.query_one("#confirm-message").render())
+        assert Unit.get_by_id(unit.id).name == "kilogram (ich)"
+        await pilot.press("a")                                  # Anuluj: the card as it is, still refused
+        await pilot.pause()
+        assert filia_app.screen is form and form.get_value("name") == "kilogram (moja)"
+        await save(pilot)
+        await pilot.press("w")                                  # reload: theirs (both changed the name)
+        await pilot.pause()
+        await type_into(pilot, "name", "kilogram (uzgodniona)")
+        await save(pilot)
+        assert filia_app.screen is not form
+    assert Unit.get_by_id(unit.id).name == "kilogram (uzgodniona)"

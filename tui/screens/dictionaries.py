@@ -12,7 +12,7 @@ from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Static
 
-from store.catalog import list_specs
+from store.catalog import dict_versions, list_specs
 from store.errors import FiliaError
 from store.i18n import _
 from tui.screens.list_screen import ListBehaviour
@@ -60,6 +60,7 @@ class DictionaryForm(FormScreen):
         yield KeyBar()
 
     def on_mount(self) -> None:
+        self.version = dict_versions.entry_version(self.key, self.entry_id)
         values = list_specs.form_values(self.key, self.entry_id or self.copy_from)
         if self.parent_id and "parent" in values and not self.entry_id:
             values["parent"] = self.parent_id                     # a sub-group added from the tree
@@ -82,8 +83,14 @@ class DictionaryForm(FormScreen):
     def unchanged_result(self):
         return self.entry_id
 
+    def load_current(self):
+        grids = {"values": [dict(r) for r in list_specs.attribute_values(self.entry_id)]} \
+            if self.key == "attributes" else {}
+        return (list_specs.form_values(self.key, self.entry_id), grids,
+                dict_versions.entry_version(self.key, self.entry_id))
+
     def save_values(self, values: dict, grids: dict[str, list[dict]], confirm: bool):
-        saved = list_specs.save_form(self.key, self.entry_id, values)
+        saved = dict_versions.save_form_checked(self.key, self.entry_id, values, self.version)
         if self.key == "attributes" and "values" in grids:
             try:
                 list_specs.save_attribute_values(saved, self.original_values, grids["values"])

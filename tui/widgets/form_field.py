@@ -186,6 +186,8 @@ class TextField(FormField, Input):
     @field_value.setter
     def field_value(self, v) -> None:
         self.value = "" if v is None else str(v)
+        if self.has_focus:
+            self.select_all()       # a value the program put in (a reload) is replaced by typing too
 
     def _on_focus(self, event: events.Focus) -> None:
         super()._on_focus(event)

@@ -99,6 +99,8 @@ class LookupField(TextField):
     def _show(self, entry, text: str) -> None:
         self.entry = entry
         self.value = text
+        if self.has_focus:
+            self.select_all()
         self.refresh()
 
     def _resolved(self) -> bool:
