@@ -264,10 +264,14 @@ def save_goods_card(goods_id: int | None, fields: dict, *, grids: dict[str, list
             _apply_groups(gid, before.get("groups", []), grids["groups"])
         if "attributes" in grids:
             _apply_attributes(gid, before.get("attributes", []), grids["attributes"])
+        # one version step for the whole card save (units, EAN codes, groups … change the card too), so a
+        # card another session still shows is refused however it was changed (issue 16)
+        stamp = Goods.stamp()
         if operator:
-            stamp = {Goods.modified_by: operator} if goods_id is not None else \
-                {Goods.created_by: operator, Goods.modified_by: operator}          # a copy is a new card too
-            Goods.update(stamp).where(Goods.id == gid).execute()
+            stamp[Goods.modified_by] = operator
+            if goods_id is None:
+                stamp[Goods.created_by] = operator                             # a copy is a new card too
+        Goods.update(stamp).where(Goods.id == gid).execute()
         return gid
 
 

@@ -212,3 +212,25 @@ async def test_stale_dictionary_form_save_is_refused_and_reloaded(filia_app, dem
         await save(pilot)
         assert filia_app.screen is not form
     assert Unit.get_by_id(unit.id).name == "kilogram (uzgodniona)"
+
+
+async def test_a_card_changed_only_in_a_grid_by_another_session_is_stale_too(filia_app, demo_url):
+    from store.catalog.goods_codes import goods_eans
+
+    async with filia_app.run_test(size=SIZE) as pilot:
+        card = await open_card(pilot, "goods")
+        gid = card.goods_id
+        await type_into(pilot, "name", "Moja nazwa towaru")
+        other_session(demo_url, f"""
+            from store.catalog import card_save
+            card_save.save_goods_card({gid}, {{}}, grids={{"eans": [{{"ean": "5901234123457", "unit": "",
+                                      "is_default": False, "description": "dodatkowy"}}]}},
+                                      original_grids={{"eans": []}}, operator="KASIA")
+        """)
+        await save(pilot)
+        assert isinstance(filia_app.screen, ChoiceDialog)           # their EAN code: the card is not current
+        await pilot.press("w")
+        await pilot.pause()
+        await save(pilot)
+    g = Goods.get_by_id(gid)
+    assert g.name == "Moja nazwa towaru" and "5901234123457" in {e.ean for e in goods_eans(gid)}
