@@ -8,6 +8,7 @@ from typing import Iterable
 
 from store.errors import FiliaError
 from store.i18n import _
+from store.library_text import os_reason
 
 LINES_PER_PAGE = 60
 
@@ -40,6 +41,6 @@ def write_list_printout(path: Path, title: str, header: str, lines: Iterable[str
         os.replace(tmp, target)
     except OSError as exc:
         tmp.unlink(missing_ok=True)
-        raise FiliaError(_("Nie można zapisać wydruku {path}: {reason}").format(path=target, reason=exc.strerror)) \
+        raise FiliaError(_("Nie można zapisać wydruku {path}: {reason}").format(path=target, reason=os_reason(exc))) \
             from exc
     return count

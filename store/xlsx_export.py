@@ -17,6 +17,7 @@ from typing import Callable, Iterable
 
 from store.errors import FiliaError
 from store.i18n import _
+from store.library_text import os_reason
 
 EXCEL_MAX_ROWS = 1_048_576          # rows per sheet, header included
 EXCEL_MAX_TEXT = 32_767             # characters per cell
@@ -211,7 +212,7 @@ def export_sheets(path, sheets: list[tuple[str, list[str], Iterable[tuple]]], *,
         _discard(wb)
         tmp.unlink(missing_ok=True)
         raise FiliaError(_("Nie można zapisać pliku {path}: {reason}").format(
-            path=target, reason=exc.strerror or exc)) from exc
+            path=target, reason=os_reason(exc))) from exc
     except BaseException:
         _discard(wb)
         tmp.unlink(missing_ok=True)

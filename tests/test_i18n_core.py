@@ -24,11 +24,16 @@ TUI_FILES = ("tui/cli.py", "tui/app.py", "tui/keymap.py", "tui/lists.py", "tui/s
              "tui/commands/run.py", "tui/commands/demo.py", "tui/commands/init.py", "tui/screens/list_screen.py",
              "tui/screens/login.py", "tui/screens/main_menu.py", "tui/screens/help.py",
              "tui/screens/setup_wizard.py", "tui/widgets/confirm.py", "tui/widgets/prompt.py",
-             "tui/widgets/virtual_list.py", "tui/screens/list_delete.py")
+             "tui/widgets/virtual_list.py", "tui/screens/list_delete.py", "tui/palette.py", "tui/widgets/key_bar.py", "tui/widgets/form.py",
+             "tui/widgets/form_field.py", "tui/widgets/form_screen.py", "tui/widgets/form_stale.py",
+             "tui/widgets/form_grid.py", "tui/widgets/form_tabs.py", "tui/widgets/lookup.py",
+             "tui/screens/contractor_groups.py", "tui/screens/contractor_card.py")
+STORE_FILES += ("store/library_text.py", "store/references.py", "store/parties/groups.py")
 
 # Literals that reach `_()` through a variable: name of the table -> how to read its msgids
 # (HELP: a widget's F1 text, shown by FiliaApp.action_help).
-TABLES = {"COMMANDS": "dict_values", "FIXED_REASONS": "dict_values", "FIELDS": "tuple_item_1", "HELP": "text"}
+TABLES = {"COMMANDS": "dict_values", "FIXED_REASONS": "dict_values", "FIELDS": "tuple_item_1", "HELP": "text",
+          "_OS_REASONS": "dict_values", "TEXTUAL_LABELS": "dict_values"}
 PLACEHOLDER = re.compile(r"\{[^{}]*\}")
 
 

@@ -204,18 +204,26 @@ class FiliaApp(KeyOrder, App):
                 return
         self.bell()
 
+    def action_command_palette(self) -> None:
+        from textual.command import CommandPalette
+
+        from tui.palette import FiliaPalette
+
+        if self.use_command_palette and not CommandPalette.is_open(self):
+            self.push_screen(FiliaPalette(id="--command-palette"))
+
+    def action_help_quit(self) -> None:
+        """Ctrl+C (a reflex to quit): say in Polish how to quit."""
+        self.notify(_("Aby zakończyć pracę, naciśnij Ctrl+Q."), title=_("Zakończyć?"))
+
     def action_help(self) -> None:
-        from tui.screens.help import HelpScreen
+        from tui.screens.help import HelpScreen, help_keys
 
         focused = self.focused
         text = getattr(focused, "HELP", None) or getattr(self.screen, "HELP", None)
         text = _(text) if text else \
             _("Filia: wszystkie funkcje są dostępne z klawiatury. F11 lub Ctrl+O otwiera listę operacji.")
-        keys = []
-        for binding in self.screen.active_bindings.values():
-            b = binding.binding
-            keys.append((b.key_display or b.key, b.description or b.action))
-        self.push_screen(HelpScreen(text, sorted(set(keys))))
+        self.push_screen(HelpScreen(text, help_keys(self.screen)))
 
     def action_key_diagnostics(self) -> None:
         from tui.screens.help import KeyDiagnostics

@@ -56,6 +56,10 @@ class KeyOrder:
             return
         if not getattr(event, "replayed", False):
             self.note_keystroke()
+            if event.key == "enter" and getattr(self.screen, "searching", False):
+                # Enter typed right behind the palette's text: it waits for the hits of that text
+                palette = self.screen
+                self.hold_keys_until(lambda: self.screen is not palette or not palette.searching, timeout=2.0)
             if self._held_keys or not self._screen_ready():
                 # Type-ahead: a key typed while a just-pushed screen (or card) is still loading, or
                 # while the key before it is still on its way, would be lost or applied out of
@@ -93,11 +97,16 @@ class KeyOrder:
         from textual.command import CommandPalette
         from textual.widgets._select import SelectOverlay
 
+        from tui.widgets.form_field import ChoicePopup
+
         if key == "enter" and isinstance(self.screen, CommandPalette):
             self._palette_command_done = False
             self.hold_keys_until(lambda: self._palette_command_done)
         elif key in ("enter", "escape", "tab", "shift+tab") and isinstance(self.focused, SelectOverlay):
             self.hold_keys_until(lambda: not isinstance(self.focused, SelectOverlay))
+        elif key in ("enter", "escape") and isinstance(self.screen, ChoicePopup):
+            popup = self.screen           # a field's options: the keys after the pick go to the field again
+            self.hold_keys_until(lambda: self.screen is not popup)
 
     def hold_keys_until(self, done: Callable[[], bool], timeout: float = 1.0) -> None:
         """Hold the keys that follow until `done()` (at most `timeout` seconds)."""

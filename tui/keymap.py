@@ -25,7 +25,7 @@ class KeyAction:
     action: str             # Textual action name on the widget/screen that owns the context
     optima: str             # Optima's key ("" when Optima has none)
     alternates: tuple[str, ...]
-    context: str            # app | list | lookup | form | menu
+    context: str            # app | list | lookup | form | lookup_field | menu
     label: str              # Polish footer label (msgid)
     display: str = ""       # footer text of the keys, e.g. "Ins/^N"
     show: bool = True
@@ -83,16 +83,52 @@ ACTIONS: tuple[KeyAction, ...] = (
               show=False),
     # Tab as a priority binding moves focus the moment it arrives, so characters typed right after it
     # land in the next field and not, out of order, in the one being left.
-    KeyAction("form.next_field", "app.focus_next", "tab", (), "form", "Następne pole", "Tab", show=False,
+    KeyAction("form.next_field", "next_field", "tab", (), "form", "Następne pole", "Tab", show=False,
               priority=True),
     KeyAction("form.prev_field", "app.focus_previous", "shift+tab", (), "form", "Poprzednie pole", "⇧Tab",
               show=False, priority=True),
     KeyAction("form.gus", "gus_lookup", "ctrl+shift+g", ("ctrl+g",), "form", "GUS", "^G", show=False),
+    # a reference field (lookup): F4 (or Tab/Enter in the empty field) opens the dictionary's list
+    KeyAction("form.lookup", "open_lookup", "f4", (), "lookup_field", "Lista", "F4"),
     # price list and goods card (PRC, ITM-20): Shift+Insert never reaches us through PuTTY -> Ctrl+T / palette
     KeyAction("list.prices", "app.list_command('prices')", "shift+insert", ("ctrl+t",), "list", "Ceny", "⇧Ins/^T",
               show=False),
     KeyAction("goods_card.prices", "price_table", "shift+insert", ("ctrl+t",), "goods_card", "Ceny", "⇧Ins/^T"),
 )
+
+
+# The footer shows keys in this order, as many as fit (80 columns holds about six); F1 lists them all.
+FOOTER_ORDER = (
+    "lookup.pick", "list.add", "list.edit", "list.delete", "list.filter", "list.sort", "list.mark",
+    "list.refresh", "list.export", "list.print", "form.save", "goods_card.prices", "form.lookup",
+    "form.next_tab", "list.close", "form.close", "app.palette", "app.quit",
+)
+_RANK = {ident: i for i, ident in enumerate(FOOTER_ORDER)}
+
+
+def rank(binding: Binding) -> int:
+    """Where the footer shows a binding: key-map order first, other shown keys after them."""
+    return _RANK.get(binding.id or "", len(_RANK))
+
+
+KEY_NAMES = {
+    "escape": "Esc", "enter": "Enter", "space": "Spacja", "tab": "Tab", "backspace": "Backspace",
+    "insert": "Ins", "delete": "Del", "home": "Home", "end": "End", "pageup": "PgUp", "pagedown": "PgDn",
+    "up": "↑", "down": "↓", "left": "←", "right": "→", "ctrl": "Ctrl", "shift": "Shift", "alt": "Alt",
+    "minus": "-", "plus": "+", "comma": ",", "full_stop": ".", "slash": "/", "asterisk": "*",
+}
+
+
+def key_name(key: str) -> str:
+    """A Textual key name as a Polish user reads it on the keyboard: ctrl+pagedown -> Ctrl+PgDn."""
+    parts = key.split("+")
+    return "+".join(KEY_NAMES.get(p, p.upper() if (len(p) == 1 or p[:1] == "f" and p[1:].isdigit()) else p)
+                    for p in parts)
+
+
+def key_names(keys: str) -> str:
+    """Several comma-separated keys: ctrl+enter,f2 -> Ctrl+Enter/F2."""
+    return "/".join(key_name(k.strip()) for k in keys.split(",") if k.strip())
 
 
 def by_id() -> dict[str, KeyAction]:

@@ -62,10 +62,17 @@ def _dictionaries() -> dict:
     return dictionary_lists()
 
 
+def contractor_groups() -> ListBehaviour:
+    from tui.screens.contractor_groups import behaviour
+
+    return behaviour()
+
+
 def _cash() -> dict:
     from tui.screens.cash import LISTS as CASH_LISTS
 
     return dict(CASH_LISTS)
 
 
-LISTS = {"contractors": contractors, "goods": goods, **_dictionaries(), **_cash()}
+LISTS = {"contractors": contractors, "goods": goods, "contractor_groups": contractor_groups, **_dictionaries(),
+         **_cash()}

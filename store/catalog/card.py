@@ -66,7 +66,8 @@ def card_data(goods_id: int) -> dict:
             "eans": [(e.ean, e.unit or g.unit, e.is_default, e.description) for e in goods_eans(g.id)],
             "prices": prices_table(g.id), "groups": [(x.id, x.code, x.id == default_group) for x in goods_groups(g.id)],
             "attributes": goods_attributes(g.id), "tabs": tabs(g.item_type),
-            "meta": {"created_by": g.created_by, "modified_by": g.modified_by, "modified_at": g.modified_at}}
+            "meta": {"created_by": g.created_by, "modified_by": g.modified_by, "modified_at": g.modified_at,
+                     "version": g.version}}
 
 
 def editable_fields(goods_id: int | None = None) -> tuple[frozenset[str], str | None]:

@@ -18,6 +18,7 @@ from store.catalog import goods_codes
 from store.catalog.dictionaries import (AttributeDef, Brand, Category, GoodsGroup, PackagingScheme, PriceType,
                                         Producer, Unit, Warehouse)
 from store.catalog.models import ITEM_TYPES, PRICE_LIMIT_KINDS, REVERSE_CHARGE, Goods
+from store.base import lock_current
 from store.config import VatRate
 from store.db import write
 from store.errors import FiliaError, ValidationError
@@ -45,9 +46,24 @@ def _none(label: str = "(brak)") -> tuple[str, int]:
     return (_(label), 0)
 
 
+def _percent(rate) -> str:
+    """23.00 -> „23”, 5.5 -> „5,5” (a Polish decimal comma)."""
+    return format(Decimal(rate).normalize(), "f").replace(".", ",")
+
+
+def enum_choices() -> dict[str, list[tuple[str, object]]]:
+    """The card's fixed drop-downs (no database read: the dictionary fields are reference fields)."""
+    return {
+        "item_type": [(_(ITEM_TYPE_LABELS[t]), t) for t in ITEM_TYPES],
+        "reverse_charge": [(_(REVERSE_LABELS[k]), k) for k in REVERSE_CHARGE],
+        "price_limit_kind": [(_(LIMIT_LABELS[k]), k) for k in PRICE_LIMIT_KINDS],
+        "service_cost_kind": [(_(COST_LABELS[k]), k) for k in COST_LABELS],
+    }
+
+
 def card_choices() -> dict[str, list[tuple[str, object]]]:
     """field -> [(label, value)]; 0 means "nothing chosen" for optional dictionary fields."""
-    vat = [(f"{v.code} ({v.rate}%)" if v.code[:1].isdigit() else v.code, v.id)
+    vat = [(f"{v.code} ({_percent(v.rate)}%)" if v.code[:1].isdigit() else v.code, v.id)
            for v in VatRate.select().where(VatRate.active == True).order_by(VatRate.id)]  # noqa: E712
     groups = [(g.code, g.id) for g in GoodsGroup.select().order_by(GoodsGroup.code)]
     cats = [(c.code, c.id) for c in Category.select().where(Category.active == True).order_by(Category.code)]  # noqa
@@ -55,10 +71,7 @@ def card_choices() -> dict[str, list[tuple[str, object]]]:
                                                                     & (PriceType.kind == "sale"))
                   .order_by(PriceType.position, PriceType.id)]
     return {
-        "item_type": [(_(ITEM_TYPE_LABELS[t]), t) for t in ITEM_TYPES],
-        "reverse_charge": [(_(REVERSE_LABELS[k]), k) for k in REVERSE_CHARGE],
-        "price_limit_kind": [(_(LIMIT_LABELS[k]), k) for k in PRICE_LIMIT_KINDS],
-        "service_cost_kind": [(_(COST_LABELS[k]), k) for k in COST_LABELS],
+        **enum_choices(),
         "vat_rate": vat, "purchase_vat_rate": [_none()] + vat,
         "group": [_none("(grupa główna)")] + groups,
         "sales_category": [_none()] + cats, "purchase_category": [_none()] + cats,
@@ -209,9 +222,11 @@ def copy_source(goods_id: int) -> dict:
 
 def save_goods_card(goods_id: int | None, fields: dict, *, grids: dict[str, list[dict]] | None = None,
                     original_grids: dict[str, list[dict]] | None = None, prices: dict[int, Decimal] | None = None,
-                    copy_from: int | None = None, confirm: bool = False, operator: str = "") -> int:
+                    copy_from: int | None = None, confirm: bool = False, operator: str = "",
+                    version: int | None = None) -> int:
     """Save the whole card in one transaction; returns the goods id. `operator` (login) is recorded
-    as who entered or last changed the card (PIE-15)."""
+    as who entered or last changed the card (PIE-15). `version`: the record version the card loaded;
+    when another session saved the card since, StaleRecord is raised and nothing is written (issue 16)."""
     values = _clean_fields(fields)
     if not confirm:
         warnings = goods_rules.card_warnings(values)
@@ -220,6 +235,7 @@ def save_goods_card(goods_id: int | None, fields: dict, *, grids: dict[str, list
     grids, before = grids or {}, dict(original_grids or {})
     with write():
         if goods_id is not None:
+            lock_current(Goods, goods_id, version)
             original = card_rules.card_data(goods_id)["fields"]
             changes = {k: v for k, v in values.items() if v != original.get(k)}
             if changes:
@@ -248,10 +264,14 @@ def save_goods_card(goods_id: int | None, fields: dict, *, grids: dict[str, list
             _apply_groups(gid, before.get("groups", []), grids["groups"])
         if "attributes" in grids:
             _apply_attributes(gid, before.get("attributes", []), grids["attributes"])
+        # one version step for the whole card save (units, EAN codes, groups … change the card too), so a
+        # card another session still shows is refused however it was changed (issue 16)
+        stamp = Goods.stamp()
         if operator:
-            stamp = {Goods.modified_by: operator} if goods_id is not None else \
-                {Goods.created_by: operator, Goods.modified_by: operator}          # a copy is a new card too
-            Goods.update(stamp).where(Goods.id == gid).execute()
+            stamp[Goods.modified_by] = operator
+            if goods_id is None:
+                stamp[Goods.created_by] = operator                             # a copy is a new card too
+        Goods.update(stamp).where(Goods.id == gid).execute()
         return gid
 
 
@@ -259,6 +279,14 @@ def price_types_for_new_card() -> list[tuple[int, str, bool]]:
     """(price type id, name, declared gross?) of the active price types a new card gets (ITM-20)."""
     return [(p.id, p.name, p.gross) for p in PriceType.select().where(PriceType.active == True)  # noqa: E712
             .order_by(PriceType.position, PriceType.id)]
+
+
+def retail_price_type_id() -> int | None:
+    """The price type the standard price list shows (its retail price column)."""
+    from store.catalog.prices import retail_price_type
+
+    pt = retail_price_type()
+    return pt.id if pt is not None else None
 
 
 def serial_choices() -> dict[str, list[tuple[str, object]]]:

@@ -106,7 +106,8 @@ def update_entry(kind: str, entry_id: int, /, **data) -> peewee.Model:
         spec.check(values, obj, errors)
         if errors:
             raise ValidationError(errors)
-        spec.model.update(**values, modified_at=utcnow()).where(spec.model.id == obj.id).execute()
+        stamp = spec.model.stamp_names() if hasattr(spec.model, "stamp_names") else {"modified_at": utcnow()}
+        spec.model.update(**values, **stamp).where(spec.model.id == obj.id).execute()   # version + 1 (issue 16)
         obj = spec.model.get_by_id(obj.id)
         spec.after_save(obj)
         return obj

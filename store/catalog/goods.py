@@ -21,7 +21,8 @@ from store.i18n import _
 
 FORBIDDEN_CODE_CHARS = set("&<>'\"\\")      # ITM-5
 SYSTEM_FIELDS = {"id", "guid", "gid", "modified_at", "exported", "confirmed", "from_remote", "realised_hq",
-                 "to_cancel", "retail_price", "last_purchase_price", "is_service", "created_by", "modified_by"}
+                 "to_cancel", "retail_price", "last_purchase_price", "is_service", "created_by", "modified_by",
+                 "version"}   # the record version is the store's, never a card field (issue 16)
 CARD_FIELDS = [f.name for f in Goods._meta.sorted_fields if f.name not in SYSTEM_FIELDS]
 _FK_MODELS = {"vat_rate": VatRate, "purchase_vat_rate": VatRate, "group": GoodsGroup, "sales_category": Category,
               "purchase_category": Category, "default_price_type": PriceType, "default_warehouse": Warehouse,
@@ -239,8 +240,8 @@ def update_goods(goods_id: int, *, operator: str = "", **changes) -> Goods:
         if values["is_service"]:
             values["track_stock"] = False
         vat_changed = values["vat_rate"] != goods.vat_rate_id or values["purchase_vat_rate"] != goods.purchase_vat_rate_id
-        stamp = {"modified_by": operator} if operator else {}
-        Goods.update(**values, **stamp, modified_at=utcnow()).where(Goods.id == goods.id).execute()
+        stamp = {**Goods.stamp_names(), **({"modified_by": operator} if operator else {})}  # version + 1 (issue 16)
+        Goods.update(**values, **stamp).where(Goods.id == goods.id).execute()
         goods = Goods.get_by_id(goods.id)
         if values["group"] and not GoodsGroupLink.select().where(
                 (GoodsGroupLink.goods == goods.id) & (GoodsGroupLink.group == values["group"])).exists():

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from peewee import ForeignKeyField, IntegrityError, fn
 
+from store.base import lock_current
 from store.config import get_setting, role
 from store.db import database, write
 from store.errors import NotFound, Refused, ValidationError
@@ -72,7 +73,7 @@ def card_data(contractor_id: int) -> dict:
                           for r in c.recipients.order_by(ContractorRecipient.id)]
     data["meta"] = {"id": c.id, "guid": c.guid, "gid": c.gid, "main_code": c.main.code if c.main_id else "",
                     "created_at": c.created_at, "created_by": c.created_by, "modified_at": c.modified_at,
-                    "modified_by": c.modified_by, "credit_used": c.credit_used,
+                    "modified_by": c.modified_by, "credit_used": c.credit_used, "version": c.version,
                     "duplicates": [d.code for d in c.duplicates]}
     return data
 
@@ -96,13 +97,18 @@ def editable_state(contractor_id: int | None) -> dict:
 def save_card(contractor_id: int | None, data: dict, *, bank_accounts: list[dict] | None = None,
               representatives: list[dict] | None = None, attributes: list[dict] | None = None,
               jpk_codes: list[dict] | None = None, recipients: list[dict] | None = None,
-              confirm: bool = False, operator: str = "") -> Contractor:
+              confirm: bool = False, operator: str = "", version: int | None = None) -> Contractor:
     """Create (contractor_id None) or change a card with its grids, in one transaction.
+
+    `version`: the record version the card loaded; when another session saved the card since, StaleRecord
+    (who, when) is raised before anything is written (issue 16).
 
     Grids given as lists replace the stored rows (rows with an `id` are updated, missing ones deleted);
     None leaves a grid untouched. Raises ValidationError (every bad field, in Polish), Refused, or
     ConfirmationNeeded (warnings the user must accept; call again with confirm=True)."""
     with write():
+        if contractor_id:
+            lock_current(Contractor, contractor_id, version)
         current_obj = get_contractor(contractor_id) if contractor_id else None
         is_new = current_obj is None
         current = _values(current_obj) if current_obj else new_card_defaults()

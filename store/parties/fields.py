@@ -90,11 +90,6 @@ TRANSACTION_LABELS = {
 }
 COMPUTED_LABELS = {"net": "netto", "gross": "brutto"}
 
-# Text fields sent to HQ in exchange files (SETUP-4 cp1250 check applies to them).
-EXCHANGED_TEXT = ("code", "name", "name2", "name3", "nip", "regon", "pesel", "country", "city", "post_office",
-                  "street", "building", "flat", "postal_code", "address_extra", "phone", "phone2", "email",
-                  "price_group", "payment_form")
-
 # --- CONF: what a branch may change ------------------------------------------------------------
 # CONF-6: never in a branch (credit limit, status; bank data is refused separately).
 BRANCH_NEVER = ("credit_limit_on", "credit_limit", "overdue_limit_on", "overdue_limit", "status",

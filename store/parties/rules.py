@@ -1,5 +1,5 @@
 """Checks of a contractor card before it is saved: field values (CTF), company parameters (SETUP-21),
-the Windows-1250 rule (SETUP-4) and what a branch may change (CONF)."""
+and what a branch may change (CONF)."""
 from __future__ import annotations
 
 import re
@@ -10,7 +10,7 @@ from store.config import get_setting, role
 from store.errors import FiliaError, ValidationError
 from store.i18n import _
 from store.parties import countries
-from store.parties.fields import (BRANCH_EDITABLE_ON_HQ_CARD, BRANCH_NEVER, CARD_FIELDS, EXCHANGED_TEXT, MAX_LEN,
+from store.parties.fields import (BRANCH_EDITABLE_ON_HQ_CARD, BRANCH_NEVER, CARD_FIELDS, MAX_LEN,
                                   branch_never_reason, hq_card_reason, label, subordinate_reason)
 from store.parties.models import (COMPUTED_FROM, EU_PREFIX_REQUIRED, STATUSES, TRANSACTION_TYPES, UNSPECIFIED_CODE,
                                   Contractor, ContractorGroup)
@@ -42,25 +42,6 @@ def nip_key(nip: str, prefix: str = "") -> str:
 
 def _bad(field: str, what: str) -> str:
     return _("Pole „{label}”: {what}").format(label=label(field), what=what)
-
-
-def exchange_charset_applies() -> bool:
-    """SETUP-4 decision: text must fit Windows-1250 in every database that exchanges XLO files with the
-    other side (branch and HQ); a standalone company keeps any Unicode text."""
-    return role() in ("branch", "hq")
-
-
-def check_cp1250(values: dict, fields, errors: dict) -> None:
-    if not exchange_charset_applies():
-        return
-    for f in fields:
-        v = values.get(f)
-        if isinstance(v, str) and v:
-            try:
-                v.encode("cp1250")
-            except UnicodeEncodeError:
-                errors.setdefault(f, _("Pole „{pole}” zawiera znaki spoza strony kodowej Windows-1250 – nie można "
-                                       "ich przesłać do centrali.").format(pole=label(f)))
 
 
 def _as_decimal(value, field: str, errors: dict, *, low=Decimal(0), high=None):
@@ -242,7 +223,6 @@ def check_values(merged: dict, errors: dict, warnings: list[str], contractor_id:
     gid = merged.get("group_id")
     if gid and not ContractorGroup.select().where(ContractorGroup.id == gid).exists():
         errors["group_id"] = _bad("group_id", _("wybrana grupa nie istnieje."))
-    check_cp1250(merged, EXCHANGED_TEXT, errors)
     return fixes
 
 

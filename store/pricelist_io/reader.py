@@ -24,6 +24,7 @@ from store.pricelist_io.sheet_scan import (CHUNK, CheckCancelled, check_cancel, 
 
 __all__ = ["DEFAULT_MAX_ROWS", "CheckCancelled", "Rows", "Sheet", "XlsxRefused", "column_index", "column_letters",
            "open_sheet"]
+from store.library_text import damage_reason, os_reason
 
 DEFAULT_MAX_ROWS = 250_000
 MAX_SHARED_STRINGS_BYTES = 256 * 1024 * 1024
@@ -128,7 +129,7 @@ def _sniff(path: Path) -> None:
         with open(path, "rb") as fh:
             head = fh.read(8)
     except OSError as exc:
-        raise _refuse(_("Nie można odczytać pliku {name}: {reason}").format(name=name, reason=exc.strerror)) from exc
+        raise _refuse(_("Nie można odczytać pliku {name}: {reason}").format(name=name, reason=os_reason(exc))) from exc
     if not head:
         raise _refuse(_("Plik {name} jest pusty.").format(name=name))
     if head == OLE_MAGIC:
@@ -187,7 +188,7 @@ def _choose_sheet(zf: zipfile.ZipFile, name: str, preferred: tuple[str, ...],
     except KeyError:
         raise _refuse(_("Plik {name} jest uszkodzony: brak opisu arkuszy skoroszytu.").format(name=name)) from None
     except Exception as exc:  # noqa: BLE001 - lxml syntax errors, bad zip entries
-        raise _refuse(_("Plik {name} jest uszkodzony: {reason}").format(name=name, reason=exc)) from exc
+        raise _refuse(_("Plik {name} jest uszkodzony: {reason}").format(name=name, reason=damage_reason(exc))) from exc
     targets = {r.get("Id"): r.get("Target", "") for r in rels.iter(f"{{{NS_PKG_REL}}}Relationship")}
     sheets = [(s.get("name", ""), targets.get(s.get(f"{{{NS_REL}}}id"), ""))
               for s in book.iter(f"{{{NS_MAIN}}}sheet")]
@@ -295,7 +296,8 @@ def open_sheet(path, *, preferred: tuple[str, ...] = (), max_rows: int = DEFAULT
         except (XlsxRefused, CheckCancelled):
             raise
         except Exception as exc:  # noqa: BLE001 - zlib/CRC/XML errors of a damaged file
-            raise _refuse(_("Plik {name} jest uszkodzony: {reason}").format(name=name, reason=exc)) from exc
+            raise _refuse(_("Plik {name} jest uszkodzony: {reason}").format(
+                name=name, reason=damage_reason(exc))) from exc
     check_cancel(cancel)
     try:
         book = python_calamine.CalamineWorkbook.from_path(str(path))
@@ -304,7 +306,8 @@ def open_sheet(path, *, preferred: tuple[str, ...] = (), max_rows: int = DEFAULT
         raise _refuse(_("Plik {name} jest zabezpieczony hasłem. Usuń hasło w arkuszu kalkulacyjnym i zapisz go "
                         "jako skoroszyt XLSX.").format(name=name)) from exc
     except Exception as exc:  # noqa: BLE001 - calamine raises several error kinds for damaged files
-        raise _refuse(_("Nie można odczytać pliku {name}: {reason}").format(name=name, reason=exc)) from exc
+        raise _refuse(_("Nie można odczytać pliku {name}: {reason}").format(name=name, reason=damage_reason(exc))) \
+            from exc
     start = sheet.start
     if start is None:
         return Sheet(sheet_name, 1, 0, 0, formula_cells, book, None)

@@ -5,13 +5,15 @@ from decimal import Decimal
 
 import pytest
 from textual.app import App
-from textual.widgets import Input, TabbedContent
+from textual.widgets import Input
 
 from store import parties
 from store.config import set_setting
 from store.parties import BankAccount, Contractor
 from tui.screens.contractor_card import ContractorCard
-from tui.widgets.confirm import ConfirmDialog
+from tui.widgets.confirm import ChoiceDialog, ConfirmDialog
+
+from tests.tui.card_helpers import save, settle, type_into
 
 UNSET = object()
 
@@ -26,21 +28,6 @@ class CardApp(App):
 
     def done(self, result) -> None:
         self.result = result
-
-
-async def type_into(pilot, field: str, text: str) -> None:
-    """Focus a field and type into it key by key (what a user does after Tab-bing there)."""
-    screen = pilot.app.screen
-    await screen.ensure_pane(screen.field_pane(field))  # tabs are built when first shown
-    screen.query_one(TabbedContent).active = screen.field_pane(field)
-    await pilot.pause()
-    widget = screen.query_one(f"#f-{field}")
-    widget.focus()
-    if isinstance(widget, Input):
-        widget.value = ""
-    await pilot.pause()
-    await pilot.press(*[{" ": "space", "-": "minus", ",": "comma", "@": "at", ".": "full_stop"}.get(ch, ch)
-                        for ch in text])
 
 
 def msg(app, field: str) -> str:
@@ -62,8 +49,7 @@ async def test_new_card_typed_and_saved_with_ctrl_s(sqlite_db):
         await type_into(pilot, "postal_code", "31123")
         await type_into(pilot, "city", "Krakow")
         await type_into(pilot, "discount", "5,5")
-        await pilot.press("ctrl+s")
-        await pilot.pause()
+        await save(pilot)
     c = Contractor.get(Contractor.code == "KOWAL")
     assert app.result == c.id
     assert (c.name, c.nip, c.postal_code, c.city, c.discount) == (
@@ -78,8 +64,7 @@ async def test_invalid_nip_shows_polish_message_and_saves_nothing(sqlite_db):
         await pilot.press(*"ABC")
         await type_into(pilot, "name", "Firma")
         await type_into(pilot, "nip", "1234563219")
-        await pilot.press("ctrl+s")
-        await pilot.pause()
+        await save(pilot)
         assert "Nieprawidłowy numer NIP" in msg(app, "nip")
         assert isinstance(app.screen, ContractorCard) and app.result is UNSET
         assert app.focused.id == "f-nip"
@@ -92,30 +77,59 @@ async def test_required_fields_named_under_each(sqlite_db):
     async with app.run_test(size=(120, 45)) as pilot:
         await pilot.pause()
         await type_into(pilot, "regon", "12")
-        await pilot.press("ctrl+s")
-        await pilot.pause()
+        await save(pilot)
         assert "Kod" in msg(app, "code") and "Nazwa" in msg(app, "name") and "REGON" in msg(app, "regon")
     assert Contractor.select().count() == 0
 
 
-async def test_esc_on_changed_card_asks_and_no_keeps_data(sqlite_db):
+async def test_esc_on_changed_card_offers_save_discard_cancel(sqlite_db):
+    # Esc on a changed card asks Zapisz / Porzuć / Anuluj; each answers to its underlined letter.
     app = CardApp()
     async with app.run_test(size=(120, 45)) as pilot:
         await pilot.pause()
         await pilot.press(*"XYZ")
         await pilot.press("escape")
         await pilot.pause()
-        assert isinstance(app.screen, ConfirmDialog)
-        assert "Porzucić zmiany?" in str(app.screen.query_one("#confirm-message").render())
-        await pilot.press("enter")  # the highlighted answer is "Nie"
+        assert isinstance(app.screen, ChoiceDialog)
+        assert "Zapisać zmiany?" in str(app.screen.query_one("#confirm-message").render())
+        assert [str(b.label) for b in app.screen.query("Button")] == ["Zapisz", "Porzuć", "Anuluj"]
+        await pilot.press("a")                      # Anuluj: back to the card, the text kept
         await pilot.pause()
         assert isinstance(app.screen, ContractorCard)
         assert app.screen.query_one("#f-code", Input).value == "XYZ"
         await pilot.press("escape")
         await pilot.pause()
-        await pilot.press("t")
+        await pilot.press("p")                      # Porzuć: closed, nothing written
         await pilot.pause()
         assert app.result is None
+    assert Contractor.select().count() == 0
+
+
+async def test_esc_then_z_saves_the_changed_card(sqlite_db):
+    app = CardApp()
+    async with app.run_test(size=(120, 45)) as pilot:
+        await pilot.pause()
+        await pilot.press(*"ZAP")
+        await type_into(pilot, "name", "Zapisany przez Esc")
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("z")
+        await settle(pilot)
+    c = Contractor.get(Contractor.code == "ZAP")
+    assert app.result == c.id and c.name == "Zapisany przez Esc"
+
+
+async def test_esc_then_z_with_a_bad_field_keeps_the_card_open(sqlite_db):
+    app = CardApp()
+    async with app.run_test(size=(120, 45)) as pilot:
+        await pilot.pause()
+        await pilot.press(*"BAD")                  # no name: the save is refused
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("z")
+        await settle(pilot)
+        assert isinstance(app.screen, ContractorCard) and app.result is UNSET
+        assert "Nazwa" in msg(app, "name")
     assert Contractor.select().count() == 0
 
 
@@ -133,16 +147,16 @@ async def test_f6_and_ctrl_pagedown_switch_tabs(sqlite_db):
     app = CardApp()
     async with app.run_test(size=(120, 45)) as pilot:
         await pilot.pause()
-        tabs = app.screen.query_one(TabbedContent)
+        card = app.screen
         await pilot.press("f6")
         await pilot.pause()
-        assert tabs.active == "tab-trade"
+        assert card.active_pane == "tab-trade"
         await pilot.press("ctrl+pagedown")
         await pilot.pause()
-        assert tabs.active == "tab-payments"
+        assert card.active_pane == "tab-payments"
         await pilot.press("ctrl+pageup")
         await pilot.pause()
-        assert tabs.active == "tab-trade"
+        assert card.active_pane == "tab-trade"
         assert app.focused is not None and app.focused.id == "f-status"
 
 
@@ -154,12 +168,10 @@ async def test_copy_prefilled_needs_new_code(sqlite_db):
     async with app.run_test(size=(120, 45)) as pilot:
         await pilot.pause()
         assert app.screen.query_one("#f-street", Input).value == "Długa"
-        await pilot.press("ctrl+s")
-        await pilot.pause()
+        await save(pilot)
         assert "już istnieje" in msg(app, "code")
         await type_into(pilot, "code", "ABC2")
-        await pilot.press("ctrl+s")
-        await pilot.pause()
+        await save(pilot)
         if isinstance(app.screen, ConfirmDialog):  # same name and city: similar-contractor warning
             await pilot.press("t")
             await pilot.pause()
@@ -176,15 +188,13 @@ async def test_bank_account_added_in_grid_and_bad_iban_refused(sqlite_db):
         await pilot.pause()
         await pilot.press("f6", "f6")  # [Płatności]
         await pilot.pause()
-        assert app.screen.query_one(TabbedContent).active == "tab-payments"
+        assert app.screen.active_pane == "tab-payments"
         app.screen.query_one("#table-bank_accounts").focus()
         await pilot.press("insert")
         await pilot.pause()
         await pilot.press(*"PL61109010140000071219812875")  # last digit wrong
-        await pilot.press("ctrl+s")
-        await pilot.pause()
-        await pilot.press("ctrl+s")
-        await pilot.pause()
+        await save(pilot)
+        await save(pilot)
         assert "Numer rachunku" in msg(app, "bank_accounts")
         assert BankAccount.select().count() == 0
         app.screen.query_one("#table-bank_accounts").focus()
@@ -195,8 +205,7 @@ async def test_bank_account_added_in_grid_and_bad_iban_refused(sqlite_db):
         await pilot.press(*"61109010140000071219812874")
         await pilot.press("enter")
         await pilot.pause()
-        await pilot.press("ctrl+s")
-        await pilot.pause()
+        await save(pilot)
     assert app.result == c.id
     assert [(a.number, a.is_default) for a in BankAccount.select()] == [("PL61109010140000071219812874", True)]
 
@@ -210,8 +219,7 @@ async def test_duplicate_nip_question_then_saved(sqlite_db):
         await pilot.press(*"B")
         await type_into(pilot, "name", "B")
         await type_into(pilot, "nip", "5260250274")
-        await pilot.press("ctrl+s")
-        await pilot.pause()
+        await save(pilot)
         assert isinstance(app.screen, ConfirmDialog)
         assert "już istnieje (A)" in str(app.screen.query_one("#confirm-message").render())
         await pilot.press("enter")  # OK is highlighted
@@ -239,8 +247,7 @@ async def test_branch_hq_card_read_only_fields_say_why(sqlite_db):
         await pilot.pause()
         assert "centrala" in msg(app, "bank_accounts")
         await type_into(pilot, "name", "Nowa nazwa")
-        await pilot.press("ctrl+s")
-        await pilot.pause()
+        await save(pilot)
     assert Contractor.get_by_id(c.id).name == "Nowa nazwa" and app.result == c.id
 
 
@@ -254,8 +261,7 @@ async def test_prefix_fills_country_and_transaction_type(sqlite_db):
         await type_into(pilot, "nip_country", "DE")
         await pilot.pause()
         assert app.screen.query_one("#f-country", Input).value == "Niemcy"
-        await pilot.press("ctrl+s")
-        await pilot.pause()
+        await save(pilot)
     c = Contractor.get(Contractor.code == "DE1")
     assert (c.nip_country, c.country_iso, c.transaction_type) == ("DE", "DE", "intra_eu")
 
@@ -272,8 +278,7 @@ async def test_subordinate_card_is_read_only_with_banner(sqlite_db):
         assert "To jest karta duplikująca kontrahenta MAIN. Używaj karty głównej." in banner
         assert app.screen.query_one("#f-name").disabled and app.screen.query_one("#f-code").disabled
         before = Contractor.get_by_id(s.id).modified_at
-        await pilot.press("ctrl+s")  # nothing changed: the card closes without writing
-        await pilot.pause()
+        await save(pilot)  # nothing changed: the card closes without writing
         assert app.result == s.id
     assert Contractor.get_by_id(s.id).modified_at == before
     app = CardApp(contractor_id=m.id)
@@ -292,15 +297,14 @@ async def test_jpk_code_added_on_jpk_tab(sqlite_db):
         await pilot.pause()
         await pilot.press("shift+f6")  # previous tab from [Ogólne] = the last one, [JPK]
         await pilot.pause()
-        assert app.screen.query_one(TabbedContent).active == "tab-jpk"
+        assert app.screen.active_pane == "tab-jpk"
         app.screen.query_one("#table-jpk_codes").focus()
         await pilot.press("insert")
         await pilot.pause()
         await pilot.press(*"gtu", "underscore", "0", "6", "enter")
         await pilot.pause()
         assert "Kod towarowy" in str(app.screen.query_one("#table-jpk_codes").get_row_at(0))
-        await pilot.press("ctrl+s")
-        await pilot.pause()
+        await save(pilot)
     assert app.result == c.id and parties.jpk_codes_of(c.id) == ["GTU_06"]
 
 
@@ -322,8 +326,7 @@ async def test_credit_limit_amount_editable_only_with_its_check_box(sqlite_db):
         assert app.focused is amount
         amount.value = ""
         await pilot.press(*"2500")
-        await pilot.press("ctrl+s")
-        await pilot.pause()
+        await save(pilot)
     c = Contractor.get_by_id(c.id)
     assert c.credit_limit_on and c.credit_limit == Decimal("2500.00")
 
@@ -338,17 +341,9 @@ async def test_recipient_added_by_code_on_additional_tab(sqlite_db):
         await pilot.press("f6", "f6", "f6")  # [Dodatkowe]
         await pilot.pause()
         app.screen.query_one("#table-recipients").focus()
-        await pilot.press("ctrl+n", *"NIE", "enter")  # a code that does not exist
+        await pilot.press("ctrl+n", *"odb", "enter")    # a full code (any case) + Enter: resolved, no list
         await pilot.pause()
-        await pilot.press("ctrl+s")
         await pilot.pause()
-        assert "nie ma kontrahenta o kodzie „NIE”" in msg(app, "recipients")
-        app.screen.query_one("#table-recipients").focus()
-        await pilot.press("f2")
-        await pilot.pause()
-        app.screen.query_one("#f-code", Input).value = ""
-        await pilot.press(*"ODB", "enter")
-        await pilot.pause()
-        await pilot.press("ctrl+s")
-        await pilot.pause()
+        assert "ODB" in str(app.screen.query_one("#table-recipients").get_row_at(0))
+        await save(pilot)
     assert app.result == c.id and parties.recipients_of(c.id) == [("ODB", False)]

@@ -16,6 +16,7 @@ from tui.screens.list_screen import ListScreen
 from tui.widgets.confirm import ConfirmDialog
 from tui.widgets.prompt import PromptDialog
 
+from tests.tui.card_helpers import card_ready, save
 from tests.tui.catalog_fixtures import branch_app  # noqa: F401
 from tests.tui.test_serial_ops import palette
 
@@ -67,16 +68,14 @@ async def test_unit_added_renamed_and_refused_delete_when_used(filia_app):
         await type_text(pilot, "paleta")
         await pilot.press("tab")
         await type_text(pilot, "paleta EUR")
-        await pilot.press("ctrl+s")
-        await pilot.pause()
+        await save(pilot)
         assert filia_app.screen is lst
         new = Unit.get(Unit.code == "paleta")
         assert new.name == "paleta EUR" and lst.list.cursor_id == new.id
         await pilot.press("f2")
         await pilot.pause()
         await fill(pilot, "name", "paleta 120x80")
-        await pilot.press("ctrl+s")
-        await pilot.pause()
+        await save(pilot)
         assert Unit.get_by_id(new.id).name == "paleta 120x80"
         await type_text(pilot, used)                       # locator on the code column
         await filia_app.workers.wait_for_complete()
@@ -100,15 +99,13 @@ async def test_vat_rate_with_validity_dates_and_polish_error_on_bad_date(filia_a
         await fill(pilot, "rate", "7")
         await fill(pilot, "name", "siedem")
         await fill(pilot, "valid_from", "2027-13-01")
-        await pilot.press("ctrl+s")
-        await pilot.pause()
+        await save(pilot)
         form = filia_app.screen
         assert isinstance(form, DictionaryForm)
         assert "RRRR-MM-DD" in str(form.query_one("#msg-valid_from").render())
         assert VatRate.select().count() == before
         await fill(pilot, "valid_from", "2027-01-01")
-        await pilot.press("ctrl+s")
-        await pilot.pause()
+        await save(pilot)
         assert isinstance(filia_app.screen, ListScreen)
     v = VatRate.get(VatRate.code == "7")
     assert (v.rate, v.valid_from) == (Decimal("7"), date(2027, 1, 1))
@@ -130,8 +127,7 @@ async def test_list_attribute_with_values(filia_app):
             await type_text(pilot, value)
             await pilot.press("enter")
             await pilot.pause()
-        await pilot.press("ctrl+s")
-        await pilot.pause()
+        await save(pilot)
         assert isinstance(filia_app.screen, ListScreen)
     attr = AttributeDef.get(AttributeDef.code == "KOLOR")
     assert (attr.format, attr.kind) == ("list", "goods")
@@ -151,16 +147,14 @@ async def test_manual_rate_and_nbp_import_on_the_rates_list(filia_app, httpserve
     async with filia_app.run_test(size=SIZE) as pilot:
         await open_list(filia_app, pilot, "currency_rates")
         await pilot.press("insert")
-        await pilot.pause()
-        form = filia_app.screen
-        eur = next(v for label, v in form.query_one("#field-currency").choices if label == "EUR")
+        form = await card_ready(pilot)
+        eur = next(v for label, v in form.query_one("#f-currency").choices if label == "EUR")
         form.set_value("currency", eur)
-        manual = next(v for label, v in form.query_one("#field-rate_type").choices if label == "RĘCZNY")
+        manual = next(v for label, v in form.query_one("#f-rate_type").choices if label == "RĘCZNY")
         form.set_value("rate_type", manual)
         await fill(pilot, "on", "2024-03-13")
         await fill(pilot, "rate", "4,3000")
-        await pilot.press("ctrl+s")
-        await pilot.pause()
+        await save(pilot)
         assert isinstance(filia_app.screen, ListScreen)
         await palette(pilot, "Pobierz kursy NBP")
         assert isinstance(filia_app.screen, PromptDialog)
@@ -217,7 +211,6 @@ async def test_group_tree_adds_a_sub_group_under_the_highlighted_one(filia_app):
         form = filia_app.screen
         assert isinstance(form, DictionaryForm) and form.get_value("parent") == parent.id
         await type_text(pilot, "SOKI")
-        await pilot.press("ctrl+s")
-        await pilot.pause()
+        await save(pilot)
         assert filia_app.screen.query_one(Tree).cursor_node.label.plain.startswith("SOKI")
     assert GoodsGroup.get(GoodsGroup.code == "SOKI").parent_id == parent.id

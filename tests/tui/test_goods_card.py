@@ -4,14 +4,15 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from textual.widgets import TabbedContent
 
 from store.catalog import Goods, GoodsPrice, GoodsUnit, PriceType
+from store.catalog.dictionaries import Unit
 from tui.screens.goods_card import GoodsCard
 from tui.screens.list_screen import ListScreen
 from tui.screens.price_table import PriceTable
 from tui.widgets.form import RowDialog
 
+from tests.tui.card_helpers import card_ready, save, settle
 from tests.tui.catalog_fixtures import branch_app  # noqa: F401
 
 SIZE = (130, 45)
@@ -29,13 +30,6 @@ async def type_text(pilot, text: str) -> None:
     await pilot.press(*[{" ": "space", "-": "minus", ",": "comma", ".": "full_stop"}.get(ch, ch) for ch in text])
 
 
-async def clear_and_type(pilot, text: str) -> None:
-    await pilot.press("ctrl+a" if False else "end")
-    focused = pilot.app.focused
-    focused.value = ""
-    await type_text(pilot, text)
-
-
 def snapshot() -> list[tuple]:
     return list(Goods.select(Goods.id, Goods.code, Goods.name, Goods.retail_price, Goods.unit).tuples())
 
@@ -51,17 +45,15 @@ async def test_f2_opens_card_of_highlighted_item_and_ctrl_s_saves_name(filia_app
         await pilot.press("down", "down")
         target = lst.list.cursor_id
         await pilot.press("f2")
-        await pilot.pause()
-        card = filia_app.screen
+        card = await card_ready(pilot)
         assert isinstance(card, GoodsCard) and card.goods_id == target
-        tabs = [p.id for p in card.query("TabPane")]
+        tabs = [p for p, _label in card.tab_list]
         assert "tab-stock" in tabs and "tab-units" in tabs and "tab-groups" in tabs  # ITM-1 goods tabs
         assert filia_app.focused.id == "f-code"
         await pilot.press("tab")
         assert filia_app.focused.id == "f-name"
-        await clear_and_type(pilot, "Nowa nazwa towaru")
-        await pilot.press("ctrl+s")
-        await pilot.pause()
+        await type_text(pilot, "Nowa nazwa towaru")        # focus selects the name: typing replaces it
+        await save(pilot)
         assert isinstance(filia_app.screen, ListScreen)
     assert Goods.get_by_id(target).name == "Nowa nazwa towaru"
 
@@ -95,8 +87,7 @@ async def test_insert_new_service_with_price_from_the_prices_table(filia_app):
         await pilot.pause()
         assert filia_app.screen is card
         assert "199,99" in str(card.query_one("#card-prices").render())
-        await pilot.press("ctrl+s")
-        await pilot.pause()
+        await save(pilot)
         assert isinstance(filia_app.screen, ListScreen)
     g = Goods.get(Goods.code == "USL1")
     assert (g.name, g.item_type, g.is_service, g.track_stock) == ("Montaz szafy", "UP", True, False)
@@ -109,8 +100,8 @@ async def test_service_card_has_no_stock_tabs(filia_app):
     async with filia_app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         filia_app.push_screen(GoodsCard(None, item_type="UP"))
-        await pilot.pause()
-        tabs = [p.id for p in filia_app.screen.query("TabPane")]
+        card = await card_ready(pilot)
+        tabs = [p for p, _label in card.tab_list]
         assert "tab-stock" not in tabs and "tab-reservations" not in tabs and "tab-substitutes" not in tabs
         assert "tab-units" in tabs and "tab-attributes" in tabs and "tab-groups" in tabs
 
@@ -121,29 +112,26 @@ async def test_auxiliary_unit_added_on_units_tab(filia_app):
         lst = await open_goods(filia_app, pilot)
         target = lst.list.cursor_id
         base = Goods.get_by_id(target).unit
+        other = Unit.select().where(Unit.code != base).order_by(Unit.code).first().code
         await pilot.press("f2")
-        await pilot.pause()
-        card = filia_app.screen
-        for _i in range(2):
-            await pilot.press("f6")                       # [Dodatkowe], then [Jednostki, EAN, VAT]
-            await pilot.pause()
+        card = await card_ready(pilot)
+        await pilot.press("f6", "f6")                     # [Dodatkowe], then [Jednostki, EAN, VAT]
         for _i in range(20):                              # the tab is built when first shown
             if card.query("#table-units"):
                 break
             await pilot.pause()
-        assert card.query_one(TabbedContent).active == "tab-units"
+        assert card.active_pane == "tab-units"
         card.query_one("#table-units").focus()
         await pilot.press("insert")
         await pilot.pause()
         dialog = filia_app.screen
         assert isinstance(dialog, RowDialog)
-        other = next(v for _l, v in card.choices["unit"] if v != base)
-        dialog.query_one("#field-unit").value = other
-        dialog.query_one("#field-numerator").value = "10"
+        await type_text(pilot, other.upper())             # the unit is a reference field: its code typed
+        await pilot.press("tab")                          # resolves it (any case) and moves on
+        await type_text(pilot, "10")
         await pilot.press("ctrl+s")
         await pilot.pause()
-        await pilot.press("ctrl+s")
-        await pilot.pause()
+        await save(pilot)
         assert isinstance(filia_app.screen, ListScreen)
     u = GoodsUnit.get(GoodsUnit.goods == target)
     assert (u.unit, u.numerator, u.denominator) == (other, Decimal(10), Decimal(1))
@@ -159,7 +147,7 @@ async def test_escape_on_changed_card_asks_and_nothing_is_written(filia_app):
         await type_text(pilot, "XYZ")
         await pilot.press("escape")
         await pilot.pause()
-        await pilot.press("t")                            # Tak: discard
+        await pilot.press("p")                            # Porzuć: discard
         await pilot.pause()
         assert isinstance(filia_app.screen, ListScreen)
     assert snapshot() == before
@@ -197,8 +185,7 @@ async def test_branch_card_is_read_only_and_says_why(branch_app):
     async with filia_app.run_test(size=SIZE) as pilot:
         await open_goods(filia_app, pilot)
         await pilot.press("f2")
-        await pilot.pause()
-        card = filia_app.screen
+        card = await card_ready(pilot)
         banner = str(card.query_one("#form-banner").render())
         assert "W oddziale karta towaru jest tylko do odczytu" in banner
         assert card.query_one("#f-name").disabled
@@ -218,7 +205,7 @@ async def test_branch_card_is_read_only_and_says_why(branch_app):
         await pilot.press("escape")
         await pilot.pause()
         await pilot.press("insert")                       # a branch may not add goods: the card says why
-        await pilot.pause()
+        await card_ready(pilot)
         assert "W oddziale nie można dopisywać towarów" in str(filia_app.screen.query_one("#form-banner").render())
     assert snapshot() == before
 
@@ -232,12 +219,10 @@ async def test_ctrl_k_copies_the_card_with_prices_under_a_new_code(filia_app):
         source = Goods.get_by_id(lst.list.cursor_id)
         set_price(source.id, retail().id, value=Decimal("12.34"))
         await pilot.press("ctrl+k")
-        await pilot.pause()
-        card = filia_app.screen
+        card = await card_ready(pilot)
         assert isinstance(card, GoodsCard) and card.get_value("code") == "" and card.get_value("name") == source.name
         await type_text(pilot, "KOPIA1")
-        await pilot.press("ctrl+s")
-        await pilot.pause()
+        await save(pilot)
         assert isinstance(filia_app.screen, ListScreen)
     copy = Goods.get(Goods.code == "KOPIA1")
     assert (copy.name, copy.unit, copy.vat_rate_id, copy.retail_price) == (
@@ -327,17 +312,13 @@ async def test_saving_a_card_records_the_logged_in_operator_and_the_card_shows_i
         target = lst.list.cursor_id
         login = filia_app.operator.login
         await pilot.press("f2")
-        await pilot.pause()
         await pilot.press("tab")
-        await clear_and_type(pilot, "Zmieniona przez operatora")
-        await pilot.press("ctrl+s")
-        await pilot.pause()
+        await type_text(pilot, "Zmieniona przez operatora")
+        await save(pilot)
         assert Goods.get_by_id(target).modified_by == login
         await pilot.press("f2")
-        await pilot.pause()
-        card = filia_app.screen
-        card.query_one("#card-tabs", TabbedContent).active = "tab-extra"
-        await card.ensure_pane("tab-extra")
+        card = await card_ready(pilot)
+        await card.show_pane("tab-extra")
         await pilot.pause()
         text = str(card.query_one("#card-stamps", Static).render())
         assert f"Zmodyfikował: {login}" in text

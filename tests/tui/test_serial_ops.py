@@ -4,6 +4,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from textual.command import CommandPalette
 
 from store.catalog import Goods, GoodsGroupLink, GoodsPrice, PriceType
 from store.catalog.prices import set_price
@@ -33,7 +34,7 @@ async def palette(pilot, text: str) -> None:
             break
     await pilot.press("enter")
     await pilot.pause(0.2)
-    if type(pilot.app.screen).__name__ == "CommandPalette":
+    if isinstance(pilot.app.screen, CommandPalette):
         await pilot.press("enter")
         await pilot.pause(0.2)
 
@@ -43,8 +44,8 @@ async def choose(pilot, dialog, field: str, label: str) -> None:
     select = dialog.query_one(f"#f-{field}")
     select.focus()
     await pilot.pause()
-    labels = [str(lbl) for lbl, _v in dialog.query_one(f"#field-{field}").choices]
-    current = labels.index(next(lbl for lbl, v in dialog.query_one(f"#field-{field}").choices if v == select.value))
+    labels = [str(lbl) for lbl, _v in select.choices]
+    current = labels.index(next(lbl for lbl, v in select.choices if v == select.value))
     await pilot.press("enter")
     await pilot.pause()
     step = labels.index(label) - current
@@ -149,7 +150,7 @@ async def test_set_vat_rate_on_marked_goods(filia_app):
         old_first = Goods.get_by_id(first).vat_rate_id
         await palette(pilot, "Zmiana stawki VAT")
         dialog = filia_app.screen
-        label = next(lbl for lbl, v in dialog.query_one("#field-vat_rate").choices if v == eight.id)
+        label = next(lbl for lbl, v in dialog.query_one("#f-vat_rate").choices if v == eight.id)
         await choose(pilot, dialog, "vat_rate", label)
         await pilot.press("ctrl+s")
         await pilot.pause()

@@ -71,10 +71,12 @@ def choose_price_column(screen) -> None:
         query.descending, query.filter_text = old.descending, old.filter_text
         query.active_filters, query.extra_where = set(old.active_filters), list(old.extra_where)
         screen.query_ = screen.list.query = query
+        screen.shown_price_type_id = int(values["price_type"]) or None   # a serial price change starts on it
         screen.list.reload(keep_id=screen.list.cursor_id)
         screen._update_header()
+    shown = getattr(screen, "shown_price_type_id", None) or 0
     screen.app.push_screen(ParamDialog(_("Cena pokazywana na liście"),
-                                       [Param("price_type", _("Rodzaj ceny"), "choice", choices, 0)]), chosen)
+                                       [Param("price_type", _("Rodzaj ceny"), "choice", choices, shown)]), chosen)
 
 
 def clear_filters(screen) -> None:

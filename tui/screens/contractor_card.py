@@ -1,13 +1,15 @@
 """Contractor card (formularz kontrahenta, CTF/BNK/REP): tabs [Ogólne] [Handlowe] [Płatności] [Dodatkowe]
-[Atrybuty]. Keyboard only: Tab/Shift+Tab fields, F6 / Ctrl+PgDn next tab, Ctrl+S save, Esc close (asks on
-a changed card). Talks to store.parties only; dismisses with the saved contractor id (or None)."""
+[Atrybuty] [JPK]. Keyboard only: Tab/Shift+Tab fields, F6 / Ctrl+PgDn next tab, Ctrl+S save, Esc close (asks
+on a changed card). Group, categories, default price, payment form, currency and recipients are reference
+fields (a code typed, or Tab/F4 in the empty field for the dictionary's list; Insert there adds an entry,
+CTF-5's <NOWA…>). Talks to store.parties only; dismisses with the saved contractor id (or None)."""
 from __future__ import annotations
 
 from decimal import Decimal
 
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.widgets import Checkbox, Footer, Input, Static, TabbedContent, TabPane
+from textual.widgets import Checkbox, Input, Static
 
 from store import parties
 from store.i18n import _
@@ -15,7 +17,9 @@ from store.parties import countries
 from store.parties.fields import (CARD_FIELDS, COMPUTED_LABELS, STATUS_LABELS, TRANSACTION_LABELS, label,
                                   max_length)
 from tui.operator import operator_login
-from tui.widgets.form import FormField, FormScreen, GridColumn, GridField, LazyBody
+from tui.widgets.form import FormField, FormScreen, GridColumn, GridField
+from tui.widgets.key_bar import KeyBar
+from tui.widgets.lookup import Reference
 
 TAB_GENERAL = ["code", "group_id", "kind_customer", "kind_supplier", "kind_competitor", "kind_partner",
                "kind_prospect", "nip_country", "nip", "regon", "pesel", "eori", "name", "name2", "name3",
@@ -38,17 +42,25 @@ FIELD_PANES = {**{n: "tab-general" for n in TAB_GENERAL}, **{n: "tab-trade" for 
                **{n: "tab-more" for n in (*TAB_MORE, "representatives")}, "attributes": "tab-attributes",
                "jpk_codes": "tab-jpk", "recipients": "tab-more"}
 GRIDS = ("bank_accounts", "representatives", "attributes", "jpk_codes", "recipients")
+# Reference fields: typed by code or picked from the dictionary's list (store.references kind, list key).
+LOOKUPS = {
+    "group_id": Reference("contractor_group", "contractor_groups"),
+    "sales_category": Reference("category_income_code", "categories"),
+    "purchase_category": Reference("category_cost_code", "categories"),
+    "price_group": Reference("price_type_sale_name", "price_types"),
+    "payment_form": Reference("payment_form", "payment_forms"),
+    "currency": Reference("currency", "currencies"),
+}
+CONTRACTOR_REF = Reference("contractor_code", "contractors")
 
 
-def _choices(field: str, groups) -> list[tuple[str, object]]:
+def _choices(field: str) -> list[tuple[str, object]]:
     if field == "status":
         return [(_(v), k) for k, v in STATUS_LABELS.items()]
     if field == "transaction_type":
         return [(_(v), k) for k, v in TRANSACTION_LABELS.items()]
     if field == "computed_from":
         return [(_(v), k) for k, v in COMPUTED_LABELS.items()]
-    if field == "group_id":
-        return [(_("(brak grupy)"), 0)] + [(g.code, g.id) for g in groups]
     return []
 
 
@@ -84,7 +96,7 @@ def attribute_columns() -> list[GridColumn]:
 
 def recipient_columns() -> list[GridColumn]:
     """REP-6 (OPEN): Kod, Nazwa, Miasto, Domyślny; a recipient is another contractor, typed by its code."""
-    return [GridColumn("code", _("Kod kontrahenta"), width=16),
+    return [GridColumn("code", _("Kod kontrahenta"), "lookup", width=16, reference=CONTRACTOR_REF),
             GridColumn("name", _("Nazwa"), width=36, in_dialog=False, compute=lambda r: r.get("name", "")),
             GridColumn("city", _("Miasto"), width=16, in_dialog=False, compute=lambda r: r.get("city", "")),
             GridColumn("is_default", _("Domyślny"), "bool", width=8)]
@@ -99,7 +111,6 @@ def jpk_columns() -> list[GridColumn]:
 class ContractorCard(FormScreen):
     DEFAULT_CSS = """
     ContractorCard #card-title { text-style: bold; background: $primary 40%; padding: 0 1; }
-    ContractorCard TabPane { padding: 0 1; }
     ContractorCard #card-stamps { color: $text-muted; margin-top: 1; }
     """
 
@@ -107,28 +118,27 @@ class ContractorCard(FormScreen):
                  operator: str = "") -> None:
         super().__init__()
         self.contractor_id, self.copy_from, self.operator = contractor_id, copy_from, operator
-        self.groups = parties.list_groups()
         self.meta: dict = {}
 
     # --- layout -------------------------------------------------------------------------------------
     def _field(self, name: str) -> FormField:
         kind = CARD_FIELDS[name]
-        widget_kind = {"fk": "choice", "money": "str", "percent": "str", "int": "str"}.get(kind, kind)
+        widget_kind = "lookup" if name in LOOKUPS else {"money": "str", "percent": "str", "int": "str"}.get(kind, kind)
         max_len = max_length(name)
-        return FormField(name, label(name), widget_kind, choices=_choices(name, self.groups),
-                         max_length=max_len if widget_kind == "str" and kind == "str" else 0,
-                         required=name in REQUIRED)
+        return FormField(name, label(name), widget_kind, choices=_choices(name),
+                         max_length=max_len if kind == "str" else 0, required=name in REQUIRED,
+                         reference=LOOKUPS.get(name))
+
+    def field_label(self, name: str) -> str:
+        return label(name)
 
     def compose(self) -> ComposeResult:
         with Vertical(id="form-body"):
             yield Static("", id="card-title")
             yield Static("", id="form-banner")
             yield Static("", id="form-errors")
-            with TabbedContent(id="card-tabs"):
-                for pane_id, title in PANES:
-                    with TabPane(_(title), id=pane_id):
-                        yield LazyBody(pane_id)
-        yield Footer()
+            yield from self.compose_tabs([(pane_id, _(title)) for pane_id, title in PANES])
+        yield KeyBar()
 
     def field_pane(self, name: str) -> str | None:
         return FIELD_PANES.get(name)
@@ -161,12 +171,14 @@ class ContractorCard(FormScreen):
         if self.contractor_id:
             data = parties.card_data(self.contractor_id)
             self.meta = data.pop("meta")
+            self.version = self.meta.get("version")
         elif self.copy_from:
             data = parties.copy_data(self.copy_from)
         else:
             data = parties.new_card_defaults()
         grids = {g: data.pop(g, []) for g in GRIDS}
         self.load({k: _to_widget(k, v) for k, v in data.items() if k in CARD_FIELDS}, grids)
+        self.operator = self.operator or operator_login(self.app)
         state = parties.editable_state(self.contractor_id)
         grid_locks = {"bank_accounts": state["bank_accounts"]}
         if self.meta.get("main_code"):
@@ -175,14 +187,13 @@ class ContractorCard(FormScreen):
             self.show_banner(reason or "")  # MRG-11
         self.set_locks(state["fields"], grid_locks)
         self._show_title(data)
-        await self.ensure_pane("tab-general")
-        self.call_after_refresh(self._after_load)
+        self.open_first_pane("tab-general")
 
-    def _after_load(self) -> None:
-        self.mark_clean()
-        first = next((f for f in self.form_fields().values() if not f.control.disabled), None)
-        if first is not None:
-            first.control.focus()
+    def load_current(self):
+        data = parties.card_data(self.contractor_id)
+        meta = data.pop("meta")
+        grids = {g: data.pop(g, []) for g in GRIDS}
+        return {k: _to_widget(k, v) for k, v in data.items() if k in CARD_FIELDS}, grids, meta.get("version")
 
     def _show_title(self, data: dict) -> None:
         if self.contractor_id:
@@ -231,13 +242,13 @@ class ContractorCard(FormScreen):
     def _apply_switch(self, switch: str, on: bool) -> None:
         target = self.form_fields().get(self.SWITCHED[switch])
         if target is not None and not target.lock_reason:
-            target.control.disabled = not on
+            target.disabled = not on
 
     def field_mounted(self, field: FormField) -> None:
         super().field_mounted(field)
         for switch, target in self.SWITCHED.items():
             if field.field_name == target and not field.lock_reason:
-                field.control.disabled = not self.get_value(switch)
+                field.disabled = not self.get_value(switch)
 
     def on_descendant_blur(self, event) -> None:
         widget = getattr(event, "widget", None) or getattr(event, "control", None)
@@ -257,5 +268,5 @@ class ContractorCard(FormScreen):
         c = parties.save_card(self.contractor_id, values, bank_accounts=grids.get("bank_accounts"),
                               representatives=grids.get("representatives"), attributes=grids.get("attributes"),
                               jpk_codes=grids.get("jpk_codes"), recipients=grids.get("recipients"), confirm=confirm,
-                              operator=self.operator or operator_login(self.app))
+                              operator=self.operator, version=self.version)
         return c.id

@@ -10,13 +10,14 @@ from functools import partial
 
 from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
-from store.catalog import list_specs
+from store.catalog import dict_versions, list_specs
 from store.errors import FiliaError
 from store.i18n import _
 from tui.screens.list_screen import ListBehaviour
 from tui.widgets.form import FormField, FormScreen, GridColumn, GridField
+from tui.widgets.key_bar import KeyBar
 from tui.widgets.prompt import PromptDialog
 
 # Main menu areas of the dictionaries (label, list key).
@@ -48,7 +49,7 @@ class DictionaryForm(FormScreen):
             yield Static("", id="card-title")
             yield Static("", id="form-banner")
             yield Static("", id="form-errors")
-            with VerticalScroll(id="dict-fields"):
+            with VerticalScroll(id="dict-fields", can_focus=False):
                 for name, label, kind, choices in self.fields:
                     yield FormField(name, label, kind, choices=choices)
                 if self.key == "goods_groups" and self.entry_id:
@@ -56,9 +57,10 @@ class DictionaryForm(FormScreen):
                 if self.key == "attributes":
                     yield GridField("values", _("Wartości do wyboru (atrybut typu lista)"),
                                     [GridColumn("value", _("Wartość"), width=50)])
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
+        self.version = dict_versions.entry_version(self.key, self.entry_id)
         values = list_specs.form_values(self.key, self.entry_id or self.copy_from)
         if self.parent_id and "parent" in values and not self.entry_id:
             values["parent"] = self.parent_id                     # a sub-group added from the tree
@@ -75,19 +77,20 @@ class DictionaryForm(FormScreen):
         title = _(self.view.title)
         suffix = _("nowy") if not self.entry_id else _("zmiana")
         self.query_one("#card-title", Static).update(f"{title} – {suffix}")
-        self.call_after_refresh(self._after_load)
-
-    def _after_load(self) -> None:
-        self.mark_clean()
-        first = next((f for f in self.form_fields().values() if not f.control.disabled), None)
-        if first is not None:
-            first.control.focus()
+        self.focus_first_field()
+        self.call_after_refresh(self.mark_clean)
 
     def unchanged_result(self):
         return self.entry_id
 
+    def load_current(self):
+        grids = {"values": [dict(r) for r in list_specs.attribute_values(self.entry_id)]} \
+            if self.key == "attributes" else {}
+        return (list_specs.form_values(self.key, self.entry_id), grids,
+                dict_versions.entry_version(self.key, self.entry_id))
+
     def save_values(self, values: dict, grids: dict[str, list[dict]], confirm: bool):
-        saved = list_specs.save_form(self.key, self.entry_id, values)
+        saved = dict_versions.save_form_checked(self.key, self.entry_id, values, self.version)
         if self.key == "attributes" and "values" in grids:
             try:
                 list_specs.save_attribute_values(saved, self.original_values, grids["values"])

@@ -2,15 +2,16 @@
 [Jednostki, EAN, VAT] [Atrybuty] [Zasoby] [Rezerwacje] [Zamówienia] [Grupy] [Zamienniki] [Zestawy].
 
 Keyboard only: Tab/Shift+Tab fields, F6 / Ctrl+PgDn next tab, Shift+Insert or Ctrl+T (or the palette,
-F11/Ctrl+O) the prices table, Ctrl+S save, Esc close (asks on a changed card). Talks to store.catalog
-only; in a branch the fields are read-only and the banner says why (DICT-3)."""
+F11/Ctrl+O) the prices table, Ctrl+S save, Esc close (asks on a changed card). Dictionary fields are
+reference fields: a code typed, or Tab/F4 in the empty field for the dictionary's list. Talks to
+store.catalog only; in a branch the fields are read-only and the banner says why (DICT-3)."""
 from __future__ import annotations
 
 from decimal import Decimal
 
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.widgets import Footer, Static, TabbedContent, TabPane
+from textual.widgets import Static
 
 from store.catalog import card as card_rules
 from store.catalog import card_save
@@ -18,7 +19,9 @@ from store.catalog.roles import catalog_edit_refusal
 from store.i18n import _
 from tui import keymap
 from tui.operator import operator_login
-from tui.widgets.form import FormField, FormScreen, GridColumn, GridField, LazyBody
+from tui.widgets.form import FormField, FormScreen, GridColumn, GridField
+from tui.widgets.key_bar import KeyBar
+from tui.widgets.lookup import Reference
 
 LABELS = {
     "code": "Kod", "name": "Nazwa", "item_type": "Typ pozycji", "ean": "EAN", "catalogue_number": "Numer katalogowy",
@@ -51,8 +54,21 @@ EMPTY_TABS = {
     "substitutes": "Towar nie ma zamienników.",
     "sets": "Towar nie jest elementem głównym żadnego zestawu promocyjnego.",
 }
-CHOICE_FIELDS = {"item_type", "reverse_charge", "price_limit_kind", "service_cost_kind", "unit",
-                 *card_save.FK_FIELDS}
+CHOICE_FIELDS = {"item_type", "reverse_charge", "price_limit_kind", "service_cost_kind"}
+# Dictionary fields: typed by code or picked from the dictionary's list (store.references kind, list key).
+LOOKUPS = {
+    "group": Reference("goods_group", "goods_groups"), "vat_rate": Reference("vat_rate", "vat_rates"),
+    "purchase_vat_rate": Reference("vat_rate", "vat_rates"),
+    "default_price_type": Reference("price_type_sale", "price_types"),
+    "sales_category": Reference("category_income", "categories"),
+    "purchase_category": Reference("category_cost", "categories"),
+    "default_warehouse": Reference("warehouse", "warehouses"),
+    "packaging_scheme": Reference("packaging_scheme", "packaging_schemes"),
+    "producer": Reference("producer", "producers"), "brand": Reference("brand", "brands"),
+    "unit": Reference("unit", "units"), "cn_code": Reference("cn_code", "cn_codes"),
+    "supplier_code": Reference("contractor_code", "contractors"),
+}
+UNIT_REF = Reference("unit", "units")
 
 
 def _num(value) -> str:
@@ -90,11 +106,9 @@ class GoodsCard(FormScreen):
         super().__init__()
         self.goods_id, self.copy_from = goods_id, copy_from
         self.group_id, self.item_type = group_id, item_type
-        self.choices = card_save.card_choices()
+        self.choices = card_save.enum_choices()
         self.prices: list = []
         self.new_prices: dict[int, Decimal] = {}
-        self.original_grids: dict[str, list[dict]] = {}
-        self.tab_list: list[tuple[str, str]] = []
 
     # --- layout -------------------------------------------------------------------------------------
     def _load_data(self) -> tuple[dict, dict]:
@@ -109,21 +123,19 @@ class GoodsCard(FormScreen):
             fields = card_rules.new_card_defaults(group_id=self.group_id, item_type=self.item_type)
             view = {"fields": fields, "grids": {"units": [], "eans": [], "groups": [], "attributes": []},
                     "prices": [], "tabs": card_rules.tabs(self.item_type)}
-        self.prices, self.tab_list = view["prices"], view["tabs"]
+        self.prices, self._tabs = view["prices"], view["tabs"]
         self.meta = view.get("meta") or {}
+        self.version = self.meta.get("version") if self.goods_id else None
         return view["fields"], view["grids"]
 
     def compose(self) -> ComposeResult:
         self._fields, self._grids = self._load_data()
         with Vertical(id="form-body"):
-            yield Static("", id="card-title")
+            yield Static(self._title(), id="card-title")
             yield Static("", id="form-banner")
             yield Static("", id="form-errors")
-            with TabbedContent(id="card-tabs"):
-                for tab_id, label in self.tab_list:
-                    with TabPane(label, id=f"tab-{tab_id}"):
-                        yield LazyBody(f"tab-{tab_id}")
-        yield Footer()
+            yield from self.compose_tabs([(f"tab-{tab_id}", label) for tab_id, label in self._tabs])
+        yield KeyBar()
 
     def _field(self, name: str) -> FormField:
         if name in BOOL_FIELDS:
@@ -132,10 +144,16 @@ class GoodsCard(FormScreen):
             kind = "text"
         elif name in CHOICE_FIELDS:
             kind = "choice"
+        elif name in LOOKUPS:
+            kind = "lookup"
         else:
             kind = "str"
         return FormField(name, _(LABELS.get(name, name)), kind, choices=self.choices.get(name),
-                         max_length=MAX_LEN.get(name, 0), required=name in REQUIRED)
+                         max_length=MAX_LEN.get(name, 0), required=name in REQUIRED, reference=LOOKUPS.get(name))
+
+    def field_label(self, name: str) -> str:
+        return _(LABELS.get(name, {"units": "Jednostki pomocnicze", "eans": "Kody EAN", "groups": "Grupy towaru",
+                                   "attributes": "Atrybuty towaru"}.get(name, name)))
 
     def field_pane(self, name: str) -> str | None:
         for tab, (_label, names) in card_rules.TAB_FIELDS.items():
@@ -156,28 +174,28 @@ class GoodsCard(FormScreen):
                 out.append(Static(self._stamps_text(), id="card-stamps", classes="card-note"))
             return out
         if tab == "units":
-            units = self.choices["unit"]
             return [GridField("units", _("Jednostki pomocnicze"), [
-                        GridColumn("unit", _("Jednostka"), "choice", width=10, choices=units),
+                        GridColumn("unit", _("Jednostka"), "lookup", width=10, reference=UNIT_REF),
                         GridColumn("numerator", _("Licznik"), width=10),
                         GridColumn("denominator", _("Mianownik"), width=10)],
-                        new_row=lambda: {"unit": units[0][1] if units else "", "numerator": "1", "denominator": "1"}),
+                        new_row=lambda: {"unit": "", "numerator": "1", "denominator": "1"}),
                     GridField("eans", _("Kody EAN"), [
                         GridColumn("ean", _("Kod EAN"), width=16),
-                        GridColumn("unit", _("Jednostka"), width=10),
+                        GridColumn("unit", _("Jednostka"), "lookup", width=10, reference=UNIT_REF),
                         GridColumn("is_default", _("Domyślny"), "bool", width=9),
                         GridColumn("description", _("Opis"), width=30)],
                         default_group=lambda r: 0, new_row=lambda: {"unit": "", "is_default": False})]
         if tab == "attributes":
             return [GridField("attributes", _("Atrybuty towaru"), [
-                GridColumn("attribute", _("Atrybut"), "choice", width=20, choices=self.choices["attribute"]),
+                GridColumn("attribute", _("Atrybut"), "lookup", width=20,
+                           reference=Reference("goods_attribute", "attributes")),
                 GridColumn("value", _("Wartość"), width=40)],
-                new_row=lambda: {"attribute": (self.choices["attribute"] or [("", "")])[0][1], "value": ""})]
+                new_row=lambda: {"attribute": "", "value": ""})]
         if tab == "groups":
             return [GridField("groups", _("Grupy towaru (grupy domyślnej nie można usunąć)"), [
-                GridColumn("code", _("Grupa"), "choice", width=30, choices=self.choices["group_code"]),
+                GridColumn("code", _("Grupa"), "lookup", width=30, reference=Reference("goods_group_code", "goods_groups")),
                 GridColumn("is_default", _("Domyślna"), "bool", width=9, in_dialog=False)],
-                new_row=lambda: {"code": (self.choices["group_code"] or [("", "")])[0][1], "is_default": False})]
+                new_row=lambda: {"code": "", "is_default": False})]
         if tab in EMPTY_TABS:
             return [Static(_(EMPTY_TABS[tab]), classes="card-note", id=f"note-{tab}")]
         return []
@@ -186,24 +204,21 @@ class GoodsCard(FormScreen):
     async def on_mount(self) -> None:
         fields = {k: _to_widget(k, v) for k, v in self._fields.items() if k in LABELS}
         self.load(fields, self._grids)
-        self.original_grids = {k: [dict(r) for r in v] for k, v in self._grids.items()}
+        self.operator = operator_login(self.app)
         allowed, reason = card_rules.editable_fields(self.goods_id if not self.copy_from else None)
         if reason:
             locks = {name: reason for name in LABELS if name not in allowed}
             grid_reason = catalog_edit_refusal("goods")
             self.set_locks(locks, {g: grid_reason for g in GRID_TAB})
             self.show_banner(reason)
-        self._show_title()
-        await self.ensure_pane("tab-general")
-        self.call_after_refresh(self._after_load)
+        self.open_first_pane("tab-general")
 
-    def _after_load(self) -> None:
-        self.mark_clean()
-        first = next((f for f in self.form_fields().values() if not f.control.disabled), None)
-        if first is not None:
-            first.control.focus()
+    def load_current(self):
+        view = card_save.card_view(self.goods_id)
+        fields = {k: _to_widget(k, v) for k, v in view["fields"].items() if k in LABELS}
+        return fields, view["grids"], view["meta"].get("version")
 
-    def _show_title(self) -> None:
+    def _title(self) -> str:
         code = self._fields.get("code", "")
         kind = _("Usługa") if self._fields.get("item_type") in ("UP", "UZ") else _("Towar")
         if self.goods_id:
@@ -212,7 +227,7 @@ class GoodsCard(FormScreen):
             title = _("{kind} – nowy (kopia; wpisz nowy kod przed zapisem)").format(kind=kind)
         else:
             title = _("{kind} – nowy").format(kind=kind)
-        self.query_one("#card-title", Static).update(title)
+        return title
 
     def _prices_text(self) -> str:
         if not self.goods_id:
@@ -258,9 +273,9 @@ class GoodsCard(FormScreen):
         return self.goods_id
 
     def save_values(self, values: dict, grids: dict[str, list[dict]], confirm: bool):
-        return card_save.save_goods_card(self.goods_id, values, grids=grids, original_grids=self.original_grids,
+        return card_save.save_goods_card(self.goods_id, values, grids=grids, original_grids=self._base[1],
                                          prices=self.new_prices or None, copy_from=self.copy_from, confirm=confirm,
-                                         operator=operator_login(self.app))
+                                         operator=self.operator, version=self.version)
 
     def _stamps_text(self) -> str:
         """PIE-15: who entered the card and who changed it last (blank for demo and bulk-made cards)."""

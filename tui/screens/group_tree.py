@@ -8,16 +8,18 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Static, Tree
+from textual.widgets import Static, Tree
 
 from store.catalog import list_specs
 from store.i18n import _
+from tui.widgets.key_bar import KeyBar
 
 
 class GroupTree(ModalScreen[int | None]):
     DEFAULT_CSS = """
     GroupTree { align: center middle; }
-    GroupTree > Vertical { width: 80; height: 80%; border: thick $primary; background: $surface; padding: 0 1; }
+    GroupTree > Vertical { width: 80; max-width: 100%; height: 80%;
+                           max-height: 100%; border: thick $primary; background: $surface; padding: 0 1; }
     GroupTree #tree-title { text-style: bold; }
     GroupTree Tree { height: 1fr; }
     """
@@ -33,7 +35,7 @@ class GroupTree(ModalScreen[int | None]):
         with Vertical():
             yield Static(self.title_text, id="tree-title")
             yield Tree(_("Grupy towarowe"), id="groups")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.rebuild()

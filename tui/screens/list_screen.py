@@ -13,13 +13,14 @@ from typing import Callable
 from textual import work
 from textual.app import ComposeResult
 from textual.screen import Screen
-from textual.widgets import Footer, Input, ProgressBar, Static
+from textual.widgets import Input, ProgressBar, Static
 
 from store.errors import FiliaError
 from store.i18n import _
 from store.paging import ListQuery, ListSpec
 from tui import keymap
-from tui.widgets.prompt import PromptDialog
+from tui.widgets.key_bar import KeyBar
+from tui.widgets.prompt import ask_save_path
 from tui.widgets.virtual_list import VirtualList
 
 
@@ -69,7 +70,7 @@ class ListScreen(Screen[int | None]):
         yield Input(placeholder=_("Filtr: wpisz tekst i Enter; Esc wraca do listy"), id="list-filter")
         yield ProgressBar(id="list-progress", show_eta=False)
         yield Static("", id="list-status")
-        yield Footer()
+        yield KeyBar()
 
     @property
     def list(self) -> VirtualList:
@@ -218,6 +219,9 @@ class ListScreen(Screen[int | None]):
             return
 
         def done(saved_id: int | None) -> None:
+            if self.lookup and record_id is None and saved_id:
+                self.dismiss(saved_id)          # Insert in a lookup adds the missing entry and picks it
+                return
             self.list.reload(keep_id=saved_id or self.list.cursor_id)
             self._update_status()
 
@@ -252,7 +256,7 @@ class ListScreen(Screen[int | None]):
                 bar.add_class("visible")
                 self.export_worker(Path(path).expanduser())
 
-        self.app.push_screen(PromptDialog(_("Eksport listy do pliku XLSX – ścieżka pliku:"), str(default)), chosen)
+        ask_save_path(self.app, _("Eksport listy do pliku XLSX – ścieżka pliku:"), str(default), chosen)
 
     def action_print_list(self) -> None:
         """Ctrl+P: the filtered list as a plain-text printout (fixed-width, for a printer or lpr)."""
@@ -262,8 +266,7 @@ class ListScreen(Screen[int | None]):
             if path:
                 self.print_worker(Path(path).expanduser())
 
-        self.app.push_screen(PromptDialog(_("Wydruk listy do pliku tekstowego – ścieżka pliku:"), str(default)),
-                             chosen)
+        ask_save_path(self.app, _("Wydruk listy do pliku tekstowego – ścieżka pliku:"), str(default), chosen)
 
     @work(thread=True, exclusive=True, group="export")
     def print_worker(self, path: Path) -> None:

@@ -4,16 +4,18 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Label, Static
+from textual.widgets import Input, Label, Static
 
 from store.errors import FiliaError
 from store.i18n import _
+from tui.widgets.key_bar import KeyBar
 
 
 class LoginScreen(Screen):
     DEFAULT_CSS = """
     LoginScreen { align: center middle; }
-    LoginScreen > Vertical { width: 60; height: auto; border: thick $primary; padding: 1 2; }
+    LoginScreen > Vertical { width: 60; max-width: 100%; height: auto;
+                             max-height: 100%; border: thick $primary; padding: 1 2; }
     LoginScreen #login-error { color: $error; height: auto; }
     """
 
@@ -29,7 +31,7 @@ class LoginScreen(Screen):
             yield Label(_("Hasło"))
             yield Input(id="login-password", password=True)
             yield Static("", id="login-error")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one("#login-operator", Input).focus()

@@ -5,10 +5,11 @@ from dataclasses import dataclass
 
 from textual.app import ComposeResult
 from textual.screen import Screen
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from store.i18n import _
+from tui.widgets.key_bar import KeyBar
 
 
 @dataclass(frozen=True)
@@ -63,7 +64,7 @@ class MainMenu(Screen):
         width = max(len(item.area) for item in self.items) + 2
         options = [Option(f"{item.area:<{width}}{item.label}", id=str(i)) for i, item in enumerate(self.items)]
         yield OptionList(*options, id="menu")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         menu = self.query_one(OptionList)

@@ -13,7 +13,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from store.catalog import card_save
 from store.catalog.prices import prices_table, set_price
@@ -21,6 +21,7 @@ from store.catalog.roles import catalog_edit_refusal
 from store.errors import FiliaError, ValidationError
 from store.i18n import _
 from tui.widgets.form import GridColumn, RowDialog
+from tui.widgets.key_bar import KeyBar
 
 
 def new_card_types() -> list[tuple[int, str, bool]]:
@@ -41,7 +42,7 @@ def _dec(text: str, field: str) -> Decimal:
 class PriceTable(ModalScreen[dict | None]):
     DEFAULT_CSS = """
     PriceTable { align: center middle; }
-    PriceTable > Vertical { width: 110; height: auto; max-height: 90%; border: thick $primary;
+    PriceTable > Vertical { width: 110; max-width: 100%; height: auto; max-height: 100%; border: thick $primary;
                             background: $surface; padding: 0 1; }
     PriceTable #prices-title { text-style: bold; }
     PriceTable #prices-message { color: $error; height: auto; }
@@ -61,7 +62,7 @@ class PriceTable(ModalScreen[dict | None]):
             yield Static(self.title_text or _("Tabela cen"), id="prices-title")
             yield DataTable(id="prices", cursor_type="row", zebra_stripes=True)
             yield Static("", id="prices-message")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)

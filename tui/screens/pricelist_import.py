@@ -24,7 +24,7 @@ from store.errors import FiliaError
 from store.i18n import _
 from tui.operator import operator_login
 from tui.widgets.confirm import ConfirmDialog
-from tui.widgets.prompt import PromptDialog
+from tui.widgets.prompt import PromptDialog, ask_save_path
 
 MAX_ROWS_SHOWN = 2000
 
@@ -34,14 +34,23 @@ def mode_choices() -> list[tuple[str, str]]:
             (_("tylko aktualizuj istniejące"), "update")]
 
 
-def error_report_path(path: Path) -> Path:
-    return path.with_name(f"{path.stem}_bledy.xlsx")
+def error_report_path(path: Path, ours: Path | None = None) -> Path:
+    """Where the error report of a check goes: the report this screen wrote before (a re-check replaces it),
+    else the first name not taken — a file the program did not write is never overwritten."""
+    if ours is not None:
+        return ours
+    candidate, n = path.with_name(f"{path.stem}_bledy.xlsx"), 1
+    while candidate.exists():
+        n += 1
+        candidate = path.with_name(f"{path.stem}_bledy_{n}.xlsx")
+    return candidate
 
 
 class PriceListImport(ModalScreen[object]):
     DEFAULT_CSS = """
     PriceListImport { align: center middle; }
-    PriceListImport > Vertical { width: 120; height: 90%; border: thick $primary; background: $surface; padding: 0 1; }
+    PriceListImport > Vertical { width: 120; max-width: 100%; height: 90%;
+                                 max-height: 100%; border: thick $primary; background: $surface; padding: 0 1; }
     PriceListImport #import-title { text-style: bold; }
     PriceListImport #import-mode { width: 60; }
     PriceListImport #import-fields { height: 7; width: 60; }
@@ -135,7 +144,7 @@ class PriceListImport(ModalScreen[object]):
             if stale():
                 return
             if plan.errors or plan.warnings:
-                report = error_report_path(self.path)
+                report = error_report_path(self.path, self.report_file)
                 pricelist_io.write_error_report(plan, report)
         except pricelist_io.CheckCancelled:
             return
@@ -240,8 +249,8 @@ def start_export(screen) -> None:
             export_worker(screen, Path(path.strip()).expanduser(), ids)
 
     what = _("zaznaczonych pozycji: {n}").format(n=len(ids)) if ids else _("wszystkie pozycje")
-    screen.app.push_screen(PromptDialog(_("Eksport cennika do XLSX ({what}) – ścieżka pliku:").format(what=what),
-                                        str(default)), chosen)
+    ask_save_path(screen.app, _("Eksport cennika do XLSX ({what}) – ścieżka pliku:").format(what=what), str(default),
+                  chosen)
 
 
 def export_worker(screen, path: Path, ids: list[int] | None) -> None:

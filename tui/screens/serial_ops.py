@@ -14,13 +14,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from store.catalog import card_save
 from store.catalog import serial as serial_rules
 from store.errors import FiliaError, ValidationError
 from store.i18n import _
 from tui.widgets.form import FormField
+from tui.widgets.key_bar import KeyBar
 
 
 @dataclass
@@ -160,8 +161,8 @@ class SerialDialog(ModalScreen[serial_rules.SerialReport | None]):
 
     DEFAULT_CSS = """
     SerialDialog { align: center middle; }
-    SerialDialog > Vertical { width: 90; height: auto; max-height: 90%; border: thick $primary; background: $surface;
-                              padding: 1 2; }
+    SerialDialog > VerticalScroll { width: 90; max-width: 100%; height: auto; max-height: 100%;
+                                    border: thick $primary; background: $surface; padding: 0 1; }
     SerialDialog #serial-title { text-style: bold; }
     SerialDialog #serial-error { color: $error; height: auto; }
     """
@@ -169,42 +170,47 @@ class SerialDialog(ModalScreen[serial_rules.SerialReport | None]):
     BINDINGS = [Binding("ctrl+s", "run", _("Wykonaj"), key_display="^S"),
                 Binding("escape", "cancel", _("Anuluj"), key_display="Esc")]
 
-    def __init__(self, operation: SerialOperation, goods_ids: list[int]) -> None:
+    def __init__(self, operation: SerialOperation, goods_ids: list[int], *, defaults: dict | None = None) -> None:
         super().__init__()
         self.operation, self.goods_ids = operation, list(goods_ids)
         self.params = operation.params()
+        self.defaults = dict(defaults or {})
 
     def compose(self) -> ComposeResult:
-        with Vertical():
+        with VerticalScroll(can_focus=False):
             yield Static(_(self.operation.label) + " – " + _("pozycji: {n}").format(n=len(self.goods_ids)),
                          id="serial-title")
             for p in self.params:
                 yield FormField(p.name, p.label, p.kind, choices=p.choices)
             yield Static("", id="serial-error")
-        yield Footer()
+        yield KeyBar()
+
+    def fields(self) -> list:
+        return [f for f in self.query(".form-field") if isinstance(f, FormField)]
 
     def on_mount(self) -> None:
         for p in self.params:
-            f = self.query_one(f"#field-{p.name}", FormField)
+            f = self.query_one(f"#f-{p.name}")
             if p.kind == "choice" and not p.choices:
                 continue
-            f.value = p.default if (p.default != "" or p.kind != "choice") else p.choices[0][1]
-        self.query(FormField).first().control.focus()
+            default = self.defaults.get(p.name, p.default)
+            f.field_value = default if (default != "" or p.kind != "choice") else p.choices[0][1]
+        self.fields()[0].focus()
 
     def values(self) -> dict:
-        return {f.field_name: f.value for f in self.query(FormField)}
+        return {f.field_name: f.field_value for f in self.fields()}
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
         self.action_run()
 
     def action_run(self) -> None:
-        for f in self.query(FormField):
+        for f in self.fields():
             f.clear_error()
         try:
             report = self.operation.run(self.goods_ids, self.values())
         except ValidationError as exc:
-            fields = {f.field_name: f for f in self.query(FormField)}
+            fields = {f.field_name: f for f in self.fields()}
             rest = [m for k, m in exc.errors.items() if k not in fields]
             for k, m in exc.errors.items():
                 if k in fields:
@@ -232,12 +238,12 @@ class ParamDialog(SerialDialog):
         super().__init__(op, [])
 
     def compose(self) -> ComposeResult:
-        with Vertical():
+        with VerticalScroll(can_focus=False):
             yield Static(self.operation.label, id="serial-title")
             for p in self.params:
                 yield FormField(p.name, p.label, p.kind, choices=p.choices)
             yield Static("", id="serial-error")
-        yield Footer()
+        yield KeyBar()
 
     def action_run(self) -> None:
         self.dismiss(self.values())
@@ -248,8 +254,8 @@ class SerialReportScreen(ModalScreen[None]):
 
     DEFAULT_CSS = """
     SerialReportScreen { align: center middle; }
-    SerialReportScreen > Vertical { width: 100; height: 80%; border: thick $success; background: $surface;
-                                    padding: 0 1; }
+    SerialReportScreen > Vertical { width: 100; max-width: 100%; height: 80%; max-height: 100%;
+                                    border: thick $success; background: $surface; padding: 0 1; }
     SerialReportScreen #report-summary { text-style: bold; }
     SerialReportScreen .refused { color: $warning; }
     """
@@ -294,7 +300,7 @@ class SerialReportScreen(ModalScreen[None]):
                     yield Static("\n".join(shown[changed:]), id="report-refused", classes="refused")
                 if len(lines) > self.MAX_LINES:
                     yield Static(_("… i {n} kolejnych wierszy.").format(n=len(lines) - self.MAX_LINES))
-        yield Footer()
+        yield KeyBar()
 
     def action_close(self) -> None:
         self.dismiss(None)
@@ -312,4 +318,7 @@ def run_operation(screen, operation: SerialOperation) -> None:
             return
         screen.app.push_screen(SerialReportScreen(_(operation.label), report), lambda _r: screen.action_refresh())
 
-    screen.app.push_screen(SerialDialog(operation, ids), done)
+    defaults = {}
+    if operation.id == "change_prices":     # the price the list shows is the one the clerk means to change
+        defaults["price_type"] = getattr(screen, "shown_price_type_id", None) or card_save.retail_price_type_id()
+    screen.app.push_screen(SerialDialog(operation, ids, defaults=defaults), done)

@@ -6,7 +6,7 @@ from typing import Any, Callable
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
+from textual.containers import Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Input, Label, Static
@@ -20,21 +20,22 @@ from tui.widgets.form_field import FormField
 class GridColumn:
     key: str
     label: str
-    kind: str = "str"            # str | bool | choice (for the row dialog)
+    kind: str = "str"            # str | bool | choice | lookup (for the row dialog)
     width: int | None = None
     choices: list[tuple[str, Any]] | None = None
     in_table: bool = True        # shown as a column (else only in the row dialog)
     in_dialog: bool = True       # edited in the row dialog (False: a computed, read-only column)
     compute: Callable[[dict], str] | None = None  # cell text computed from the row
+    reference: Any = None        # a lookup column's tui.widgets.lookup.Reference
 
 
 class RowDialog(ModalScreen[dict | None]):
-    """Edit one grid row. Ctrl+S or Enter accepts, Esc cancels."""
+    """Edit one grid row. Ctrl+S or Enter accepts, Esc cancels. Fits 80×24 (the fields scroll)."""
 
     DEFAULT_CSS = """
     RowDialog { align: center middle; }
-    RowDialog > Vertical { width: 84; height: auto; max-height: 90%; border: thick $primary;
-                           background: $surface; padding: 1 2; }
+    RowDialog > VerticalScroll { width: 84; max-width: 100%; height: auto; max-height: 100%;
+                                 border: thick $primary; background: $surface; padding: 0 1; }
     """
     # Ctrl+S is not a priority key: it must run after the characters typed just before it reach their field.
     BINDINGS = [Binding("ctrl+s", "accept", _("Zapisz"), key_display="^S"),
@@ -45,26 +46,34 @@ class RowDialog(ModalScreen[dict | None]):
         self.title_text, self.columns, self.row = title, columns, dict(row)
 
     def compose(self) -> ComposeResult:
-        with Vertical():
+        with VerticalScroll():
             yield Static(self.title_text, classes="dialog-title")
             for col in self.columns:
                 if col.in_dialog:
-                    yield FormField(col.key, col.label, col.kind, choices=col.choices)
+                    yield FormField(col.key, col.label, col.kind, choices=col.choices, reference=col.reference)
 
     def on_mount(self) -> None:
         for col in self.columns:
             if col.in_dialog:
-                f = self.query_one(f"#field-{col.key}", FormField)
-                f.value = self.row.get(col.key, False if col.kind == "bool" else "")
-        self.query(FormField).first().control.focus()
+                f = self.query_one(f"#f-{col.key}")
+                f.field_value = self.row.get(col.key, False if col.kind == "bool" else "")
+        first = self.fields()[0] if self.fields() else None
+        if first is not None:
+            first.focus()
+
+    def fields(self) -> list:
+        return [f for f in self.query(".form-field") if isinstance(f, FormField)]
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
         self.action_accept()
 
     def action_accept(self) -> None:
-        for f in self.query(FormField):
-            self.row[f.field_name] = f.value
+        for f in self.fields():
+            if getattr(f, "unresolved_text", "") and not f.resolve_typed():
+                f.focus()
+                return
+            self.row[f.field_name] = f.field_value
         self.dismiss(self.row)
 
     def action_cancel(self) -> None:
