@@ -6,7 +6,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from keys.license_file import new_payload, sign_payload
 from keys.trust import trusted_from
-from tests.tui.conftest import demo_url  # noqa: F401  (a real SQLite demo company, NIP 5260250274, ADMIN)
+from tests.tui.conftest import demo_template, demo_url  # noqa: F401  (a real SQLite demo company, NIP 5260250274, ADMIN)
 
 FIRM_NIP = "5260250274"
 OTHER_NIP = "1234563218"
