@@ -18,7 +18,7 @@ from store.catalog.dictionaries import PriceType
 from store.catalog.models import Goods, GoodsPrice
 from store.catalog.roles import ensure_may_edit
 from store.config import VatRate, get_setting
-from store.db import database, is_sqlite, write
+from store.db import database, for_update, is_sqlite, run_write
 from store.errors import NotFound, ValidationError
 from store.i18n import _
 
@@ -42,10 +42,13 @@ def price_places() -> int:
 
 
 def ensure_default_price_types() -> None:
-    with write():
-        for name, kind, gross, position, is_default, is_retail in DEFAULT_PRICE_TYPES:
-            PriceType.insert(name=name, kind=kind, gross=gross, position=position, is_default=is_default,
-                             is_retail=is_retail).on_conflict_ignore().execute()
+    run_write(_ensure_default_price_types)
+
+
+def _ensure_default_price_types() -> None:
+    for name, kind, gross, position, is_default, is_retail in DEFAULT_PRICE_TYPES:
+        PriceType.insert(name=name, kind=kind, gross=gross, position=position, is_default=is_default,
+                         is_retail=is_retail).on_conflict_ignore().execute()
 
 
 def retail_price_type() -> PriceType | None:
@@ -118,6 +121,26 @@ def prices_table(goods_id: int, *, include_inactive: bool = False) -> list[Price
 MIRROR_CHUNK = 500
 
 
+def lock_goods(goods_ids: Iterable[int] | None) -> None:
+    """PostgreSQL: lock the goods rows whose prices this transaction is about to read and write, in id
+    order (every price writer takes them first, so two writers of one card queue instead of
+    deadlocking). None locks the whole table against row changes (a change of every card's mirror).
+
+    Why the mirror needs it: under READ COMMITTED an UPDATE that waited for another session's lock
+    on a goods row re-checks that row with its OLD snapshot of `goods_price`, and would copy a price
+    the other session had just replaced. A statement that starts after the lock is taken sees every
+    committed price. SQLite's BEGIN IMMEDIATE already holds the only write lock (issue 16)."""
+    if is_sqlite():
+        return
+    if goods_ids is None:
+        database.execute_sql('LOCK TABLE "goods" IN SHARE ROW EXCLUSIVE MODE')
+        return
+    ids = sorted(set(goods_ids))
+    for start in range(0, len(ids), MIRROR_CHUNK):
+        chunk = ids[start:start + MIRROR_CHUNK]
+        list(Goods.select(Goods.id).where(Goods.id.in_(chunk)).order_by(Goods.id).for_update().tuples())
+
+
 def mirror_retail(goods_ids: Iterable[int] | None = None) -> int:
     """THE writer of `goods.retail_price`: set it to the gross price of the retail price type in
     `goods_price` (0 when the card has no such row) for `goods_ids`, or for every card when None (bulk
@@ -140,9 +163,11 @@ def mirror_retail(goods_ids: Iterable[int] | None = None) -> int:
         params.append(stamp[Goods.modified_by])
     sql = f'UPDATE "goods" SET {", ".join(sets)} WHERE "retail_price" <> {source}'
     params.append(params[0])
-    if goods_ids is None:
+    ids = None if goods_ids is None else sorted(set(goods_ids))
+    lock_goods(ids)
+    if ids is None:
         return database.execute_sql(sql, params).rowcount
-    ids, written = list(goods_ids), 0
+    written = 0
     for start in range(0, len(ids), MIRROR_CHUNK):
         chunk = ids[start:start + MIRROR_CHUNK]
         written += database.execute_sql(f'{sql} AND "id" IN ({", ".join([p] * len(chunk))})',
@@ -182,13 +207,34 @@ def _compute(goods: Goods, pt: PriceType, row: GoodsPrice, *, value=None, margin
 
 
 def _row(goods: Goods, pt: PriceType) -> GoodsPrice:
-    row = GoodsPrice.get_or_none((GoodsPrice.goods == goods.id) & (GoodsPrice.price_type == pt.id))
+    """The stored price row, locked (PostgreSQL), or a new unsaved one."""
+    where = (GoodsPrice.goods == goods.id) & (GoodsPrice.price_type == pt.id)
+    row = for_update(GoodsPrice.select().where(where)).first()
     return row or GoodsPrice(goods=goods.id, price_type=pt.id)
+
+
+PRICE_VALUE_FIELDS = ("net", "gross", "currency", "margin", "auto_update", "step", "offset")
+
+
+def _store_row(row: GoodsPrice) -> GoodsPrice:
+    """Save a computed price row. A new one goes in as INSERT … ON CONFLICT (goods, price type) DO UPDATE:
+    a session adding the same price meanwhile (a bulk import takes no goods lock) is overwritten in
+    order, never a raw unique violation (issue 16)."""
+    if row.id is not None:
+        row.save()
+        return row
+    values = {GoodsPrice._meta.fields[f]: getattr(row, f) for f in PRICE_VALUE_FIELDS}
+    GoodsPrice.insert(goods=row.goods_id, price_type=row.price_type_id, **{f.name: v for f, v in values.items()}) \
+        .on_conflict(conflict_target=[GoodsPrice.goods, GoodsPrice.price_type],
+                     update={**values, **GoodsPrice.stamp()}).execute()
+    return GoodsPrice.get((GoodsPrice.goods == row.goods_id) & (GoodsPrice.price_type == row.price_type_id))
 
 
 def set_price_in_tx(goods: Goods, pt: PriceType, *, value=None, margin=None, step=None, offset=None,
                     auto_update=None, currency=None) -> GoodsPrice:
-    """Inside an open transaction (used by cards, serial operations and imports)."""
+    """Inside an open transaction (used by cards, serial operations and imports). Locks the goods row
+    first (PostgreSQL), then the price row."""
+    lock_goods([goods.id])
     row = _row(goods, pt)
     if step is not None:
         if Decimal(step) < 0:
@@ -204,7 +250,7 @@ def set_price_in_tx(goods: Goods, pt: PriceType, *, value=None, margin=None, ste
             raise ValidationError({"currency": _("Podaj trzyliterowy kod waluty (np. PLN, EUR).")})
         row.currency = code
     _compute(goods, pt, row, value=value, margin=margin)
-    row.save()
+    row = _store_row(row)
     if is_retail_type(pt):
         _mirror_one(goods)
     return row
@@ -219,18 +265,21 @@ def set_price(goods_id: int, price_type_id: int, *, value=None, margin=None, ste
     ensure_may_edit("prices", price_type_id=price_type_id)
     if value is not None and margin is not None:
         raise ValidationError({"price": _("Podaj cenę albo marżę, nie obie naraz.")})
-    with write():
-        goods = Goods.get_or_none(Goods.id == goods_id)
+
+    def change() -> GoodsPrice:
+        goods = for_update(Goods.select().where(Goods.id == goods_id)).first()   # locked, then read
         pt = PriceType.get_or_none(PriceType.id == price_type_id)
         if goods is None or pt is None:
             raise NotFound(_("Nie znaleziono towaru lub rodzaju ceny."))
         return set_price_in_tx(goods, pt, value=value, margin=margin, step=step, offset=offset,
                                auto_update=auto_update, currency=currency)
+    return run_write(change)
 
 
 def recompute_all_in_tx(goods: Goods, *, keep: str = "declared") -> None:
     """After a VAT rate change: keep net, gross or the declared column of every price (PSO-10)."""
-    for row in GoodsPrice.select().where(GoodsPrice.goods == goods.id):
+    lock_goods([goods.id])
+    for row in for_update(GoodsPrice.select().where(GoodsPrice.goods == goods.id).order_by(GoodsPrice.id)):
         pt = PriceType.get_by_id(row.price_type_id)
         vat, places = vat_percent_of(goods, pt), price_places()
         if keep == "net" or (keep == "declared" and not pt.gross):
@@ -254,10 +303,11 @@ def set_purchase_price_in_tx(goods: Goods, net, *, update_prices: bool = True) -
     net = money.q(net, 4)
     if net < 0:
         raise ValidationError({"purchase_price": _("Cena zakupu nie może być ujemna.")})
+    lock_goods([goods.id])
     Goods.update(last_purchase_price=net, modified_at=utcnow()).where(Goods.id == goods.id).execute()
     goods.last_purchase_price = net
     changed = []
-    for row in GoodsPrice.select().where(GoodsPrice.goods == goods.id):
+    for row in for_update(GoodsPrice.select().where(GoodsPrice.goods == goods.id).order_by(GoodsPrice.id)):
         pt = PriceType.get_by_id(row.price_type_id)
         if pt.kind != "sale" or not pt.active:
             continue
@@ -275,11 +325,12 @@ def set_purchase_price_in_tx(goods: Goods, net, *, update_prices: bool = True) -
 
 
 def set_purchase_price(goods_id: int, net, *, update_prices: bool = True) -> list[tuple[str, Decimal, Decimal]]:
-    with write():
-        goods = Goods.get_or_none(Goods.id == goods_id)
+    def change():
+        goods = for_update(Goods.select().where(Goods.id == goods_id)).first()
         if goods is None:
             raise NotFound(_("Nie znaleziono towaru."))
         return set_purchase_price_in_tx(goods, net, update_prices=update_prices)
+    return run_write(change)
 
 
 def card_price(goods: Goods, price_type_id: int | None) -> tuple[PriceType | None, Decimal, Decimal, str]:
