@@ -224,12 +224,14 @@ def save_goods_card(goods_id: int | None, fields: dict, *, grids: dict[str, list
                     original_grids: dict[str, list[dict]] | None = None, prices: dict[int, Decimal] | None = None,
                     copy_from: int | None = None, confirm: bool = False, operator: str = "",
                     version: int | None = None) -> int:
-    """Save the whole card in one transaction; returns the goods id. `operator` (login) is recorded
+    """Save the card in one transaction; returns the goods id. `fields`: for a saved card only those its
+    user changed (the others stay as stored); grids as changes against `original_grids`. `operator` (login) is recorded
     as who entered or last changed the card (PIE-15). `version`: the record version the card loaded;
     when another session saved the card since, StaleRecord is raised and nothing is written (issue 16)."""
     values = _clean_fields(fields)
-    if not confirm:
-        warnings = goods_rules.card_warnings(values)
+    if not confirm:          # a card sends only its changed fields: warn about the card as it will be
+        stored = card_rules.card_data(goods_id)["fields"] if goods_id is not None else {}
+        warnings = goods_rules.card_warnings({**stored, **values})
         if warnings:
             raise ConfirmationNeeded(warnings)
     grids, before = grids or {}, dict(original_grids or {})
