@@ -93,6 +93,7 @@ class PriceRow:
     gross: Decimal
     currency: str
     active: bool
+    version: int = 0                # of the goods_price row (0: no row yet); set_price(version=) checks it
 
 
 def prices_table(goods_id: int, *, include_inactive: bool = False) -> list[PriceRow]:
@@ -109,7 +110,8 @@ def prices_table(goods_id: int, *, include_inactive: bool = False) -> list[Price
         zero = Decimal("0.0000")
         rows.append(PriceRow(pt.id, pt.position, pt.name, pt.gross, p.auto_update if p else False,
                              p.margin if p else Decimal("0.00"), p.step if p else zero, p.offset if p else zero,
-                             p.net if p else zero, p.gross if p else zero, p.currency if p else "PLN", pt.active))
+                             p.net if p else zero, p.gross if p else zero, p.currency if p else "PLN", pt.active,
+                             p.version if p else 0))
     if not goods.is_service:
         lp = goods.last_purchase_price
         vat = VatRate.get_by_id(goods.purchase_vat_rate_id or goods.vat_rate_id).rate
@@ -257,9 +259,11 @@ def set_price_in_tx(goods: Goods, pt: PriceType, *, value=None, margin=None, ste
 
 
 def set_price(goods_id: int, price_type_id: int, *, value=None, margin=None, step=None, offset=None,
-              auto_update=None, currency=None) -> GoodsPrice:
+              auto_update=None, currency=None, version: int | None = None) -> GoodsPrice:
     """Set one price of an item: `value` in the declared column (net or gross) or `margin` (%).
 
+    `version`: of the price row as the prices table showed it (0: no row then); when another session
+    changed the price since, StaleRecord names who and when and nothing is written (issue 16).
     Changing the price recomputes the margin; changing the margin recomputes the price (ITM-21).
     """
     ensure_may_edit("prices", price_type_id=price_type_id)
@@ -271,9 +275,26 @@ def set_price(goods_id: int, price_type_id: int, *, value=None, margin=None, ste
         pt = PriceType.get_or_none(PriceType.id == price_type_id)
         if goods is None or pt is None:
             raise NotFound(_("Nie znaleziono towaru lub rodzaju ceny."))
+        if version is not None:
+            _check_price_version(goods, pt, version)
         return set_price_in_tx(goods, pt, value=value, margin=margin, step=step, offset=offset,
                                auto_update=auto_update, currency=currency)
     return run_write(change)
+
+
+def _check_price_version(goods: Goods, pt: PriceType, version: int) -> None:
+    from store.base import local_time_text
+    from store.errors import StaleRecord
+
+    row = for_update(GoodsPrice.select().where((GoodsPrice.goods == goods.id)
+                                               & (GoodsPrice.price_type == pt.id))).first()
+    if (row.version if row else 0) != version:
+        who = (row.modified_by if row else "") or _("inna sesja")
+        raise StaleRecord(_("Cenę „{name}” zmienił w międzyczasie {who} ({when}) – nic nie zapisano. Zapisana "
+                            "cena: {net} netto, {gross} brutto.").format(
+            name=pt.name, who=who, when=local_time_text(row.modified_at if row else None),
+            net=row.net if row else 0, gross=row.gross if row else 0),
+            who=row.modified_by if row else "", when=row.modified_at if row else None)
 
 
 def recompute_all_in_tx(goods: Goods, *, keep: str = "declared") -> None:
