@@ -203,12 +203,28 @@ def connect(url: str, *, create: bool = False, busy_timeout_ms: int | None = Non
         scheme = _URL_SCHEME_RE.match(url)
         raise unsupported_url(url, scheme.group(1) if scheme else url.split(":", 1)[0])
     try:
-        db.connect(reuse_if_open=True)
+        try:
+            db.connect(reuse_if_open=True)
+        except (sqlite3.OperationalError, peewee.OperationalError) as exc:
+            if not isinstance(db, peewee.SqliteDatabase) or "readonly" not in str(exc).lower():
+                raise
+            db = _read_only_sqlite(db)
         db.execute_sql("SELECT 1")
     except (sqlite3.DatabaseError, peewee.DatabaseError, peewee.OperationalError) as exc:
         db.close()
         raise translate_db_error(exc) from exc
     return db
+
+
+def _read_only_sqlite(db: peewee.SqliteDatabase) -> peewee.SqliteDatabase:
+    """A database file this process may read but not write (permissions, a read-only mount): the session
+    opens it without switching it to WAL, so the clerk can look things up, and every save is refused
+    with the Polish read-only message (issue 16 §3). A database that needs a migration is refused at open."""
+    log.warning("database file is read-only: %s", db.database)
+    pragmas = {k: v for k, v in db._pragmas if k != "journal_mode"}
+    ro = peewee.SqliteDatabase(db.database, pragmas=pragmas, timeout=db._timeout, lock_type="IMMEDIATE")
+    ro.connect(reuse_if_open=True)
+    return ro
 
 
 # PostgreSQL SQLSTATEs a re-run of the whole transaction may cure.
