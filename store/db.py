@@ -390,6 +390,11 @@ def run_write(fn, *args, attempts: int = RETRY_ATTEMPTS, **kwargs):
             with write():
                 return fn(*args, **kwargs)
         except TransientWriteError:
+            if is_sqlite():
+                # BEGIN IMMEDIATE: SQLite writers queue for the one write lock and never deadlock; "busy"
+                # comes after the busy timeout already waited in full, and a re-run would only multiply
+                # the clerk's wait before he is told (issue 16 §2)
+                raise
             if attempt == attempts:
                 raise TransientWriteError(_("Nie udało się zapisać: inne sesje zapisują te same dane. "
                                             "Spróbuj ponownie.")) from None

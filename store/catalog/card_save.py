@@ -20,7 +20,7 @@ from store.catalog.dictionaries import (AttributeDef, Brand, Category, GoodsGrou
 from store.catalog.models import ITEM_TYPES, PRICE_LIMIT_KINDS, REVERSE_CHARGE, Goods
 from store.base import lock_current
 from store.config import VatRate
-from store.db import write
+from store.db import run_write, write
 from store.errors import FiliaError, ValidationError
 from store.i18n import _
 
@@ -220,7 +220,13 @@ def copy_source(goods_id: int) -> dict:
     return view
 
 
-def save_goods_card(goods_id: int | None, fields: dict, *, grids: dict[str, list[dict]] | None = None,
+def save_goods_card(goods_id: int | None, fields: dict, **kwargs) -> int:
+    """_save_goods_card under run_write: a lost race on PostgreSQL (deadlock, serialisation failure) runs
+    the whole save again, a few times, before the clerk is told „Spróbuj ponownie” (issue 16 §2)."""
+    return run_write(_save_goods_card, goods_id, fields, **kwargs)
+
+
+def _save_goods_card(goods_id: int | None, fields: dict, *, grids: dict[str, list[dict]] | None = None,
                     original_grids: dict[str, list[dict]] | None = None, prices: dict[int, Decimal] | None = None,
                     copy_from: int | None = None, confirm: bool = False, operator: str = "",
                     version: int | None = None) -> int:

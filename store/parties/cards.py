@@ -5,7 +5,7 @@ from peewee import ForeignKeyField, IntegrityError, fn
 
 from store.base import lock_current
 from store.config import get_setting, role
-from store.db import database, write
+from store.db import database, run_write, write
 from store.gridrows import apply_changes, is_changes
 from store.errors import NotFound, Refused, ValidationError
 from store.i18n import _
@@ -112,10 +112,16 @@ def editable_state(contractor_id: int | None) -> dict:
     return {"fields": rules.lock_reasons(c), "bank_accounts": rules.bank_accounts_lock_reason(c)}
 
 
-def save_card(contractor_id: int | None, data: dict, *, bank_accounts: list[dict] | None = None,
-              representatives: list[dict] | None = None, attributes: list[dict] | None = None,
-              jpk_codes: list[dict] | None = None, recipients: list[dict] | None = None,
-              confirm: bool = False, operator: str = "", version: int | None = None) -> Contractor:
+def save_card(contractor_id: int | None, data: dict, **kwargs) -> Contractor:
+    """_save_card under run_write: a deadlock or serialisation failure (PostgreSQL) runs the whole save
+    again, a few times, before the clerk is told „Spróbuj ponownie” (issue 16 §2)."""
+    return run_write(_save_card, contractor_id, data, **kwargs)
+
+
+def _save_card(contractor_id: int | None, data: dict, *, bank_accounts: list[dict] | None = None,
+               representatives: list[dict] | None = None, attributes: list[dict] | None = None,
+               jpk_codes: list[dict] | None = None, recipients: list[dict] | None = None,
+               confirm: bool = False, operator: str = "", version: int | None = None) -> Contractor:
     """Create (contractor_id None) or change a card with its grids, in one transaction.
 
     `version`: the record version the card loaded; when another session saved the card since, StaleRecord
