@@ -289,7 +289,9 @@ def translate_db_error(exc: BaseException) -> DatabaseProblem:
         return DatabaseProblem(_("Brak połączenia z serwerem PostgreSQL: {reason}").format(reason=_safe_reason(root)))
     if ("connection" in text and ("closed" in text or "lost" in text or "terminat" in text)) \
             or "server closed" in text or type(root).__name__ in ("InterfaceError",):
-        return DatabaseProblem(_("Utracono połączenie z serwerem bazy danych – nic nie zapisano. Spróbuj ponownie."))
+        lost = DatabaseProblem(_("Utracono połączenie z serwerem bazy danych – nic nie zapisano. Spróbuj ponownie."))
+        lost.connection_lost = True          # write() forgets the dead connection: the next call reconnects
+        return lost
     if isinstance(root, (sqlite3.IntegrityError,)) or (pgcode or "").startswith("23") \
             or isinstance(exc, peewee.IntegrityError):
         return ConstraintViolation(_("Zapis naruszyłby spójność danych (rekord powiązany lub powtórzony) – nic nie "
@@ -364,7 +366,7 @@ def write():
             yield
     except _DB_ERRORS as exc:
         problem = translate_db_error(exc)
-        if not is_sqlite() and "połączenia" in str(problem):
+        if not is_sqlite() and getattr(problem, "connection_lost", False):
             _reset_after_lost_connection(database.obj)
         log.warning("write failed: %s", _safe_reason(_root_cause(exc)))
         raise problem from exc

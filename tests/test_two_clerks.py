@@ -36,7 +36,6 @@ def _contractor():
 
 
 @pytest.mark.slow
-@pytest.mark.rule("CTF-3")
 def test_contractor_fields_and_grids(db, clerks):
     from store import parties
 
@@ -69,7 +68,6 @@ def test_contractor_fields_and_grids(db, clerks):
 
 
 @pytest.mark.slow
-@pytest.mark.rule("ITM-20")
 def test_goods_fields_eans_and_prices(db, clerks):
     from store.catalog import card_save
     from store.catalog.prices import prices_table
@@ -104,7 +102,6 @@ def test_goods_fields_eans_and_prices(db, clerks):
 
 
 @pytest.mark.slow
-@pytest.mark.rule("DICT-1")
 def test_dictionary_entry(db, clerks):
     from store.catalog import dict_rules, list_specs
     from tests.store.catalog_helpers import seed_catalogue
