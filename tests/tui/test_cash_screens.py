@@ -51,6 +51,14 @@ async def open_menu_item(pilot, label: str) -> None:
     raise AssertionError(f"{label} did not open")
 
 
+async def until(pilot, predicate, seconds: float = 15.0) -> None:
+    for _ in range(int(seconds / 0.05)):
+        if predicate():
+            return
+        await pilot.pause(0.05)
+    assert predicate(), f"not reached in {seconds} s; screens: {pilot.app.screen_stack}"
+
+
 async def set_field(pilot, name: str, text: str) -> None:
     box = pilot.app.screen.query_one(f"#f-{name}")
     box.focus()
@@ -159,9 +167,8 @@ async def test_entry_card_kp_kw_and_errors_on_the_card(cash_branch):
         await pilot.pause()
         await open_menu_item(pilot, "Raporty kasowe/bankowe")
         await pilot.press("enter")                            # the report's entries
-        await pilot.pause()
+        await until(pilot, lambda: isinstance(app.screen, ListScreen) and app.screen.behaviour.key == "cash_entries")
         entries = app.screen
-        assert isinstance(entries, ListScreen) and entries.behaviour.key == "cash_entries"
         await pilot.press("insert")
         await pilot.pause()
         card = app.screen
