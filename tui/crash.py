@@ -55,7 +55,7 @@ class CrashGuard:
         self._close_messages_no_wait()
 
 
-def log_to_file() -> None:
+def log_to_file():
     """Warnings of the session (a refused write, a lost connection …) go to the log file: while Textual runs,
     stderr is the screen's, and Python's last-resort handler would lose them."""
     import logging
@@ -64,23 +64,29 @@ def log_to_file() -> None:
 
     logger = logging.getLogger("filia")
     if any(getattr(h, "_filia_session", False) for h in logger.handlers):
-        return
+        return None
     try:
         handler = logging.FileHandler(log_path(), encoding="utf-8", delay=True)
     except OSError:
-        return
+        return None
     handler._filia_session = True
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
     handler.setLevel(logging.WARNING)
-    logger.addHandler(handler)
-    if logger.level == logging.NOTSET or logger.level > logging.WARNING:
-        logger.setLevel(logging.WARNING)
+    logger.addHandler(handler)          # the root logger's default level (WARNING) lets warnings through
+    return handler
 
 
 def run_guarded(app) -> int:
     """Run the app; 0 after a normal exit, EXIT_CRASH (message on stderr) after a crash."""
-    log_to_file()
-    app.run()
+    import logging
+
+    handler = log_to_file()
+    try:
+        app.run()
+    finally:
+        if handler is not None:
+            logging.getLogger("filia").removeHandler(handler)
+            handler.close()
     if app.crash_message:
         print(app.crash_message, file=sys.stderr)
         return EXIT_CRASH
