@@ -72,6 +72,7 @@ def _syntax_refusal(exc: etree.XMLSyntaxError) -> XloRefused:
 
 class XloReader:
     def __init__(self, stream, *, validate: bool = True):
+        self._validate = validate
         self._events = etree.iterparse(
             stream, events=("end",), tag=[f"{{{NS}}}{t}" for t in RECORD_TAGS],
             resolve_entities=False, no_network=True, huge_tree=False, load_dtd=False, remove_comments=True,
@@ -89,6 +90,14 @@ class XloReader:
             return None
         except etree.XMLSyntaxError as exc:
             raise _syntax_refusal(exc) from None
+        if self._validate:
+            # the parser runs ahead of the consumer and logs a schema error as soon as it parses the bad
+            # record, but raises it only at the end of the document: refuse before the record is handed out
+            log = self._events.error_log
+            if len(log):
+                first = log[0]
+                raise XloRefused("schema", _("Plik wymiany nie jest zgodny ze schematem XLO: {reason}").format(
+                    reason=first.message[:300]))
         parent = el.getparent()
         if self.root is None:
             self.root = parent

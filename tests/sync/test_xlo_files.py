@@ -120,3 +120,19 @@ def test_inflated_bytes_are_counted_against_the_cap_while_streaming(tmp_path):
         _read(path, limits=Limits(max_bytes=size - 1))
     assert info.value.code == "too_big"
     assert _read(path, limits=Limits(max_bytes=size))[0]["seq"] == "8"
+
+
+def test_an_invalid_record_is_refused_before_it_is_handed_out(tmp_path):
+    """libxml2 raises a streaming schema error only at the end of the document; the reader looks at the
+    parser's log after every record, so the bad record never reaches the apply."""
+    from tests.sync.xlo_files import goods_xml, xml_doc
+
+    body = goods_xml(3).replace('<goods gid="3"', '<goods gid="x"')
+    path = tmp_path / "a.XLO"
+    path.write_bytes(xml_doc(body))
+    seen = []
+    with pytest.raises(XloRefused) as info:
+        with read_xlo(path) as x:
+            for rec in x.records():
+                seen.append(rec.attrs["gid"])
+    assert info.value.code == "schema" and "x" not in seen

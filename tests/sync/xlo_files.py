@@ -12,8 +12,18 @@ HEADER = ('<header direction="DLA" branch_symbol="KRAK" branch_id="{bid}" seq="1
           'file_id="{fid}" program="test"/>')
 
 
+_header_override: list[str] = []
+
+
 def header() -> str:
+    if _header_override:
+        return _header_override[-1]
     return HEADER.format(bid=uuid.uuid4(), fid=uuid.uuid4())
+
+
+def valid_header(*, seq: int, created_at: str, branch_id: str, symbol: str = "KRAK") -> str:
+    return (f'<header direction="DLA" branch_symbol="{symbol}" branch_id="{branch_id}" seq="{seq}" '
+            f'created_at="{created_at}" file_id="{uuid.uuid4()}" program="test"/>')
 
 
 def xml_doc(body: str = "", *, prologue: str = "") -> bytes:
@@ -89,9 +99,19 @@ LAUGHS = ('<!DOCTYPE xlo [<!ENTITY a "ha"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a
           '<!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;"><!ENTITY d "&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;">]>\n')
 
 
-def hostile(folder: Path, case: str, name: str = "DLA_KRAK.XLO") -> Path:
-    """The file for one named bad-input case of issue 13 (the I/O half of the list)."""
-    path = folder / name
+def hostile(folder: Path, case: str, name: str = "DLA_KRAK.XLO", *, with_header: str | None = None) -> Path:
+    """The file for one named bad-input case of issue 13 (the I/O half of the list); `with_header`: the
+    header the run would accept, so that what is refused is the hostile part."""
+    if with_header:
+        _header_override.append(with_header)
+    try:
+        return _hostile(folder / name, case)
+    finally:
+        if with_header:
+            _header_override.pop()
+
+
+def _hostile(path: Path, case: str) -> Path:
     good = xml_doc(goods_xml(3))
     if case == "garbage":
         path.write_bytes(b"\x00\x01this is not an exchange file" * 10)
