@@ -7,6 +7,7 @@ overwritten, the retail mirror refreshed; a row that does not change is not writ
 Raw `executemany` in batches (as store/bulk.py), inside the caller's transaction (SYNC-7)."""
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -25,6 +26,20 @@ from store.errors import Refused
 from store.i18n import _
 
 BATCH = 1000
+
+
+def _integrity_errors() -> tuple:
+    errors = [peewee.IntegrityError, sqlite3.IntegrityError]
+    try:
+        import psycopg2
+        if psycopg2 is not None:
+            errors.append(psycopg2.IntegrityError)
+    except ImportError:
+        pass
+    return tuple(errors)
+
+
+_INTEGRITY = _integrity_errors()
 GOODS_FIELDS = ("code", "name", "unit", "vat_rate", "is_service", "active")
 
 
@@ -100,7 +115,7 @@ class CatalogueApplier:
         try:
             with database.atomic():
                 self._apply(items)
-        except peewee.IntegrityError:
+        except _INTEGRITY:
             self._find_culprit(items)
             raise
 
@@ -110,7 +125,7 @@ class CatalogueApplier:
             try:
                 with database.atomic():
                     self._apply([item])
-            except peewee.IntegrityError as exc:
+            except _INTEGRITY as exc:
                 raise self._refuse("constraint", _("zapis narusza spójność danych ({reason})").format(
                     reason=str(exc).splitlines()[0][:200]), {"code": item.values["code"], "gid": item.gid},
                     item.ordinal) from exc

@@ -194,8 +194,8 @@ def apply_confirmations(confirmations: list[dict]) -> int:
                 repoint_documents(card.id, other.id)
             except ImportError:      # no documents area in this build
                 pass
-            Contractor.update({Contractor.active: False, Contractor.gid: None, **Contractor.stamp()}) \
-                .where(Contractor.id == card.id).execute()
+            Contractor.update({Contractor.active: False, Contractor.gid: None, Contractor.main: other.id,
+                               **Contractor.stamp()}).where(Contractor.id == card.id).execute()
             mark_clean([(card.id, Contractor.get_by_id(card.id).modified_at)])
             done += 1
             continue
@@ -219,7 +219,7 @@ def outgoing(limit: int | None = None):
     """CONF-22: cards without a GID (NULL, -1) or not acknowledged as sent since their last change."""
     query = (Contractor.select(Contractor, ContractorSent.sent_modified_at, ContractorSent.acked)
              .join(ContractorSent, peewee.JOIN.LEFT_OUTER, on=(ContractorSent.contractor_id == Contractor.id))
-             .where(~Contractor.code.startswith("!")
+             .where(~Contractor.code.startswith("!") & Contractor.main.is_null()     # a merged duplicate stays
                     & (Contractor.gid.is_null() | (Contractor.gid <= 0) | ContractorSent.contractor_id.is_null()
                        | (Contractor.modified_at > ContractorSent.sent_modified_at)
                        | (ContractorSent.acked == False)))  # noqa: E712

@@ -117,3 +117,9 @@ def catalogue() -> dict[str, tuple]:
         prices = {types[p.price_type_id]: (p.net, p.gross) for p in GoodsPrice.select().where(GoodsPrice.goods == g.id)}
         out[g.code] = (g.name, g.active, g.retail_price, prices)
     return out
+
+
+def _fields(card) -> tuple:
+    from store.exchange.contractors import FIELDS
+
+    return tuple(getattr(card, f) for f in FIELDS)
