@@ -127,12 +127,14 @@ class BranchContractors:
                 continue
             stored = tuple(bool(v) if f == "active" else v for f, v in zip(FIELDS, row[6:]))
             wanted = tuple(values[f] for f in FIELDS)
-            if stored != wanted or local_time != hq_time or row[1] != int(attrs["gid"]):
+            changed = stored != wanted or local_time != hq_time or row[1] != int(attrs["gid"])
+            if changed:
                 if values["code"] != row[6]:
                     self._free_code(values["code"], int(attrs["gid"]), but=row[0])
                 updates.append((*[Contractor._meta.fields[f].db_value(values[f]) for f in FIELDS],
                                 nip_key(values["nip"]), int(attrs["gid"]), dt.db_value(hq_time), row[0]))
-            sent.append((row[0], hq_time))
+            if changed or sent_time != hq_time or not row[5]:
+                sent.append((row[0], hq_time))
         if updates:
             sets = ", ".join(f'"{f}" = {p}' for f in FIELDS)
             database.cursor().executemany(
