@@ -6,10 +6,11 @@ import os
 import signal
 
 _counts: dict[str, int] = {}
+_TARGET = os.environ.get("FILIA_FAULT_AT", "")     # read once: the point runs once per record
 
 
 def point(name: str) -> None:
-    target = os.environ.get("FILIA_FAULT_AT")
+    target = _TARGET
     if not target:
         return
     wanted, _sep, nth = target.partition(":")

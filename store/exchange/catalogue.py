@@ -62,6 +62,7 @@ class CatalogueApplier:
         self.pending: list[Item] = []
         self.vat = {code: (rid, rate) for rid, code, rate in
                     VatRate.select(VatRate.id, VatRate.code, VatRate.rate).tuples()}
+        self.rate_by_id = {rid: rate for rid, rate in self.vat.values()}
         self.types = {pt.name: pt for pt in PriceType.select()}
         self.auto_id = autonomous_price_type_id()
         default_name = get_setting("branch_default_price_type")
@@ -141,7 +142,8 @@ class CatalogueApplier:
         existing = self._existing([i.gid for i in items])
         new, changed, priced = [], [], []
         for item in items:
-            db_values = tuple(f.db_value(item.values[f.name]) for f in fields)
+            v = item.values          # every exchanged goods column is text, an id or a flag: stored as given
+            db_values = (v["code"], v["name"], v["unit"], v["vat_rate"], v["is_service"], v["active"])
             row = existing.get(item.gid)
             if row is None:
                 new.append(item)
@@ -174,7 +176,7 @@ class CatalogueApplier:
                f'WHERE "goods_id" IN ({", ".join([self.p] * len(ids))})')
         current = {(g, t): rest for g, t, *rest in database.execute_sql(sql, ids).fetchall()}
         inserts, updates = [], []
-        f_net, f_gross, f_margin = GoodsPrice.net, GoodsPrice.gross, GoodsPrice.margin
+        s_net, s_gross, s_margin = GoodsPrice.net._scale, GoodsPrice.gross._scale, GoodsPrice.margin._scale
         for item, goods_id, purchase in priced:
             purchase = purchase if isinstance(purchase, Decimal) else Goods.last_purchase_price.python_value(purchase)
             vat = self._vat_percent(item.values["vat_rate"])
@@ -194,7 +196,7 @@ class CatalogueApplier:
             for pt_id, (pt, value) in sent.items():
                 net, gross = money.complete(value, gross=pt.gross, vat_percent=vat, places=self.places)
                 margin = money.margin_of(net, purchase, self.method) if pt.kind == "sale" else Decimal(0)
-                row = (f_net.db_value(net), f_gross.db_value(gross), f_margin.db_value(margin))
+                row = (int(net * s_net), int(gross * s_gross), int(margin * s_margin))   # the fields' scaled ints
                 have = current.get((goods_id, pt_id))
                 if have is None:
                     inserts.append({"goods": goods_id, "price_type": pt_id, "net": net, "gross": gross,
@@ -218,7 +220,7 @@ class CatalogueApplier:
         return next(pt for pt in self.types.values() if pt.id == pt_id)
 
     def _vat_percent(self, rate_id: int) -> Decimal:
-        return next(rate for rid, rate in self.vat.values() if rid == rate_id)
+        return self.rate_by_id[rate_id]
 
 
 def _differs(stored: tuple, sent: tuple) -> bool:

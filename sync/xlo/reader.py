@@ -73,6 +73,7 @@ def _syntax_refusal(exc: etree.XMLSyntaxError) -> XloRefused:
 class XloReader:
     def __init__(self, stream, *, validate: bool = True):
         self._validate = validate
+        self._stream, self._seen = stream, -1
         self._events = etree.iterparse(
             stream, events=("end",), tag=[f"{{{NS}}}{t}" for t in RECORD_TAGS],
             resolve_entities=False, no_network=True, huge_tree=False, load_dtd=False, remove_comments=True,
@@ -90,9 +91,11 @@ class XloReader:
             return None
         except etree.XMLSyntaxError as exc:
             raise _syntax_refusal(exc) from None
-        if self._validate:
+        if self._validate and getattr(self._stream, "count", None) != self._seen:
             # the parser runs ahead of the consumer and logs a schema error as soon as it parses the bad
-            # record, but raises it only at the end of the document: refuse before the record is handed out
+            # record, but raises it only at the end of the document: refuse before the record is handed out.
+            # New errors can only come with new input, so the log is looked at when the stream moved on.
+            self._seen = getattr(self._stream, "count", None)
             log = self._events.error_log
             if len(log):
                 first = log[0]

@@ -48,7 +48,7 @@ def refused_cleanly(pair, code: str, run=lambda: branch.synchronise()):
     return info.value
 
 
-@pytest.mark.rule("SYNC-4", "SYNC-17", "SETUP-5", "SETUP-9", "MM-1", "OPER-1")
+@pytest.mark.rule("SYNC-4", "SYNC-17", "SETUP-5", "SETUP-9", "MM-1", "OPER-1", "OPER-2")
 def test_first_sync_builds_the_branch_from_dla_magazyn(tmp_path):
     from store import gates
     from store.cash.models import CashRegister, CashReport
