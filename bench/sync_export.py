@@ -21,6 +21,15 @@ from _sync_data import build, records, vm_hwm_mb
 
 CACHE_MB = 32
 SCALES = (1, 10)
+REPEATS = 5
+
+
+def _drop(result: dict) -> None:
+    """A run not kept: its working files go."""
+    import shutil as _shutil
+    for key in ("work", "file"):
+        if key in result:
+            _shutil.rmtree(Path(result[key]).parent if key == "file" else result[key], ignore_errors=True)
 
 
 def header() -> dict:
@@ -112,7 +121,20 @@ def run_child(kind: str, scale: int) -> dict:
 def main() -> int:
     for scale in SCALES:
         build(scale)
-    results = {(kind, scale): run_child(kind, scale) for scale in SCALES for kind in ("raw", "ours")}
+    results = {}
+    for scale in SCALES:                   # alternating, best of REPEATS (the box is shared: load varies)
+        for _ in range(REPEATS):
+            for kind in ("raw", "ours"):
+                r = run_child(kind, scale)
+                best = results.get((kind, scale))
+                if best is None or r["seconds"] < best["seconds"]:
+                    if best is not None:
+                        r["peak_mb"] = max(r["peak_mb"], best["peak_mb"])
+                        _drop(best)
+                    results[(kind, scale)] = r
+                else:
+                    best["peak_mb"] = max(r["peak_mb"], best["peak_mb"])
+                    _drop(r)
     ok = all(valid(Path(r["file"])) for r in results.values())
     for (kind, scale), r in results.items():
         print(f"  {kind:4s} {scale:2d}x: {records(scale) / r['seconds']:9.0f} records/s, peak {r['peak_mb']:.1f} MB",

@@ -24,6 +24,15 @@ from _sync_data import build, records, vm_hwm_mb
 
 CACHE_MB = 32
 SCALES = (1, 10)
+REPEATS = 5
+
+
+def _drop(result: dict) -> None:
+    """A run not kept: its working files go."""
+    import shutil as _shutil
+    for key in ("work", "file"):
+        if key in result:
+            _shutil.rmtree(Path(result[key]).parent if key == "file" else result[key], ignore_errors=True)
 COMPARED = {"goods": None, "goods_price": None, "contractor": None}
 VOLATILE = {"modified_at", "modified_by"}
 
@@ -157,7 +166,20 @@ def writer_wait(scale: int) -> float:
 def main() -> int:
     for scale in SCALES:
         build(scale)
-    results = {(kind, scale): run_child(kind, scale) for scale in SCALES for kind in ("raw", "ours")}
+    results = {}
+    for scale in SCALES:                   # alternating, best of REPEATS (the box is shared: load varies)
+        for _ in range(REPEATS):
+            for kind in ("raw", "ours"):
+                r = run_child(kind, scale)
+                best = results.get((kind, scale))
+                if best is None or r["seconds"] < best["seconds"]:
+                    if best is not None:
+                        r["peak_mb"] = max(r["peak_mb"], best["peak_mb"])
+                        _drop(best)
+                    results[(kind, scale)] = r
+                else:
+                    best["peak_mb"] = max(r["peak_mb"], best["peak_mb"])
+                    _drop(r)
     same = all(canonical(Path(results[("ours", s)]["work"]) / "krak.db")
                == canonical(Path(results[("raw", s)]["work"]) / "krak.db") for s in SCALES)
     for (kind, scale), r in results.items():

@@ -69,7 +69,7 @@ def _series_row(attrs: dict, children: list) -> dict:
 def _apply(xlo, *, partial: bool, first: bool, counts: dict) -> None:
     """Every block of the DLA in file order (the XSD fixes SYNC-8's order). Partial: goods and contractors
     not present yet, nothing else (SYNC-11)."""
-    goods = CatalogueApplier(partial=partial)
+    goods = None        # made at the first goods record: the settings block before it may add a price type
     cards = ex_contractors.BranchContractors(partial=partial)
     rows: dict[str, list] = {}
     register_gids: list[int] = []
@@ -106,6 +106,8 @@ def _apply(xlo, *, partial: bool, first: bool, counts: dict) -> None:
             if not partial:
                 counts["stamp"] = ex_dict.apply_stamp(rec.attrs)
         elif rec.tag == "goods":
+            if goods is None:
+                goods = CatalogueApplier(partial=partial)
             goods.add(rec.attrs, rec.children)
         elif rec.tag == "contractor":
             cards.add(rec.attrs)
@@ -116,7 +118,8 @@ def _apply(xlo, *, partial: bool, first: bool, counts: dict) -> None:
         faults.point("apply")
     if block is not None:
         close(block)
-    counts.update(goods.finish())
+    if goods is not None:
+        counts.update(goods.finish())
     counts.update(cards.finish())
     if first:
         if not register_gids:

@@ -23,28 +23,32 @@ def branch_warehouse(card: HqBranch) -> Warehouse:
 
 
 def goods_records(batch: int = 2000):
-    """(attrs, prices) of every goods item, prices read a batch of goods at a time."""
-    types = {pt.id: pt for pt in PriceType.select().where(PriceType.kind == "sale")}
+    """(attrs, prices) of every goods item: plain cursors a batch of goods at a time (the model layer costs
+    more than the file here), values converted by the fields themselves."""
+    from store.db import database, is_sqlite
+
+    types = {pt.id: pt.name for pt in PriceType.select().where(PriceType.kind == "sale")}
     vat = dict(VatRate.select(VatRate.id, VatRate.code).tuples())
+    p = "?" if is_sqlite() else "%s"
+    money_of, when = GoodsPrice.net.python_value, Goods.modified_at.python_value
     last = 0
     while True:
-        goods = list(Goods.select(Goods.id, Goods.code, Goods.name, Goods.unit, Goods.vat_rate, Goods.is_service,
-                                  Goods.active, Goods.modified_at)
-                     .where(Goods.id > last).order_by(Goods.id).limit(batch).tuples())
+        goods = database.execute_sql(
+            f'SELECT "id", "code", "name", "unit", "vat_rate_id", "is_service", "active", "modified_at" FROM "goods" '
+            f'WHERE "id" > {p} ORDER BY "id" LIMIT {int(batch)}', (last,)).fetchall()
         if not goods:
             return
-        ids = [g[0] for g in goods]
         prices: dict[int, list] = {}
-        for gid, pt_id, net, gross in (GoodsPrice.select(GoodsPrice.goods, GoodsPrice.price_type, GoodsPrice.net,
-                                                         GoodsPrice.gross)
-                                       .where(GoodsPrice.goods.in_(ids)).order_by(GoodsPrice.goods,
-                                                                                  GoodsPrice.price_type).tuples()):
+        for gid, pt_id, net, gross in database.execute_sql(
+                f'SELECT "goods_id", "price_type_id", "net", "gross" FROM "goods_price" WHERE "goods_id" > {p} '
+                f'AND "goods_id" <= {p} ORDER BY "goods_id", "price_type_id"', (last, goods[-1][0])):
             if pt_id in types:
-                prices.setdefault(gid, []).append(("price", {"type": types[pt_id].name, "net": net, "gross": gross}))
+                prices.setdefault(gid, []).append(("price", {"type": types[pt_id], "net": money_of(net),
+                                                             "gross": money_of(gross)}))
         for gid, code, name, unit, vat_id, service, active, modified in goods:
-            yield ({"gid": gid, "code": code, "name": name, "unit": unit, "vat": vat[vat_id], "service": service,
-                    "active": active, "modified_at": modified}, prices.get(gid, []))
-        last = ids[-1]
+            yield ({"gid": gid, "code": code, "name": name, "unit": unit, "vat": vat[vat_id], "service": bool(service),
+                    "active": bool(active), "modified_at": when(modified)}, prices.get(gid, []))
+        last = goods[-1][0]
 
 
 def write_dla(path: Path, header: dict, card: HqBranch, confirmations: list[dict]) -> int:

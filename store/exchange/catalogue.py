@@ -10,6 +10,7 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import NamedTuple
 
 import peewee
 
@@ -43,6 +44,13 @@ _INTEGRITY = _integrity_errors()
 GOODS_FIELDS = ("code", "name", "unit", "vat_rate", "is_service", "active")
 
 
+class PT(NamedTuple):
+    id: int
+    name: str
+    gross: bool
+    kind: str
+
+
 @dataclass
 class Item:
     ordinal: int
@@ -63,7 +71,8 @@ class CatalogueApplier:
         self.vat = {code: (rid, rate) for rid, code, rate in
                     VatRate.select(VatRate.id, VatRate.code, VatRate.rate).tuples()}
         self.rate_by_id = {rid: rate for rid, rate in self.vat.values()}
-        self.types = {pt.name: pt for pt in PriceType.select()}
+        # plain tuples: a model's field descriptors cost more than the rest of the loop that reads them
+        self.types = {pt.name: PT(pt.id, pt.name, pt.gross, pt.kind) for pt in PriceType.select()}
         self.auto_id = autonomous_price_type_id()
         default_name = get_setting("branch_default_price_type")
         self.hq_default = self.types.get(default_name) if default_name else None
@@ -87,7 +96,8 @@ class CatalogueApplier:
             if pa["type"] not in self.types:
                 raise self._refuse("unknown_reference", _("Nieznany rodzaj ceny „{type}”").format(type=pa["type"]),
                                    attrs)
-            prices.append((pa["type"], Decimal(pa["net"]), Decimal(pa["gross"])))
+            pt = self.types[pa["type"]]
+            prices.append((pt, Decimal(pa["gross"] if pt.gross else pa["net"])))     # the declared column
         self.pending.append(Item(self.ordinal, int(attrs["gid"]), {
             "code": attrs["code"], "name": attrs["name"], "unit": attrs.get("unit", "szt"), "vat_rate": vat[0],
             "is_service": attrs.get("service") in ("true", "1"), "active": attrs.get("active", "true") in ("true", "1"),
@@ -148,9 +158,10 @@ class CatalogueApplier:
             if row is None:
                 new.append(item)
             elif not self.partial:
-                if tuple(row[2:]) != db_values and _differs(row[2:], db_values):
+                goods_changed = tuple(row[2:]) != db_values and _differs(row[2:], db_values)
+                if goods_changed:
                     changed.append((item, db_values, row[0]))
-                priced.append((item, row[0], row[1]))
+                priced.append((item, row[0], row[1], goods_changed))
         stamp_by = session_operator()
         if changed:
             sets = ", ".join(f'"{f.column_name}" = {self.p}' for f in fields)
@@ -164,32 +175,36 @@ class CatalogueApplier:
                                       "item_type": "UP" if i.values["is_service"] else "TP",
                                       "track_stock": not i.values["is_service"]} for i in new))
             ids = self._existing([i.gid for i in new])
-            priced.extend((i, ids[i.gid][0], Decimal(0)) for i in new)
+            priced.extend((i, ids[i.gid][0], Decimal(0), True) for i in new)
             self.counts["goods_new"] += len(new)
         self._prices(priced)
 
-    def _prices(self, priced: list[tuple[Item, int, object]]) -> None:
+    def _prices(self, priced: list[tuple[Item, int, object, bool]]) -> None:
         if not priced:
             return
-        ids = [goods_id for _i, goods_id, _lpp in priced]
+        ids = [goods_id for _i, goods_id, _lpp, _changed in priced]
         sql = (f'SELECT "goods_id", "price_type_id", "id", "net", "gross", "margin" FROM "goods_price" '
                f'WHERE "goods_id" IN ({", ".join([self.p] * len(ids))})')
         current = {(g, t): rest for g, t, *rest in database.execute_sql(sql, ids).fetchall()}
         inserts, updates = [], []
         s_net, s_gross, s_margin = GoodsPrice.net._scale, GoodsPrice.gross._scale, GoodsPrice.margin._scale
-        for item, goods_id, purchase in priced:
+        for item, goods_id, purchase, goods_changed in priced:
             purchase = purchase if isinstance(purchase, Decimal) else Goods.last_purchase_price.python_value(purchase)
             vat = self._vat_percent(item.values["vat_rate"])
             sent = {}
-            for name, net, gross in item.prices:
-                pt = self.types[name]
+            for pt, value in item.prices:
                 if pt.id == self.auto_id:
                     continue                                                        # DICT-13
-                sent[pt.id] = (pt, gross if pt.gross else net)
-            if self.auto_id and self.hq_default is not None and self.hq_default.id in sent \
-                    and (goods_id, self.auto_id) not in current:                   # DICT-13/14: filled once
-                auto = self.types_by_id(self.auto_id)
-                src_pt, value = sent[self.hq_default.id]
+                have = current.get((goods_id, pt.id))
+                if have is not None and not goods_changed \
+                        and have[2 if pt.gross else 1] == int(value * (s_gross if pt.gross else s_net)):
+                    continue        # the declared column as stored and the card (VAT) unchanged: nothing to do
+                sent[pt.id] = (pt, value)
+            default = next(((pt, v) for pt, v in item.prices if self.hq_default is not None
+                            and pt.id == self.hq_default.id), None)
+            if self.auto_id and default is not None and (goods_id, self.auto_id) not in current:
+                auto = self.types_by_id(self.auto_id)                              # DICT-13/14: filled once
+                src_pt, value = default
                 if src_pt.gross != auto.gross:
                     value = money.gross_from_net(value, vat) if auto.gross else money.net_from_gross(value, vat)
                 sent[auto.id] = (auto, value)

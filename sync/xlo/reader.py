@@ -74,6 +74,7 @@ class XloReader:
     def __init__(self, stream, *, validate: bool = True):
         self._validate = validate
         self._stream, self._seen = stream, -1
+        self._parent, self._block = None, ""
         self._events = etree.iterparse(
             stream, events=("end",), tag=[f"{{{NS}}}{t}" for t in RECORD_TAGS],
             resolve_entities=False, no_network=True, huge_tree=False, load_dtd=False, remove_comments=True,
@@ -104,10 +105,10 @@ class XloReader:
         parent = el.getparent()
         if self.root is None:
             self.root = parent
-        rec = Record(block=parent.tag[_PREFIX:] if parent is not None else "", tag=el.tag[_PREFIX:],
-                     attrs=dict(el.attrib), line=el.sourceline or 0)
-        for child in el:
-            rec.children.append((child.tag[_PREFIX:], dict(child.attrib)))
+        if parent is not self._parent:
+            self._parent, self._block = parent, parent.tag[_PREFIX:] if parent is not None else ""
+        rec = Record(self._block, el.tag[_PREFIX:], dict(el.attrib),
+                     [(child.tag[_PREFIX:], dict(child.attrib)) for child in el] if len(el) else [])
         el.clear(keep_tail=False)
         if parent is not None:
             while el.getprevious() is not None:

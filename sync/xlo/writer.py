@@ -15,6 +15,8 @@ from sync.xlo import FORMAT, MEMBER, NS, q
 
 
 def text(value) -> str | None:
+    if type(value) is str:
+        return value
     if value is None:
         return None
     if isinstance(value, bool):
