@@ -54,3 +54,31 @@ def hq_decision(card: HqBranch, seq: int, file_id: str) -> Decision:
 
 def branch_link() -> BranchLink | None:
     return BranchLink.select().order_by(BranchLink.id).first()
+
+
+@dataclass(frozen=True)
+class Summary:
+    """What the exchange screen shows (SETUP-22: number and date read-only)."""
+
+    role: str
+    symbol: str
+    folder: str
+    branch_id: str
+    last_seq: int | None
+    last_date: datetime | None
+    demo: bool
+
+
+def summary() -> Summary:
+    from store.config import Setting
+
+    settings = dict(Setting.select(Setting.key, Setting.value).tuples())
+    link = branch_link()
+    return Summary(role=settings.get("role", ""), symbol=settings.get("branch_symbol", ""),
+                   folder=settings.get("exchange_folder", ""), branch_id=link.branch_id if link else "",
+                   last_seq=link.last_seq_written if link else None, last_date=link.last_sync_date if link else None,
+                   demo=settings.get("demo") == "1")
+
+
+def hq_branches() -> list[HqBranch]:
+    return list(HqBranch.select().order_by(HqBranch.symbol))

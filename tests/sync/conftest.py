@@ -73,3 +73,6 @@ def pair(pair_template, tmp_path) -> Pair:
     with p.branch_side():
         set_setting("exchange_folder", str(p.folder))
     return p
+
+
+from tests.tui.conftest import demo_template, demo_url  # noqa: E402,F401  (the standalone demo company)

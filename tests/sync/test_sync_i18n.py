@@ -11,7 +11,8 @@ from tests.test_i18n_core import PLACEHOLDER, collect
 
 ROOT = Path(__file__).resolve().parents[2]
 SOURCES = [p for p in sorted((ROOT / "sync").rglob("*.py")) if p.name != "nbp.py"] \
-    + sorted((ROOT / "store" / "exchange").rglob("*.py")) + [ROOT / "tui" / "commands" / "sync.py"]
+    + sorted((ROOT / "store" / "exchange").rglob("*.py")) \
+    + [ROOT / "tui" / "commands" / "sync.py", ROOT / "tui" / "screens" / "exchange.py"]
 CATALOGUES = ["sync/locale/en/sync.po", "store/locale/en/exchange.po", "tui/locale/en/sync.po"]
 
 
