@@ -228,3 +228,30 @@ def test_a_licensed_hq_refuses_a_demo_file(pair):
             hq.process_branch("KRAK", licensed=True)
         assert info.value.code == "test_file"
         assert list((pair.folder / "rejected").glob("*.reason.txt"))
+
+
+@pytest.mark.rule("SYNC-2", "SYNC-15")
+@pytest.mark.parametrize("case", ["garbage", "honest_bomb", "xxe", "dotdot", "xsd_invalid", "wrong_branch"])
+def test_a_hostile_od_changes_nothing_at_hq_but_one_history_row(pair, case):
+    from store.exchange.models import ExchangeHistory
+    from tests.dbdump import assert_same, dump
+    from tests.sync.xlo_files import CASES, hostile
+
+    (pair.folder / "OD_KRAK.XLO").unlink()
+    with pair.hq_side():
+        card = HqBranch.get(HqBranch.symbol == "KRAK")
+        if case == "wrong_branch":
+            from tests.sync import crafted
+            crafted.dla(pair.folder / "OD_KRAK.XLO", direction="OD", seq=card.last_seq_written + 1,
+                        created_at=datetime(2031, 1, 1), branch_id=str(__import__("uuid").uuid4()))
+        else:
+            hostile(pair.folder, case, name="OD_KRAK.XLO")
+        dla_before = (pair.folder / "DLA_KRAK.XLO").read_bytes()
+        before, rows = dump(exclude={"exchange_history"}), ExchangeHistory.select().count()
+        with pytest.raises(XloRefused) as info:
+            hq.process_branch("KRAK")
+        assert info.value.code == ("addressee" if case == "wrong_branch" else CASES[case])
+        assert_same(before, dump(exclude={"exchange_history"}))
+        assert ExchangeHistory.select().count() == rows + 1
+        assert (pair.folder / "DLA_KRAK.XLO").read_bytes() == dla_before and not list(pair.folder.glob("*.tmp"))
+        assert len(list((pair.folder / "rejected").glob("OD_KRAK.XLO.*.reason.txt"))) == 1
