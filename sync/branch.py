@@ -23,7 +23,7 @@ from store.exchange import dictionaries as ex_dict
 from store.exchange import history
 from store.exchange.catalogue import CatalogueApplier
 from store.exchange.models import BranchLink
-from store.exchange.state import FULL, PARTIAL, REFUSE, branch_decision, branch_link
+from store.exchange.state import PARTIAL, REFUSE, branch_decision, branch_link
 from store.i18n import _
 from sync import faults, files
 from sync.xlo import XloRefused

@@ -16,7 +16,7 @@ from datetime import datetime
 import peewee
 
 from store import bulk
-from store.base import session_operator, utcnow
+from store.base import session_operator
 from store.db import database, is_sqlite
 from store.exchange.models import ContractorOrigin, ContractorSent
 from store.parties.models import Contractor
