@@ -101,6 +101,8 @@ def resume(run_id: int, *, progress=None, cancel=None) -> SerialReport:
 
 
 def _goods(ids) -> list[Goods]:
+    if isinstance(ids, GoodsSelection):          # an operation still in one transaction, over "mark all"
+        ids = [i for (i,) in ids.query.tuples() if i not in ids.exclude]
     ids = list(dict.fromkeys(int(i) for i in ids))
     if not ids:
         raise ValidationError({"goods": _("Zaznacz towary albo ustaw kursor na towarze.")})

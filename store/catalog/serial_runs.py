@@ -31,7 +31,7 @@ from store.schema import Migration, create_tables
 
 BATCH_FIRST = 500
 BATCH_MIN, BATCH_MAX = 50, 20_000
-BATCH_TARGET_S = 0.15
+BATCH_TARGET_S = 0.25
 FREEZE_CHUNK = 50_000
 
 
@@ -198,8 +198,7 @@ def start(kind: str, params: dict, *, ids: Iterable[int] | None = None, selectio
         for lo in range(0, len(unique), FREEZE_CHUNK):
             chunk = unique[lo:lo + FREEZE_CHUNK]
             with write():
-                SerialRunGoods.insert_many([(run.id, g) for g in chunk],
-                                           fields=[SerialRunGoods.run, SerialRunGoods.goods]).execute()
+                _pend(run.id, chunk)
             total += len(chunk)
     else:
         total = _freeze_selection(run.id, selection, set(int(i) for i in exclude))
@@ -210,6 +209,17 @@ def start(kind: str, params: dict, *, ids: Iterable[int] | None = None, selectio
     with write():
         SerialRun.update(status="ready", total=total).where(SerialRun.id == run.id).execute()
     return run.id
+
+
+def _pend(run_id: int, goods_ids: list[int]) -> None:
+    if goods_ids:
+        p = _p()
+        database.cursor().executemany(f'INSERT INTO "serial_run_goods" ("run", "goods") VALUES ({p}, {p})',
+                                      [(run_id, g) for g in goods_ids])
+
+
+def _p() -> str:
+    return "?" if is_sqlite() else "%s"
 
 
 def _freeze_selection(run_id: int, selection, exclude: set[int]) -> int:
@@ -224,9 +234,7 @@ def _freeze_selection(run_id: int, selection, exclude: set[int]) -> int:
             if not chunk:
                 break
             keep = [g for g in chunk if g not in exclude]
-            if keep:
-                SerialRunGoods.insert_many([(run_id, g) for g in keep],
-                                           fields=[SerialRunGoods.run, SerialRunGoods.goods]).execute()
+            _pend(run_id, keep)
         total += len(keep)
         last = chunk[-1]
         if len(chunk) < FREEZE_CHUNK:
@@ -245,6 +253,8 @@ def execute(run_id: int, *, progress: Callable[[RunState], None] | None = None,
     """Work through the pending goods of a run, batch by batch, until none is left or `cancel()` says
     stop (checked between batches: a batch in progress is finished or rolled back, never half done).
     `progress(state)` after each committed batch. Running a run again continues where it stopped."""
+    from store.write_gate import let_waiters_in
+
     r = SerialRun.get_or_none(SerialRun.id == run_id)
     if r is None:
         raise NotFound(_("Nie znaleziono operacji seryjnej."))
@@ -252,7 +262,9 @@ def execute(run_id: int, *, progress: Callable[[RunState], None] | None = None,
         raise ValidationError({"goods": _("Przygotowanie tej operacji zostało przerwane – uruchom ją od nowa.")})
     _check, apply = _kind(r.kind)
     params = json.loads(r.params)
-    size = BATCH_FIRST
+    params["_ctx"] = {}                 # what an operation computes once per execution (price type, rates…)
+    size, batch_no = BATCH_FIRST, r.batches
+    st = RunState(r.id, r.guid, r.kind, "ready", r.total, r.done, r.changed, r.refused)
     if r.status == "cancelled":
         with write():
             SerialRun.update(status="ready").where(SerialRun.id == run_id).execute()
@@ -260,38 +272,44 @@ def execute(run_id: int, *, progress: Callable[[RunState], None] | None = None,
         if cancel is not None and cancel():
             with write():
                 SerialRun.update(status="cancelled").where(SerialRun.id == run_id).execute()
+            st.status = "cancelled"
             break
         started = time.perf_counter()
-        n = run_write(_batch, run_id, apply, params, size)
+        n, changed, refused = run_write(_batch, run_id, apply, params, size, batch_no + 1)
         if n == 0:
             with write():
                 SerialRun.update(status="done", finished_at=utcnow()).where(SerialRun.id == run_id).execute()
+            st.status = "done"
             break
+        batch_no += 1
+        st.done, st.changed, st.refused = st.done + n, st.changed + changed, st.refused + refused
         took = max(time.perf_counter() - started, 1e-4)
         if n == size:
             size = int(min(BATCH_MAX, max(BATCH_MIN, size * min(4.0, BATCH_TARGET_S / took))))
         if progress is not None:
-            progress(state(run_id))
+            progress(st)
         if pause is not None:
             pause()
-    return state(run_id)
+        let_waiters_in()            # another session waiting for the write lock goes first
+    return st
 
 
-def _batch(run_id: int, apply: Apply, params: dict, size: int) -> int:
+def _batch(run_id: int, apply: Apply, params: dict, size: int, batch_no: int) -> tuple[int, int, int]:
     """One transaction: the next `size` pending goods, applied, removed from pending, logged."""
-    ids = [g for (g,) in SerialRunGoods.select(SerialRunGoods.goods).where(SerialRunGoods.run == run_id)
-           .order_by(SerialRunGoods.goods).limit(size).tuples()]
+    p = _p()
+    ids = [g for (g,) in database.execute_sql(
+        f'SELECT "goods" FROM "serial_run_goods" WHERE "run" = {p} ORDER BY "goods" LIMIT {p}', (run_id, size))]
     if not ids:
-        return 0
+        return 0, 0, 0
     entries = Entries()
     apply(run_id, ids, params, entries)
-    SerialRunGoods.delete().where((SerialRunGoods.run == run_id) & (SerialRunGoods.goods <= ids[-1])).execute()
-    batch_no = SerialRun.select(SerialRun.batches).where(SerialRun.id == run_id).scalar() + 1
-    SerialRunLog.insert(run=run_id, batch=batch_no, entries=json.dumps(entries.rows, ensure_ascii=False)).execute()
-    SerialRun.update(done=SerialRun.done + len(ids), changed=SerialRun.changed + entries.changed,
-                     refused=SerialRun.refused + entries.refused, batches=batch_no) \
-        .where(SerialRun.id == run_id).execute()
-    return len(ids)
+    database.execute_sql(f'DELETE FROM "serial_run_goods" WHERE "run" = {p} AND "goods" <= {p}', (run_id, ids[-1]))
+    database.execute_sql(f'INSERT INTO "serial_run_log" ("run", "batch", "entries") VALUES ({p}, {p}, {p})',
+                         (run_id, batch_no, json.dumps(entries.rows, ensure_ascii=False)))
+    database.execute_sql(f'UPDATE "serial_run" SET "done" = "done" + {p}, "changed" = "changed" + {p}, '
+                         f'"refused" = "refused" + {p}, "batches" = {p} WHERE "id" = {p}',
+                         (len(ids), entries.changed, entries.refused, batch_no, run_id))
+    return len(ids), entries.changed, entries.refused
 
 
 def batch_ids_sql(run_id: int, ids: list[int]) -> tuple[str, list]:

@@ -103,14 +103,24 @@ def _check_prices(params: dict) -> None:
         raise NotFound(_("Nie znaleziono rodzaju ceny."))
 
 
+def _settings(params: dict) -> dict:
+    """Price places, margin method, VAT rates and price types: read once per execution of a run."""
+    ctx = params.setdefault("_ctx", {})
+    if "vats" not in ctx:
+        ctx.update(places=price_rules.price_places(), method=price_rules.margin_method(), vats=_vat_rates(),
+                   types={pt.id: pt for pt in PriceType.select()}, retail=price_rules.retail_price_type())
+    return ctx
+
+
 def _apply_prices(run_id: int, ids: list[int], params: dict, out: Entries) -> None:
-    target = PriceType.get_by_id(params["price_type_id"])
+    ctx = _settings(params)
+    target = ctx["types"][params["price_type_id"]]
     base_id = params.get("base_price_type_id")
-    base_pt = None if base_id in (None, 0) else PriceType.get_or_none(PriceType.id == base_id)
+    base_pt = None if base_id in (None, 0) else ctx["types"].get(base_id)
     percent = None if params.get("percent") is None else Decimal(params["percent"])
     amount = None if params.get("amount") is None else Decimal(params["amount"])
     step = Decimal(params.get("step") or 0)
-    places, method, vats = price_rules.price_places(), price_rules.margin_method(), _vat_rates()
+    places, method, vats = ctx["places"], ctx["method"], ctx["vats"]
     p = _p()
     sub, sub_params = batch_ids_sql(run_id, ids)
     base_join = (f'LEFT JOIN "goods_price" b ON b."goods_id" = g."id" AND b."price_type_id" = {p}'
@@ -152,7 +162,7 @@ def _apply_prices(run_id: int, ids: list[int], params: dict, out: Entries) -> No
     _many(f'UPDATE "goods_price" SET "net" = {p}, "gross" = {p}, "margin" = {p}, {sets} WHERE "id" = {p}',
           [(n, g, m, *stamp, rid) for n, g, m, rid in updates])
     _insert_price_rows(inserts)
-    if price_rules.is_retail_type(target):
+    if ctx["retail"] is not None and ctx["retail"].id == target.id:
         price_rules.mirror_retail(ids)
 
 
@@ -168,7 +178,8 @@ def _check_vat(params: dict) -> None:
 
 
 def _apply_vat(run_id: int, ids: list[int], params: dict, out: Entries) -> None:
-    vats, which, keep, from_cn = _vat_rates(), params["which"], params["keep"], params.get("from_cn")
+    ctx = _settings(params)
+    vats, which, keep, from_cn = ctx["vats"], params["which"], params["keep"], params.get("from_cn")
     sub, sub_params = batch_ids_sql(run_id, ids)
     rows = _rows(f'SELECT g."id", g."code", g."vat_rate_id", g."purchase_vat_rate_id", g."cn_code", c."id", '
                  f'c."vat_rate_id" FROM "goods" g LEFT JOIN "cn_code" c ON c."code" = g."cn_code" '
@@ -198,8 +209,7 @@ def _apply_vat(run_id: int, ids: list[int], params: dict, out: Entries) -> None:
     _many(f'UPDATE "goods" SET "vat_rate_id" = {p}, "purchase_vat_rate_id" = {p}, {sets} WHERE "id" = {p}',
           [(s, pv, *stamp, gid) for gid, (s, pv) in changed.items()])
     # every price keeps its net or its gross; the other column and the margin follow (recompute_all_in_tx)
-    types = {pt.id: pt for pt in PriceType.select()}
-    places, method = price_rules.price_places(), price_rules.margin_method()
+    types, places, method = ctx["types"], ctx["places"], ctx["method"]
     prices = _rows(f'SELECT r."id", r."goods_id", r."price_type_id", r."net", r."gross", g."last_purchase_price" '
                    f'FROM "goods_price" r JOIN "goods" g ON g."id" = r."goods_id" WHERE r."goods_id" IN {sub}',
                    sub_params)
