@@ -213,9 +213,10 @@ def start(kind: str, params: dict, *, ids: Iterable[int] | None = None, selectio
 
 def _pend(run_id: int, goods_ids: list[int]) -> None:
     if goods_ids:
+        from store.catalog.serial_sets import _many
+
         p = _p()
-        database.cursor().executemany(f'INSERT INTO "serial_run_goods" ("run", "goods") VALUES ({p}, {p})',
-                                      [(run_id, g) for g in goods_ids])
+        _many(f'INSERT INTO "serial_run_goods" ("run", "goods") VALUES ({p}, {p})', [(run_id, g) for g in goods_ids])
 
 
 def _p() -> str:

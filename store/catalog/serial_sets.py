@@ -54,8 +54,15 @@ def _rows(sql: str, params: list) -> list[tuple]:
 
 
 def _many(sql: str, rows: list) -> None:
-    if rows:
+    """executemany; on PostgreSQL psycopg2's execute_batch (one round trip per page, not per row)."""
+    if not rows:
+        return
+    if is_sqlite():
         database.cursor().executemany(sql, rows)
+        return
+    from psycopg2.extras import execute_batch
+
+    execute_batch(database.cursor(), sql, rows, page_size=1000)
 
 
 def _stamp_sets() -> tuple[str, list]:
