@@ -264,7 +264,7 @@ def execute(run_id: int, *, progress: Callable[[RunState], None] | None = None,
     _check, apply = _kind(r.kind)
     params = json.loads(r.params)
     params["_ctx"] = {}                 # what an operation computes once per execution (price type, rates…)
-    size, batch_no = BATCH_FIRST, r.batches
+    size = BATCH_FIRST
     st = RunState(r.id, r.guid, r.kind, "ready", r.total, r.done, r.changed, r.refused)
     if r.status == "cancelled":
         with write():
@@ -276,13 +276,12 @@ def execute(run_id: int, *, progress: Callable[[RunState], None] | None = None,
             st.status = "cancelled"
             break
         started = time.perf_counter()
-        n, changed, refused = run_write(_batch, run_id, apply, params, size, batch_no + 1)
+        n, changed, refused = run_write(_batch, run_id, apply, params, size)
         if n == 0:
             with write():
                 SerialRun.update(status="done", finished_at=utcnow()).where(SerialRun.id == run_id).execute()
             st.status = "done"
             break
-        batch_no += 1
         st.done, st.changed, st.refused = st.done + n, st.changed + changed, st.refused + refused
         took = max(time.perf_counter() - started, 1e-4)
         if n == size:
@@ -295,9 +294,14 @@ def execute(run_id: int, *, progress: Callable[[RunState], None] | None = None,
     return st
 
 
-def _batch(run_id: int, apply: Apply, params: dict, size: int, batch_no: int) -> tuple[int, int, int]:
+def _batch(run_id: int, apply: Apply, params: dict, size: int) -> tuple[int, int, int]:
     """One transaction: the next `size` pending goods, applied, removed from pending, logged."""
     p = _p()
+    # two sessions finishing the same run take its batches one after the other (FOR UPDATE on PostgreSQL,
+    # BEGIN IMMEDIATE on SQLite); the batch number is the stored one + 1
+    lock = "" if is_sqlite() else " FOR UPDATE"
+    batch_no = database.execute_sql(f'SELECT "batches" FROM "serial_run" WHERE "id" = {p}{lock}',
+                                    (run_id,)).fetchone()[0] + 1
     ids = [g for (g,) in database.execute_sql(
         f'SELECT "goods" FROM "serial_run_goods" WHERE "run" = {p} ORDER BY "goods" LIMIT {p}', (run_id, size))]
     if not ids:

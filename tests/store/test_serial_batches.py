@@ -134,3 +134,34 @@ def test_serial_change_steps_the_version_of_every_card_it_changes(demo):
     after = dict(Goods.select(Goods.id, Goods.version).where(Goods.id.in_(ids)).tuples())
     touched = {c.goods_id for c in report.changed}
     assert touched and all(after[g] > versions[g] for g in touched)
+
+
+def test_two_sessions_finishing_the_same_run_apply_each_item_once(demo):
+    """Two sessions pick up the same interrupted run at once (e.g. „Dokończ” on two desks): each batch
+    is taken by one of them only (the run row is locked on PostgreSQL, BEGIN IMMEDIATE on SQLite)."""
+    import threading
+
+    from store.db import database
+
+    before = _retail()
+    ids = sorted(before)[:900]
+    run_id = runs.start("change_prices", {"price_type_id": retail_price_type().id, "base_price_type_id": None,
+                                          "percent": "10", "amount": None, "step": "0"}, ids=ids)
+    errors = []
+
+    def finish() -> None:
+        try:
+            runs.execute(run_id)
+        except Exception as exc:  # noqa: BLE001
+            errors.append(exc)
+        finally:
+            database.close()
+    threads = [threading.Thread(target=finish) for _n in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(120)
+    assert errors == []
+    after = _retail()
+    assert all(after[g] == _plus10(before[g]) for g in ids)
+    assert runs.state(run_id).done == len(ids) and runs.state(run_id).status == "done"
