@@ -89,3 +89,28 @@ async def test_esc_stops_a_running_serial_change_and_the_rest_is_finished_once(f
             assert after[g] == (before[g] * Decimal("1.1")).quantize(Decimal("0.01"), ROUND_HALF_UP)   # once
     assert serial_runs.unfinished_runs() == []
     assert dict(Goods.select(Goods.id, Goods.retail_price).where(Goods.id.in_(list(before))).tuples()) == after
+
+
+async def test_a_serial_change_waiting_for_another_sessions_write_says_so(filia_app, demo_url):
+    from tests.tui.test_card_saves import hold_write_lock
+
+    async with filia_app.run_test(size=SIZE) as pilot:
+        await open_goods(filia_app, pilot)
+        await pilot.press("space")
+        await palette(pilot, "Zmiana cen")
+        dialog = filia_app.screen
+        await choose(pilot, dialog, "price_type", "detaliczna")
+        await type_field(pilot, dialog, "value", "5")
+        locker = hold_write_lock(demo_url, 2.5)
+        try:
+            await pilot.press("ctrl+s")
+            seen = ""
+            end = time.monotonic() + 2.3
+            while time.monotonic() < end and "Czekam" not in seen:
+                await pilot.pause(0.1)
+                seen = str(dialog.query_one("#serial-error").render())
+            assert "Czekam na zapis innej sesji" in seen and dialog.running     # the screen kept running
+        finally:
+            locker.wait(timeout=30)
+        await _until(pilot, lambda: isinstance(filia_app.screen, SerialReportScreen))
+        assert "zmieniono 1" in str(filia_app.screen.query_one("#report-summary").render())
