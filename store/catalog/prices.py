@@ -118,26 +118,27 @@ def prices_table(goods_id: int, *, include_inactive: bool = False) -> list[Price
 MIRROR_CHUNK = 500
 
 
-def mirror_retail(goods_ids: Iterable[int] | None = None) -> int:
+def mirror_retail(goods_ids: Iterable[int] | None = None, *, operator: str | None = None) -> int:
     """THE writer of `goods.retail_price`: set it to the gross price of the retail price type in
     `goods_price` (0 when the card has no such row) for `goods_ids`, or for every card when None (bulk
     loads, a change of the retail price type). Call it inside the transaction that changed the prices.
 
     One UPDATE per chunk; only rows whose mirror differs are written, and those are stamped like every
-    change of a card (version + 1, time, operator). Returns the number of cards written."""
+    change of a card (version + 1, time, operator: `operator` when the caller names who made the change,
+    as an import does, else the session's). Returns the number of cards written."""
     from store.base import utcnow
 
     retail = retail_price_type()
     p = "?" if is_sqlite() else "%s"
     source = (f'COALESCE((SELECT gp."gross" FROM "goods_price" gp WHERE gp."goods_id" = "goods"."id" '
               f'AND gp."price_type_id" = {p}), 0)')
-    stamp = Goods.stamp()
     sets = [f'"retail_price" = {source}', f'"modified_at" = {p}', '"version" = "version" + 1']
     now = utcnow()
     params: list = [retail.id if retail else None, now.isoformat(" ") if is_sqlite() else now]
-    if Goods.modified_by in stamp:
+    who = operator if operator else Goods.stamp().get(Goods.modified_by)
+    if who:
         sets.append(f'"modified_by" = {p}')
-        params.append(stamp[Goods.modified_by])
+        params.append(who)
     sql = f'UPDATE "goods" SET {", ".join(sets)} WHERE "retail_price" <> {source}'
     params.append(params[0])
     if goods_ids is None:
