@@ -41,7 +41,7 @@ async def _until(pilot, test, seconds: float = 15.0) -> None:
 
 
 @pytest.mark.rule("PSO-12")
-async def test_esc_stops_a_running_serial_change_and_the_rest_is_finished_once(filia_app, monkeypatch):
+async def test_esc_stops_a_running_serial_change_and_the_rest_is_finished_once(filia_app, monkeypatch, tmp_path):
     from store.catalog import serial_sets
 
     original = _slow_batches(monkeypatch)
@@ -79,7 +79,15 @@ async def test_esc_stops_a_running_serial_change_and_the_rest_is_finished_once(f
             serial_runs.register("change_prices", serial_sets._check_prices, original)
             await palette(pilot, "Dokończ przerwaną")
             await _until(pilot, lambda: isinstance(filia_app.screen, SerialReportScreen))
-            assert filia_app.screen.report.complete
+            final = filia_app.screen.report
+            assert final.complete
+            await pilot.press("ctrl+p")                                      # the whole report to a file
+            await pilot.pause()
+            target = tmp_path / "raport.txt"
+            filia_app.focused.value = str(target)
+            await pilot.press("enter")
+            await _until(pilot, lambda: target.exists() and target.read_text(encoding="utf-8").count("\n")
+                         == 1 + final.n_changed + final.n_refused)
             await pilot.press("escape")
     finally:
         serial_runs.register("change_prices", serial_sets._check_prices, original)

@@ -326,7 +326,8 @@ class SerialReportScreen(ModalScreen[None]):
     SerialReportScreen #report-summary { text-style: bold; }
     SerialReportScreen .refused { color: $warning; }
     """
-    BINDINGS = [Binding("escape,enter", "close", _("Zamknij"), key_display="Esc")]
+    BINDINGS = [Binding("escape,enter", "close", _("Zamknij"), key_display="Esc"),
+                Binding("ctrl+p", "save_report", _("Zapisz raport"), key_display="^P")]
     MAX_LINES = 2000
 
     def __init__(self, title: str, report: serial_rules.SerialReport) -> None:
@@ -377,6 +378,53 @@ class SerialReportScreen(ModalScreen[None]):
 
     def action_close(self) -> None:
         self.dismiss(None)
+
+    def action_save_report(self) -> None:
+        """Ctrl+P: every line of the report (all of a batched run's log, not only those shown) to a text file."""
+        import datetime as dt
+        from pathlib import Path
+
+        from tui.widgets.prompt import ask_save_path
+
+        default = Path.home() / f"raport_operacji_{dt.date.today():%Y%m%d}.txt"
+
+        def chosen(path: str | None) -> None:
+            if path:
+                self.run_worker(lambda: self._write_report(Path(path.strip()).expanduser()), thread=True,
+                                exclusive=True, group="serial-report")
+        ask_save_path(self.app, _("Raport operacji seryjnej – ścieżka pliku:"), str(default), chosen)
+
+    def _all_lines(self):
+        r = self.report
+        if r.run_id is None:
+            yield from self.lines()
+            return
+        from store.catalog import serial_runs
+
+        for row in serial_runs.report_rows(r.run_id):
+            changed, refused = serial_runs.decode([row])
+            for c in changed:
+                yield _("{kod}: {pole} {stare} → {nowe}").format(kod=c.code, pole=c.field, stare=self.show(c.old),
+                                                                  nowe=self.show(c.new))
+            for x in refused:
+                yield _("{kod}: pominięto – {powod}").format(kod=x.code, powod=x.reason)
+
+    def _write_report(self, path) -> None:
+        try:
+            with open(path, "w", encoding="utf-8") as out:
+                out.write(self.summary() + "\n")
+                n = 0
+                for line in self._all_lines():
+                    out.write(line + "\n")
+                    n += 1
+        except OSError as exc:
+            self.app.call_from_thread(self.notify, _("Nie można zapisać pliku {p}: {r}").format(p=path, r=exc.strerror),
+                                      severity="error", timeout=10)
+            return
+        except FiliaError as exc:
+            self.app.call_from_thread(self.notify, str(exc), severity="error", timeout=10)
+            return
+        self.app.call_from_thread(self.notify, _("Zapisano raport: {n} wierszy do {p}").format(n=n, p=path))
 
 
 def selected_goods(screen) -> tuple[object, int]:
