@@ -188,6 +188,7 @@ def start(kind: str, params: dict, *, ids: Iterable[int] | None = None, selectio
     transaction; nothing of the goods changes before execute(). Returns the run id."""
     check, _apply = _kind(kind)
     check(params)
+    prune()
     if ids is None and selection is None:
         raise ValidationError({"goods": _("Zaznacz towary albo ustaw kursor na towarze.")})
     with write():
@@ -209,6 +210,40 @@ def start(kind: str, params: dict, *, ids: Iterable[int] | None = None, selectio
     with write():
         SerialRun.update(status="ready", total=total).where(SerialRun.id == run.id).execute()
     return run.id
+
+
+LOG_KEPT_DAYS = 30
+PREPARING_ABANDONED_H = 6
+
+
+def prune() -> None:
+    """Forget what no one will read: the report log of runs finished more than LOG_KEPT_DAYS ago, and runs
+    whose freezing was killed (status "preparing" for PREPARING_ABANDONED_H hours) with their pending ids —
+    deleted in chunks, each its own short transaction."""
+    from datetime import timedelta
+
+    now = utcnow()
+    old = [r for (r,) in SerialRun.select(SerialRun.id).where(
+        (SerialRun.status == "done") & (SerialRun.finished_at < now - timedelta(days=LOG_KEPT_DAYS))).tuples()]
+    for run_id in old:
+        with write():
+            SerialRunLog.delete().where(SerialRunLog.run == run_id).execute()
+            SerialRun.delete().where(SerialRun.id == run_id).execute()
+    abandoned = [r for (r,) in SerialRun.select(SerialRun.id).where(
+        (SerialRun.status == "preparing") & (SerialRun.started_at < now - timedelta(hours=PREPARING_ABANDONED_H)))
+        .tuples()]
+    p = _p()
+    for run_id in abandoned:
+        while True:
+            with write():
+                gone = database.execute_sql(
+                    f'DELETE FROM "serial_run_goods" WHERE "run" = {p} AND "goods" IN (SELECT "goods" FROM '
+                    f'"serial_run_goods" WHERE "run" = {p} ORDER BY "goods" LIMIT {FREEZE_CHUNK})',
+                    (run_id, run_id)).rowcount
+            if not gone:
+                break
+        with write():
+            SerialRun.delete().where(SerialRun.id == run_id).execute()
 
 
 def _pend(run_id: int, goods_ids: list[int]) -> None:

@@ -165,3 +165,25 @@ def test_two_sessions_finishing_the_same_run_apply_each_item_once(demo):
     after = _retail()
     assert all(after[g] == _plus10(before[g]) for g in ids)
     assert runs.state(run_id).done == len(ids) and runs.state(run_id).status == "done"
+
+
+def test_old_reports_and_abandoned_preparations_are_pruned(demo):
+    from datetime import timedelta
+
+    from store.base import utcnow
+    from store.db import write
+
+    ids = sorted(_retail())[:50]
+    report = change_prices(ids, price_type_id=retail_price_type().id, percent=Decimal(1))
+    kept = change_prices(ids, price_type_id=retail_price_type().id, percent=Decimal(1))
+    with write():
+        runs.SerialRun.update(finished_at=utcnow() - timedelta(days=runs.LOG_KEPT_DAYS + 1)) \
+            .where(runs.SerialRun.id == report.run_id).execute()
+        dead = runs.SerialRun.create(kind="change_prices", status="preparing",
+                                     started_at=utcnow() - timedelta(hours=runs.PREPARING_ABANDONED_H + 1))
+    runs._pend(dead.id, ids)
+    runs.prune()
+    assert not runs.SerialRun.select().where(runs.SerialRun.id.in_([report.run_id, dead.id])).exists()
+    assert not runs.SerialRunLog.select().where(runs.SerialRunLog.run == report.run_id).exists()
+    assert not runs.SerialRunGoods.select().where(runs.SerialRunGoods.run == dead.id).exists()
+    assert runs.report(kept.run_id)[0] == kept.changed                  # a recent run keeps its report

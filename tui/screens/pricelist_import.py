@@ -225,6 +225,8 @@ class PriceListImport(ModalScreen[object]):
     def action_close(self) -> None:
         if self.busy and not self.checking:          # the write is one transaction: it finishes or fails whole
             self.app.bell()
+            self.query_one("#import-problem", Static).update(
+                _("Zapis cennika w toku – to jedna transakcja, której nie można przerwać; poczekaj na jej koniec."))
             return
         self.closed = True                           # a running check stops at its next step
         self.dismiss(self.result)
