@@ -173,9 +173,9 @@ def connect(url: str, *, create: bool = False, busy_timeout_ms: int | None = Non
     if url.startswith("sqlite://"):
         path = sqlite_path(url)
         _check_sqlite_file(path, create)
-        from store.write_gate import GatedSqliteDatabase
+        from store.write_gate import SqliteGatedDatabase
 
-        db = GatedSqliteDatabase(        # BEGIN IMMEDIATE through the write gate (issue 16 §6)
+        db = SqliteGatedDatabase(        # BEGIN IMMEDIATE through the write gate (issue 16 §6)
             str(path),
             busy_timeout_ms=busy_timeout_ms,
             pragmas={

@@ -125,7 +125,7 @@ def let_waiters_in(path: str | None = None, longest: float = 0.5) -> float:
     return time.monotonic() - started
 
 
-class GatedSqliteDatabase(peewee.SqliteDatabase):
+class SqliteGatedDatabase(peewee.SqliteDatabase):
     """SqliteDatabase whose BEGIN IMMEDIATE goes through the write gate (mode())."""
 
     def __init__(self, *args, busy_timeout_ms: int = 30_000, **kwargs) -> None:
