@@ -57,15 +57,17 @@ def _notify(waiting: bool) -> None:
             pass
 
 
-def _fd(path: str, suffix: str) -> int:
-    """A descriptor of its own per thread (flock belongs to an open file description)."""
-    fds = getattr(_local, "fds", None)
-    if fds is None:
-        fds = _local.fds = {}
-    key = path + suffix
-    if key not in fds:
-        fds[key] = os.open(key, os.O_RDWR | os.O_CREAT, 0o666)
-    return fds[key]
+def _open(path: str, suffix: str) -> int | None:
+    """A new descriptor of `<db><suffix>` (flock belongs to an open file description; closing it releases
+    the lock), or None where the folder is read-only: the gate then only loses its courtesy, never a write."""
+    try:
+        return os.open(path + suffix, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o666)
+    except OSError:
+        return None
+
+
+_probe_fds: dict[str, int | None] = {}
+_probe_lock = threading.Lock()
 
 
 def _busy(exc: BaseException) -> bool:
@@ -78,14 +80,18 @@ class _Wait:
 
     def __init__(self, path: str) -> None:
         self.path, self.started, self.announced, self.noticed = path, time.monotonic(), False, False
+        self.fd: int | None = None
 
     def tick(self) -> float:
         if not self.announced:
-            try:
-                fcntl.flock(_fd(self.path, "-waiters"), fcntl.LOCK_SH)
-                self.announced = True
-            except OSError:
-                pass
+            self.announced = True
+            self.fd = _open(self.path, "-waiters")
+            if self.fd is not None:
+                try:
+                    fcntl.flock(self.fd, fcntl.LOCK_SH)
+                except OSError:
+                    os.close(self.fd)
+                    self.fd = None
         waited = time.monotonic() - self.started
         if waited >= WAIT_NOTICE_S and not self.noticed:
             self.noticed = True
@@ -93,8 +99,9 @@ class _Wait:
         return waited
 
     def end(self) -> None:
-        if self.announced:
-            fcntl.flock(_fd(self.path, "-waiters"), fcntl.LOCK_UN)
+        if self.fd is not None:
+            os.close(self.fd)                   # releases the shared flock
+            self.fd = None
         if self.noticed:
             _notify(False)
 
@@ -110,7 +117,12 @@ def let_waiters_in(path: str | None = None, longest: float = 0.5) -> float:
         path = database.obj.database
     if path == ":memory:":
         return 0.0
-    fd = _fd(path, "-waiters")
+    with _probe_lock:
+        if path not in _probe_fds:
+            _probe_fds[path] = _open(path, "-waiters")
+        fd = _probe_fds[path]
+    if fd is None:
+        return 0.0
     started = time.monotonic()
     while True:
         try:
@@ -185,7 +197,9 @@ class SqliteGatedDatabase(peewee.SqliteDatabase):
     def _begin_flock(self) -> None:
         """A lock file taken before BEGIN IMMEDIATE: a waiter sleeps in the kernel and is woken as soon as
         the holder's COMMIT releases it (no timeout: flock has none; the holder's death releases it)."""
-        fd = _fd(self.database, "-writer")
+        fd = _open(self.database, "-writer")
+        if fd is None:
+            return super().begin("IMMEDIATE")
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError:
@@ -196,6 +210,9 @@ class SqliteGatedDatabase(peewee.SqliteDatabase):
             timer.start()
             try:
                 fcntl.flock(fd, fcntl.LOCK_EX)
+            except BaseException:
+                os.close(fd)
+                raise
             finally:
                 timer.cancel()
                 wait.end()
@@ -210,7 +227,7 @@ class SqliteGatedDatabase(peewee.SqliteDatabase):
         fd = getattr(_local, "flock_held", None)
         if fd is not None:
             _local.flock_held = None
-            fcntl.flock(fd, fcntl.LOCK_UN)
+            os.close(fd)                        # releases the lock file
 
     def commit(self):
         try:

@@ -32,7 +32,7 @@ from store.schema import Migration, create_tables
 BATCH_FIRST = 500
 BATCH_MIN, BATCH_MAX = 50, 20_000
 BATCH_TARGET_S = 0.25
-FREEZE_CHUNK = 50_000
+FREEZE_CHUNK = 20_000
 
 
 class SerialRun(BaseModel):
@@ -194,6 +194,8 @@ def start(kind: str, params: dict, *, ids: Iterable[int] | None = None, selectio
     with write():
         run = SerialRun.create(kind=kind, params=json.dumps(params, default=str), operator=session_operator())
     total = 0
+    from store.write_gate import let_waiters_in
+
     if ids is not None:
         unique = sorted(set(int(i) for i in ids))
         for lo in range(0, len(unique), FREEZE_CHUNK):
@@ -201,6 +203,7 @@ def start(kind: str, params: dict, *, ids: Iterable[int] | None = None, selectio
             with write():
                 _pend(run.id, chunk)
             total += len(chunk)
+            let_waiters_in()
     else:
         total = _freeze_selection(run.id, selection, set(int(i) for i in exclude))
     if total == 0:
@@ -259,8 +262,10 @@ def _p() -> str:
 
 
 def _freeze_selection(run_id: int, selection, exclude: set[int]) -> int:
-    """INSERT … SELECT of the selection's ids by keyset chunks (id > last ORDER BY id LIMIT n)."""
+    """The selection's ids copied by keyset chunks (id > last ORDER BY id LIMIT n), each chunk its own short
+    transaction, waiting writers let in between chunks."""
     from store.catalog.models import Goods
+    from store.write_gate import let_waiters_in
 
     last, total = 0, 0
     base = selection.order_by(Goods.id)
@@ -273,6 +278,7 @@ def _freeze_selection(run_id: int, selection, exclude: set[int]) -> int:
             _pend(run_id, keep)
         total += len(keep)
         last = chunk[-1]
+        let_waiters_in()
         if len(chunk) < FREEZE_CHUNK:
             break
     return total

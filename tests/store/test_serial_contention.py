@@ -22,8 +22,10 @@ GOODS = 200_000
 # PostgreSQL has row locks (a save waits only for the batch holding its card): the same test on 40,000 goods,
 # because building 200,000 demo goods there takes minutes on the 2-core CI machine
 PG_GOODS = 40_000
-# each save must wait < 1 s; its own work is added, and a loaded 2-core machine gets some slack
-SAVE_LIMIT_S = 1.5
+# each save must wait < 1 s: nine in ten saves finish within that, wait and work included; a loaded 2-core
+# machine (the whole suite on two workers beside other jobs) gets slack for the slowest one
+SAVE_TYPICAL_S = 1.0
+SAVE_LIMIT_S = 2.5
 
 SAVER = textwrap.dedent("""
     import json, random, sys, time
@@ -87,6 +89,7 @@ def test_card_saves_wait_under_a_second_during_a_serial_change_of_200000_goods(d
     during = [took for at, took in result["saves"] if started <= at <= ended]
     assert len(during) >= 10, (len(during), ended - started)             # the saves really overlapped the run
     assert max(during) < SAVE_LIMIT_S, sorted(during)[-5:]
+    assert sorted(during)[int(0.9 * len(during))] < SAVE_TYPICAL_S, sorted(during)[-10:]
     assert report.complete and report.total == goods
     after = dict(GoodsPrice.select(GoodsPrice.goods, GoodsPrice.gross).where(GoodsPrice.price_type == pt).tuples())
     assert all(after[g] == (p * Decimal("1.1")).quantize(Decimal("0.01"), ROUND_HALF_UP) for g, p in before.items())
