@@ -12,6 +12,7 @@ from store.catalog import Goods, GoodsPrice, PriceType
 from store.catalog import serial_runs
 from tests.tui.test_serial_ops import SIZE, choose, open_goods, palette, type_field
 from tui.screens.serial_ops import SerialDialog, SerialReportScreen
+from tui.widgets.confirm import ConfirmDialog
 
 
 def _slow_batches(monkeypatch) -> None:
@@ -77,7 +78,10 @@ async def test_esc_stops_a_running_serial_change_and_the_rest_is_finished_once(f
             changed = {g for g in marked if mid.get(g) != before.get(g)}
             assert changed == {c.goods_id for c in report.changed}            # the report = the committed part
             serial_runs.register("change_prices", serial_sets._check_prices, original)
-            await palette(pilot, "Dokończ przerwaną")
+            await palette(pilot, "Zmiana cen")             # the same operation again: first offered to finish
+            await _until(pilot, lambda: isinstance(filia_app.screen, ConfirmDialog))
+            assert "została wcześniej przerwana" in str(filia_app.screen.query_one("#confirm-message").render())
+            await pilot.press("enter")                                       # Tak: finish it
             await _until(pilot, lambda: isinstance(filia_app.screen, SerialReportScreen))
             final = filia_app.screen.report
             assert final.complete

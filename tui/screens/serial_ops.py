@@ -23,6 +23,7 @@ from store.catalog import card_save
 from store.catalog import serial as serial_rules
 from store.errors import FiliaError, ValidationError
 from store.i18n import _
+from tui.widgets.confirm import ConfirmDialog
 from tui.widgets.form import FormField
 from tui.widgets.key_bar import KeyBar
 
@@ -439,13 +440,37 @@ def selected_goods(screen) -> tuple[object, int]:
     return ids, len(ids)
 
 
+RUN_KINDS = {"set_vat": "set_vat_rate"}        # dialog operation id -> the store's run kind
+
+
 def run_operation(screen, operation: SerialOperation) -> None:
-    """From a ListScreen: ask the parameters, run on the marked goods, show the report, refresh."""
+    """From a ListScreen: ask the parameters, run on the marked goods, show the report, refresh. When the
+    same operation was interrupted before (Esc, a killed session), first offer to finish that one: running
+    it anew would change its committed part twice (+10 % twice)."""
+    from store.catalog import serial_runs
+
     goods, count = selected_goods(screen)
     if not count:
         screen.notify(_("Zaznacz towary albo ustaw kursor na towarze."), severity="warning")
         return
+    pending = serial_runs.unfinished_runs(RUN_KINDS.get(operation.id, operation.id))
+    if pending:
+        st = pending[-1]
+        question = _("Operacja „{op}” została wcześniej przerwana (wykonano {d} z {t} pozycji). Dokończyć ją? "
+                     "„Nie” zaczyna nową operację na zaznaczonych pozycjach.").format(
+            op=_(operation.label), d=st.done, t=st.total)
 
+        def answered(finish: bool | None) -> None:
+            if finish:
+                _resume(screen, st)
+            else:
+                _ask(screen, operation, goods, count)
+        screen.app.push_screen(ConfirmDialog(question, default=True), answered)
+        return
+    _ask(screen, operation, goods, count)
+
+
+def _ask(screen, operation: SerialOperation, goods, count: int) -> None:
     def done(report) -> None:
         if report is None:
             return
@@ -466,9 +491,11 @@ def resume_unfinished(screen) -> None:
     if not pending:
         screen.notify(_("Nie ma przerwanych operacji seryjnych."), severity="information")
         return
-    st = pending[-1]
-    label = next((_(op.label) for op in OPERATIONS if op.id == st.kind or op.id.replace("set_vat", "set_vat_rate")
-                  == st.kind), st.kind)
+    _resume(screen, pending[-1])
+
+
+def _resume(screen, st) -> None:
+    label = next((_(op.label) for op in OPERATIONS if RUN_KINDS.get(op.id, op.id) == st.kind), st.kind)
     op = SerialOperation(st.kind, label, lambda: [],
                          lambda _goods, _v, **kw: serial_rules.resume(st.run_id, **kw))
     dialog = SerialDialog(op, [], count=st.total - st.done)
