@@ -41,12 +41,12 @@ def _pct(v) -> Decimal:             # PercentField storage (1/100) -> Decimal
     return Decimal(int(v or 0)).scaleb(-2)
 
 
-def _i4(d: Decimal) -> int:
-    return int(money.q(d, 4) * 10000)
+def _i4(d: Decimal) -> int:        # a price already rounded to 2 or 4 places -> PriceField storage
+    return int(d.scaleb(4)) if d.as_tuple().exponent >= -4 else int(money.q(d, 4).scaleb(4))
 
 
-def _i2(d: Decimal) -> int:
-    return int(money.q(d, 2) * 100)
+def _i2(d: Decimal) -> int:        # a percent already rounded to 2 places -> PercentField storage
+    return int(d.scaleb(2)) if d.as_tuple().exponent >= -2 else int(money.q(d, 2).scaleb(2))
 
 
 def _rows(sql: str, params: list) -> list[tuple]:
