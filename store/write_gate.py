@@ -57,6 +57,32 @@ def _notify(waiting: bool) -> None:
             pass
 
 
+class notice_after:
+    """`with notice_after(1.0):` — for waits the gate cannot see (PostgreSQL row locks): when the block takes
+    longer than the notice time, the listeners hear True, and False when it ends."""
+
+    def __init__(self, seconds: float = WAIT_NOTICE_S) -> None:
+        self.seconds, self.fired = seconds, threading.Event()
+
+    def _fire(self) -> None:
+        self.fired.set()
+        _notify(True)
+
+    def __enter__(self):
+        self.timer = None
+        if _listeners:
+            self.timer = threading.Timer(self.seconds, self._fire)
+            self.timer.daemon = True
+            self.timer.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self.timer is not None:
+            self.timer.cancel()
+            if self.fired.is_set():
+                _notify(False)
+
+
 def _open(path: str, suffix: str) -> int | None:
     """A new descriptor of `<db><suffix>` (flock belongs to an open file description; closing it releases
     the lock), or None where the folder is read-only: the gate then only loses its courtesy, never a write."""

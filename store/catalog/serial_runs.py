@@ -295,7 +295,7 @@ def execute(run_id: int, *, progress: Callable[[RunState], None] | None = None,
     """Work through the pending goods of a run, batch by batch, until none is left or `cancel()` says
     stop (checked between batches: a batch in progress is finished or rolled back, never half done).
     `progress(state)` after each committed batch. Running a run again continues where it stopped."""
-    from store.write_gate import let_waiters_in
+    from store.write_gate import let_waiters_in, notice_after
 
     r = SerialRun.get_or_none(SerialRun.id == run_id)
     if r is None:
@@ -317,7 +317,11 @@ def execute(run_id: int, *, progress: Callable[[RunState], None] | None = None,
             st.status = "cancelled"
             break
         started = time.perf_counter()
-        n, changed, refused = run_write(_batch, run_id, apply, params, size)
+        if is_sqlite():
+            n, changed, refused = run_write(_batch, run_id, apply, params, size)
+        else:                       # a batch longer than 1 s on PostgreSQL waits for other sessions' row locks
+            with notice_after():
+                n, changed, refused = run_write(_batch, run_id, apply, params, size)
         if n == 0:
             with write():
                 SerialRun.update(status="done", finished_at=utcnow()).where(SerialRun.id == run_id).execute()

@@ -93,3 +93,54 @@ def test_a_long_writer_lets_a_waiting_session_in_before_its_next_transaction(pat
     thread.join(10)
     assert order == ["first", "waiter", "second"]
     assert paused > 0
+
+
+def test_a_serial_batch_waiting_for_another_sessions_lock_is_announced(db, db_url):
+    """Both engines: another session holds the price row (PostgreSQL row lock) or the write lock (SQLite) for
+    2 s; the serial change waits, the listeners hear it after a second and again when it ends."""
+    from decimal import Decimal
+    from urllib.parse import parse_qs, urlparse
+
+    from store.catalog.prices import retail_price_type
+    from store.catalog.serial import change_prices
+    from store.demo import build_demo
+
+    build_demo(contractors=2, goods=5, seed=3)
+    from store.catalog import GoodsPrice
+
+    pt = retail_price_type().id
+    row = GoodsPrice.select().where(GoodsPrice.price_type == pt).order_by(GoodsPrice.goods).first()
+    held = threading.Event()
+    if db_url.startswith("sqlite"):
+        locker = hold_write_lock(db.database, 2.0)
+        holder = None
+    else:
+        import psycopg2
+
+        parsed = urlparse(db_url)
+        schema = parse_qs(parsed.query)["schema"][0]
+
+        def hold() -> None:
+            conn = psycopg2.connect(db_url.split("?")[0], options=f"-c search_path={schema}")
+            cur = conn.cursor()
+            cur.execute('SELECT 1 FROM goods_price WHERE id = %s FOR UPDATE', (row.id,))
+            held.set()
+            time.sleep(2.0)
+            conn.rollback()
+            conn.close()
+        holder = threading.Thread(target=hold)
+        holder.start()
+        held.wait(10)
+        locker = None
+    heard = []
+    write_gate.add_wait_listener(heard.append)
+    try:
+        report = change_prices([row.goods_id], price_type_id=pt, percent=Decimal(10))
+    finally:
+        write_gate.remove_wait_listener(heard.append)
+        if locker is not None:
+            locker.wait(30)
+        if holder is not None:
+            holder.join(30)
+    assert heard[:1] == [True] and heard[-1:] == [False]
+    assert report.complete and report.n_changed == 1
