@@ -104,6 +104,11 @@ class KeyOrder:
             self.hold_keys_until(lambda: self._palette_command_done)
         elif key in ("enter", "escape", "tab", "shift+tab") and isinstance(self.focused, SelectOverlay):
             self.hold_keys_until(lambda: not isinstance(self.focused, SelectOverlay))
+        elif key == "enter" and getattr(self.screen, "ENTER_MOVES_FOCUS", False) and self.focused is not None:
+            # Enter in a field of such a screen (the login) moves to the next field only when its Submitted
+            # message has been handled: the password typed right behind it must not land in the login.
+            field, screen = self.focused, self.screen
+            self.hold_keys_until(lambda: self.focused is not field or self.screen is not screen)
         elif key in ("enter", "escape") and isinstance(self.screen, ChoicePopup):
             popup = self.screen           # a field's options: the keys after the pick go to the field again
             self.hold_keys_until(lambda: self.screen is not popup)

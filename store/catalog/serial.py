@@ -106,6 +106,7 @@ def _goods(ids) -> list[Goods]:
     ids = list(dict.fromkeys(int(i) for i in ids))
     if not ids:
         raise ValidationError({"goods": _("Zaznacz towary albo ustaw kursor na towarze.")})
+    price_rules.lock_goods(ids)      # PostgreSQL: locked in id order before their prices are read (issue 16)
     rows = {g.id: g for g in Goods.select().where(Goods.id.in_(ids))}
     return [rows[i] for i in ids if i in rows]
 

@@ -49,21 +49,11 @@ def _numbers(db: Path) -> tuple[str, str]:
 
 
 def _login(tmux, login: str, password: str) -> None:
-    """The login screen moves to the password field after Enter; on a loaded machine characters typed right
-    behind the Enter can still reach the operator field (the login screen does not hold typed-ahead keys), so the
-    first password character is typed alone until it shows as a password dot."""
+    """Typed in one burst, as a clerk does: the keys behind Enter wait until the password field has the focus."""
     tmux.wait_for("Filia – logowanie", timeout=60)
     tmux.type(login)
-    tmux.wait_for(login)
     tmux.keys("Enter")
-    for _attempt in range(50):
-        tmux.type(password[0])
-        screen = tmux.wait_until(lambda s: "•" in s or login + password[0] in s, timeout=10)
-        if "•" in screen:
-            break
-        tmux.keys("BSpace")
-        tmux.wait_until(lambda s: login + password[0] not in s, timeout=10)
-    tmux.type(password[1:])
+    tmux.type(password)
     tmux.keys("Enter")
     tmux.wait_for("Menu główne", timeout=60)
 
