@@ -254,6 +254,11 @@ class FiliaApp(CrashGuard, KeyOrder, App):
         self.push_screen(KeyManagerScreen(self.seats.manager,
                                           is_admin=bool(self.operator and self.operator.is_admin)))
 
+    def action_exchange(self) -> None:
+        from tui.screens.exchange import ExchangeScreen
+
+        self.push_screen(ExchangeScreen())
+
     def action_show_company(self) -> None:
         from store import config
 
@@ -311,7 +316,8 @@ class FiliaApp(CrashGuard, KeyOrder, App):
         out += list(getattr(screen, "palette_commands", lambda: [])())  # a card's own commands
         for key, factory in LISTS.items():
             out.append((_("Otwórz listę: {title}").format(title=factory().title), partial(self.action_open_list, key)))
-        out += [(_("Diagnostyka klawiszy"), self.action_key_diagnostics),
+        out += [(_("Praca rozproszona centrala/oddział"), self.action_exchange),
+                (_("Diagnostyka klawiszy"), self.action_key_diagnostics),
                 (_("Menadżer kluczy"), self.action_key_manager),
                 (_("Zakończ pracę"), self.action_request_quit)]
         return out
