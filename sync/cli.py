@@ -78,6 +78,9 @@ def main(argv: list[str] | None = None) -> int:
         args = p.parse_args(argv)
     except SystemExit as exc:
         return EXIT_USAGE if exc.code else EXIT_OK
+    # Without the key store's word (`python -m sync.cli`, the kill harness's entry): a DEMO installation's files,
+    # and an HQ that does not claim a license. Only `filia sync` (tui/commands/sync.py) reads the key store.
+    args.test, args.licensed = True, False
     return run(args, args.db)
 
 
