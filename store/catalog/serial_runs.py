@@ -351,6 +351,11 @@ def _batch(run_id: int, apply: Apply, params: dict, size: int) -> tuple[int, int
         f'SELECT "goods" FROM "serial_run_goods" WHERE "run" = {p} ORDER BY "goods" LIMIT {p}', (run_id, size))]
     if not ids:
         return 0, 0, 0
+    # PostgreSQL: the batch's goods rows are locked in id order before anything of theirs is read, as every
+    # price writer does (prices.lock_goods): a card save or price change meanwhile waits instead of being
+    # overwritten from what this batch read before it committed (lost updates under contention)
+    from store.catalog.prices import lock_goods
+    lock_goods(ids)
     entries = Entries()
     apply(run_id, ids, params, entries)
     database.execute_sql(f'DELETE FROM "serial_run_goods" WHERE "run" = {p} AND "goods" <= {p}', (run_id, ids[-1]))
