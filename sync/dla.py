@@ -51,6 +51,17 @@ def goods_records(batch: int = 2000):
         last = goods[-1][0]
 
 
+def counters(doc_class: str, series: str) -> list:
+    """The highest number HQ knows per period of a branch series (issue 13 §1); the branch only ever raises
+    its counter to it (`numbering.apply_hq_series`)."""
+    from store.numbering import NumberCounter
+
+    rows = NumberCounter.select(NumberCounter.period, NumberCounter.last).where(
+        (NumberCounter.doc_class == doc_class) & (NumberCounter.series == series) & (NumberCounter.last > 0)) \
+        .order_by(NumberCounter.period).tuples()
+    return [("counter", {"period": period, "last": last}) for period, last in rows]
+
+
 def write_dla(path: Path, header: dict, card: HqBranch, confirmations: list[dict]) -> int:
     with XloWriter(path, header) as w:
         company = Company.select().order_by(Company.id).first()
@@ -74,9 +85,10 @@ def write_dla(path: Path, header: dict, card: HqBranch, confirmations: list[dict
                                   "admin": op.is_admin, "active": op.active})
         w.block("numbering")
         for doc_class in CLASSES:
-            w.record("series", {"doc_class": doc_class, "series": card.symbol, "default": True})
+            w.record("series", {"doc_class": doc_class, "series": card.symbol, "default": True},
+                     counters(doc_class, card.symbol))
         for extra in [x for x in card.extra_series.split(",") if x]:
-            w.record("series", {"doc_class": "FA", "series": extra, "extra": True})
+            w.record("series", {"doc_class": "FA", "series": extra, "extra": True}, counters("FA", extra))
         w.block("registers")
         from store.cash.models import CashRegister
         register = CashRegister.get_or_none(CashRegister.id == card.register_gid) if card.register_gid else None
