@@ -19,6 +19,7 @@ from store.config import get_setting
 from store.db import run_write
 from store.errors import FiliaError, Refused
 from store.exchange import contractors as ex_contractors
+from store.exchange import catalog_dicts
 from store.exchange import dictionaries as ex_dict
 from store.exchange import history
 from store.exchange.catalogue import CatalogueApplier
@@ -93,6 +94,13 @@ def _apply(xlo, *, partial: bool, first: bool, counts: dict) -> None:
             register_gids = [int(r["gid"]) for r in registers]
         elif block == "vat_rates":
             counts["vat"] = ex_dict.apply_vat([r for _t, r in got])
+        elif block == "currencies":
+            counts["currencies"] = catalog_dicts.apply_currencies([r for t, r in got if t == "currency"],
+                                                                  [r for t, r in got if t == "rate"])
+        elif block == "price_types":
+            counts["price_types"] = catalog_dicts.apply_price_types([r for _t, r in got])
+        elif block == "goods_groups":
+            counts["groups"] = catalog_dicts.apply_goods_groups([r for _t, r in got])
         elif block == "confirmations":
             counts["confirmations"] = ex_contractors.apply_confirmations([r for _t, r in got])
 

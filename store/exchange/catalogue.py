@@ -41,7 +41,7 @@ def _integrity_errors() -> tuple:
 
 
 _INTEGRITY = _integrity_errors()
-GOODS_FIELDS = ("code", "name", "unit", "vat_rate", "is_service", "active")
+GOODS_FIELDS = ("code", "name", "unit", "vat_rate", "is_service", "active", "ean", "group")
 
 
 class PT(NamedTuple):
@@ -74,6 +74,8 @@ class CatalogueApplier:
         # plain tuples: a model's field descriptors cost more than the rest of the loop that reads them
         self.types = {pt.name: PT(pt.id, pt.name, pt.gross, pt.kind) for pt in PriceType.select()}
         self.auto_id = autonomous_price_type_id()
+        from store.exchange.catalog_dicts import group_ids
+        self.groups = group_ids()
         default_name = get_setting("branch_default_price_type")
         self.hq_default = self.types.get(default_name) if default_name else None
         self.places, self.method = price_places(), margin_method()
@@ -98,9 +100,16 @@ class CatalogueApplier:
                                    attrs)
             pt = self.types[pa["type"]]
             prices.append((pt, Decimal(pa["gross"] if pt.gross else pa["net"])))     # the declared column
+        group = None
+        if attrs.get("group"):
+            group = self.groups.get(int(attrs["group"]))
+            if group is None and not self.partial:        # a partial apply skips the groups block (SYNC-11)
+                raise self._refuse("unknown_reference", _("Nieznana grupa towarowa (identyfikator centrali "
+                                                          "{gid})").format(gid=attrs["group"]), attrs)
         self.pending.append(Item(self.ordinal, int(attrs["gid"]), {
             "code": attrs["code"], "name": attrs["name"], "unit": attrs.get("unit", "szt"), "vat_rate": vat[0],
             "is_service": attrs.get("service") in ("true", "1"), "active": attrs.get("active", "true") in ("true", "1"),
+            "ean": attrs.get("ean", ""), "group": group,
         }, prices))
         if len(self.pending) >= BATCH:
             self.flush()
@@ -153,7 +162,8 @@ class CatalogueApplier:
         new, changed, priced = [], [], []
         for item in items:
             v = item.values          # every exchanged goods column is text, an id or a flag: stored as given
-            db_values = (v["code"], v["name"], v["unit"], v["vat_rate"], v["is_service"], v["active"])
+            db_values = (v["code"], v["name"], v["unit"], v["vat_rate"], v["is_service"], v["active"], v["ean"],
+                         v["group"])
             row = existing.get(item.gid)
             if row is None:
                 new.append(item)
