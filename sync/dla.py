@@ -139,7 +139,7 @@ def write_dla(path: Path, header: dict, card: HqBranch, confirmations: list[dict
         for conf in confirmations:
             w.record("confirm", conf)
         w.block("contractors")
-        for rec in ex_contractors.hq_cards():
+        for rec in ex_contractors.hq_cards(card.symbol, card.contractor_group):
             w.record("contractor", rec)
             faults.point("hq_dla")
         return w.count

@@ -54,7 +54,7 @@ def card(symbol: str) -> HqBranch:
 
 def create_branch(symbol: str, *, folder: str, register_gid: int | None = None, operators=("ADMIN",), name: str = "",
                   extra_series=(), default_price_type: str = "detaliczna", autonomous_price_type: str = "",
-                  fs_from_pa_days: int = 7) -> HqBranch:
+                  fs_from_pa_days: int = 7, contractor_group: str = "") -> HqBranch:
     """The branch card at HQ and the HQ warehouse that mirrors the branch (SYNC-1, SYNC-22, MM-1)."""
     _ensure_hq()
 
@@ -64,6 +64,7 @@ def create_branch(symbol: str, *, folder: str, register_gid: int | None = None, 
                                register_gid=register_gid, operators=",".join(operators),
                                extra_series=",".join(extra_series), default_price_type=default_price_type,
                                autonomous_price_type=autonomous_price_type, fs_from_pa_days=fs_from_pa_days,
+                               contractor_group=contractor_group,
                                dla_name=files.MAGAZYN)
     return run_write(make)
 
