@@ -26,7 +26,7 @@ from store.exchange.catalogue import CatalogueApplier
 from store.exchange.models import BranchLink
 from store.exchange.state import PARTIAL, REFUSE, branch_decision, branch_link
 from store.i18n import _
-from sync import faults, files
+from sync import faults, files, progress
 from sync.xlo import XloRefused
 from sync.xlo.reader import flag, parse_utc, read_xlo
 from sync.xlo.safe import Limits
@@ -124,6 +124,7 @@ def _apply(xlo, *, partial: bool, first: bool, counts: dict) -> None:
         else:
             rows.setdefault(block, []).append((rec.tag, rec.attrs))
         faults.point("apply")
+        progress.step("apply")
     if block is not None:
         close(block)
     if goods is not None:
@@ -147,6 +148,7 @@ def _write_od(path: Path, header: dict, counts: dict) -> list:
             w.record("contractor", rec)
             sent.append((card.id, card.modified_at))
             faults.point("od")
+            progress.step("od")
     counts["sent_contractors"] = len(sent)
     return sent
 
@@ -176,6 +178,7 @@ def synchronise(folder: str | Path | None = None, *, test: bool = False, limits:
     def run() -> None:
         counts: dict = {}
         state.clear()
+        progress.restart()
         with read_xlo(dla, limits=limits) as xlo, hq_apply():
             h = xlo.header
             current = branch_link()

@@ -11,7 +11,7 @@ from store.config import Company, Operator, VatRate, get_setting
 from store.exchange import contractors as ex_contractors
 from store.exchange.dictionaries import STAMP_FIELDS
 from store.exchange.models import HqBranch
-from sync import faults
+from sync import faults, progress
 from sync.xlo.writer import XloWriter
 
 CLASSES = ("FA", "PA", "FZ", "KP", "KW", "RK")
@@ -135,6 +135,7 @@ def write_dla(path: Path, header: dict, card: HqBranch, confirmations: list[dict
         for attrs, prices in goods_records():
             w.record("goods", attrs, prices)
             faults.point("hq_dla")
+            progress.step("hq_dla")
         w.block("confirmations")
         for conf in confirmations:
             w.record("confirm", conf)
@@ -142,4 +143,5 @@ def write_dla(path: Path, header: dict, card: HqBranch, confirmations: list[dict
         for rec in ex_contractors.hq_cards(card.symbol, card.contractor_group):
             w.record("contractor", rec)
             faults.point("hq_dla")
+            progress.step("hq_dla")
         return w.count

@@ -23,7 +23,7 @@ from store.exchange import history
 from store.exchange.models import HqBranch
 from store.exchange.state import FULL, REFUSE, SKIP, hq_decision
 from store.i18n import _
-from sync import faults, files
+from sync import faults, files, progress
 from sync.branch import PROGRAM
 from sync.dla import write_dla
 from sync.xlo import XloRefused
@@ -136,6 +136,7 @@ def process_branch(symbol: str, *, licensed: bool = False, test: bool = False,
     def run() -> None:
         counts: dict = {}
         state.clear()
+        progress.restart()
         current = card(symbol)
         with read_xlo(od, limits=limits) as xlo:
             h = xlo.header
@@ -155,6 +156,7 @@ def process_branch(symbol: str, *, licensed: bool = False, test: bool = False,
                     ex_contractors.hq_receive(rec.attrs, symbol)
                     received += 1
                 faults.point("hq_apply")
+                progress.step("hq_apply")
             counts["contractors"] = received
         changes = {HqBranch.last_od_file_id: h["file_id"]}
         if decision.mode == FULL:
