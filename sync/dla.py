@@ -46,6 +46,10 @@ def goods_records(batch: int = 2000):
             if pt_id in types:
                 prices.setdefault(gid, []).append(("price", {"type": types[pt_id], "net": money_of(net),
                                                              "gross": money_of(gross)}))
+        for gid, ean, unit, default in database.execute_sql(
+                f'SELECT "goods_id", "ean", "unit", "is_default" FROM "goods_barcode" WHERE "goods_id" > {p} '
+                f'AND "goods_id" <= {p} ORDER BY "goods_id", "id"', (last, goods[-1][0])):
+            prices.setdefault(gid, []).append(("ean", {"code": ean, "unit": unit, "default": bool(default)}))
         for gid, code, name, unit, vat_id, service, active, modified, ean, group in goods:
             yield ({"gid": gid, "code": code, "name": name, "unit": unit, "vat": vat[vat_id], "service": bool(service),
                     "active": bool(active), "modified_at": when(modified), "ean": ean, "group": group},

@@ -112,13 +112,15 @@ def catalogue() -> dict[str, tuple]:
     from store.catalog.models import Goods, GoodsPrice
 
     from store.catalog.dictionaries import GoodsGroup
+    from store.catalog.models import GoodsEan
 
     types = {pt.id: pt.name for pt in PriceType.select()}
     groups = dict(GoodsGroup.select(GoodsGroup.id, GoodsGroup.code).tuples())
     out = {}
     for g in Goods.select():
         prices = {types[p.price_type_id]: (p.net, p.gross) for p in GoodsPrice.select().where(GoodsPrice.goods == g.id)}
-        out[g.code] = (g.name, g.active, g.retail_price, prices, g.ean, groups.get(g.group_id))
+        eans = sorted((e.ean, e.unit, e.is_default) for e in GoodsEan.select().where(GoodsEan.goods == g.id))
+        out[g.code] = (g.name, g.active, g.retail_price, prices, g.ean, groups.get(g.group_id), eans)
     return out
 
 
@@ -162,13 +164,23 @@ def add_dictionaries(tag: str, *, parent: str | None = None) -> None:
                 currencies=[("X" + tag)[-3:].upper(), "EUR"])
 
 
-def set_goods_card(code: str, *, ean: str, group: str) -> None:
+def set_goods_card(code: str, *, ean: str, group: str, extra_ean: str = "") -> None:
+    """HQ: the item's default EAN (goods.ean and its goods_barcode row), one more code per package when
+    `extra_ean` (base unit: auxiliary units are not exchanged yet), and its default group; the card's other EAN rows removed."""
     from store.catalog.dictionaries import GoodsGroup
-    from store.catalog.models import Goods
+    from store.catalog.models import Goods, GoodsEan
     from store.db import run_write
 
-    run_write(lambda: Goods.update({Goods.ean: ean, Goods.group: GoodsGroup.get(GoodsGroup.code == group).id,
-                                    **Goods.stamp()}).where(Goods.code == code).execute())
+    def go():
+        g = Goods.get(Goods.code == code)
+        Goods.update({Goods.ean: ean, Goods.group: GoodsGroup.get(GoodsGroup.code == group).id,
+                      **Goods.stamp()}).where(Goods.id == g.id).execute()
+        GoodsEan.delete().where(GoodsEan.goods == g.id).execute()
+        if ean:
+            GoodsEan.create(goods=g.id, ean=ean, is_default=True)
+        if extra_ean:
+            GoodsEan.create(goods=g.id, ean=extra_ean, description="druga")
+    run_write(go)
 
 
 def _fields(card) -> tuple:

@@ -41,7 +41,7 @@ def test_catalogue_dictionaries_reach_the_branch_and_only_differences_are_writte
     with pair.hq_side():
         sides.add_dictionaries("AB")
         sides.add_dictionaries("ABC", parent="GAB")
-        sides.set_goods_card("T000001", ean="5901234123457", group="GABC")
+        sides.set_goods_card("T000001", ean="5901234123457", group="GABC", extra_ean="5901234123464")
         sides.set_goods_card("T000002", ean="", group="GAB")
         hq_dicts, hq_catalogue = sides.dictionaries(), sides.catalogue()
     cycle(pair)
@@ -52,6 +52,7 @@ def test_catalogue_dictionaries_reach_the_branch_and_only_differences_are_writte
         assert sides.catalogue() == hq_catalogue
         from store.catalog.goods_codes import find_by_ean
         assert find_by_ean("5901234123457").code == "T000001"
+        assert find_by_ean("5901234123464").code == "T000001"
         before, tables = versions(), dump()
     cycle(pair)                                        # nothing new at HQ: nothing written
     with pair.branch_side():
@@ -67,13 +68,18 @@ def test_catalogue_dictionaries_reach_the_branch_and_only_differences_are_writte
                                              **GoodsGroup.stamp()}).where(GoodsGroup.code == "GABC").execute())
         run_write(lambda: PriceType.update({PriceType.position: 30, **PriceType.stamp()})
                   .where(PriceType.name == "cena AB").execute())
+        sides.set_goods_card("T000002", ean="5901234123471", group="GAB")       # an EAN row added
+        hq_catalogue = sides.catalogue()
         hq_dicts = sides.dictionaries()
     cycle(pair)
     with pair.branch_side():
         assert sides.dictionaries() == hq_dicts
+        assert sides.catalogue() == hq_catalogue
+        assert find_by_ean("5901234123471").code == "T000002"
         after = versions()
         stepped = {(k, key) for k in after for key in after[k] if after[k][key] != before[k].get(key)}
-        assert stepped == {("rate", ("EUR", date(2031, 1, 2))), ("group", "GABC"), ("price_type", "cena AB")}
+        assert stepped == {("rate", ("EUR", date(2031, 1, 2))), ("group", "GABC"), ("price_type", "cena AB"),
+                           ("goods", "T000002")}
         assert all(after[k][key] == before[k][key] + 1 for k, key in stepped)
 
 
