@@ -173,8 +173,11 @@ def connect(url: str, *, create: bool = False, busy_timeout_ms: int | None = Non
     if url.startswith("sqlite://"):
         path = sqlite_path(url)
         _check_sqlite_file(path, create)
-        db = peewee.SqliteDatabase(
+        from store.write_gate import SqliteGatedDatabase
+
+        db = SqliteGatedDatabase(        # BEGIN IMMEDIATE through the write gate (issue 16 §6)
             str(path),
+            busy_timeout_ms=busy_timeout_ms,
             pragmas={
                 "journal_mode": "wal",
                 "synchronous": "normal",

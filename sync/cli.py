@@ -18,8 +18,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--branch", metavar="SYMBOL", help=_("symbol oddziału (z --hq)"))
     p.add_argument("--first", metavar="SYMBOL", help=_("centrala: pierwszy plik dla nowego oddziału"))
     p.add_argument("--folder", help=_("katalog pliku wymiany tylko dla tego uruchomienia"))
-    p.add_argument("--test", action="store_true", help=_("plik z instalacji demonstracyjnej"))
-    p.add_argument("--licensed", action="store_true", help=_("centrala z licencją: odrzuca pliki demonstracyjne"))
+    # No --test / --licensed: whether this installation runs in DEMO comes from its key store (tui/commands/sync.py
+    # sets args.test and args.licensed), never from the person typing the command.
 
 
 def run(args, url: str) -> int:
@@ -78,6 +78,9 @@ def main(argv: list[str] | None = None) -> int:
         args = p.parse_args(argv)
     except SystemExit as exc:
         return EXIT_USAGE if exc.code else EXIT_OK
+    # the bare module (the kill harness, benches): no key store here, so neither DEMO nor licensed;
+    # `filia sync` (tui/commands/sync.py) sets both from the signed key store
+    args.test, args.licensed = False, False
     return run(args, args.db)
 
 

@@ -55,9 +55,38 @@ class CrashGuard:
         self._close_messages_no_wait()
 
 
+def log_to_file():
+    """Warnings of the session (a refused write, a lost connection …) go to the log file: while Textual runs,
+    stderr is the screen's, and Python's last-resort handler would lose them."""
+    import logging
+
+    from tui.cli import log_path
+
+    logger = logging.getLogger("filia")
+    if any(getattr(h, "_filia_session", False) for h in logger.handlers):
+        return None
+    try:
+        handler = logging.FileHandler(log_path(), encoding="utf-8", delay=True)
+    except OSError:
+        return None
+    handler._filia_session = True
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
+    handler.setLevel(logging.WARNING)
+    logger.addHandler(handler)          # the root logger's default level (WARNING) lets warnings through
+    return handler
+
+
 def run_guarded(app) -> int:
     """Run the app; 0 after a normal exit, EXIT_CRASH (message on stderr) after a crash."""
-    app.run()
+    import logging
+
+    handler = log_to_file()
+    try:
+        app.run()
+    finally:
+        if handler is not None:
+            logging.getLogger("filia").removeHandler(handler)
+            handler.close()
     if app.crash_message:
         print(app.crash_message, file=sys.stderr)
         return EXIT_CRASH

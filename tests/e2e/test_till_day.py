@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import sqlite3
 import sys
+import time
 from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -76,6 +77,10 @@ def _entry(tmux, kind_down: int, contractor: str, amount: str, count_after: int)
     tmux.wait_for("Kontrahent (kod)")
     if kind_down:                                     # the kind drop-down has focus: open, move, pick
         tmux.keys("Enter", *["Down"] * kind_down, "Enter")
+        # the options closed on KW (keys typed right behind a pick in the options can still go one field short
+        # on a loaded machine: a known defect with its own issue, not this test's subject)
+        tmux.wait_until(lambda s: "KW – wypłata" in s and "Enter wybiera" not in s)
+        time.sleep(0.5)
     tmux.keys("Tab", "Tab")                           # date (today, proposed) -> contractor
     tmux.type(contractor)
     tmux.keys("Tab")

@@ -133,6 +133,8 @@ def test_full_disk_says_so_and_keeps_the_card(tmux, tmp_path):
         tmux.keys("C-s")
         tmux.wait_for("Brak miejsca na dysku", timeout=30)
         _typed_name_still_there(tmux)
+        logged = (tmp_path / "filia.log").read_text(encoding="utf-8")
+        assert "write failed" in logged and "Traceback" not in logged       # the cause is in the log file
         os.remove(disk / "filler")                          # space again: the same card saves
         tmux.keys("C-s")
         tmux.wait_until(lambda s: "Kod *" not in s, timeout=30)

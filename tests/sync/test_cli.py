@@ -36,3 +36,20 @@ def test_exit_codes(pair):
         assert (last.result, last.code) == ("refused", "garbage")
     hq = filia("--db", pair.hq, "sync", "--hq", "--branch", "krak")
     assert hq.returncode == 0 and "KRAK" in hq.stdout
+
+
+def test_the_key_store_not_the_typist_says_whether_a_file_comes_from_a_demo(pair):
+    """No license in the key store: the branch's file carries the test flag (a licensed HQ refuses it); the
+    command has no switch to say otherwise."""
+    from sync.xlo.reader import flag, read_xlo
+
+    before = {f.name: f.read_bytes() for f in pair.folder.iterdir() if f.is_file()}
+    forged = filia("--db", pair.branch, "sync", "--licensed")
+    assert forged.returncode == 2 and "--licensed" in forged.stderr
+    assert {f.name: f.read_bytes() for f in pair.folder.iterdir() if f.is_file()} == before
+    ok = filia("--db", pair.branch, "sync")
+    assert ok.returncode == 0, ok.stderr
+    od = pair.folder / "OD_KRAK.XLO"
+    assert od.read_bytes() != before.get("OD_KRAK.XLO")
+    with read_xlo(od) as reader:
+        assert flag(reader.header, "test") is True

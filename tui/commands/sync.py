@@ -15,5 +15,14 @@ def register(sub) -> None:
 def run_sync(args) -> int:
     from store.db import resolve_url
     from sync.cli import run
+    from tui.commands.keys import company_nip, open_manager
 
+    # DEMO or licensed as the signed key store says (a DEMO installation's files carry the test flag; a licensed
+    # HQ refuses them): sync never imports keys, so the caller decides here.
+    km = open_manager(args, company_nip_value=company_nip(args))
+    try:
+        args.test = km.demo_mode
+    finally:
+        km.close()
+    args.licensed = not args.test
     return run(args, resolve_url(args.db))

@@ -127,7 +127,7 @@ class ExchangeScreen(Screen):
 
         try:
             with progress.reporting(self._watch):
-                r = process_branch(symbol, test=demo)
+                r = process_branch(symbol, licensed=not demo, test=demo)
             text = _("Oddział {s}: {mode}; plik dla oddziału ma numer {n}.").format(
                 s=symbol, mode=r.mode, n="" if r.seq_written is None else r.seq_written)
         except FiliaError as exc:
