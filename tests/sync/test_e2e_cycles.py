@@ -2,7 +2,8 @@
 12 cycles by folder. Every cycle: HQ price changes and a deactivation; duplicate codes, a NIP+city merge, a -1
 card, a later change on each side and equal times; some cycles read an older DLA, some kill the branch (SIGKILL)
 between commit and rename. At the end HQ's codes are unique, each card is once at HQ with the same fields on
-every side, the catalogues equal HQ's, and one more round changes no business table anywhere."""
+every side, the catalogues equal HQ's (with EAN rows and default groups; currencies and rates, price types,
+goods groups too), and one more round changes no business table anywhere."""
 from __future__ import annotations
 
 import random
