@@ -19,13 +19,14 @@ from store.config import get_setting
 from store.db import run_write
 from store.errors import FiliaError, Refused
 from store.exchange import contractors as ex_contractors
+from store.exchange import catalog_dicts
 from store.exchange import dictionaries as ex_dict
 from store.exchange import history
 from store.exchange.catalogue import CatalogueApplier
 from store.exchange.models import BranchLink
 from store.exchange.state import PARTIAL, REFUSE, branch_decision, branch_link
 from store.i18n import _
-from sync import faults, files
+from sync import faults, files, progress
 from sync.xlo import XloRefused
 from sync.xlo.reader import flag, parse_utc, read_xlo
 from sync.xlo.safe import Limits
@@ -93,6 +94,13 @@ def _apply(xlo, *, partial: bool, first: bool, counts: dict) -> None:
             register_gids = [int(r["gid"]) for r in registers]
         elif block == "vat_rates":
             counts["vat"] = ex_dict.apply_vat([r for _t, r in got])
+        elif block == "currencies":
+            counts["currencies"] = catalog_dicts.apply_currencies([r for t, r in got if t == "currency"],
+                                                                  [r for t, r in got if t == "rate"])
+        elif block == "price_types":
+            counts["price_types"] = catalog_dicts.apply_price_types([r for _t, r in got])
+        elif block == "goods_groups":
+            counts["groups"] = catalog_dicts.apply_goods_groups([r for _t, r in got])
         elif block == "confirmations":
             counts["confirmations"] = ex_contractors.apply_confirmations([r for _t, r in got])
 
@@ -116,6 +124,7 @@ def _apply(xlo, *, partial: bool, first: bool, counts: dict) -> None:
         else:
             rows.setdefault(block, []).append((rec.tag, rec.attrs))
         faults.point("apply")
+        progress.step("apply")
     if block is not None:
         close(block)
     if goods is not None:
@@ -139,6 +148,7 @@ def _write_od(path: Path, header: dict, counts: dict) -> list:
             w.record("contractor", rec)
             sent.append((card.id, card.modified_at))
             faults.point("od")
+            progress.step("od")
     counts["sent_contractors"] = len(sent)
     return sent
 
@@ -168,6 +178,7 @@ def synchronise(folder: str | Path | None = None, *, test: bool = False, limits:
     def run() -> None:
         counts: dict = {}
         state.clear()
+        progress.restart()
         with read_xlo(dla, limits=limits) as xlo, hq_apply():
             h = xlo.header
             current = branch_link()

@@ -7,11 +7,11 @@ from pathlib import Path
 
 from store.catalog.dictionaries import PaymentForm, PriceType, Warehouse
 from store.catalog.models import Goods, GoodsPrice
-from store.config import Company, Operator, VatRate
+from store.config import Company, Operator, VatRate, get_setting
 from store.exchange import contractors as ex_contractors
 from store.exchange.dictionaries import STAMP_FIELDS
 from store.exchange.models import HqBranch
-from sync import faults
+from sync import faults, progress
 from sync.xlo.writer import XloWriter
 
 CLASSES = ("FA", "PA", "FZ", "KP", "KW", "RK")
@@ -34,7 +34,8 @@ def goods_records(batch: int = 2000):
     last = 0
     while True:
         goods = database.execute_sql(
-            f'SELECT "id", "code", "name", "unit", "vat_rate_id", "is_service", "active", "modified_at" FROM "goods" '
+            f'SELECT "id", "code", "name", "unit", "vat_rate_id", "is_service", "active", "modified_at", "ean", '
+            f'"group_id" FROM "goods" '
             f'WHERE "id" > {p} ORDER BY "id" LIMIT {int(batch)}', (last,)).fetchall()
         if not goods:
             return
@@ -45,10 +46,50 @@ def goods_records(batch: int = 2000):
             if pt_id in types:
                 prices.setdefault(gid, []).append(("price", {"type": types[pt_id], "net": money_of(net),
                                                              "gross": money_of(gross)}))
-        for gid, code, name, unit, vat_id, service, active, modified in goods:
+        for gid, ean, unit, default in database.execute_sql(
+                f'SELECT "goods_id", "ean", "unit", "is_default" FROM "goods_barcode" WHERE "goods_id" > {p} '
+                f'AND "goods_id" <= {p} ORDER BY "goods_id", "id"', (last, goods[-1][0])):
+            prices.setdefault(gid, []).append(("ean", {"code": ean, "unit": unit, "default": bool(default)}))
+        for gid, code, name, unit, vat_id, service, active, modified, ean, group in goods:
             yield ({"gid": gid, "code": code, "name": name, "unit": unit, "vat": vat[vat_id], "service": bool(service),
-                    "active": bool(active), "modified_at": when(modified)}, prices.get(gid, []))
+                    "active": bool(active), "modified_at": when(modified), "ean": ean, "group": group},
+                   prices.get(gid, []))
         last = goods[-1][0]
+
+
+def counters(doc_class: str, series: str) -> list:
+    """The highest number HQ knows per period of a branch series (issue 13 §1); the branch only ever raises
+    its counter to it (`numbering.apply_hq_series`)."""
+    from store.numbering import NumberCounter
+
+    rows = NumberCounter.select(NumberCounter.period, NumberCounter.last).where(
+        (NumberCounter.doc_class == doc_class) & (NumberCounter.series == series) & (NumberCounter.last > 0)) \
+        .order_by(NumberCounter.period).tuples()
+    return [("counter", {"period": period, "last": last}) for period, last in rows]
+
+
+def write_catalogue_dictionaries(w: XloWriter) -> None:
+    """Currencies and rates, price types, goods groups (HQ's own, GID = HQ id)."""
+    from store.catalog.dictionaries import Currency, CurrencyRate, GoodsGroup, RateType
+
+    w.block("currencies")
+    codes = {}
+    for cur in Currency.select().order_by(Currency.id):
+        codes[cur.id] = cur.code
+        w.record("currency", {"gid": cur.id, "code": cur.code, "name": cur.name, "active": cur.active})
+    types = dict(RateType.select(RateType.id, RateType.name).tuples())
+    for r in CurrencyRate.select().order_by(CurrencyRate.on, CurrencyRate.id).iterator():
+        w.record("rate", {"currency": codes[r.currency_id], "type": types[r.rate_type_id], "on": r.on.isoformat(),
+                          "rate": (r.rate / r.units).normalize(), "table_no": r.table_no})
+    w.block("price_types")
+    auto = get_setting("autonomous_price_type")
+    for pt in PriceType.select().order_by(PriceType.id):
+        if str(pt.id) != auto:
+            w.record("price_type", {"gid": pt.id, "name": pt.name, "kind": pt.kind, "gross": pt.gross,
+                                    "position": pt.position, "retail": pt.is_retail, "active": pt.active})
+    w.block("goods_groups")
+    for g in GoodsGroup.select().order_by(GoodsGroup.id):
+        w.record("group", {"gid": g.id, "code": g.code, "name": g.name, "parent_gid": g.parent_id})
 
 
 def write_dla(path: Path, header: dict, card: HqBranch, confirmations: list[dict]) -> int:
@@ -74,9 +115,10 @@ def write_dla(path: Path, header: dict, card: HqBranch, confirmations: list[dict
                                   "admin": op.is_admin, "active": op.active})
         w.block("numbering")
         for doc_class in CLASSES:
-            w.record("series", {"doc_class": doc_class, "series": card.symbol, "default": True})
+            w.record("series", {"doc_class": doc_class, "series": card.symbol, "default": True},
+                     counters(doc_class, card.symbol))
         for extra in [x for x in card.extra_series.split(",") if x]:
-            w.record("series", {"doc_class": "FA", "series": extra, "extra": True})
+            w.record("series", {"doc_class": "FA", "series": extra, "extra": True}, counters("FA", extra))
         w.block("registers")
         from store.cash.models import CashRegister
         register = CashRegister.get_or_none(CashRegister.id == card.register_gid) if card.register_gid else None
@@ -92,15 +134,18 @@ def write_dla(path: Path, header: dict, card: HqBranch, confirmations: list[dict
         for vat in VatRate.select().order_by(VatRate.id):
             w.record("vat", {"gid": vat.id, "code": vat.code, "rate": vat.rate, "name": vat.name[:255],
                              "active": vat.active})
+        write_catalogue_dictionaries(w)
         w.block("catalogue")
         for attrs, prices in goods_records():
             w.record("goods", attrs, prices)
             faults.point("hq_dla")
+            progress.step("hq_dla")
         w.block("confirmations")
         for conf in confirmations:
             w.record("confirm", conf)
         w.block("contractors")
-        for rec in ex_contractors.hq_cards():
+        for rec in ex_contractors.hq_cards(card.symbol, card.contractor_group):
             w.record("contractor", rec)
             faults.point("hq_dla")
+            progress.step("hq_dla")
         return w.count

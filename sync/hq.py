@@ -23,7 +23,7 @@ from store.exchange import history
 from store.exchange.models import HqBranch
 from store.exchange.state import FULL, REFUSE, SKIP, hq_decision
 from store.i18n import _
-from sync import faults, files
+from sync import faults, files, progress
 from sync.branch import PROGRAM
 from sync.dla import write_dla
 from sync.xlo import XloRefused
@@ -54,7 +54,7 @@ def card(symbol: str) -> HqBranch:
 
 def create_branch(symbol: str, *, folder: str, register_gid: int | None = None, operators=("ADMIN",), name: str = "",
                   extra_series=(), default_price_type: str = "detaliczna", autonomous_price_type: str = "",
-                  fs_from_pa_days: int = 7) -> HqBranch:
+                  fs_from_pa_days: int = 7, contractor_group: str = "") -> HqBranch:
     """The branch card at HQ and the HQ warehouse that mirrors the branch (SYNC-1, SYNC-22, MM-1)."""
     _ensure_hq()
 
@@ -64,6 +64,7 @@ def create_branch(symbol: str, *, folder: str, register_gid: int | None = None, 
                                register_gid=register_gid, operators=",".join(operators),
                                extra_series=",".join(extra_series), default_price_type=default_price_type,
                                autonomous_price_type=autonomous_price_type, fs_from_pa_days=fs_from_pa_days,
+                               contractor_group=contractor_group,
                                dla_name=files.MAGAZYN)
     return run_write(make)
 
@@ -135,6 +136,7 @@ def process_branch(symbol: str, *, licensed: bool = False, test: bool = False,
     def run() -> None:
         counts: dict = {}
         state.clear()
+        progress.restart()
         current = card(symbol)
         with read_xlo(od, limits=limits) as xlo:
             h = xlo.header
@@ -154,6 +156,7 @@ def process_branch(symbol: str, *, licensed: bool = False, test: bool = False,
                     ex_contractors.hq_receive(rec.attrs, symbol)
                     received += 1
                 faults.point("hq_apply")
+                progress.step("hq_apply")
             counts["contractors"] = received
         changes = {HqBranch.last_od_file_id: h["file_id"]}
         if decision.mode == FULL:

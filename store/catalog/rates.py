@@ -135,7 +135,8 @@ def store_table(rate_type, effective: date, table_no: str, rates: dict[str, Deci
                                 table_no=table_no[:40], source=source).on_conflict(
                 conflict_target=[CurrencyRate.currency, CurrencyRate.rate_type, CurrencyRate.on],
                 update={CurrencyRate.rate: value, CurrencyRate.units: units, CurrencyRate.table_no: table_no[:40],
-                        CurrencyRate.source: source, CurrencyRate.modified_at: utcnow()}).execute()
+                        CurrencyRate.source: source, CurrencyRate.modified_at: utcnow(),
+                        CurrencyRate.version: CurrencyRate.version + 1}).execute()
             result.stored.append((code, value / units))
     return result
 

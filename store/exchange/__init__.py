@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from store.exchange.models import (MODELS, BranchLink, ContractorOrigin, ContractorSent, ExchangeHistory,  # noqa: F401
                                    HqBranch)
-from store.schema import Migration, create_tables
+import peewee
+
+from store.schema import Migration, add_column_if_missing, create_tables
 
 MIGRATIONS = [
     Migration(1, "exchange state, history, contractor bookkeeping", create_tables(*MODELS)),
+    Migration(2, "hq_branch.contractor_group (CONF-13)",
+              add_column_if_missing("hq_branch", "contractor_group", peewee.CharField(max_length=20, default=""))),
 ]

@@ -18,7 +18,7 @@ from store import bulk
 from store.base import session_operator, utcnow
 from store.catalog import money
 from store.catalog.dictionaries import PriceType
-from store.catalog.models import Goods, GoodsPrice
+from store.catalog.models import Goods, GoodsEan, GoodsPrice
 from store.catalog.prices import margin_method, mirror_retail, price_places, retail_price_type
 from store.catalog.roles import autonomous_price_type_id
 from store.config import VatRate, get_setting
@@ -41,7 +41,7 @@ def _integrity_errors() -> tuple:
 
 
 _INTEGRITY = _integrity_errors()
-GOODS_FIELDS = ("code", "name", "unit", "vat_rate", "is_service", "active")
+GOODS_FIELDS = ("code", "name", "unit", "vat_rate", "is_service", "active", "ean", "group")
 
 
 class PT(NamedTuple):
@@ -57,6 +57,7 @@ class Item:
     gid: int
     values: dict                      # GOODS_FIELDS -> python value
     prices: list                      # [(price type name, net, gross)]
+    eans: dict = field(default_factory=dict)   # EAN -> (unit, is_default): the card's EAN rows as HQ has them
 
 
 @dataclass
@@ -74,6 +75,8 @@ class CatalogueApplier:
         # plain tuples: a model's field descriptors cost more than the rest of the loop that reads them
         self.types = {pt.name: PT(pt.id, pt.name, pt.gross, pt.kind) for pt in PriceType.select()}
         self.auto_id = autonomous_price_type_id()
+        from store.exchange.catalog_dicts import group_ids
+        self.groups = group_ids()
         default_name = get_setting("branch_default_price_type")
         self.hq_default = self.types.get(default_name) if default_name else None
         self.places, self.method = price_places(), margin_method()
@@ -90,6 +93,8 @@ class CatalogueApplier:
         if vat is None:
             raise self._refuse("unknown_reference", _("Nieznana stawka VAT „{vat}”").format(vat=attrs["vat"]), attrs)
         prices = []
+        eans = {pa["code"]: (pa.get("unit", ""), pa.get("default") in ("true", "1"))
+                for tag, pa in children if tag == "ean"}
         for tag, pa in children:
             if tag != "price":
                 continue
@@ -98,10 +103,17 @@ class CatalogueApplier:
                                    attrs)
             pt = self.types[pa["type"]]
             prices.append((pt, Decimal(pa["gross"] if pt.gross else pa["net"])))     # the declared column
+        group = None
+        if attrs.get("group"):
+            group = self.groups.get(int(attrs["group"]))
+            if group is None and not self.partial:        # a partial apply skips the groups block (SYNC-11)
+                raise self._refuse("unknown_reference", _("Nieznana grupa towarowa (identyfikator centrali "
+                                                          "{gid})").format(gid=attrs["group"]), attrs)
         self.pending.append(Item(self.ordinal, int(attrs["gid"]), {
             "code": attrs["code"], "name": attrs["name"], "unit": attrs.get("unit", "szt"), "vat_rate": vat[0],
             "is_service": attrs.get("service") in ("true", "1"), "active": attrs.get("active", "true") in ("true", "1"),
-        }, prices))
+            "ean": attrs.get("ean", ""), "group": group,
+        }, prices, eans))
         if len(self.pending) >= BATCH:
             self.flush()
 
@@ -153,7 +165,8 @@ class CatalogueApplier:
         new, changed, priced = [], [], []
         for item in items:
             v = item.values          # every exchanged goods column is text, an id or a flag: stored as given
-            db_values = (v["code"], v["name"], v["unit"], v["vat_rate"], v["is_service"], v["active"])
+            db_values = (v["code"], v["name"], v["unit"], v["vat_rate"], v["is_service"], v["active"], v["ean"],
+                         v["group"])
             row = existing.get(item.gid)
             if row is None:
                 new.append(item)
@@ -178,6 +191,7 @@ class CatalogueApplier:
             priced.extend((i, ids[i.gid][0], Decimal(0), True) for i in new)
             self.counts["goods_new"] += len(new)
         self._prices(priced)
+        self._eans([(item, goods_id) for item, goods_id, _lpp, _changed in priced])
 
     def _prices(self, priced: list[tuple[Item, int, object, bool]]) -> None:
         if not priced:
@@ -230,6 +244,37 @@ class CatalogueApplier:
             now = GoodsPrice.modified_at.db_value(utcnow())
             database.cursor().executemany(sql, [(n, g, m, now, pid) for n, g, m, pid in updates])
         self.counts["prices"] += len(inserts) + len(updates)
+
+    def _eans(self, items: list[tuple[Item, int]]) -> None:
+        """The item's EAN rows (goods_barcode) mirror HQ's: a row not sent is removed, a differing one updated
+        (version stepped), a new one inserted; removals first, so a code moved between items of a batch fits."""
+        if not items:
+            return
+        ids = [goods_id for _i, goods_id in items]
+        sql = (f'SELECT "goods_id", "ean", "id", "unit", "is_default" FROM "goods_barcode" '
+               f'WHERE "goods_id" IN ({", ".join([self.p] * len(ids))})')
+        current: dict[int, dict] = {}
+        for goods_id, ean, row_id, unit, default in database.execute_sql(sql, ids).fetchall():
+            current.setdefault(goods_id, {})[ean] = (row_id, unit, bool(default))
+        gone, updates, inserts = [], [], []
+        for item, goods_id in items:
+            have = current.get(goods_id, {})
+            gone += [row_id for ean, (row_id, _u, _d) in have.items() if ean not in item.eans]
+            for ean, (unit, default) in item.eans.items():
+                if ean not in have:
+                    inserts.append({"goods": goods_id, "ean": ean, "unit": unit, "is_default": default, "gid": None})
+                elif have[ean][1:] != (unit, default):
+                    updates.append((unit, default, have[ean][0]))
+        if gone:
+            GoodsEan.delete().where(GoodsEan.id.in_(gone)).execute()
+        if updates:
+            sql = (f'UPDATE "goods_barcode" SET "unit" = {self.p}, "is_default" = {self.p}, "modified_at" = {self.p}, '
+                   f'"version" = "version" + 1 WHERE "id" = {self.p}')
+            now = GoodsEan.modified_at.db_value(utcnow())
+            database.cursor().executemany(sql, [(u, d, now, rid) for u, d, rid in updates])
+        if inserts:
+            bulk.bulk_insert(GoodsEan, inserts)
+        self.counts["eans"] = self.counts.get("eans", 0) + len(gone) + len(updates) + len(inserts)
 
     def types_by_id(self, pt_id: int) -> PriceType:
         return next(pt for pt in self.types.values() if pt.id == pt_id)

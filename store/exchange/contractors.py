@@ -293,11 +293,17 @@ def hq_receive(attrs: dict, branch: str, *, replay: bool = False) -> dict | None
     return {"kind": "contractor", "guid": attrs["guid"], "gid": new.id, "code": code}
 
 
-def hq_cards():
-    """Every HQ card for a DLA (GID = HQ id)."""
+def hq_cards(branch: str = "", group: str = ""):
+    """HQ cards for a branch's DLA (GID = HQ id). CONF-13: with a contractor group on the branch card, only
+    that group's cards and the cards that came from this branch (or it merged into); no group = all."""
     query = Contractor.select(Contractor.id, Contractor.guid, Contractor.modified_at,
                               *[getattr(Contractor, f) for f in FIELDS]) \
         .where(~Contractor.code.startswith("!")).order_by(Contractor.id)
+    if group:
+        from store.parties.models import ContractorGroup
+        own = ContractorOrigin.select(ContractorOrigin.contractor_id).where(ContractorOrigin.branch_symbol == branch)
+        members = Contractor.group.in_(ContractorGroup.select(ContractorGroup.id).where(ContractorGroup.code == group))
+        query = query.where(members | Contractor.id.in_(own))
     for row in query.dicts().iterator():
         yield record_of(row, row["id"])
 

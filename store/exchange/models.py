@@ -39,6 +39,7 @@ class HqBranch(TrackedModel):
     default_price_type = peewee.CharField(max_length=40, default="")
     autonomous_price_type = peewee.CharField(max_length=40, default="")
     fs_from_pa_days = peewee.IntegerField(default=7)
+    contractor_group = peewee.CharField(max_length=20, default="")   # CONF-13: HQ group sent; "" = all
     blocked = peewee.BooleanField(default=False)         # RET-10
     last_seq_read = peewee.IntegerField(null=True)       # seq of the last OD read in full
     last_seq_written = peewee.IntegerField(null=True)    # seq of the last DLA written

@@ -23,7 +23,7 @@ from sync.xlo.safe import Limits, open_xml_stream
 
 XSD_PATH = Path(__file__).resolve().parent.parent / "xsd" / "xlo-1.xsd"
 RECORD_TAGS = ("header", "stamp", "setting", "warehouse", "operator", "series", "register", "payment_form", "vat",
-               "goods", "contractor", "confirm")
+               "currency", "rate", "price_type", "group", "goods", "contractor", "confirm")
 _PREFIX = len(NS) + 2
 
 

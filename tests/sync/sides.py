@@ -111,12 +111,76 @@ def catalogue() -> dict[str, tuple]:
     from store.catalog.dictionaries import PriceType
     from store.catalog.models import Goods, GoodsPrice
 
+    from store.catalog.dictionaries import GoodsGroup
+    from store.catalog.models import GoodsEan
+
     types = {pt.id: pt.name for pt in PriceType.select()}
+    groups = dict(GoodsGroup.select(GoodsGroup.id, GoodsGroup.code).tuples())
     out = {}
     for g in Goods.select():
         prices = {types[p.price_type_id]: (p.net, p.gross) for p in GoodsPrice.select().where(GoodsPrice.goods == g.id)}
-        out[g.code] = (g.name, g.active, g.retail_price, prices)
+        eans = sorted((e.ean, e.unit, e.is_default) for e in GoodsEan.select().where(GoodsEan.goods == g.id))
+        out[g.code] = (g.name, g.active, g.retail_price, prices, g.ean, groups.get(g.group_id), eans)
     return out
+
+
+def dictionaries() -> dict[str, dict]:
+    """Currencies, rates, price types (but the branch's autonomous one) and goods groups, by natural key."""
+    from store.catalog.dictionaries import Currency, CurrencyRate, GoodsGroup, PriceType, RateType
+    from store.config import get_setting
+
+    codes = dict(Currency.select(Currency.id, Currency.code).tuples())
+    rtypes = dict(RateType.select(RateType.id, RateType.name).tuples())
+    groups = {g.id: g for g in GoodsGroup.select()}
+    auto = get_setting("autonomous_price_type")
+    return {
+        "currencies": {c.code: (c.name, c.active) for c in Currency.select()},
+        "rates": {(codes[r.currency_id], rtypes[r.rate_type_id], r.on): (r.rate / r.units, r.table_no)
+                  for r in CurrencyRate.select()},
+        "price_types": {p.name: (p.kind, p.gross, p.position, p.is_retail, p.active) for p in PriceType.select()
+                        if str(p.id) != auto},
+        "groups": {g.code: (g.name, groups[g.parent_id].code if g.parent_id else None) for g in groups.values()},
+    }
+
+
+def add_dictionaries(tag: str, *, parent: str | None = None) -> None:
+    """HQ: a currency with a rate, a price type and a goods group (under `parent`) named by `tag`."""
+    from datetime import date
+
+    from store.catalog.dictionaries import Currency, GoodsGroup, PriceType
+    from store.catalog.rates import store_table
+    from store.db import run_write
+
+    def make():
+        code = ("X" + tag)[-3:].upper()
+        if Currency.get_or_none(Currency.code == code) is None:
+            Currency.create(code=code, name=f"Waluta {tag}")
+        PriceType.create(name=f"cena {tag}", gross=len(tag) % 2 == 0, position=10 + len(tag))
+        up = GoodsGroup.get(GoodsGroup.code == parent).id if parent else None
+        GoodsGroup.create(code=f"G{tag}", name=f"Grupa {tag}", parent=up)
+    run_write(make)
+    store_table(None, date(2031, 1, 2), f"{tag}/A/NBP/2031", {("X" + tag)[-3:].upper(): Decimal("0.012345"),
+                                                              "EUR": Decimal("4.30") + Decimal(len(tag)) / 100},
+                currencies=[("X" + tag)[-3:].upper(), "EUR"])
+
+
+def set_goods_card(code: str, *, ean: str, group: str, extra_ean: str = "") -> None:
+    """HQ: the item's default EAN (goods.ean and its goods_barcode row), one more code per package when
+    `extra_ean` (base unit: auxiliary units are not exchanged yet), and its default group; the card's other EAN rows removed."""
+    from store.catalog.dictionaries import GoodsGroup
+    from store.catalog.models import Goods, GoodsEan
+    from store.db import run_write
+
+    def go():
+        g = Goods.get(Goods.code == code)
+        Goods.update({Goods.ean: ean, Goods.group: GoodsGroup.get(GoodsGroup.code == group).id,
+                      **Goods.stamp()}).where(Goods.id == g.id).execute()
+        GoodsEan.delete().where(GoodsEan.goods == g.id).execute()
+        if ean:
+            GoodsEan.create(goods=g.id, ean=ean, is_default=True)
+        if extra_ean:
+            GoodsEan.create(goods=g.id, ean=extra_ean, description="druga")
+    run_write(go)
 
 
 def _fields(card) -> tuple:

@@ -317,3 +317,37 @@ def test_the_autonomous_price_survives_a_newer_dla(pair):
         prices = sides.catalogue()["T000001"][3]
         assert prices["detaliczna"][1] == Decimal("16.00")
         assert prices["autonomiczna"][1] == Decimal("14.50")
+
+
+def test_hq_raises_a_branch_counter_and_never_lowers_it(pair):
+    """The numbering block carries HQ's highest number per series and period; the branch's counter is raised
+    to it, a higher counter of the branch's own stays, and a file read again writes nothing."""
+    from store.db import run_write
+    from store.numbering import NumberCounter
+    from sync import hq
+
+    def put(doc_class: str, period: str, last: int) -> None:
+        def go():
+            NumberCounter.insert(doc_class=doc_class, series="KRAK", period=period, last=last).on_conflict(
+                conflict_target=[NumberCounter.doc_class, NumberCounter.series, NumberCounter.period],
+                update={NumberCounter.last: last}).execute()
+        run_write(go)
+
+    def last(doc_class: str, period: str) -> int | None:
+        row = NumberCounter.get_or_none((NumberCounter.doc_class == doc_class) & (NumberCounter.series == "KRAK")
+                                        & (NumberCounter.period == period))
+        return row.last if row else None
+
+    with pair.hq_side():
+        put("FA", "2026", 17)
+        put("PA", "2026", 5)
+        put("KP", "2025", 3)
+        sides.set_retail("T000002", Decimal("21.00"))
+    with pair.branch_side():
+        put("FA", "2026", 4)
+        put("PA", "2026", 40)
+    with pair.hq_side():
+        hq.process_branch("KRAK")
+    with pair.branch_side():
+        branch.synchronise()
+        assert (last("FA", "2026"), last("PA", "2026"), last("KP", "2025")) == (17, 40, 3)

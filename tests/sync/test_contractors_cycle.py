@@ -255,3 +255,63 @@ def test_a_hostile_od_changes_nothing_at_hq_but_one_history_row(pair, case):
         assert ExchangeHistory.select().count() == rows + 1
         assert (pair.folder / "DLA_KRAK.XLO").read_bytes() == dla_before and not list(pair.folder.glob("*.tmp"))
         assert len(list((pair.folder / "rejected").glob("OD_KRAK.XLO.*.reason.txt"))) == 1
+
+
+@pytest.mark.rule("CONF-13")
+def test_hq_sends_only_the_branch_group_and_the_branch_own_cards(pair):
+    """CONF-13: with a contractor group on the branch card HQ sends that group's cards and the cards that came
+    from this branch; another HQ card (new or changed) is not sent. Without a group every card is sent."""
+    from store.db import run_write
+    from store.parties.models import Contractor, ContractorGroup
+
+    t = datetime(2031, 3, 1, 9, 0)
+    with pair.hq_side():
+        def setup():
+            g = ContractorGroup.create(code="KRAKG")
+            HqBranch.update(contractor_group="KRAKG").where(HqBranch.symbol == "KRAK").execute()
+            return g.id
+        group = run_write(setup)
+        sides.add_contractor("IN1", nip="7740001454", city="Łódź")
+        sides.add_contractor("OUT1", nip="5213017228", city="Łódź")
+        run_write(lambda: Contractor.update(group=group).where(Contractor.code == "IN1").execute())
+        sides.edit_contractor("ABC", street="Nowa 1", at=t)                  # at the branch, not in the group
+    with pair.branch_side():
+        sides.add_contractor("NOWAK", nip="5260250274", city="Warszawa")
+    cycle(pair)                                   # DLA: IN1 in, OUT1 and ABC's change out; OD carries NOWAK
+    with pair.branch_side():
+        mine = sides.contractors()
+        assert "IN1" in mine and "OUT1" not in mine
+        assert mine["ABC"]["street"] == ""
+    cycle(pair)                                   # HQ stored NOWAK (the branch's own): confirmed
+    with pair.hq_side():
+        sides.edit_contractor("NOWAK", street="Centralna 5", at=t + timedelta(days=400))
+        sides.edit_contractor("IN1", street="Grupowa 2", at=t + timedelta(days=400))
+    cycle(pair)
+    with pair.branch_side():
+        mine = sides.contractors()
+        assert mine["NOWAK"]["street"] == "Centralna 5" and mine["NOWAK"]["gid"] is not None
+        assert mine["IN1"]["street"] == "Grupowa 2"
+        assert "OUT1" not in mine and mine["ABC"]["street"] == ""
+    with pair.hq_side():                          # the group taken off the card: everything again
+        run_write(lambda: HqBranch.update(contractor_group="").where(HqBranch.symbol == "KRAK").execute())
+    cycle(pair)
+    with pair.branch_side():
+        mine = sides.contractors()
+        assert "OUT1" in mine and mine["ABC"]["street"] == "Nowa 1"
+
+
+def test_an_hq_database_of_the_first_exchange_schema_gets_the_group_column(tmp_path):
+    """Migration exchange/2: an HQ database made before CONF-13 is upgraded in place, its cards kept."""
+    import sqlite3
+
+    url = sides.create(f"sqlite:///{tmp_path / 'hq.db'}", "hq", name="Centrala")
+    with sides.opened(url):
+        hq.create_branch("KRAK", folder=tmp_path)
+    con = sqlite3.connect(tmp_path / "hq.db")
+    con.execute('ALTER TABLE "hq_branch" DROP COLUMN "contractor_group"')
+    con.execute("DELETE FROM schema_migration WHERE area = 'exchange' AND version = 2")
+    con.commit()
+    con.close()
+    with sides.opened(url):
+        card = HqBranch.get(HqBranch.symbol == "KRAK")
+        assert card.contractor_group == ""

@@ -2,7 +2,8 @@
 12 cycles by folder. Every cycle: HQ price changes and a deactivation; duplicate codes, a NIP+city merge, a -1
 card, a later change on each side and equal times; some cycles read an older DLA, some kill the branch (SIGKILL)
 between commit and rename. At the end HQ's codes are unique, each card is once at HQ with the same fields on
-every side, the catalogues equal HQ's, and one more round changes no business table anywhere."""
+every side, the catalogues equal HQ's (with EAN rows and default groups; currencies and rates, price types,
+goods groups too), and one more round changes no business table anywhere."""
 from __future__ import annotations
 
 import random
@@ -93,6 +94,9 @@ def test_twelve_cycles_hq_on_postgresql_two_branches(hq_pg, tmp_path):
                 counts["price"] += 1
             _deactivate(f"T{rnd.randint(1, 200):06d}")
             counts["deactivate"] += 1
+            if c % 3 == 0:                   # currencies and rates, price types, groups, EAN and group of goods
+                sides.add_dictionaries(f"C{c}", parent="GC0" if c else None)
+                sides.set_goods_card(f"T{rnd.randint(1, 200):06d}", ean=f"59012341{c:05d}", group=f"GC{c}")
             sides.edit_contractor("L1", street=f"HQ {c}", at=t)                    # branch later
             sides.edit_contractor("L2", street=f"HQ {c}", at=t + timedelta(minutes=5))   # HQ later
             sides.edit_contractor("L3", street=f"HQ {c}", at=t)                    # equal
@@ -147,6 +151,8 @@ def test_twelve_cycles_hq_on_postgresql_two_branches(hq_pg, tmp_path):
             hq.process_branch(sym)
         hq_cards = sides.contractors()
         hq_catalogue = sides.catalogue()
+        hq_dicts = sides.dictionaries()
+        assert len(hq_dicts["groups"]) == 5 and len(hq_dicts["rates"]) == 5
         from store.parties.models import Contractor
         codes = [c for (c,) in Contractor.select(Contractor.code).tuples()]
         assert len(codes) == len(set(codes))
@@ -157,6 +163,7 @@ def test_twelve_cycles_hq_on_postgresql_two_branches(hq_pg, tmp_path):
             from sync import branch
             branch.synchronise()
             assert sides.catalogue() == hq_catalogue, sym
+            assert sides.dictionaries() == hq_dicts, sym
             from store.parties.models import Contractor
             mine = {c.gid: c for c in Contractor.select().where(Contractor.gid > 0)}
             assert set(mine) == {i for i, c in by_id.items() if not c.code.startswith("!")}, sym

@@ -38,8 +38,20 @@ async def _branch(pair):
         assert app.screen.query_one(Input).value == str(pair.folder)          # SYNC-5: proposed
         info = _text(app, "#exchange-info")
         assert "Numer ostatniego pliku: 4" in info
+        seen = []
+        screen = app.screen
+        bar = screen.query_one("#exchange-progress")
+        assert not bar.display
+        real = screen._progress
+
+        def watch(phase, n):                  # the bar is up while the worker reports its records
+            seen.append((phase, n, bar.display))
+            real(phase, n)
+        screen._progress = watch
         await pilot.press("f8")
         await _settle(pilot)
+        assert ("apply", 1, True) in seen and all(shown for _p, _n, shown in seen)
+        assert not bar.display
         assert "Zakończono" in _text(app, "#exchange-report")
         assert "OD_KRAK.XLO" in _text(app, "#exchange-report")
         app.screen.query_one(Input).value = str(pair.folder / "nie-ma")
@@ -61,8 +73,12 @@ async def _hq(pair):
         await pilot.pause()
         table = app.screen.query_one(DataTable)
         assert table.row_count == 1 and table.get_row_at(0)[0] == "KRAK"
+        seen = []
+        real = app.screen._progress
+        app.screen._progress = lambda phase, n: (seen.append(phase), real(phase, n))
         await pilot.press("f8")
         await _settle(pilot)
+        assert {"hq_dla"} <= set(seen)
         assert "Oddział KRAK: full" in _text(app, "#exchange-report")
         assert table.get_row_at(0)[1] == "4"
 

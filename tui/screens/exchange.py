@@ -9,12 +9,20 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Input, Static
+from textual.widgets import DataTable, Input, ProgressBar, Static
 
 from store.base import local_time_text
 from store.errors import FiliaError
 from store.i18n import _
+from sync import progress
 from tui.widgets.key_bar import KeyBar
+
+PHASE_TEXT = {       # lambdas: translated when shown
+    "apply": lambda: _("Wczytuję plik z centrali: {n} rekordów…"),
+    "od": lambda: _("Zapisuję plik dla centrali: {n} kontrahentów…"),
+    "hq_apply": lambda: _("Wczytuję plik oddziału: {n} rekordów…"),
+    "hq_dla": lambda: _("Zapisuję plik dla oddziału: {n} rekordów…"),
+}
 
 
 class ExchangeScreen(Screen):
@@ -23,6 +31,7 @@ class ExchangeScreen(Screen):
     ExchangeScreen Input { width: 1fr; }
     ExchangeScreen #exchange-report { margin-top: 1; height: auto; }
     ExchangeScreen DataTable { height: 1fr; }
+    ExchangeScreen #exchange-progress { margin-top: 1; }
     """
     BINDINGS = [Binding("escape", "close", _("Zamknij"), key_display="Esc"),
                 Binding("f8", "synchronise", _("Synchronizuj"), key_display="F8")]
@@ -44,6 +53,9 @@ class ExchangeScreen(Screen):
             yield table
         else:
             yield Static(_("Baza samodzielna nie wymienia plików z centralą."), id="exchange-info")
+        bar = ProgressBar(total=None, show_eta=False, show_percentage=False, id="exchange-progress")
+        bar.display = False
+        yield bar
         yield Static("", id="exchange-report")
         yield KeyBar()
 
@@ -76,7 +88,11 @@ class ExchangeScreen(Screen):
 
     def action_synchronise(self) -> None:
         report = self.query_one("#exchange-report", Static)
+        if getattr(self, "_busy", False):
+            self.notify(_("Synchronizacja już trwa – poczekaj na jej koniec."))
+            return
         if self.state.role == "branch":
+            self._start()
             report.update(_("Synchronizuję…"))
             self._run_branch(self.query_one(Input).value.strip() or None, self.state.demo)
         elif self.state.role == "hq":
@@ -85,6 +101,7 @@ class ExchangeScreen(Screen):
                 report.update(_("Brak oddziałów."))
                 return
             symbol = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+            self._start()
             report.update(_("Przetwarzam pliki oddziału {s}…").format(s=symbol))
             self._run_hq(symbol, self.state.demo)
         else:
@@ -95,7 +112,8 @@ class ExchangeScreen(Screen):
         from sync.branch import synchronise
 
         try:
-            r = synchronise(folder, test=demo)
+            with progress.reporting(self._watch):
+                r = synchronise(folder, test=demo)
             text = _("Zakończono ({mode}): wczytano plik {read}, zapisano {od} z numerem {written}.").format(
                 mode=_("pełny odczyt") if r.mode == "full" else _("odczyt częściowy (plik nie nowszy)"),
                 read=r.seq_read, od=r.od.name, written=r.seq_written)
@@ -108,16 +126,30 @@ class ExchangeScreen(Screen):
         from sync.hq import process_branch
 
         try:
-            r = process_branch(symbol, licensed=not demo, test=demo)
+            with progress.reporting(self._watch):
+                r = process_branch(symbol, licensed=not demo, test=demo)
             text = _("Oddział {s}: {mode}; plik dla oddziału ma numer {n}.").format(
                 s=symbol, mode=r.mode, n="" if r.seq_written is None else r.seq_written)
         except FiliaError as exc:
             text = _("Plik oddziału {s} nie został wczytany: {msg}").format(s=symbol, msg=exc)
         self.app.call_from_thread(self._done, text)
 
+    def _start(self) -> None:
+        self._busy = True
+        self.query_one("#exchange-progress", ProgressBar).display = True
+
+    def _watch(self, phase: str, n: int) -> None:
+        """Called in the worker thread by sync.progress."""
+        self.app.call_from_thread(self._progress, phase, n)
+
+    def _progress(self, phase: str, n: int) -> None:
+        self.query_one("#exchange-report", Static).update(PHASE_TEXT[phase]().format(n=n))
+
     def _done(self, text: str) -> None:
         from store.exchange.state import summary
 
+        self._busy = False
+        self.query_one("#exchange-progress", ProgressBar).display = False
         self.query_one("#exchange-report", Static).update(text)
         self.state = summary()
         if self.state.role == "branch":
