@@ -82,13 +82,13 @@ def add_tracking_columns(*models) -> Callable[[peewee.Database], None]:
 # The newest version of every area. A database already at exactly these versions opens without
 # importing the area modules (a cold start saves ~150 ms); tests/store/test_db.py keeps this in step
 # with registered_areas().
-CURRENT_VERSIONS = {"config": 2, "catalog": 6, "parties": 5, "catalog_discounts": 2, "trade": 2, "numbering": 1,
-                    "cash": 3, "lists": 2}
+CURRENT_VERSIONS = {"config": 2, "catalog": 6, "parties": 5, "catalog_discounts": 2, "trade": 3, "numbering": 1,
+                    "cash": 3, "warehouse": 1, "lists": 2}
 
 
 def registered_areas() -> list[tuple[str, list[Migration]]]:
     """Areas in dependency order (a later area may reference an earlier one's tables)."""
-    from store import cash, catalog, config, lists, numbering, parties, trade
+    from store import cash, catalog, config, lists, numbering, parties, trade, warehouse
 
     return [
         ("config", config.MIGRATIONS),
@@ -98,6 +98,7 @@ def registered_areas() -> list[tuple[str, list[Migration]]]:
         ("trade", trade.MIGRATIONS),
         ("numbering", numbering.MIGRATIONS),  # schemes and counters of every class (issue 11, 12)
         ("cash", cash.MIGRATIONS),            # registers, reports, KP/KW, Preliminarz (need contractors)
+        ("warehouse", warehouse.MIGRATIONS),  # stock levels, cost layers, issues (issue 11; need goods)
         ("lists", lists.MIGRATIONS),  # keep last: indexes over the other areas' tables
     ]
 
