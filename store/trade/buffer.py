@@ -145,6 +145,8 @@ def _apply_lines(doc: Document, draft: DocumentDraft, reasons: list[str]) -> lis
             row.quantity = Decimal(ld.quantity)
         if ld.price is not None:
             row.price = Decimal(ld.price)
+        elif ld.id is None and getattr(row, "goods_id", None) is not None:
+            row.price = _proposed_price(doc, goods[row.goods_id], row.quantity)
         if getattr(row, "goods_id", None) is None:
             reasons.append(_("Pozycja dokumentu bez towaru."))
             continue
@@ -155,6 +157,18 @@ def _apply_lines(doc: Document, draft: DocumentDraft, reasons: list[str]) -> lis
         row.value = (row.quantity * row.price).quantize(CENT, ROUND_HALF_UP)
         existing[row.id if row.id else id(row)] = row
     return list(existing.values())
+
+
+def _proposed_price(doc: Document, goods: Goods, quantity) -> Decimal:
+    """A new line without a price: sales take price_for() (prices, discounts, fixed prices: §8), purchases and
+    internal documents the last purchase price."""
+    if doc.kind in rules.PURCHASE_KINDS or doc.kind == "RW":
+        return goods.last_purchase_price
+    from store.catalog.quote import price_for
+
+    quote = price_for(doc.contractor_id, goods.id, doc.issue_date, quantity or Decimal(1),
+                      warehouse_id=doc.stock_warehouse, currency=doc.currency)
+    return quote.gross if doc.from_gross else quote.net
 
 
 def _check_line_version(row: DocumentLine, loaded: int | None) -> None:

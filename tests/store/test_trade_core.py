@@ -196,3 +196,19 @@ def test_the_snapshot_keeps_the_payer_status_and_line_descriptions_follow_the_go
     assert [ln["description"] for ln in fa.lines] == ["Opis z karty", "y"]
     Contractor.update(transaction_type="intra_eu").where(Contractor.id == sshop.vat_payer_id).execute()
     assert load_document(fa.id).header["contractor_status"] == "domestic"
+
+
+@pytest.mark.rule("DICT-21")
+def test_a_new_line_takes_its_price_from_price_for_fixed_price_then_discount(sshop):
+    """§8 scenario 4 through a document line: fixed 4.33 for K, 10 % for the goods group -> 3.90."""
+    from store.catalog.discounts import save_discount, save_fixed_price
+    from store.catalog.models import Goods
+    from store.config import set_setting
+
+    goods = Goods.get_by_id(sshop.goods["A"])
+    save_fixed_price(goods=goods.id, scope="contractor", contractor=sshop.vat_payer_id, price=D("4.33"), gross=False)
+    save_discount(kind="1K/GT", contractor=sshop.vat_payer_id, goods_group=goods.group_id, percent=D(10))
+    set_setting("fixed_price_then_discounts", "1")
+    receive(sshop, [("A", 5, "1")])
+    fa = save_buffer(draft("FA", [LineDraft(goods_id=goods.id, quantity=D(2))], contractor_id=sshop.vat_payer_id))
+    assert [(ln["price"], ln["value"]) for ln in fa.lines] == [(D("3.90"), D("7.80"))]

@@ -208,3 +208,30 @@ def test_a_payment_plan_that_does_not_add_up_is_refused(bshop):
     receive(bshop, [("A", 5, "1")])
     fa = sell(bshop, "FA", [("A", 1, "10")], payments=[("transfer", "5.00")], approve_it=False)
     unchanged(lambda: approve(fa.id, version=fa.version), r"Suma płatności \(5,00\) różni się")
+
+
+@pytest.mark.rule("OPER-7")
+def test_going_past_the_credit_limit_is_a_question_at_save_and_at_approval(bshop):
+    from store.cash.models import CreditOverride
+
+    receive(bshop, [("A", 5, "1")])
+    Contractor.update(credit_limit_on=True, credit_limit=D("10.00")).where(Contractor.id == bshop.contractor_id) \
+        .execute()
+    before = dump()
+    with pytest.raises(ConfirmationNeeded) as asked:
+        sell(bshop, "FA", [("A", 1, "50")], payments=[("transfer", None)], approve_it=False)
+    assert asked.value.codes == ["credit"] and "limit" in asked.value.questions[0][1]
+    assert_same(before, dump())
+    fa = sell(bshop, "FA", [("A", 1, "50")], payments=[("transfer", None)], approve_it=False, confirmed=["credit"])
+    with pytest.raises(ConfirmationNeeded):
+        approve(fa.id, version=fa.version)
+    assert approve(fa.id, version=fa.version, confirmed=["credit"]).state == "approved"
+    assert CreditOverride.select().where(CreditOverride.document_guid == fa.guid).count() == 2
+
+
+def test_hq_refuses_an_operator_without_the_right_to_exceed(sshop):
+    receive(sshop, [("A", 5, "1")])
+    Contractor.update(credit_limit_on=True, credit_limit=D("10.00")).where(Contractor.id == sshop.contractor_id) \
+        .execute()
+    unchanged(lambda: sell(sshop, "FA", [("A", 1, "50")], payments=[("transfer", None)], approve_it=False),
+              "limit")
