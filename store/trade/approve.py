@@ -17,7 +17,6 @@ from store.errors import Refused
 from store.i18n import _
 from store.numbering import next_number
 from store.trade import options, rules
-from store.trade.buffer import held_quantities
 from store.trade.documents import APPROVED, BUFFER, Document
 from store.trade.drafts import DocumentView, load_document
 from store.trade.errors import ConfirmationNeeded, DocumentRefused
@@ -53,10 +52,8 @@ def credit_questions(doc: Document, confirmed: frozenset, *, ask: bool) -> list[
 
 
 def _instalments(doc: Document, forms: dict[int, PaymentForm]) -> list[tuple[int, Decimal, object]]:
-    planned = [(p.form_id, p.amount, p.due_date) for p in
-               DocumentPayment.select().where(DocumentPayment.document == doc.id).order_by(DocumentPayment.position)]
-    if planned or not doc.gross:
-        return planned
+    if not doc.gross:
+        return []
     # No payments tab filled: the whole gross, cash for a PA, else the contractor's form (by name) or cash.
     wanted = "cash" if doc.kind == "PA" or rules.is_unspecified(doc) else None
     form = None
@@ -77,9 +74,10 @@ def _approve(document_id: int, version: int | None, confirmed: frozenset, tender
         raise Refused(_("Dokument {nr} jest już zatwierdzony.").format(nr=doc.number))
     opts = options.read()
     role = opts["role"]
-    gates.ensure_may_issue(doc.kind)
-    lines = list(DocumentLine.select().where(DocumentLine.document == doc.id).order_by(DocumentLine.position,
-                                                                                        DocumentLine.id))
+    gates.ensure_may_issue(doc.kind, opts)
+    lines = list(DocumentLine.select(DocumentLine, Goods.id, Goods.track_stock, Goods.is_service).join(Goods)
+                 .where(DocumentLine.document == doc.id).order_by(DocumentLine.position, DocumentLine.id))
+    tracked = {ln.goods_id for ln in lines if ln.goods.track_stock and not ln.goods.is_service}
     reasons = rules.kind_reasons(doc.kind, role) + rules.header_reasons(doc, role) \
         + rules.contractor_reasons(doc, role)
     if not lines:
@@ -94,10 +92,11 @@ def _approve(document_id: int, version: int | None, confirmed: frozenset, tender
     forms: dict[int, PaymentForm] = {}
     instalments = []
     if doc.kind in rules.PAYMENT_SIGN and doc.origin != "PA":
-        planned = [p for p in DocumentPayment.select(DocumentPayment.form_id).where(DocumentPayment.document == doc.id)]
-        forms = {f.id: f for f in PaymentForm.select().where(PaymentForm.id.in_([p.form_id for p in planned]))} \
+        planned = [(p.form_id, p.amount, p.due_date) for p in DocumentPayment.select().where(
+            DocumentPayment.document == doc.id).order_by(DocumentPayment.position)]
+        forms = {f.id: f for f in PaymentForm.select().where(PaymentForm.id.in_([p[0] for p in planned]))} \
             if planned else {}
-        instalments = _instalments(doc, forms)
+        instalments = planned or _instalments(doc, forms)
         reasons += rules.payment_reasons(doc, [(f, a) for f, a, _d in instalments],
                                          opts[options.DEFERRED_UNSPECIFIED] == "1", forms)
         total = sum((a for _f, a, _d in instalments), Decimal(0))
@@ -122,7 +121,6 @@ def _approve(document_id: int, version: int | None, confirmed: frozenset, tender
     doc.number = number.text
     stock_doc = doc
     generated = rules.GENERATES.get(doc.kind) if doc.origin != "PA" else None
-    tracked = _tracked(lines)
     stock_lines = [ln for ln in lines if ln.goods_id in tracked]
     if generated and stock_lines:
         stock_doc = _generate(doc, generated)
@@ -130,8 +128,8 @@ def _approve(document_id: int, version: int | None, confirmed: frozenset, tender
         quantities: dict[int, Decimal] = {}
         for ln in stock_lines:
             quantities[ln.goods_id] = quantities.get(ln.goods_id, Decimal(0)) + ln.quantity
-        values = stock.issue(stock_doc.id, doc.stock_warehouse, quantities, released=held_quantities(doc, lines),
-                             method=opts["costing_method"])
+        values = stock.issue(stock_doc.id, doc.stock_warehouse, quantities, released=dict(quantities),
+                             method=opts["costing_method"])     # what it held is exactly what it issues
         costs = _spread(stock_lines, values)
     elif doc.kind in rules.RECEIPT_KINDS:
         costs = {id(ln): ln.net_pln for ln in stock_lines}
@@ -162,14 +160,6 @@ def _approve(document_id: int, version: int | None, confirmed: frozenset, tender
                      Document.approved_at: now, **Document.stamp()}).where(Document.id == doc.id).execute()
     DocumentEvent.insert(document=doc.id, at=now, operator=session_operator(), event="approved",
                          state_from=BUFFER, state_to=APPROVED).execute()
-
-
-def _tracked(lines) -> set[int]:
-    ids = list({ln.goods_id for ln in lines})
-    if not ids:
-        return set()
-    return {g for (g,) in Goods.select(Goods.id).where(Goods.id.in_(ids) & (Goods.track_stock == True)  # noqa: E712
-                                                       & (Goods.is_service == False)).tuples()}  # noqa: E712
 
 
 def _spread(lines, values: dict[int, Decimal]) -> dict[int, Decimal]:

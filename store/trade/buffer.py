@@ -230,7 +230,7 @@ def _save(draft: DocumentDraft, version: int | None, confirmed: frozenset, origi
     reasons = rules.kind_reasons(draft.kind, role)
     if reasons:
         raise DocumentRefused(reasons)
-    gates.ensure_may_issue(draft.kind)
+    gates.ensure_may_issue(draft.kind, opts)
     if draft.id is None:
         doc = _new(draft, opts)
         doc.origin = origin

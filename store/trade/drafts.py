@@ -79,6 +79,8 @@ def load_document(document_id: int) -> DocumentView:
     vat = [dict(r) for r in DocumentVat.select().where(DocumentVat.document == d.id).order_by(DocumentVat.id).dicts()]
     payments = [dict(r) for r in DocumentPayment.select().where(DocumentPayment.document == d.id)
                 .order_by(DocumentPayment.position).dicts()]
-    links = [(lk.relation, lk.linked_id) for lk in DocumentLink.select().where(DocumentLink.document == d.id)]
-    links += [(lk.relation + "_of", lk.document_id) for lk in DocumentLink.select().where(DocumentLink.linked == d.id)]
+    rows = list(DocumentLink.select().where((DocumentLink.document == d.id) | (DocumentLink.linked == d.id))
+                .order_by(DocumentLink.id))
+    links = [(lk.relation, lk.linked_id) for lk in rows if lk.document_id == d.id]
+    links += [(lk.relation + "_of", lk.document_id) for lk in rows if lk.document_id != d.id]
     return DocumentView(d.id, d.kind, d.number, d.state, d.version, d.guid, header, lines, vat, payments, links)

@@ -18,6 +18,8 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Iterable
 
+import peewee
+
 from store.catalog.dictionaries import Warehouse
 from store.catalog.models import Goods
 from store.config import get_setting
@@ -88,6 +90,29 @@ def _save(level: StockLevel) -> None:
     StockLevel.update(on_hand=level.on_hand, held=level.held).where(StockLevel.id == level.id).execute()
 
 
+def _save_all(levels: list[StockLevel]) -> None:
+    """Every changed level in one UPDATE (a CASE per column): an approval of ten goods is one statement."""
+    if len(levels) == 1:
+        _save(levels[0])
+        return
+    on_hand = peewee.Case(StockLevel.id, [(lv.id, StockLevel.on_hand.db_value(lv.on_hand)) for lv in levels])
+    held = peewee.Case(StockLevel.id, [(lv.id, StockLevel.held.db_value(lv.held)) for lv in levels])
+    StockLevel.update({StockLevel.on_hand: on_hand, StockLevel.held: held}) \
+        .where(StockLevel.id.in_([lv.id for lv in levels])).execute()
+
+
+def _save_remaining(changes: dict[int, Decimal]) -> None:
+    """The layers' new remaining quantities in one UPDATE."""
+    if not changes:
+        return
+    if len(changes) == 1:
+        (layer_id, remaining), = changes.items()
+        StockLayer.update(remaining=remaining).where(StockLayer.id == layer_id).execute()
+        return
+    value = peewee.Case(StockLayer.id, [(i, StockLayer.remaining.db_value(r)) for i, r in changes.items()])
+    StockLayer.update({StockLayer.remaining: value}).where(StockLayer.id.in_(list(changes))).execute()
+
+
 def hold(changes: dict[int, Decimal], warehouse_id: int, *, check: bool) -> None:
     """Move what buffered documents hold by `changes` (goods -> +more / -less). With `check` (SETUP-15), a goods
     whose hold grows past what is on hand is refused (every shortage named)."""
@@ -103,8 +128,7 @@ def hold(changes: dict[int, Decimal], warehouse_id: int, *, check: bool) -> None
             missing[g] = level.held - level.on_hand
     if missing:
         raise _shortage(missing, warehouse_id)
-    for g in changes:
-        _save(levels[g])
+    _save_all([levels[g] for g in sorted(changes)])
 
 
 def _ordered(layers: list[StockLayer], method: str) -> list[StockLayer]:
@@ -143,7 +167,7 @@ def issue(document_id: int, warehouse_id: int, quantities: dict[int, Decimal], *
                                           & (StockLayer.warehouse == warehouse_id) & (StockLayer.remaining > 0))
         for layer in for_update(query):
             layers.setdefault(layer.goods_id, []).append(layer)
-        issues = []
+        issues, remaining = [], {}
         for g, need in sorted(quantities.items()):
             total = ZERO
             for layer in _ordered(layers.get(g, []), method):
@@ -153,17 +177,17 @@ def issue(document_id: int, warehouse_id: int, quantities: dict[int, Decimal], *
                 need -= take
                 value = (take * layer.unit_cost).quantize(CENT, ROUND_HALF_UP)
                 total += value
-                StockLayer.update(remaining=layer.remaining - take).where(StockLayer.id == layer.id).execute()
+                remaining[layer.id] = layer.remaining - take
                 issues.append({"document_id": document_id, "goods_id": g, "layer": layer.id, "quantity": take,
                                "value": value})
             if need > 0:   # on hand without layers: a broken store; never silently issue from nothing
                 raise RuntimeError(f"goods {g}: on hand has no cost layers for {need}")
             values[g] = total
             levels[g].on_hand -= quantities[g]
+        _save_remaining(remaining)
         if issues:
             StockIssue.insert_many(issues).execute()
-    for g in sorted(touched):
-        _save(levels[g])
+    _save_all([levels[g] for g in sorted(touched)])
     return values
 
 
@@ -179,8 +203,7 @@ def receive(document_id: int, warehouse_id: int, rows: list[tuple[int, Decimal, 
         levels[g].on_hand += q
     StockLayer.insert_many([{"goods": g, "warehouse": warehouse_id, "document_id": document_id, "received_on": on,
                              "quantity": q, "remaining": q, "unit_cost": c} for g, q, c in rows]).execute()
-    for g in sorted(levels):
-        _save(levels[g])
+    _save_all([levels[g] for g in sorted(levels)])
 
 
 def reverse_issue(document_id: int, warehouse_id: int) -> None:
@@ -193,8 +216,7 @@ def reverse_issue(document_id: int, warehouse_id: int) -> None:
         StockLayer.update(remaining=StockLayer.remaining + i.quantity).where(StockLayer.id == i.layer_id).execute()
         levels[i.goods_id].on_hand += i.quantity
     StockIssue.delete().where(StockIssue.document_id == document_id).execute()
-    for g in sorted(levels):
-        _save(levels[g])
+    _save_all([levels[g] for g in sorted(levels)])
 
 
 def reverse_receipt(document_id: int, warehouse_id: int, *, number: str = "") -> None:
@@ -215,5 +237,4 @@ def reverse_receipt(document_id: int, warehouse_id: int, *, number: str = "") ->
     if missing:
         raise _shortage(missing, warehouse_id)
     StockLayer.delete().where(StockLayer.document_id == document_id).execute()
-    for g in sorted(levels):
-        _save(levels[g])
+    _save_all([levels[g] for g in sorted(levels)])
