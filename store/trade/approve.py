@@ -13,9 +13,11 @@ from store.base import lock_current, new_guid, session_operator, utcnow
 from store.catalog.dictionaries import PaymentForm
 from store.catalog.models import Goods
 from store.trade.tx import one_transaction
+from store.db import for_update
 from store.errors import Refused
 from store.i18n import _
 from store.numbering import next_number
+from store.prepared import as_model, db_values, insert, prepared, run, update_sql
 from store.trade import options, rules
 from store.trade.documents import APPROVED, BUFFER, Document
 from store.trade.drafts import DocumentView, load_document
@@ -31,6 +33,15 @@ CREDIT = "credit"
 def approve(document_id: int, *, version: int | None, confirmed=(), tendered: Decimal | None = None) -> DocumentView:
     one_transaction(_approve, document_id, version, frozenset(confirmed), tendered)
     return load_document(document_id)
+
+
+def lock_document(document_id: int, version: int | None) -> Document:
+    """lock_current(Document, ...) through a prepared statement (the approval's first read)."""
+    sql = prepared("trade.document.lock", lambda: for_update(Document.select().where(Document.id == 0)))
+    doc = as_model(Document, run(sql, [document_id]).fetchone())
+    if doc is None or (version is not None and doc.version != version):
+        return lock_current(Document, document_id, version)     # raises NotFound / StaleRecord naming who
+    return doc
 
 
 def credit_questions(doc: Document, confirmed: frozenset, *, ask: bool) -> list[tuple[str, str]]:
@@ -69,15 +80,17 @@ def _instalments(doc: Document, forms: dict[int, PaymentForm]) -> list[tuple[int
 
 
 def _approve(document_id: int, version: int | None, confirmed: frozenset, tendered) -> None:
-    doc = lock_current(Document, document_id, version)
+    doc = lock_document(document_id, version)
     if doc.state != BUFFER:
         raise Refused(_("Dokument {nr} jest już zatwierdzony.").format(nr=doc.number))
     opts = options.read()
     role = opts["role"]
     gates.ensure_may_issue(doc.kind, opts)
-    lines = list(DocumentLine.select(DocumentLine, Goods.id, Goods.track_stock, Goods.is_service).join(Goods)
-                 .where(DocumentLine.document == doc.id).order_by(DocumentLine.position, DocumentLine.id))
-    tracked = {ln.goods_id for ln in lines if ln.goods.track_stock and not ln.goods.is_service}
+    sql = prepared("trade.approve.lines", lambda: DocumentLine.select(DocumentLine, Goods.track_stock, Goods.is_service)
+                   .join(Goods).where(DocumentLine.document == 0).order_by(DocumentLine.position, DocumentLine.id))
+    rows = list(run(sql, [doc.id]))
+    lines = [as_model(DocumentLine, row) for row in rows]
+    tracked = {ln.goods_id for ln, row in zip(lines, rows) if row[-2] and not row[-1]}
     reasons = rules.kind_reasons(doc.kind, role) + rules.header_reasons(doc, role) \
         + rules.contractor_reasons(doc, role)
     if not lines:
@@ -92,8 +105,11 @@ def _approve(document_id: int, version: int | None, confirmed: frozenset, tender
     forms: dict[int, PaymentForm] = {}
     instalments = []
     if doc.kind in rules.PAYMENT_SIGN and doc.origin != "PA":
-        planned = [(p.form_id, p.amount, p.due_date) for p in DocumentPayment.select().where(
-            DocumentPayment.document == doc.id).order_by(DocumentPayment.position)]
+        sql = prepared("trade.approve.payments", lambda: DocumentPayment.select(
+            DocumentPayment.form_id, DocumentPayment.amount, DocumentPayment.due_date)
+            .where(DocumentPayment.document == 0).order_by(DocumentPayment.position))
+        planned = [(p.form_id, p.amount, p.due_date) for p in (
+            as_model(DocumentPayment, row, ["form_id", "amount", "due_date"]) for row in run(sql, [doc.id]))]
         forms = {f.id: f for f in PaymentForm.select().where(PaymentForm.id.in_([p[0] for p in planned]))} \
             if planned else {}
         instalments = planned or _instalments(doc, forms)
@@ -155,11 +171,11 @@ def _approve(document_id: int, version: int | None, confirmed: frozenset, tender
             instalments=tuple(cash.Instalment(f, a, d) for (f, a, _d), d in zip(instalments, dues))),
             tendered=Decimal(tendered) if tendered is not None else None)
     now = utcnow()
-    Document.update({Document.state: APPROVED, Document.number: doc.number, Document.number_n: number.n,
-                     Document.number_period: number.period, Document.series: number.series,
-                     Document.approved_at: now, **Document.stamp()}).where(Document.id == doc.id).execute()
-    DocumentEvent.insert(document=doc.id, at=now, operator=session_operator(), event="approved",
-                         state_from=BUFFER, state_to=APPROVED).execute()
+    changes = {"state": APPROVED, "number": doc.number, "number_n": number.n, "number_period": number.period,
+               "series": number.series, "approved_at": now, "modified_at": now, "modified_by": session_operator()}
+    run(update_sql(Document, list(changes)), db_values(Document, changes) + [doc.id])
+    insert(DocumentEvent, [{"document": doc.id, "at": now, "operator": session_operator(), "event": "approved",
+                            "state_from": BUFFER, "state_to": APPROVED, "note": ""}])
 
 
 def _spread(lines, values: dict[int, Decimal]) -> dict[int, Decimal]:
@@ -184,25 +200,32 @@ def _generate(doc: Document, kind: str) -> Document:
     document (DOC-58 OPEN followed)."""
     number = next_number(kind, doc.issue_date, series=doc.series, kind=kind)
     now = utcnow()
-    fields = {f: getattr(doc, f) for f in ("issue_date", "operation_date", "contractor", "contractor_code",
+    fields = {f: getattr(doc, f) for f in ("issue_date", "operation_date", "contractor_code",
                                            "contractor_name", "contractor_nip", "contractor_address",
                                            "contractor_city", "contractor_postal_code", "contractor_country",
                                            "contractor_status", "contractor_vat_payer", "currency", "exchange_rate",
                                            "operator", "warehouse", "stock_warehouse", "from_gross")}
-    wz_id = Document.insert(kind=kind, number=number.text, number_n=number.n, number_period=number.period,
-                            series=number.series, state=APPROVED, origin="auto", approved_at=now, guid=new_guid(),
-                            modified_by=session_operator(), **fields).execute()
-    DocumentLink.insert(document=doc.id, linked=wz_id, relation="generated").execute()
+    values = {f.name: f.default() if callable(f.default) else f.default for f in Document._meta.sorted_fields
+              if f.name != "id"}
+    values.update(fields)
+    values.update(kind=kind, number=number.text, number_n=number.n, number_period=number.period, series=number.series,
+                  state=APPROVED, origin="auto", approved_at=now, created_at=now, modified_at=now, guid=new_guid(),
+                  modified_by=session_operator(), contractor=doc.contractor_id)
+    wz_id = insert(Document, [values])
+    insert(DocumentLink, [{"document": doc.id, "linked": wz_id, "relation": "generated"}])
     return Document(id=wz_id, kind=kind, number=number.text)
 
 
 def _generated_lines(wz: Document, lines, costs: dict[int, Decimal]) -> None:
-    DocumentLine.insert_many([
+    now, who = utcnow(), session_operator()
+    insert(DocumentLine, [
         {"document": wz.id, "position": ln.position, "goods": ln.goods_id, "goods_code": ln.goods_code,
-         "name": ln.name, "unit": ln.unit, "quantity": ln.quantity, "price": ln.price, "rate_code": ln.rate_code,
-         "rate": ln.rate, "value": ln.value, "net": ln.net, "vat": ln.vat, "gross": ln.gross, "net_pln": ln.net_pln,
-         "vat_pln": ln.vat_pln, "gross_pln": ln.gross_pln, "cost": costs.get(id(ln), Decimal(0)),
-         "guid": new_guid(), "modified_by": session_operator()} for ln in lines]).execute()
+         "name": ln.name, "description": "", "unit": ln.unit, "quantity": ln.quantity, "price": ln.price,
+         "rate_code": ln.rate_code, "rate": ln.rate, "value": ln.value, "net": ln.net, "vat": ln.vat,
+         "gross": ln.gross, "net_pln": ln.net_pln, "vat_pln": ln.vat_pln, "gross_pln": ln.gross_pln,
+         "cost": costs.get(id(ln), Decimal(0)), "guid": new_guid(), "modified_by": who, "modified_at": now,
+         "exported": False, "confirmed": False, "from_remote": False, "realised_hq": False, "to_cancel": False,
+         "version": 1} for ln in lines])
 
 
 def _purchase_prices(lines) -> None:

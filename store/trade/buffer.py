@@ -224,6 +224,26 @@ def _planned(doc: Document, draft_payments) -> list[tuple[int, Decimal, date | N
     return out
 
 
+def _store_payments(doc: Document, planned, forms) -> None:
+    """The payments tab, with the due date of every instalment not typed by the user taken from the payment terms
+    now (CTF-45/46: they follow the document date and the contractor), so approval needs no terms lookup."""
+    from store import cash
+
+    DocumentPayment.delete().where(DocumentPayment.document == doc.id).execute()
+    if not planned:
+        return
+    rows, terms = [], {}
+    for i, (form_id, amount, due) in enumerate(planned):
+        typed = due is not None
+        if not typed and doc.contractor_id is not None and form_id in forms and doc.kind in rules.PAYMENT_SIGN:
+            if form_id not in terms:
+                terms[form_id] = cash.payment_terms(doc.contractor_id, form_id, doc.issue_date).due_date
+            due = terms[form_id]
+        rows.append({"document": doc.id, "position": i, "form_id": form_id, "amount": amount, "due_date": due,
+                     "due_typed": typed})
+    DocumentPayment.insert_many(rows).execute()
+
+
 def _save(draft: DocumentDraft, version: int | None, confirmed: frozenset, origin: str = "") -> int:
     opts = options.read()
     role = opts["role"]
@@ -256,19 +276,19 @@ def _save(draft: DocumentDraft, version: int | None, confirmed: frozenset, origi
     vat_rows = _vat(doc, lines)
     if draft.payments is not None:
         planned = _planned(doc, draft.payments)
-        DocumentPayment.delete().where(DocumentPayment.document == doc.id).execute()
-        if planned:
-            DocumentPayment.insert_many([{"document": doc.id, "position": i, "form_id": f, "amount": a,
-                                          "due_date": due} for i, (f, a, due) in enumerate(planned)]).execute()
     else:
-        planned = [(p.form_id, p.amount, p.due_date) for p in
-                   DocumentPayment.select().where(DocumentPayment.document == doc.id)]
+        planned = [(p.form_id, p.amount, p.due_date if p.due_typed else None) for p in
+                   DocumentPayment.select().where(DocumentPayment.document == doc.id).order_by(DocumentPayment.position)]
+        if len(planned) == 1:                  # one instalment follows the gross as lines change
+            planned = [(planned[0][0], doc.gross_pln, planned[0][2])]
     forms = {f.id: f for f in PaymentForm.select().where(PaymentForm.id.in_([p[0] for p in planned]))} \
         if planned else {}
     reasons += rules.payment_reasons(doc, [(f, a) for f, a, _d in planned],
                                      opts[options.DEFERRED_UNSPECIFIED] == "1", forms)
     if any(a < 0 for _f, a, _d in planned):
         reasons.append(_("Kwota płatności nie może być ujemna."))
+    if not reasons and (planned or draft.payments is not None):
+        _store_payments(doc, planned, forms)
     if reasons:
         raise DocumentRefused(reasons)
     new_held = held_quantities(doc, lines)

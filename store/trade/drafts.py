@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from store.errors import NotFound
 from store.i18n import _
+from store.prepared import as_model, prepared, run
 from store.trade.documents import Document
 from store.trade.models import DocumentLine, DocumentLink, DocumentPayment, DocumentVat
 
@@ -65,22 +66,32 @@ class DocumentView:
         return self.header["gross"]
 
 
+def _rows(key: str, model, build, params) -> list:
+    return [as_model(model, row) for row in run(prepared(key, build), params)]
+
+
 def load_document(document_id: int) -> DocumentView:
-    d = Document.get_or_none(Document.id == document_id)
-    if d is None:
+    """The document as a form shows it (prepared statements: approval ends with this reload)."""
+    found = _rows("trade.load.document", Document, lambda: Document.select().where(Document.id == 0), [document_id])
+    if not found:
         raise NotFound(_("Dokument nie istnieje (mógł zostać usunięty)."))
-    header = {k: getattr(d, k) for k in Document._meta.fields if k not in ("contractor",)}
+    d = found[0]
+    header = {k: v for k, v in d.__data__.items() if k != "contractor"}
     header["contractor_id"] = d.contractor_id
     header["warehouse_id"] = d.stock_warehouse
-    lines = [dict(r) for r in DocumentLine.select().where(DocumentLine.document == d.id)
-             .order_by(DocumentLine.position, DocumentLine.id).dicts()]
-    for r in lines:
-        r["goods_id"] = r.pop("goods")
-    vat = [dict(r) for r in DocumentVat.select().where(DocumentVat.document == d.id).order_by(DocumentVat.id).dicts()]
-    payments = [dict(r) for r in DocumentPayment.select().where(DocumentPayment.document == d.id)
-                .order_by(DocumentPayment.position).dicts()]
-    rows = list(DocumentLink.select().where((DocumentLink.document == d.id) | (DocumentLink.linked == d.id))
-                .order_by(DocumentLink.id))
+    lines = []
+    for ln in _rows("trade.load.lines", DocumentLine, lambda: DocumentLine.select().where(
+            DocumentLine.document == 0).order_by(DocumentLine.position, DocumentLine.id), [d.id]):
+        row = dict(ln.__data__)
+        row["goods_id"] = row.pop("goods")
+        lines.append(row)
+    vat = [dict(r.__data__) for r in _rows("trade.load.vat", DocumentVat, lambda: DocumentVat.select().where(
+        DocumentVat.document == 0).order_by(DocumentVat.id), [d.id])]
+    payments = [dict(r.__data__) for r in _rows("trade.load.payments", DocumentPayment, lambda: DocumentPayment
+                                                .select().where(DocumentPayment.document == 0)
+                                                .order_by(DocumentPayment.position), [d.id])]
+    rows = _rows("trade.load.links", DocumentLink, lambda: DocumentLink.select().where(
+        (DocumentLink.document == 0) | (DocumentLink.linked == 0)).order_by(DocumentLink.id), [d.id, d.id])
     links = [(lk.relation, lk.linked_id) for lk in rows if lk.document_id == d.id]
     links += [(lk.relation + "_of", lk.document_id) for lk in rows if lk.document_id != d.id]
     return DocumentView(d.id, d.kind, d.number, d.state, d.version, d.guid, header, lines, vat, payments, links)

@@ -74,7 +74,8 @@ class DocumentPayment(BaseModel):
     position = peewee.IntegerField(default=0)
     form_id = peewee.IntegerField()                 # PaymentForm id
     amount = MoneyField()
-    due_date = peewee.DateField(null=True)          # None: payment_terms() at approval
+    due_date = peewee.DateField(null=True)          # typed, or payment_terms() (CTF-45/46) at every buffer save
+    due_typed = peewee.BooleanField(default=False)  # the user typed the due date: kept as typed
 
     class Meta:
         table_name = "document_payment"

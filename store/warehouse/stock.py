@@ -18,14 +18,13 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Iterable
 
-import peewee
-
 from store.catalog.dictionaries import Warehouse
 from store.catalog.models import Goods
 from store.config import get_setting
 from store.db import for_update
 from store.errors import Refused
 from store.i18n import _
+from store.prepared import as_model, case_update_sql, insert, prepared, run
 from store.warehouse.models import StockIssue, StockLayer, StockLevel
 
 ZERO = Decimal(0)
@@ -68,14 +67,14 @@ def _lock_levels(goods_ids: Iterable[int], warehouse_id: int) -> dict[int, Stock
     ids = sorted(set(goods_ids))
     if not ids:
         return {}
-    query = StockLevel.select().where((StockLevel.goods.in_(ids)) & (StockLevel.warehouse == warehouse_id)) \
-        .order_by(StockLevel.goods)
-    levels = {r.goods_id: r for r in for_update(query)}
+    sql = prepared(f"stock.levels:{len(ids)}", lambda: for_update(StockLevel.select().where(
+        (StockLevel.goods.in_(list(range(len(ids))))) & (StockLevel.warehouse == 0)).order_by(StockLevel.goods)))
+    levels = {r.goods_id: r for r in (as_model(StockLevel, row) for row in run(sql, [*ids, warehouse_id]))}
     missing = [g for g in ids if g not in levels]
     if missing:
         StockLevel.insert_many([{"goods": g, "warehouse": warehouse_id} for g in missing]) \
             .on_conflict_ignore().execute()
-        levels = {r.goods_id: r for r in for_update(query.clone())}   # a peewee query keeps its first result
+        levels = {r.goods_id: r for r in (as_model(StockLevel, row) for row in run(sql, [*ids, warehouse_id]))}
     return levels
 
 
@@ -95,10 +94,10 @@ def _save_all(levels: list[StockLevel]) -> None:
     if len(levels) == 1:
         _save(levels[0])
         return
-    on_hand = peewee.Case(StockLevel.id, [(lv.id, StockLevel.on_hand.db_value(lv.on_hand)) for lv in levels])
-    held = peewee.Case(StockLevel.id, [(lv.id, StockLevel.held.db_value(lv.held)) for lv in levels])
-    StockLevel.update({StockLevel.on_hand: on_hand, StockLevel.held: held}) \
-        .where(StockLevel.id.in_([lv.id for lv in levels])).execute()
+    db = StockLevel.on_hand.db_value
+    run(case_update_sql(StockLevel, ["on_hand", "held"], len(levels)),
+        [v for lv in levels for v in (lv.id, db(lv.on_hand))] + [v for lv in levels for v in (lv.id, db(lv.held))]
+        + [lv.id for lv in levels])
 
 
 def _save_remaining(changes: dict[int, Decimal]) -> None:
@@ -109,8 +108,9 @@ def _save_remaining(changes: dict[int, Decimal]) -> None:
         (layer_id, remaining), = changes.items()
         StockLayer.update(remaining=remaining).where(StockLayer.id == layer_id).execute()
         return
-    value = peewee.Case(StockLayer.id, [(i, StockLayer.remaining.db_value(r)) for i, r in changes.items()])
-    StockLayer.update({StockLayer.remaining: value}).where(StockLayer.id.in_(list(changes))).execute()
+    db = StockLayer.remaining.db_value
+    run(case_update_sql(StockLayer, ["remaining"], len(changes)),
+        [v for i, r in changes.items() for v in (i, db(r))] + list(changes))
 
 
 def hold(changes: dict[int, Decimal], warehouse_id: int, *, check: bool) -> None:
@@ -163,9 +163,11 @@ def issue(document_id: int, warehouse_id: int, quantities: dict[int, Decimal], *
     if quantities:
         method = method or costing_method()
         layers: dict[int, list[StockLayer]] = {}
-        query = StockLayer.select().where((StockLayer.goods.in_(sorted(quantities)))
-                                          & (StockLayer.warehouse == warehouse_id) & (StockLayer.remaining > 0))
-        for layer in for_update(query):
+        ids = sorted(quantities)
+        sql = prepared(f"stock.layers:{len(ids)}", lambda: for_update(StockLayer.select().where(
+            (StockLayer.goods.in_(list(range(len(ids))))) & (StockLayer.warehouse == 0) & (StockLayer.remaining > 0))))
+        for row in run(sql, [*ids, warehouse_id, 0]):
+            layer = as_model(StockLayer, row)
             layers.setdefault(layer.goods_id, []).append(layer)
         issues, remaining = [], {}
         for g, need in sorted(quantities.items()):
@@ -186,7 +188,7 @@ def issue(document_id: int, warehouse_id: int, quantities: dict[int, Decimal], *
             levels[g].on_hand -= quantities[g]
         _save_remaining(remaining)
         if issues:
-            StockIssue.insert_many(issues).execute()
+            insert(StockIssue, issues)
     _save_all([levels[g] for g in sorted(touched)])
     return values
 

@@ -212,3 +212,22 @@ def test_a_new_line_takes_its_price_from_price_for_fixed_price_then_discount(ssh
     receive(sshop, [("A", 5, "1")])
     fa = save_buffer(draft("FA", [LineDraft(goods_id=goods.id, quantity=D(2))], contractor_id=sshop.vat_payer_id))
     assert [(ln["price"], ln["value"]) for ln in fa.lines] == [(D("3.90"), D("7.80"))]
+
+
+@pytest.mark.rule("DOC-4")
+def test_instalments_get_their_due_dates_from_the_terms_at_save_and_a_single_one_follows_the_gross(bshop):
+    from store.trade import PaymentDraft
+
+    receive(bshop, [("A", 9, "1")])
+    fa = sell(bshop, "FA", [("A", 1, "10.00")], payments=[("transfer", "5.00"), ("transfer", None)],
+              approve_it=False)
+    assert [(p["amount"], p["due_date"]) for p in fa.payments] == [(D("5.00"), DAY + timedelta(days=7)),
+                                                                    (D("7.30"), DAY + timedelta(days=7))]
+    fa = save_buffer(DocumentDraft("FA", fa.id, {"issue_date": DAY + timedelta(days=1)},
+                                   payments=[PaymentDraft(bshop.forms["transfer"], None, date(2024, 7, 1))]),
+                     version=fa.version)
+    fa = save_buffer(DocumentDraft("FA", fa.id, {}, [line(bshop, "A", 1, "10.00")]), version=fa.version)
+    assert [(p["amount"], p["due_date"], p["due_typed"]) for p in fa.payments] == [(D("24.60"), date(2024, 7, 1),
+                                                                                    True)]
+    approve(fa.id, version=fa.version)
+    assert Payment.get(Payment.document_id == fa.id).due_date == date(2024, 7, 1)
