@@ -53,7 +53,7 @@ def document_list(kind: str) -> ListSpec:
             ListColumn("contractor_name", _("Nazwa"), 24, priority=2),
             ListColumn("net", _("Netto"), 12, align="right", format=money_text, priority=6),
             ListColumn("gross", _("Brutto"), 12, align="right", format=money_text, priority=6),
-            ListColumn("state", _("Status"), 14, format=status_text, priority=8),
+            ListColumn("state", _("Status"), 16, format=status_text, priority=8),
             ListColumn("from_remote", _("OL"), 2, format=lambda v: "OL" if v else "", priority=1),
             ListColumn("warehouse", _("Magazyn"), 8, expr=Document.stock_warehouse, priority=0,
                        format=lambda v: "" if v is None else str(v)),
@@ -108,10 +108,10 @@ def totals(ids) -> tuple[Decimal, Decimal, Decimal]:
     for i in range(0, len(ids), 500):
         row = (Document.select(peewee.fn.SUM(Document.net), peewee.fn.SUM(Document.vat), peewee.fn.SUM(Document.gross))
                .where(Document.id.in_(ids[i:i + 500])).tuples().first())
-        net += Decimal(row[0] or 0)
-        vat += Decimal(row[1] or 0)
-        gross += Decimal(row[2] or 0)
-    return net.quantize(CENT), vat.quantize(CENT), gross.quantize(CENT)
+        net += Decimal(int(row[0] or 0))          # money columns hold grosze (store.fields.FixedDecimalField)
+        vat += Decimal(int(row[1] or 0))
+        gross += Decimal(int(row[2] or 0))
+    return net.scaleb(-2), vat.scaleb(-2), gross.scaleb(-2)
 
 
 # --- what the editor shows before saving ------------------------------------------------------------------
