@@ -217,3 +217,11 @@ def link_texts(links) -> list[str]:
         if d is not None:
             out.append(f"{_(RELATIONS.get(relation, relation))}: {d.kind} {d.number} ({status_text(d.state)})")
     return out
+
+
+def default_warehouse() -> int | None:
+    """The warehouse a new document takes (the main one), for the availability shown before the first save."""
+    from store.catalog.dictionaries import Warehouse
+
+    wh = Warehouse.get_or_none(Warehouse.is_main == True) or Warehouse.select().order_by(Warehouse.id).first()  # noqa
+    return wh.id if wh else None

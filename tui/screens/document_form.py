@@ -109,6 +109,7 @@ class DocumentForm(Screen[int | None]):
         if self.document_id is not None:
             self._load_view(trade.load_document(self.document_id))
         else:
+            self.warehouse_id = listing.default_warehouse()
             if self.copy_from is not None:
                 self._copy(trade.load_document(self.copy_from))
             self._set_field("issue_date", self.loaded["issue_date"].isoformat())
