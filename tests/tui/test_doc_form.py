@@ -173,3 +173,67 @@ async def test_delete_line_asks_and_esc_on_a_change_asks(trade_branch):
         await pilot.press("p")
         await wait_for(pilot, lambda: isinstance(app.screen, ListScreen))
         assert_same(before, dump())
+
+
+def buffered_fa(branch, *codes: str):
+    from store import trade
+
+    return trade.save_buffer(trade.DocumentDraft("FA", None, {"contractor_id": branch.contractor_id}, [
+        trade.LineDraft(goods_id=branch.goods[c], quantity=D(1)) for c in codes]))
+
+
+async def open_first(pilot) -> DocumentForm:
+    await pilot.press("enter")
+    await wait_for(pilot, lambda: isinstance(pilot.app.screen, DocumentForm))
+    await settle(pilot)
+    return pilot.app.screen
+
+
+async def test_ctrl_p_prints_the_pdf_and_the_text_printout_to_the_path_typed(trade_branch, tmp_path):
+    from tui.widgets.prompt import PromptDialog
+
+    fa = buffered_fa(trade_branch, "A1", "B2")
+    app = app_for(trade_branch.url)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await open_list(pilot, "FA")
+        form = await open_first(pilot)
+        assert form.document_id == fa.id
+        for name in ("fa.pdf", "fa.txt"):
+            await pilot.press("ctrl+p")
+            await wait_for(pilot, lambda: isinstance(app.screen, PromptDialog))
+            app.screen.query_one("#prompt-input").value = str(tmp_path / name)
+            await pilot.press("enter")
+            await wait_for(pilot, lambda: (tmp_path / name).exists())
+            await settle(pilot)
+            assert any(str(tmp_path / name) in n.message for n in app._notifications)
+    assert (tmp_path / "fa.pdf").read_bytes().startswith(b"%PDF")
+    assert "Abc Handel Sp. z o.o." in (tmp_path / "fa.txt").read_text(encoding="utf-8")
+
+
+async def test_a_stale_save_is_refused_naming_who_and_when_and_changes_nothing(trade_branch):
+    from store import trade
+    from store.base import set_session_operator
+
+    fa = buffered_fa(trade_branch, "A1")
+    app = app_for(trade_branch.url)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await open_list(pilot, "FA")
+        form = await open_first(pilot)
+        set_session_operator("KASIA")                        # another clerk saves the same buffer meanwhile
+        line = fa.lines[0]
+        trade.save_buffer(trade.DocumentDraft("FA", fa.id, {}, [trade.LineDraft(id=line["id"], version=line["version"],
+                                                                                quantity=D(3))]), version=fa.version)
+        set_session_operator("ADMIN")
+        before = dump()
+        await pilot.press("enter")                           # Enter on the line: the line dialog
+        await wait_for(pilot, lambda: isinstance(app.screen, LineDialog))
+        await type_text(pilot, "5")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: app.screen is form)
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: "Nie zapisano" in str(form.query_one("#doc-errors").render()))
+        errors = str(form.query_one("#doc-errors").render())
+        assert "KASIA" in errors and app.screen is form and form.lines[0]["quantity"] == D(5)
+        assert_same(before, dump())
