@@ -8,7 +8,7 @@
 
 Every refusal keeps the form open with the clerk's lines, every reason listed; a question of the trade core
 (ConfirmationNeeded) is asked and the call repeated with the answer. Store calls only: store.trade and
-store.trade.listing; the grid is a DataTable, which draws only the rows in view.
+store.trade.listing; the grid (tui.widgets.line_grid) formats only the rows in view.
 """
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from pathlib import Path
 
 from textual.app import ComposeResult
 from textual.screen import Screen
-from textual.widgets import DataTable, Input, Static, TabbedContent, TabPane
+from textual.widgets import Input, Static, TabbedContent, TabPane
 from textual.worker import Worker, WorkerState
 
 from store import trade
@@ -30,14 +30,15 @@ from tui.screens.document_dialogs import CashDialog, LineDialog, money, parse_de
 from tui.widgets.confirm import ChoiceDialog, ConfirmDialog
 from tui.widgets.form_field import FormField
 from tui.widgets.key_bar import KeyBar
+from tui.widgets.line_grid import LineGrid
 from tui.widgets.lookup import Reference
 
 TITLES = {"FA": "Faktura sprzedaży", "PA": "Paragon", "FZ": "Faktura zakupu", "WZ": "Wydanie zewnętrzne",
           "PZ": "Przyjęcie zewnętrzne", "PW": "Przyjęcie wewnętrzne", "RW": "Rozchód wewnętrzny"}
 WITH_CONTRACTOR = ("FA", "PA", "FZ", "WZ", "PZ")
 WITH_PAYMENTS = ("FA", "PA", "FZ")
-COLUMNS = (("lp", "Lp", 3), ("code", "Kod", 12), ("name", "Nazwa", 26), ("quantity", "Ilość", 9),
-           ("unit", "J.m.", 5), ("price", "Cena", 11), ("rate_code", "VAT", 4), ("value", "Wartość", 12))
+COLUMNS = (("Lp", 3, True), ("Kod", 12, False), ("Nazwa", 26, False), ("Ilość", 9, True), ("J.m.", 5, False),
+           ("Cena", 11, True), ("VAT", 4, False), ("Wartość", 12, True))
 
 
 def _qty(value) -> str:
@@ -85,7 +86,7 @@ class DocumentForm(Screen[int | None]):
                                     reference=Reference("contractor", "contractors"))
                 yield FormField("issue_date", _("Data wystawienia"), "str")
                 yield Static("", id="doc-info")
-                yield DataTable(id="doc-lines", cursor_type="row", zebra_stripes=True)
+                yield LineGrid([(_(title), width, right) for title, width, right in COLUMNS], id="doc-lines")
                 yield Static("", id="doc-line-info")
                 yield Static("", id="doc-vat")
             if self.kind in WITH_PAYMENTS:
@@ -99,13 +100,11 @@ class DocumentForm(Screen[int | None]):
         yield KeyBar()
 
     @property
-    def table(self) -> DataTable:
-        return self.query_one("#doc-lines", DataTable)
+    def table(self) -> LineGrid:
+        return self.query_one("#doc-lines", LineGrid)
 
     def on_mount(self) -> None:
         table = self.table
-        for key, label, width in COLUMNS:
-            table.add_column(_(label), key=key, width=width)
         if self.document_id is not None:
             self._load_view(trade.load_document(self.document_id))
         else:
@@ -167,14 +166,9 @@ class DocumentForm(Screen[int | None]):
 
     def _refresh(self, cursor: int | None = None) -> None:
         self.query_one("#doc-title", Static).update(self._title() + (" *" if self.dirty else ""))
-        table = self.table
-        keep = table.cursor_row if cursor is None else cursor
-        table.clear()
-        table.add_rows([(str(i), ln["code"], ln["name"], _qty(ln["quantity"]), ln["unit"], money(ln["price"]),
-                         ln["rate_code"], money(listing.line_value(ln["quantity"], ln["price"])))
-                        for i, ln in enumerate(self.lines, 1)])
-        if self.lines:
-            table.move_cursor(row=min(max(keep, 0), len(self.lines) - 1))
+        self.table.set_rows([(str(i), ln["code"], ln["name"], _qty(ln["quantity"]), ln["unit"], money(ln["price"]),
+                              ln["rate_code"], money(listing.line_value(ln["quantity"], ln["price"])))
+                             for i, ln in enumerate(self.lines, 1)], cursor)
         self._refresh_summary()
 
     def _refresh_summary(self) -> None:
@@ -196,7 +190,7 @@ class DocumentForm(Screen[int | None]):
             self.query_one("#doc-links", Static).update("\n".join(listing.link_texts(self.view.links))
                                                         or _("Brak powiązanych dokumentów."))
 
-    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+    def on_line_grid_highlighted(self, event: LineGrid.Highlighted) -> None:
         i = event.cursor_row
         if not (0 <= i < len(self.lines)):
             self.query_one("#doc-line-info", Static).update("")
@@ -295,7 +289,7 @@ class DocumentForm(Screen[int | None]):
         self.dirty = True
         self._refresh(cursor=len(self.lines) - 1)
 
-    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+    def on_line_grid_selected(self, event: LineGrid.Selected) -> None:
         event.stop()
         if self._refuse_if_locked() or not self.lines:
             return
