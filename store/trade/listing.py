@@ -225,3 +225,10 @@ def default_warehouse() -> int | None:
 
     wh = Warehouse.get_or_none(Warehouse.is_main == True) or Warehouse.select().order_by(Warehouse.id).first()  # noqa
     return wh.id if wh else None
+
+
+def warehouse_id(symbol: str) -> int | None:
+    from store.catalog.dictionaries import Warehouse
+
+    wh = Warehouse.get_or_none(Warehouse.symbol == symbol) or Warehouse.get_or_none(Warehouse.symbol == symbol.upper())
+    return wh.id if wh else None

@@ -164,3 +164,33 @@ async def test_fs_after_the_day_limit_is_refused_and_changes_nothing(trade_branc
         notes = [n.message for n in app._notifications]
         assert any("Minął termin (7 dni) na wystawienie faktury do paragonu." in m for m in notes)
     assert_same(before, dump())
+
+
+async def test_filter_by_date_range_contractor_and_series_then_cleared(trade_branch):
+    from store.parties import create_contractor
+    from tests.tui.test_serial_ops import palette
+    from tui.widgets.prompt import PromptDialog
+
+    other = create_contractor({"code": "XYZ", "name": "Xyz", "street": "Krótka", "city": "Kraków",
+                               "postal_code": "30-002", "nip": "5260250274"})
+    mine = fa(trade_branch, "A1", 1)
+    theirs = fa(trade_branch, "B2", 1, contractor_id=other.id)
+    app = app_for(trade_branch.url)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = await open_list(pilot, "FA")
+
+        async def apply(text: str) -> list[int]:
+            await palette(pilot, "Filtr: data")
+            await wait_for(pilot, lambda: isinstance(app.screen, PromptDialog))
+            app.screen.query_one("#prompt-input").value = text
+            await pilot.press("enter")
+            await wait_for(pilot, lambda: app.screen is screen)
+            await settle(pilot)
+            return sorted(r[0] for r in screen.query_.iter_all())
+
+        assert await apply("k=XYZ") == [theirs.id]
+        assert await apply(f"{TODAY}..{TODAY} k=ABC") == [mine.id]
+        assert await apply(f"{TODAY + timedelta(days=1)}..") == []
+        assert await apply("s=NIEMA") == []
+        assert await apply("") == sorted([mine.id, theirs.id])

@@ -138,8 +138,55 @@ def invoice_for_receipt(screen) -> None:
     screen.app.push_screen(ListScreen(LISTS["contractors"](), lookup=True), picked)
 
 
+def _parse_filter(text: str) -> tuple[dict, list[str]]:
+    """„2026-12-01..2026-12-31 k=ABC s=KRAK m=MAGAZYN”: any of date range, contractor, series, warehouse."""
+    out, errors = {}, []
+    for part in text.split():
+        key, _sep, value = part.partition("=")
+        if not _sep and ".." in part:
+            start, _dots, end = part.partition("..")
+            try:
+                out["date_from"] = dt.date.fromisoformat(start) if start else None
+                out["date_to"] = dt.date.fromisoformat(end) if end else None
+            except ValueError:
+                errors.append(_("Zakres dat: podaj RRRR-MM-DD..RRRR-MM-DD."))
+        elif key.lower() in ("k", "kontrahent"):
+            out["contractor_code"] = value
+        elif key.lower() in ("s", "seria"):
+            out["series"] = value
+        elif key.lower() in ("m", "magazyn"):
+            wh = listing.warehouse_id(value)
+            if wh is None:
+                errors.append(_("Nie ma magazynu „{symbol}”.").format(symbol=value))
+            out["warehouse_id"] = wh
+        else:
+            errors.append(_("Nie rozumiem „{tekst}”.").format(tekst=part))
+    return out, errors
+
+
+def filter_documents(screen) -> None:
+    """Date range, contractor, series, warehouse (issue 14 §5); an empty answer clears the filter."""
+    from tui.widgets.prompt import PromptDialog
+
+    def typed(text: str | None) -> None:
+        if text is None:
+            return
+        values, errors = _parse_filter(text)
+        if errors:
+            screen.notify("\n".join(errors), severity="error", timeout=8)
+            return
+        where = listing.where_for(**values)
+        screen.query_.extra_where = [where] if where is not None else []
+        screen.document_filter = text.strip()
+        screen.list.reload()
+        screen._update_status(_("warunki: {tekst}").format(tekst=text.strip()) if where is not None else "")
+    screen.app.push_screen(PromptDialog(_("Filtr dokumentów – np. 2026-12-01..2026-12-31 k=ABC s=KRAK m=MAGAZYN "
+                                          "(puste: bez warunków):"), getattr(screen, "document_filter", "")), typed)
+
+
 def documents(kind: str) -> ListBehaviour:
-    serial = [("print_documents", _("Drukuj dokumenty"), print_documents)]
+    serial = [("print_documents", _("Drukuj dokumenty"), print_documents),
+              ("filter_documents", _("Filtr: data, kontrahent, seria, magazyn"), filter_documents)]
     if kind in ("FA", "PA"):
         serial.append(("approve_documents", _("Zatwierdź dokumenty"), approve_marked))
     if kind == "PA":
