@@ -194,3 +194,32 @@ async def test_filter_by_date_range_contractor_and_series_then_cleared(trade_bra
         assert await apply(f"{TODAY + timedelta(days=1)}..") == []
         assert await apply("s=NIEMA") == []
         assert await apply("") == sorted([mine.id, theirs.id])
+
+
+async def test_ctrl_insert_copies_with_a_new_guid_and_delete_removes_a_buffer_or_cancels_an_approved_one(trade_branch):
+    source = fa(trade_branch, "A1", 2, approve_it=True)
+    app = app_for(trade_branch.url)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = await open_list(pilot, "FA")
+        await pilot.press("ctrl+k")                          # Ctrl+Insert (its alternate): a copy
+        await wait_for(pilot, lambda: isinstance(app.screen, DocumentForm))
+        form = app.screen
+        await settle(pilot)
+        assert form.document_id is None and [ln["code"] for ln in form.lines] == ["A1"]
+        assert form._contractor_id() == trade_branch.contractor_id
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: app.screen is screen)
+        copy = Document.get((Document.kind == "FA") & (Document.state == "buffer"))
+        assert copy.guid != Document.get_by_id(source.id).guid and copy.contractor_code == "ABC"
+        # Delete: the buffered copy goes; then the approved source is cancelled
+        for row_id in (copy.id, source.id):
+            screen.list.reload(keep_id=row_id)
+            await settle(pilot)
+            await pilot.press("delete")
+            await wait_for(pilot, lambda: isinstance(app.screen, ConfirmDialog))
+            await pilot.press("t")
+            await wait_for(pilot, lambda: app.screen is screen)
+            await settle(pilot, 10)
+        assert Document.get_or_none(Document.id == copy.id) is None
+        assert Document.get_by_id(source.id).state == "cancelled"
