@@ -26,7 +26,7 @@ from store.errors import FiliaError, StaleRecord
 from store.i18n import _
 from store.trade import listing
 from tui import keymap
-from tui.screens.document_dialogs import CashDialog, LineDialog, money, parse_decimal
+from tui.screens.document_dialogs import CashDialog, LineDialog, money
 from tui.widgets.confirm import ChoiceDialog, ConfirmDialog
 from tui.widgets.form_field import FormField
 from tui.widgets.key_bar import KeyBar
