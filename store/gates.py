@@ -31,7 +31,12 @@ def _flags() -> dict[str, str]:
 
 def may_issue(what: str) -> str | None:
     """Why the database may not issue `what` now (Polish), or None when it may."""
-    flags = _flags()
+    return refusal(_flags(), what)
+
+
+def refusal(flags: dict[str, str], what: str) -> str | None:
+    """may_issue() on settings the caller has read already (`role` and FLAGS): the trade core reads them with its
+    own options in one query."""
     if flags.get("role") != "branch":
         return None
     if flags.get(FIRST_SYNC_DONE) != "1":
@@ -43,8 +48,8 @@ def may_issue(what: str) -> str | None:
     return None
 
 
-def ensure_may_issue(what: str) -> None:
-    reason = may_issue(what)
+def ensure_may_issue(what: str, flags: dict[str, str] | None = None) -> None:
+    reason = may_issue(what) if flags is None else refusal(flags, what)
     if reason:
         raise Refused(reason)
 

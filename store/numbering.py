@@ -33,6 +33,7 @@ from store.config import get_setting
 from store.db import for_update, in_transaction, run_write, write
 from store.errors import ValidationError
 from store.i18n import _
+from store.prepared import as_model, prepared, run
 from store.schema import Migration, create_tables
 
 PERIODS = ("year", "month")
@@ -116,7 +117,8 @@ def _branch_series() -> str:
 def scheme(doc_class: str) -> NumberingScheme:
     """The class's scheme; a class without one gets the default (in a branch its series is the branch
     symbol, SETUP-10) the first time it is numbered."""
-    row = NumberingScheme.get_or_none(NumberingScheme.doc_class == doc_class)
+    sql = prepared("numbering.scheme", lambda: NumberingScheme.select().where(NumberingScheme.doc_class == "").limit(1))
+    row = as_model(NumberingScheme, run(sql, [doc_class, 1]).fetchone())
     if row is not None:
         return row
     NumberingScheme.insert(doc_class=doc_class, default_series=_branch_series()).on_conflict_ignore().execute()
@@ -132,15 +134,17 @@ def _take(doc_class: str, series: str, period: str) -> int:
     """Lock the counter row and move it on by one (the row is made at 0 first when missing; on
     PostgreSQL a concurrent insert of the same row waits for the other transaction and then does
     nothing, so both end up locking the one row)."""
-    key = ((NumberCounter.doc_class == doc_class) & (NumberCounter.series == series)
-           & (NumberCounter.period == period))
-    row = for_update(NumberCounter.select(NumberCounter.id, NumberCounter.last).where(key)).first()
+    select = prepared("numbering.counter", lambda: for_update(NumberCounter.select(NumberCounter.id, NumberCounter.last)
+                      .where((NumberCounter.doc_class == "") & (NumberCounter.series == "")
+                             & (NumberCounter.period == ""))))
+    row = run(select, [doc_class, series, period]).fetchone()
     if row is None:
         NumberCounter.insert(doc_class=doc_class, series=series, period=period, last=0) \
             .on_conflict_ignore().execute()
-        row = for_update(NumberCounter.select(NumberCounter.id, NumberCounter.last).where(key)).get()
-    n = row.last + 1
-    NumberCounter.update(last=n).where(NumberCounter.id == row.id).execute()
+        row = run(select, [doc_class, series, period]).fetchone()
+    counter_id, last = row
+    n = last + 1
+    run(prepared("numbering.take", lambda: NumberCounter.update(last=0).where(NumberCounter.id == 0)), [n, counter_id])
     return n
 
 

@@ -66,6 +66,7 @@ KINDS: dict[str, RefKind] = {
     "unit": RefKind(lambda: Unit, "code", "name", by_code=True),
     "cn_code": RefKind(lambda: CnCode, "code", "description", by_code=True),
     "contractor_code": RefKind(lambda: Contractor, "code", "name", by_code=True),
+    "contractor": RefKind(lambda: Contractor, "code", "name"),       # a document's contractor (by id)
     "contractor_group": RefKind(lambda: ContractorGroup, "code", "description"),
     "payment_form": RefKind(lambda: PaymentForm, "name", "name", by_code=True),
     "currency": RefKind(lambda: Currency, "code", "name", by_code=True),

@@ -82,13 +82,13 @@ def add_tracking_columns(*models) -> Callable[[peewee.Database], None]:
 # The newest version of every area. A database already at exactly these versions opens without
 # importing the area modules (a cold start saves ~150 ms); tests/store/test_db.py keeps this in step
 # with registered_areas().
-CURRENT_VERSIONS = {"config": 2, "catalog": 6, "parties": 5, "catalog_discounts": 2, "trade": 2, "numbering": 1,
-                    "cash": 3, "catalog_serial": 1, "exchange": 2, "lists": 2}
+CURRENT_VERSIONS = {"config": 2, "catalog": 6, "parties": 5, "catalog_discounts": 2, "trade": 3, "numbering": 1,
+                    "cash": 3, "warehouse": 1, "catalog_serial": 1, "exchange": 2, "lists": 2}
 
 
 def registered_areas() -> list[tuple[str, list[Migration]]]:
     """Areas in dependency order (a later area may reference an earlier one's tables)."""
-    from store import cash, catalog, config, exchange, lists, numbering, parties, trade
+    from store import cash, catalog, config, exchange, lists, numbering, parties, trade, warehouse
     from store.catalog import serial_runs
 
     return [
@@ -99,6 +99,7 @@ def registered_areas() -> list[tuple[str, list[Migration]]]:
         ("trade", trade.MIGRATIONS),
         ("numbering", numbering.MIGRATIONS),  # schemes and counters of every class (issue 11, 12)
         ("cash", cash.MIGRATIONS),            # registers, reports, KP/KW, Preliminarz (need contractors)
+        ("warehouse", warehouse.MIGRATIONS),  # stock levels, cost layers, issues (issue 11; need goods)
         ("catalog_serial", serial_runs.MIGRATIONS),   # serial operations in batches (issue 16)
         ("exchange", exchange.MIGRATIONS),    # HQ<->branch token, history, contractor bookkeeping (issue 13)
         ("lists", lists.MIGRATIONS),  # keep last: indexes over the other areas' tables

@@ -88,6 +88,12 @@ ACTIONS: tuple[KeyAction, ...] = (
     KeyAction("form.prev_field", "app.focus_previous", "shift+tab", (), "form", "Poprzednie pole", "⇧Tab",
               show=False, priority=True),
     KeyAction("form.gus", "gus_lookup", "ctrl+shift+g", ("ctrl+g",), "form", "GUS", "^G", show=False),
+    # a document form (issue 14): the line grid and approval; Ctrl+S saves keeping *Bufor*
+    KeyAction("doc.add_line", "add_line", "insert", ("ctrl+n",), "document", "Dodaj pozycję", "Ins/^N",
+              priority=True),
+    KeyAction("doc.delete_line", "delete_line", "delete", (), "document", "Usuń pozycję", "Del"),
+    KeyAction("doc.approve", "approve", "", ("f8",), "document", "Zatwierdź", "F8"),
+    KeyAction("doc.print", "print_document", "", ("ctrl+p",), "document", "Drukuj", "^P"),
     # a reference field (lookup): F4 (or Tab/Enter in the empty field) opens the dictionary's list
     KeyAction("form.lookup", "open_lookup", "f4", (), "lookup_field", "Lista", "F4"),
     # price list and goods card (PRC, ITM-20): Shift+Insert never reaches us through PuTTY -> Ctrl+T / palette
@@ -100,7 +106,8 @@ ACTIONS: tuple[KeyAction, ...] = (
 # The footer shows keys in this order, as many as fit (80 columns holds about six); F1 lists them all.
 FOOTER_ORDER = (
     "lookup.pick", "list.add", "list.edit", "list.delete", "list.filter", "list.sort", "list.mark",
-    "list.refresh", "list.export", "list.print", "form.save", "goods_card.prices", "form.lookup",
+    "list.refresh", "list.export", "list.print", "doc.add_line", "doc.delete_line", "form.save", "doc.approve",
+    "doc.print", "goods_card.prices", "form.lookup",
     "form.next_tab", "list.close", "form.close", "app.palette", "app.quit",
 )
 _RANK = {ident: i for i, ident in enumerate(FOOTER_ORDER)}

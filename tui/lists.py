@@ -74,5 +74,11 @@ def _cash() -> dict:
     return dict(CASH_LISTS)
 
 
+def _documents() -> dict:
+    from tui.screens.documents import LISTS as DOCUMENT_LISTS
+
+    return dict(DOCUMENT_LISTS)
+
+
 LISTS = {"contractors": contractors, "goods": goods, "contractor_groups": contractor_groups, **_dictionaries(),
-         **_cash()}
+         **_cash(), **_documents()}

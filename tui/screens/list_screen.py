@@ -37,6 +37,8 @@ class ListBehaviour:
     filters: list[tuple[str, str]] = field(default_factory=list)  # (filter name, Polish label)
     module: str | None = None                       # license module whose seat the list needs
     serial: list[tuple[str, str, Callable]] = field(default_factory=list)  # (id, label, fn(app, ids))
+    tone: Callable[[tuple], str] | None = None      # row -> VirtualList.TONES colour ("" = plain)
+    marked_summary: Callable[[list[int]], str] | None = None   # the totals of the marked rows (status line)
 
 
 class ListScreen(Screen[int | None]):
@@ -59,15 +61,20 @@ class ListScreen(Screen[int | None]):
         self._export_cancel = False
         self.exporting = False
         if lookup:
+            # BindingsMap.copy() shares each key's list with the class: insert into copies of the lists, or
+            # Enter = pick would leak into every list opened afterwards (a document list closed on Enter)
             self._bindings = self._bindings.copy()
+            mapping = self._bindings.key_to_bindings
             for b in keymap.bindings("lookup"):
-                self._bindings.key_to_bindings.setdefault(b.key, []).insert(0, b)
+                mapping[b.key] = [b, *mapping.get(b.key, [])]
 
     def compose(self) -> ComposeResult:
         title = self.behaviour.title + (" – " + _("wybór") if self.lookup else "")
         yield Static(title, id="list-title")
         yield Static("", id="list-header")
-        yield VirtualList(self.query_, id="list")
+        vl = VirtualList(self.query_, id="list")
+        vl.row_tone = self.behaviour.tone
+        yield vl
         yield Input(placeholder=_("Filtr: wpisz tekst i Enter; Esc wraca do listy"), id="list-filter")
         yield ProgressBar(id="list-progress", show_eta=False)
         yield Static("", id="list-status")
@@ -95,6 +102,8 @@ class ListScreen(Screen[int | None]):
         marked = vl.marks.count(vl.count if vl.count is not None else vl.total)
         if marked:
             parts.append(_("zaznaczonych: {n}").format(n=marked))
+            if self.behaviour.marked_summary is not None:
+                parts.append(self.behaviour.marked_summary(self._selected_ids()))
         if self.query_.search_term:
             parts.append(_("filtr: „{t}”").format(t=self.query_.search_term))
         if self.query_.active_filters:

@@ -23,6 +23,7 @@ def menu_items() -> list[MenuItem]:
     items = [
         MenuItem(_("Handel"), _("Kontrahenci"), "open_list('contractors')"),
         MenuItem(_("Handel"), _("Cennik"), "open_list('goods')"),
+        *_document_items(),
         MenuItem(_("Magazyn"), _("Cennik (stany)"), "open_list('goods')"),
         *_cash_items(),
         MenuItem(_("Kasa/Bank"), _("Kontrahenci – rozrachunki"), "open_list('contractors')"),
@@ -36,6 +37,13 @@ def menu_items() -> list[MenuItem]:
     ]
     areas = list(dict.fromkeys(item.area for item in items))   # keep each area's items together
     return sorted(items, key=lambda item: areas.index(item.area))
+
+
+def _document_items() -> list[MenuItem]:
+    """Trade and warehouse documents (issue 14)."""
+    from tui.screens.documents import MENU
+
+    return [MenuItem(_(area), _(label), f"open_list('{key}')") for area, label, key in MENU]
 
 
 def _cash_items() -> list[MenuItem]:

@@ -67,8 +67,14 @@ class VirtualList(ScrollView, can_focus=True, inherit_bindings=False):
     VirtualList > .virtual-list--cursor { background: $accent; color: $text; text-style: bold; }
     VirtualList > .virtual-list--marked { color: $warning; text-style: bold; }
     VirtualList:focus > .virtual-list--cursor { background: $accent-lighten-1; }
+    VirtualList > .virtual-list--buffer { color: $text-muted; }
+    VirtualList > .virtual-list--cancel_req { color: dodgerblue; }
+    VirtualList > .virtual-list--cancel_hq { color: red; }
+    VirtualList > .virtual-list--cancelled { color: $text-disabled; text-style: strike; }
     """
-    COMPONENT_CLASSES = {"virtual-list--cursor", "virtual-list--marked"}
+    COMPONENT_CLASSES = {"virtual-list--cursor", "virtual-list--marked", "virtual-list--buffer",
+                         "virtual-list--cancel_req", "virtual-list--cancel_hq", "virtual-list--cancelled"}
+    TONES = ("buffer", "cancel_req", "cancel_hq", "cancelled")
     HELP = ("Lista: strzałki, PgUp/PgDn, Home/End przesuwają kursor; pisanie liter wyszukuje w kolumnie "
             "sortowania (lokator); Spacja zaznacza wiersz.")
 
@@ -102,6 +108,7 @@ class VirtualList(ScrollView, can_focus=True, inherit_bindings=False):
         self.window = Window()
         self.marks = Marks()
         self.cursor_id: int | None = None
+        self.row_tone = None     # row -> one of TONES or "" (a row's colour: document states)
         self.locator_text = ""
         self._locator_at = 0.0
         self._placement: tuple | None = None  # (key, index): key shown at a guessed index
@@ -508,6 +515,9 @@ class VirtualList(ScrollView, can_focus=True, inherit_bindings=False):
         marked = self.marks.contains(row[0])
         text = ("●" if marked else " ") + " " + self.format_row(row, width - 2)
         style = self.rich_style
+        tone = self.row_tone(row) if self.row_tone is not None else ""
+        if tone in self.TONES:
+            style = style + self.get_component_rich_style(f"virtual-list--{tone}")
         if marked:
             style = style + self.get_component_rich_style("virtual-list--marked")
         if index == self.cursor:

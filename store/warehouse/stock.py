@@ -1,0 +1,242 @@
+"""Stock movements, inside the caller's write transaction (the trade core's buffer save, approval, cancellation).
+
+    hold({goods_id: +3, other: -1}, warehouse_id, check=True)   # buffered issue documents (DOC-2, SETUP-15)
+    values = issue(document_id, warehouse_id, {goods_id: qty}, released={goods_id: qty held by it})
+    receive(document_id, warehouse_id, [(goods_id, qty, unit_cost)], on=date)
+    reverse_issue(document_id, warehouse_id)     # cancellation: the exact layers come back
+    reverse_receipt(document_id, warehouse_id)   # refused when a layer was issued since
+    available(goods_id, warehouse_id)            # on hand - held
+
+The costing method is fixed at set-up (SETUP-2, MM-21): FIFO (oldest layer first), LIFO (newest first) or QUAN
+(the layer with most left first, ties oldest — the source leaves it undefined; docs/decisions.md). Every level row
+an operation touches is locked first (FOR UPDATE on PostgreSQL, in goods-id order so two approvals never deadlock;
+SQLite's BEGIN IMMEDIATE holds the only write lock): two sessions can never both take the last piece.
+"""
+from __future__ import annotations
+
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Iterable
+
+from store.catalog.dictionaries import Warehouse
+from store.catalog.models import Goods
+from store.config import get_setting
+from store.db import for_update
+from store.errors import Refused
+from store.i18n import _
+from store.prepared import as_model, case_update_sql, insert, prepared, run
+from store.warehouse.models import StockIssue, StockLayer, StockLevel
+
+ZERO = Decimal(0)
+CENT = Decimal("0.01")
+
+
+class Shortage(Refused):
+    """DOC-65: not enough of some goods; `shortages` = [(goods code, warehouse symbol, missing quantity)]."""
+
+    def __init__(self, shortages: list[tuple[str, str, Decimal]]):
+        self.shortages = shortages
+        super().__init__("\n".join(
+            _("Brak wystarczającej ilości towaru {kod} w magazynie {magazyn} (brakuje {brak}).").format(
+                kod=code, magazyn=wh, brak=_qty(missing)) for code, wh, missing in shortages))
+
+
+def _qty(q: Decimal) -> str:
+    q = q.normalize()
+    return format(q, "f").replace(".", ",")
+
+
+def costing_method() -> str:
+    return get_setting("costing_method") or "FIFO"
+
+
+def available(goods_id: int, warehouse_id: int) -> Decimal:
+    """On hand minus what buffered documents hold (DOC-2)."""
+    row = StockLevel.select(StockLevel.on_hand, StockLevel.held).where(
+        (StockLevel.goods == goods_id) & (StockLevel.warehouse == warehouse_id)).first()
+    return row.on_hand - row.held if row else ZERO
+
+
+def on_hand(goods_id: int, warehouse_id: int) -> tuple[Decimal, Decimal]:
+    row = StockLevel.select(StockLevel.on_hand, StockLevel.held).where(
+        (StockLevel.goods == goods_id) & (StockLevel.warehouse == warehouse_id)).first()
+    return (row.on_hand, row.held) if row else (ZERO, ZERO)
+
+
+def _lock_levels(goods_ids: Iterable[int], warehouse_id: int) -> dict[int, StockLevel]:
+    ids = sorted(set(goods_ids))
+    if not ids:
+        return {}
+    sql = prepared(f"stock.levels:{len(ids)}", lambda: for_update(StockLevel.select().where(
+        (StockLevel.goods.in_(list(range(len(ids))))) & (StockLevel.warehouse == 0)).order_by(StockLevel.goods)))
+    levels = {r.goods_id: r for r in (as_model(StockLevel, row) for row in run(sql, [*ids, warehouse_id]))}
+    missing = [g for g in ids if g not in levels]
+    if missing:
+        StockLevel.insert_many([{"goods": g, "warehouse": warehouse_id} for g in missing]) \
+            .on_conflict_ignore().execute()
+        levels = {r.goods_id: r for r in (as_model(StockLevel, row) for row in run(sql, [*ids, warehouse_id]))}
+    return levels
+
+
+def _shortage(missing: dict[int, Decimal], warehouse_id: int) -> Shortage:
+    codes = dict(Goods.select(Goods.id, Goods.code).where(Goods.id.in_(list(missing))).tuples())
+    wh = Warehouse.get_or_none(Warehouse.id == warehouse_id)
+    symbol = wh.symbol if wh else str(warehouse_id)
+    return Shortage([(codes.get(g, str(g)), symbol, q) for g, q in sorted(missing.items(), key=lambda i: codes.get(i[0], ""))])
+
+
+def _save(level: StockLevel) -> None:
+    StockLevel.update(on_hand=level.on_hand, held=level.held).where(StockLevel.id == level.id).execute()
+
+
+def _save_all(levels: list[StockLevel]) -> None:
+    """Every changed level in one UPDATE (a CASE per column): an approval of ten goods is one statement."""
+    if len(levels) == 1:
+        _save(levels[0])
+        return
+    db = StockLevel.on_hand.db_value
+    run(case_update_sql(StockLevel, ["on_hand", "held"], len(levels)),
+        [v for lv in levels for v in (lv.id, db(lv.on_hand))] + [v for lv in levels for v in (lv.id, db(lv.held))]
+        + [lv.id for lv in levels])
+
+
+def _save_remaining(changes: dict[int, Decimal]) -> None:
+    """The layers' new remaining quantities in one UPDATE."""
+    if not changes:
+        return
+    if len(changes) == 1:
+        (layer_id, remaining), = changes.items()
+        StockLayer.update(remaining=remaining).where(StockLayer.id == layer_id).execute()
+        return
+    db = StockLayer.remaining.db_value
+    run(case_update_sql(StockLayer, ["remaining"], len(changes)),
+        [v for i, r in changes.items() for v in (i, db(r))] + list(changes))
+
+
+def hold(changes: dict[int, Decimal], warehouse_id: int, *, check: bool) -> None:
+    """Move what buffered documents hold by `changes` (goods -> +more / -less). With `check` (SETUP-15), a goods
+    whose hold grows past what is on hand is refused (every shortage named)."""
+    changes = {g: d for g, d in changes.items() if d}
+    if not changes:
+        return
+    levels = _lock_levels(changes, warehouse_id)
+    missing = {}
+    for g, delta in changes.items():
+        level = levels[g]
+        level.held += delta
+        if check and delta > 0 and level.held > level.on_hand:
+            missing[g] = level.held - level.on_hand
+    if missing:
+        raise _shortage(missing, warehouse_id)
+    _save_all([levels[g] for g in sorted(changes)])
+
+
+def _ordered(layers: list[StockLayer], method: str) -> list[StockLayer]:
+    if method == "LIFO":
+        return sorted(layers, key=lambda r: (r.received_on, r.id), reverse=True)
+    if method == "QUAN":
+        return sorted(layers, key=lambda r: (-r.remaining, r.received_on, r.id))
+    return sorted(layers, key=lambda r: (r.received_on, r.id))
+
+
+def issue(document_id: int, warehouse_id: int, quantities: dict[int, Decimal], *,
+          released: dict[int, Decimal] | None = None, method: str | None = None) -> dict[int, Decimal]:
+    """Take `quantities` off stock for an approved issue document: what the document itself held is released
+    first; a shortage (on hand minus what others hold) is refused naming every goods (DOC-65). Returns the
+    issued value (PLN) per goods."""
+    released = released or {}
+    quantities = {g: q for g, q in quantities.items() if q}
+    touched = set(quantities) | {g for g, q in released.items() if q}
+    if not touched:
+        return {}
+    levels = _lock_levels(touched, warehouse_id)
+    missing = {}
+    for g in touched:
+        level = levels[g]
+        level.held -= released.get(g, ZERO)
+        need = quantities.get(g, ZERO)
+        if need > level.on_hand - level.held:
+            missing[g] = need - (level.on_hand - level.held)
+    if missing:
+        raise _shortage(missing, warehouse_id)
+    values: dict[int, Decimal] = {}
+    if quantities:
+        method = method or costing_method()
+        layers: dict[int, list[StockLayer]] = {}
+        ids = sorted(quantities)
+        sql = prepared(f"stock.layers:{len(ids)}", lambda: for_update(StockLayer.select().where(
+            (StockLayer.goods.in_(list(range(len(ids))))) & (StockLayer.warehouse == 0) & (StockLayer.remaining > 0))))
+        for row in run(sql, [*ids, warehouse_id, 0]):
+            layer = as_model(StockLayer, row)
+            layers.setdefault(layer.goods_id, []).append(layer)
+        issues, remaining = [], {}
+        for g, need in sorted(quantities.items()):
+            total = ZERO
+            for layer in _ordered(layers.get(g, []), method):
+                if need <= 0:
+                    break
+                take = min(need, layer.remaining)
+                need -= take
+                value = (take * layer.unit_cost).quantize(CENT, ROUND_HALF_UP)
+                total += value
+                remaining[layer.id] = layer.remaining - take
+                issues.append({"document_id": document_id, "goods_id": g, "layer": layer.id, "quantity": take,
+                               "value": value})
+            if need > 0:   # on hand without layers: a broken store; never silently issue from nothing
+                raise RuntimeError(f"goods {g}: on hand has no cost layers for {need}")
+            values[g] = total
+            levels[g].on_hand -= quantities[g]
+        _save_remaining(remaining)
+        if issues:
+            insert(StockIssue, issues)
+    _save_all([levels[g] for g in sorted(touched)])
+    return values
+
+
+def receive(document_id: int, warehouse_id: int, rows: list[tuple[int, Decimal, Decimal]], *, on: date) -> None:
+    """An approved receipt: one layer per (goods, quantity, unit cost PLN) row; on hand grows."""
+    rows = [r for r in rows if r[1]]
+    if not rows:
+        return
+    levels = _lock_levels([g for g, _q, _c in rows], warehouse_id)
+    for g, q, _cost in rows:
+        if q < 0:
+            raise ValueError("a receipt line with a negative quantity")
+        levels[g].on_hand += q
+    StockLayer.insert_many([{"goods": g, "warehouse": warehouse_id, "document_id": document_id, "received_on": on,
+                             "quantity": q, "remaining": q, "unit_cost": c} for g, q, c in rows]).execute()
+    _save_all([levels[g] for g in sorted(levels)])
+
+
+def reverse_issue(document_id: int, warehouse_id: int) -> None:
+    """Cancellation of an issue: every layer gets back exactly what this document took."""
+    issues = list(StockIssue.select().where(StockIssue.document_id == document_id))
+    if not issues:
+        return
+    levels = _lock_levels([i.goods_id for i in issues], warehouse_id)
+    for i in issues:
+        StockLayer.update(remaining=StockLayer.remaining + i.quantity).where(StockLayer.id == i.layer_id).execute()
+        levels[i.goods_id].on_hand += i.quantity
+    StockIssue.delete().where(StockIssue.document_id == document_id).execute()
+    _save_all([levels[g] for g in sorted(levels)])
+
+
+def reverse_receipt(document_id: int, warehouse_id: int, *, number: str = "") -> None:
+    """Cancellation of a receipt: refused when any of its layers has been issued since (the issue would lose its
+    cost); else the layers go and on hand falls."""
+    layers = list(for_update(StockLayer.select().where(StockLayer.document_id == document_id)))
+    if not layers:
+        return
+    used = [layer for layer in layers if layer.remaining != layer.quantity]
+    if used:
+        code = Goods.get_by_id(used[0].goods_id).code
+        raise Refused(_("Nie można anulować dokumentu {nr}: towar {kod} z tej dostawy został już wydany.").format(
+            nr=number, kod=code))
+    levels = _lock_levels([layer.goods_id for layer in layers], warehouse_id)
+    for layer in layers:
+        levels[layer.goods_id].on_hand -= layer.quantity
+    missing = {g: -lv.on_hand for g, lv in levels.items() if lv.on_hand < 0}
+    if missing:
+        raise _shortage(missing, warehouse_id)
+    StockLayer.delete().where(StockLayer.document_id == document_id).execute()
+    _save_all([levels[g] for g in sorted(levels)])

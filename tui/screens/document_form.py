@@ -1,0 +1,535 @@
+"""The trade document form (FA, PA, FZ, WZ, PZ, PW, RW; issue 14 §1–§4), by keyboard as in Optima.
+
+    Kontrahent: a full code + Enter resolves it; Tab/F4/Enter in the empty field opens the contractor list.
+    Insert/Ctrl+N: the goods lookup opens; Enter picks; the line dialog asks the quantity (Enter accepts).
+    Enter on a line changes it; Delete removes it after a question.
+    Ctrl+S saves keeping *Bufor*; F8 approves after a confirmation (irreversible; a cash PA asks the amount
+    tendered first, DOC-5); Ctrl+P prints (PDF or text by the file's extension); F6 next tab; Esc asks when changed.
+
+Every refusal keeps the form open with the clerk's lines, every reason listed; a question of the trade core
+(ConfirmationNeeded) is asked and the call repeated with the answer. Store calls only: store.trade and
+store.trade.listing; the grid (tui.widgets.line_grid) formats only the rows in view.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from pathlib import Path
+
+from textual.app import ComposeResult
+from textual.screen import Screen
+from textual.widgets import Input, Static, TabbedContent, TabPane
+from textual.worker import Worker, WorkerState
+
+from store import trade
+from store.errors import FiliaError, StaleRecord
+from store.i18n import _
+from store.trade import listing
+from tui import keymap
+from tui.screens.document_dialogs import CashDialog, LineDialog, money
+from tui.widgets.confirm import ChoiceDialog, ConfirmDialog
+from tui.widgets.form_field import FormField
+from tui.widgets.key_bar import KeyBar
+from tui.widgets.line_grid import LineGrid
+from tui.widgets.lookup import Reference
+
+TITLES = {"FA": "Faktura sprzedaży", "PA": "Paragon", "FZ": "Faktura zakupu", "WZ": "Wydanie zewnętrzne",
+          "PZ": "Przyjęcie zewnętrzne", "PW": "Przyjęcie wewnętrzne", "RW": "Rozchód wewnętrzny"}
+WITH_CONTRACTOR = ("FA", "PA", "FZ", "WZ", "PZ")
+WITH_PAYMENTS = ("FA", "PA", "FZ")
+COLUMNS = (("Lp", 3, True), ("Kod", 12, False), ("Nazwa", 26, False), ("Ilość", 9, True), ("J.m.", 5, False),
+           ("Cena", 11, True), ("VAT", 4, False), ("Wartość", 12, True))
+
+
+def _qty(value) -> str:
+    return f"{Decimal(value).normalize():f}".replace(".", ",")
+
+
+class DocumentForm(Screen[int | None]):
+    DEFAULT_CSS = """
+    DocumentForm #doc-title { background: $primary; text-style: bold; padding: 0 1; }
+    DocumentForm TabbedContent { height: 1fr; }
+    DocumentForm #doc-lines { height: 1fr; min-height: 4; }
+    DocumentForm #doc-info, DocumentForm #doc-line-info { height: 1; color: $text-muted; }
+    DocumentForm #doc-vat { height: auto; }
+    DocumentForm #doc-errors { height: auto; max-height: 8; color: $error; display: none; }
+    DocumentForm #doc-errors.visible { display: block; }
+    """
+    BINDINGS = keymap.bindings("form") + keymap.bindings("document")
+
+    def __init__(self, kind: str, document_id: int | None = None, *, copy_from: int | None = None) -> None:
+        super().__init__()
+        self.kind = "FA" if kind == "FS" else kind
+        self.document_id = document_id
+        self.copy_from = copy_from
+        self.view: trade.DocumentView | None = None
+        self.version: int | None = None
+        self.lines: list[dict] = []
+        self.removed: list[tuple[int, int]] = []
+        self.loaded: dict = {"contractor_id": None, "issue_date": dt.date.today(), "payment_form": ""}
+        self.dirty = False
+        self.busy = False
+        self.confirmed: set[str] = set()
+        self.tendered: Decimal | None = None
+        self.editable = True
+        self.price_editable = listing.prices_editable()
+        self.warehouse_id: int | None = None
+        self.from_gross = self.kind == "PA"
+
+    # --- layout ---------------------------------------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        yield Static("", id="doc-title")
+        with TabbedContent(id="doc-tabs"):
+            with TabPane(_("Ogólne"), id="tab-general"):
+                if self.kind in WITH_CONTRACTOR:
+                    yield FormField("contractor", _("Kontrahent"), "lookup",
+                                    reference=Reference("contractor", "contractors"))
+                yield FormField("issue_date", _("Data wystawienia"), "str")
+                yield Static("", id="doc-info")
+                yield LineGrid([(_(title), width, right) for title, width, right in COLUMNS], id="doc-lines")
+                yield Static("", id="doc-line-info")
+                yield Static("", id="doc-vat")
+            if self.kind in WITH_PAYMENTS:
+                with TabPane(_("Płatności"), id="tab-payments"):
+                    yield FormField("payment_form", _("Forma płatności"), "lookup",
+                                    reference=Reference("payment_form", "payment_forms"))
+                    yield Static("", id="doc-payments")
+            with TabPane(_("Dokumenty"), id="tab-links"):
+                yield Static("", id="doc-links")
+        yield Static("", id="doc-errors")
+        yield KeyBar()
+
+    @property
+    def table(self) -> LineGrid:
+        return self.query_one("#doc-lines", LineGrid)
+
+    def on_mount(self) -> None:
+        table = self.table
+        if self.document_id is not None:
+            self._load_view(trade.load_document(self.document_id))
+        else:
+            self.warehouse_id = listing.default_warehouse()
+            if self.copy_from is not None:
+                self._copy(trade.load_document(self.copy_from))
+            self._set_field("issue_date", self.loaded["issue_date"].isoformat())
+            self._refresh()
+        if self.document_id is None and self.kind in WITH_CONTRACTOR and not self.loaded["contractor_id"]:
+            self.query_one("#f-contractor").focus()
+        else:
+            table.focus()
+
+    def _set_field(self, name: str, value) -> None:
+        found = self.query(f"#f-{name}")
+        if found:
+            found.first().field_value = value
+
+    def _field(self, name: str):
+        found = self.query(f"#f-{name}")
+        return found.first().field_value if found else None
+
+    # --- loading --------------------------------------------------------------------------------------
+    def _load_view(self, view: trade.DocumentView) -> None:
+        self.view, self.document_id, self.version = view, view.id, view.version
+        h = view.header
+        self.warehouse_id, self.from_gross = h["warehouse_id"], bool(h["from_gross"])
+        self.lines = [{"id": ln["id"], "version": ln["version"], "goods_id": ln["goods_id"], "code": ln["goods_code"],
+                       "name": ln["name"], "unit": ln["unit"], "rate_code": ln["rate_code"], "rate": ln["rate"],
+                       "quantity": ln["quantity"], "price": ln["price"], "loaded": (ln["quantity"], ln["price"]),
+                       "available": None} for ln in view.lines]
+        self.removed = []
+        form = listing.payment_form_name(view.payments[0]["form_id"]) if view.payments else ""
+        self.loaded = {"contractor_id": h["contractor_id"], "issue_date": h["issue_date"], "payment_form": form}
+        self.editable = view.state == trade.BUFFER
+        self._set_field("contractor", h["contractor_id"] or 0)
+        self._set_field("issue_date", h["issue_date"].isoformat())
+        self._set_field("payment_form", form)
+        for f in self.query(".form-field"):
+            f.disabled = not self.editable
+        self.dirty = False
+        self._refresh()
+
+    def _copy(self, view: trade.DocumentView) -> None:
+        """Ctrl+Insert on the list: a new document with the original's contractor and lines (a new guid)."""
+        self.loaded = dict(self.loaded, contractor_id=None)
+        self._set_field("contractor", view.header["contractor_id"] or 0)
+        self.lines = [{"id": None, "version": None, "goods_id": ln["goods_id"], "code": ln["goods_code"],
+                       "name": ln["name"], "unit": ln["unit"], "rate_code": ln["rate_code"], "rate": ln["rate"],
+                       "quantity": ln["quantity"], "price": ln["price"], "available": None} for ln in view.lines]
+        self.dirty = bool(self.lines)
+
+    # --- what the screen shows ------------------------------------------------------------------------
+    def _title(self) -> str:
+        if self.view is None:
+            return _("{rodzaj} – nowy dokument (bufor)").format(rodzaj=_(TITLES[self.kind]))
+        state = listing.status_text(self.view.state)
+        return _("{rodzaj} {numer} – {stan}").format(rodzaj=_(TITLES[self.kind]), numer=self.view.number, stan=state)
+
+    def _refresh(self, cursor: int | None = None) -> None:
+        self.query_one("#doc-title", Static).update(self._title() + (" *" if self.dirty else ""))
+        self.table.set_rows([(str(i), ln["code"], ln["name"], _qty(ln["quantity"]), ln["unit"], money(ln["price"]),
+                              ln["rate_code"], money(listing.line_value(ln["quantity"], ln["price"])))
+                             for i, ln in enumerate(self.lines, 1)], cursor)
+        self._refresh_summary()
+
+    def _refresh_summary(self) -> None:
+        rows = listing.summary(self.lines, from_gross=self.from_gross)
+        head = f"{_('Stawka'):<8}{_('Netto'):>14}{_('VAT'):>14}{_('Brutto'):>14}"
+        body = [f"{code:<8}{money(net):>14}{money(vat):>14}{money(gross):>14}" for code, net, vat, gross in rows]
+        total = [sum((r[i] for r in rows), Decimal(0)) for i in (1, 2, 3)]
+        body.append(f"{_('Razem'):<8}{money(total[0]):>14}{money(total[1]):>14}{money(total[2]):>14}")
+        self.gross = total[2]
+        self.query_one("#doc-vat", Static).update("\n".join([head] + body))
+        mode = _("od brutto") if self.from_gross else _("od netto")
+        self.query_one("#doc-info", Static).update(_("Pozycje: {n}   VAT liczony {tryb}   Ins dodaje pozycję, F8 "
+                                                     "zatwierdza").format(n=len(self.lines), tryb=mode))
+        found = self.query("#doc-payments")
+        if found:
+            form = self._field("payment_form") or _("wg kontrahenta / gotówka")
+            found.first().update(_("Płatność: {forma}, kwota {kwota}").format(forma=form, kwota=money(total[2])))
+        if self.view is not None:
+            self.query_one("#doc-links", Static).update("\n".join(listing.link_texts(self.view.links))
+                                                        or _("Brak powiązanych dokumentów."))
+
+    def on_line_grid_highlighted(self, event: LineGrid.Highlighted) -> None:
+        i = event.cursor_row
+        if not (0 <= i < len(self.lines)):
+            self.query_one("#doc-line-info", Static).update("")
+            return
+        ln = self.lines[i]
+        if ln.get("available") is None:
+            ln["available"] = listing.availability(ln["goods_id"], self.warehouse_id)
+        avail = ln["available"]
+        text = _("{kod}: dostępne {ilosc}").format(kod=ln["code"], ilosc=_qty(avail)) if avail is not None else ""
+        self.query_one("#doc-line-info", Static).update(text)
+
+    def _show_errors(self, title: str, reasons: list[str]) -> None:
+        box = self.query_one("#doc-errors", Static)
+        box.update("\n".join([title] + [f"• {r}" for r in reasons]) if reasons else "")
+        box.set_class(bool(reasons), "visible")
+        if reasons:
+            self.app.bell()
+
+    # --- header fields ----------------------------------------------------------------------------------
+    def _contractor_id(self) -> int | None:
+        value = self._field("contractor")
+        return int(value) if value else None
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        name = getattr(event.input, "field_name", "")
+        if name in ("contractor", "issue_date", "payment_form"):
+            event.stop()
+            self._refresh_summary()
+            if name == "contractor":
+                self.table.focus()
+            else:
+                self.focus_next()
+
+    def action_next_field(self) -> None:
+        forward = getattr(self.focused, "action_tab_forward", None)
+        if forward is not None:
+            forward()
+        else:
+            self.focus_next()
+
+    async def action_next_tab(self) -> None:
+        tabs = self.query_one(TabbedContent)
+        panes = [p.id for p in self.query(TabPane)]
+        tabs.active = panes[(panes.index(tabs.active) + 1) % len(panes)]
+
+    async def action_prev_tab(self) -> None:
+        tabs = self.query_one(TabbedContent)
+        panes = [p.id for p in self.query(TabPane)]
+        tabs.active = panes[(panes.index(tabs.active) - 1) % len(panes)]
+
+    # --- lines ----------------------------------------------------------------------------------------
+    def _refuse_if_locked(self) -> bool:
+        if not self.editable or self.busy:
+            self.app.bell()
+            self.notify(_("Dokument zatwierdzony – nie można go zmieniać.") if not self.editable
+                        else _("Trwa zapisywanie dokumentu – poczekaj na jego koniec."), severity="warning")
+            return True
+        return False
+
+    def action_add_line(self) -> None:
+        if self._refuse_if_locked():
+            return
+        from tui.lists import LISTS
+        from tui.screens.list_screen import ListScreen
+
+        self.query_one(TabbedContent).active = "tab-general"
+        self.app.push_screen(ListScreen(LISTS["goods"](), lookup=True), self._goods_picked)
+
+    def _quote(self, goods_id: int, quantity: Decimal = Decimal(1)) -> listing.LineQuote:
+        return listing.line_quote(self.kind, goods_id, contractor_id=self._contractor_id(),
+                                  warehouse_id=self.warehouse_id, on=self._issue_date() or dt.date.today(),
+                                  quantity=quantity, from_gross=self.from_gross)
+
+    def _goods_picked(self, goods_id: int | None) -> None:
+        self.table.focus()
+        if goods_id is None:
+            return
+        quote = self._quote(goods_id)
+        info = _("Dostępne: {ilosc}").format(ilosc=_qty(quote.available)) if quote.available is not None else ""
+        self.app.push_screen(LineDialog(f"{quote.code} – {quote.name}", Decimal(1), quote.price,
+                                        price_editable=self.price_editable, info=info),
+                             lambda answer: self._line_answered(quote, answer))
+
+    def _line_answered(self, quote: listing.LineQuote, answer) -> None:
+        if answer is None:
+            return
+        qty, price = answer
+        self.add_line(quote, qty, price)
+
+    def add_line(self, quote: listing.LineQuote, quantity: Decimal, price: Decimal) -> None:
+        """A new line in the grid with its value and the VAT summary redrawn."""
+        self.lines.append({"id": None, "version": None, "goods_id": quote.goods_id, "code": quote.code,
+                           "name": quote.name, "unit": quote.unit, "rate_code": quote.rate_code, "rate": quote.rate,
+                           "quantity": quantity, "price": price, "available": quote.available,
+                           "priced": price != quote.price})
+        self.dirty = True
+        self._refresh(cursor=len(self.lines) - 1)
+
+    def on_line_grid_selected(self, event: LineGrid.Selected) -> None:
+        event.stop()
+        if self._refuse_if_locked() or not self.lines:
+            return
+        i = event.cursor_row
+        ln = self.lines[i]
+
+        def answered(answer) -> None:
+            if answer is None:
+                return
+            ln["quantity"], ln["price"] = answer
+            ln["priced"] = True
+            self.dirty = True
+            self._refresh(cursor=i)
+        self.app.push_screen(LineDialog(f"{ln['code']} – {ln['name']}", Decimal(ln["quantity"]), Decimal(ln["price"]),
+                                        price_editable=self.price_editable), answered)
+
+    def action_delete_line(self) -> None:
+        if self.focused is not self.table or not self.lines or self._refuse_if_locked():
+            return
+        i = self.table.cursor_row
+        ln = self.lines[i]
+
+        def answered(yes: bool | None) -> None:
+            if not yes:
+                return
+            del self.lines[i]
+            if ln["id"] is not None:
+                self.removed.append((ln["id"], ln["version"]))
+            self.dirty = True
+            self._refresh(cursor=i)
+        self.app.push_screen(ConfirmDialog(_("Usunąć pozycję {kod}?").format(kod=ln["code"])), answered)
+
+    # --- the draft the store gets -----------------------------------------------------------------------
+    def _issue_date(self) -> dt.date | None:
+        try:
+            return dt.date.fromisoformat((self._field("issue_date") or "").strip())
+        except ValueError:
+            return None
+
+    def is_changed(self) -> bool:
+        return self.dirty or self._header_fields() != {}
+
+    def _header_fields(self) -> dict:
+        fields = {}
+        contractor = self._contractor_id()
+        if self.kind in WITH_CONTRACTOR and contractor != (self.loaded["contractor_id"] or None) and contractor:
+            fields["contractor_id"] = contractor
+        issue = self._issue_date()
+        if issue is not None and issue != self.loaded["issue_date"]:
+            fields["issue_date"] = issue
+        return fields
+
+    def _payments(self) -> list | None:
+        form = self._field("payment_form") or ""
+        if form == self.loaded["payment_form"]:
+            return None
+        form_id = listing.payment_form_id(form) if form else None
+        return [trade.PaymentDraft(form_id, None)] if form_id else []
+
+    def draft(self) -> trade.DocumentDraft:
+        lines = []
+        for ln in self.lines:
+            if ln["id"] is None:
+                lines.append(trade.LineDraft(goods_id=ln["goods_id"], quantity=ln["quantity"],
+                                             price=ln["price"] if self.price_editable else None))
+            elif (ln["quantity"], ln["price"]) != ln["loaded"]:
+                lines.append(trade.LineDraft(id=ln["id"], version=ln["version"], quantity=ln["quantity"],
+                                             price=ln["price"] if self.price_editable else None))
+        return trade.DocumentDraft(self.kind, self.document_id, self._header_fields(), lines, self._payments(),
+                                   list(self.removed))
+
+    def _input_errors(self) -> list[str]:
+        out = []
+        if self._issue_date() is None:
+            out.append(_("Pole „Data wystawienia”: podaj datę w postaci RRRR-MM-DD."))
+        text = getattr(self.query("#f-contractor").first(), "unresolved_text", "") if self.query("#f-contractor") \
+            else ""
+        if text:
+            out.append(_("Nie ma kontrahenta „{kod}” – F4 otwiera listę.").format(kod=text))
+        return out
+
+    # --- saving and approving (in a worker) ---------------------------------------------------------------
+    def action_save(self) -> None:
+        if self.busy:
+            self.app.bell()
+            return
+        if not self.editable:
+            self.dismiss(self.document_id)
+            return
+        if not self.is_changed() and self.document_id is not None:
+            self.dismiss(self.document_id)
+            return
+        self._start("save")
+
+    def action_approve(self) -> None:
+        if self._refuse_if_locked():
+            return
+
+        def answered(yes: bool | None) -> None:
+            if not yes:
+                return
+            if self.kind == "PA" and self._paid_in_cash():
+                self.app.push_screen(CashDialog(self.gross), self._tendered)
+            else:
+                self._start("approve")
+        self.app.push_screen(ConfirmDialog(_("Zatwierdzić dokument? Zatwierdzonego dokumentu nie można zmienić "
+                                             "(tylko anulować)."), default=True), answered)
+
+    def _paid_in_cash(self) -> bool:
+        form = self._field("payment_form") or ""
+        return not form or listing.payment_form_is_cash(form)
+
+    def _tendered(self, amount: Decimal | None) -> None:
+        if amount is not None:
+            self.tendered = amount
+            self._start("approve")
+
+    def _start(self, op: str) -> None:
+        errors = self._input_errors()
+        if errors:
+            self._show_errors(_("Popraw dane dokumentu:"), errors)
+            return
+        self.busy = True
+        self._show_errors("", [])
+        self.query_one("#doc-info", Static).update(_("Zapisywanie…"))
+        draft, version, confirmed, tendered = self.draft(), self.version, frozenset(self.confirmed), self.tendered
+        changed = self.is_changed() or self.document_id is None
+        self._saved_view = None
+
+        def run():
+            view = None
+            if changed:
+                view = trade.save_buffer(draft, version=version, confirmed=confirmed)
+                self._saved_view = view
+            if op == "approve":
+                doc_id = view.id if view else draft.id
+                doc_version = view.version if view else version
+                view = trade.approve(doc_id, version=doc_version, confirmed=confirmed, tendered=tendered)
+            return view
+        self.run_worker(run, thread=True, group="doc-save", name=op, exit_on_error=False)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        worker = event.worker
+        if worker.group != "doc-save" or event.state not in (WorkerState.SUCCESS, WorkerState.ERROR):
+            return
+        self.busy = False
+        if event.state == WorkerState.SUCCESS:
+            view = worker.result
+            if worker.name == "approve":
+                self.notify(_("Zatwierdzono dokument {numer}.").format(numer=view.number))
+            self.dirty = False
+            self.dismiss(view.id if view else self.document_id)
+            return
+        self._failed(worker.name, worker.error)
+
+    def _failed(self, op: str, exc: BaseException | None) -> None:
+        saved = getattr(self, "_saved_view", None)
+        if saved is not None:              # saved in the buffer, approval refused: the form shows the buffer
+            self._load_view(saved)
+        else:
+            self._refresh_summary()
+        if isinstance(exc, trade.ConfirmationNeeded):
+            self._ask(list(exc.questions), op)
+            return
+        title = _("Nie zatwierdzono dokumentu:") if op == "approve" else _("Nie zapisano dokumentu:")
+        if isinstance(exc, trade.DocumentRefused):
+            self._show_errors(title, exc.reasons)
+        elif isinstance(exc, StaleRecord):
+            self._show_errors(title, [str(exc), _("Zamknij formularz (Esc) i otwórz dokument ponownie.")])
+        elif isinstance(exc, FiliaError):
+            self._show_errors(title, [str(exc)])
+        else:
+            import logging
+            logging.getLogger("filia.tui").error("document save failed", exc_info=exc)
+            self._show_errors(title, [_("Nieoczekiwany błąd programu (szczegóły w dzienniku). Dokument pozostał "
+                                        "na ekranie.")])
+
+    def _ask(self, questions: list[tuple[str, str]], op: str) -> None:
+        if not questions:
+            self._start(op)
+            return
+        code, text = questions[0]
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.confirmed.add(code)
+                self._ask(questions[1:], op)
+            else:
+                self._refresh_summary()
+        self.app.push_screen(ConfirmDialog(text, default=False), answered)
+
+    # --- printing ------------------------------------------------------------------------------------------
+    def action_print_document(self) -> None:
+        from tui.widgets.prompt import ask_save_path
+
+        if self.document_id is None or self.is_changed():
+            self.notify(_("Zapisz dokument przed wydrukiem (Ctrl+S)."), severity="warning")
+            return
+        number = (self.view.number if self.view else str(self.document_id)).replace("/", "_")
+        default = Path.home() / f"{number}.pdf"
+
+        def chosen(path: str | None) -> None:
+            if path:
+                self.print_to(Path(path).expanduser())
+        ask_save_path(self.app, _("Wydruk dokumentu – ścieżka pliku (.pdf lub .txt):"), str(default), chosen)
+
+    def print_to(self, path: Path) -> None:
+        from store.trade.printing import print_pdf, print_text
+        from tui.seats import demo_watermark
+
+        doc_id, watermark = self.document_id, demo_watermark(self.app)
+
+        def run() -> None:
+            writer = print_text if path.suffix.lower() == ".txt" else print_pdf
+            try:
+                out = writer(doc_id, path, watermark=watermark)
+            except FiliaError as exc:
+                self.app.call_from_thread(self.notify, str(exc), severity="error", timeout=8)
+            else:
+                self.app.call_from_thread(self.notify, _("Wydrukowano do {path}").format(path=out))
+        self.run_worker(run, thread=True, group="doc-print", exit_on_error=False)
+
+    # --- closing ------------------------------------------------------------------------------------------
+    def has_unsaved_changes(self) -> bool:
+        return self.editable and self.is_changed()
+
+    def action_close(self) -> None:
+        if self.busy:
+            self.app.bell()
+            return
+        if not self.has_unsaved_changes():
+            self.dismiss(None)
+            return
+
+        def answer(choice: str | None) -> None:
+            if choice == "save":
+                self.action_save()
+            elif choice == "discard":
+                self.dirty = False
+                self.dismiss(None)
+        self.app.push_screen(ChoiceDialog(_("Dokument został zmieniony. Zapisać zmiany?"),
+                                          [(_("&Zapisz"), "save"), (_("&Porzuć"), "discard"), (_("&Anuluj"), None)],
+                                          default=0), answer)
