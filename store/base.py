@@ -51,23 +51,20 @@ class BaseModel(peewee.Model):
 
     @classmethod
     def get(cls, *query, **filters):
-        """`Model.get(Model.field == x)` (and get_or_none, get_by_id) for one equality on one of the model's own
-        columns, through a prepared statement: building the SQL of a wide model's SELECT costs more than running
-        it (store/prepared.py). The same statement peewee builds (first row, no order). Anything else: peewee's."""
+        """`Model.get(Model.id == x)` (and get_or_none, get_by_id) through a prepared statement: building the
+        SQL of a wide model's SELECT costs more than running it (store/prepared.py). Anything else: peewee's."""
         if len(query) == 1 and not filters:
             expr = query[0]
-            field = getattr(expr, "lhs", None)
-            if isinstance(expr, peewee.Expression) and expr.op == peewee.OP.EQ and isinstance(field, peewee.Field) \
-                    and field.model is cls and cls._meta.fields.get(field.name) is field \
+            pk = cls._meta.primary_key
+            if isinstance(expr, peewee.Expression) and expr.op == peewee.OP.EQ and expr.lhs is pk \
                     and type(expr.rhs) in (int, str) and database.obj is not None:
                 from store.prepared import as_model, prepared, run
 
-                sql = prepared(f"get:{cls.__module__}.{cls.__name__}.{field.name}",
-                               lambda: cls.select().where(field == expr.rhs).limit(1))
-                row = run(sql, [field.db_value(expr.rhs), 1]).fetchone()
+                sql = prepared(f"pk:{cls.__module__}.{cls.__name__}",
+                               lambda: cls.select().where(pk == expr.rhs).limit(1))
+                row = run(sql, [pk.db_value(expr.rhs), 1]).fetchone()
                 if row is None:
-                    raise cls.DoesNotExist(f"{cls.__name__} instance matching {field.name} = {expr.rhs!r} does not "
-                                           f"exist")
+                    raise cls.DoesNotExist(f"{cls.__name__} instance matching {pk.name} = {expr.rhs!r} does not exist")
                 return as_model(cls, row)
         return super().get(*query, **filters)
 
