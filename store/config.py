@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import logging
 import os
 from decimal import Decimal
 
@@ -10,7 +11,7 @@ import peewee
 
 from store.base import BaseModel, TrackedModel, utcnow
 from store.db import write
-from store.errors import FiliaError, Refused, ValidationError
+from store.errors import DatabaseProblem, FiliaError, Refused, ValidationError
 from store.fields import PercentField
 from store.i18n import _
 from store.schema import Migration, add_tracking_columns, create_tables
@@ -159,8 +160,11 @@ def authenticate(login: str, password: str) -> Operator:
     op = Operator.get_or_none((Operator.login == (login or "").strip().upper()) & (Operator.active == True))  # noqa: E712
     if op is None or not verify_password(password or "", op.password_hash):
         raise FiliaError(_("Nieprawidłowy operator lub hasło."))
-    with write():
-        Operator.update(last_login_at=utcnow()).where(Operator.id == op.id).execute()
+    try:
+        with write():
+            Operator.update(last_login_at=utcnow()).where(Operator.id == op.id).execute()
+    except DatabaseProblem as exc:  # a read-only file or a full disk: the clerk may still look things up
+        logging.getLogger("filia.store").warning("last login not stamped: %s", exc)
     return op
 
 

@@ -173,8 +173,11 @@ def connect(url: str, *, create: bool = False, busy_timeout_ms: int | None = Non
     if url.startswith("sqlite://"):
         path = sqlite_path(url)
         _check_sqlite_file(path, create)
-        db = peewee.SqliteDatabase(
+        from store.write_gate import SqliteGatedDatabase
+
+        db = SqliteGatedDatabase(        # BEGIN IMMEDIATE through the write gate (issue 16 §6)
             str(path),
+            busy_timeout_ms=busy_timeout_ms,
             pragmas={
                 "journal_mode": "wal",
                 "synchronous": "normal",
@@ -203,12 +206,28 @@ def connect(url: str, *, create: bool = False, busy_timeout_ms: int | None = Non
         scheme = _URL_SCHEME_RE.match(url)
         raise unsupported_url(url, scheme.group(1) if scheme else url.split(":", 1)[0])
     try:
-        db.connect(reuse_if_open=True)
+        try:
+            db.connect(reuse_if_open=True)
+        except (sqlite3.OperationalError, peewee.OperationalError) as exc:
+            if not isinstance(db, peewee.SqliteDatabase) or "readonly" not in str(exc).lower():
+                raise
+            db = _read_only_sqlite(db)
         db.execute_sql("SELECT 1")
     except (sqlite3.DatabaseError, peewee.DatabaseError, peewee.OperationalError) as exc:
         db.close()
         raise translate_db_error(exc) from exc
     return db
+
+
+def _read_only_sqlite(db: peewee.SqliteDatabase) -> peewee.SqliteDatabase:
+    """A database file this process may read but not write (permissions, a read-only mount): the session
+    opens it without switching it to WAL, so the clerk can look things up, and every save is refused
+    with the Polish read-only message (issue 16 §3). A database that needs a migration is refused at open."""
+    log.warning("database file is read-only: %s", db.database)
+    pragmas = {k: v for k, v in db._pragmas if k != "journal_mode"}
+    ro = peewee.SqliteDatabase(db.database, pragmas=pragmas, timeout=db._timeout, lock_type="IMMEDIATE")
+    ro.connect(reuse_if_open=True)
+    return ro
 
 
 # PostgreSQL SQLSTATEs a re-run of the whole transaction may cure.
@@ -273,7 +292,9 @@ def translate_db_error(exc: BaseException) -> DatabaseProblem:
         return DatabaseProblem(_("Brak połączenia z serwerem PostgreSQL: {reason}").format(reason=_safe_reason(root)))
     if ("connection" in text and ("closed" in text or "lost" in text or "terminat" in text)) \
             or "server closed" in text or type(root).__name__ in ("InterfaceError",):
-        return DatabaseProblem(_("Utracono połączenie z serwerem bazy danych – nic nie zapisano. Spróbuj ponownie."))
+        lost = DatabaseProblem(_("Utracono połączenie z serwerem bazy danych – nic nie zapisano. Spróbuj ponownie."))
+        lost.connection_lost = True          # write() forgets the dead connection: the next call reconnects
+        return lost
     if isinstance(root, (sqlite3.IntegrityError,)) or (pgcode or "").startswith("23") \
             or isinstance(exc, peewee.IntegrityError):
         return ConstraintViolation(_("Zapis naruszyłby spójność danych (rekord powiązany lub powtórzony) – nic nie "
@@ -348,7 +369,7 @@ def write():
             yield
     except _DB_ERRORS as exc:
         problem = translate_db_error(exc)
-        if not is_sqlite() and "połączenia" in str(problem):
+        if not is_sqlite() and getattr(problem, "connection_lost", False):
             _reset_after_lost_connection(database.obj)
         log.warning("write failed: %s", _safe_reason(_root_cause(exc)))
         raise problem from exc
@@ -374,6 +395,11 @@ def run_write(fn, *args, attempts: int = RETRY_ATTEMPTS, **kwargs):
             with write():
                 return fn(*args, **kwargs)
         except TransientWriteError:
+            if is_sqlite():
+                # BEGIN IMMEDIATE: SQLite writers queue for the one write lock and never deadlock; "busy"
+                # comes after the busy timeout already waited in full, and a re-run would only multiply
+                # the clerk's wait before he is told (issue 16 §2)
+                raise
             if attempt == attempts:
                 raise TransientWriteError(_("Nie udało się zapisać: inne sesje zapisują te same dane. "
                                             "Spróbuj ponownie.")) from None

@@ -283,6 +283,15 @@ class ListQuery:
             out.extend(query.where(self._id().in_(ids[start:start + 500])).tuples())
         return out
 
+    def id_query(self):
+        """The ids of every row under the current filters, unordered, as a query (not a list): "mark all"
+        hands it to a serial operation, which freezes the ids in the database (issue 16 §5)."""
+        query = self.spec.model.select(self._id())
+        if self.spec.joins and self.spec.count_needs_joins:
+            query = self.spec.joins(query)
+        where = self._where(for_count=True)
+        return query.where(where) if where is not None else query
+
     def locate(self, prefix: str) -> Key | None:
         """First row whose sorted column starts with prefix (or the next one after it)."""
         if self.descending:

@@ -83,12 +83,13 @@ def add_tracking_columns(*models) -> Callable[[peewee.Database], None]:
 # importing the area modules (a cold start saves ~150 ms); tests/store/test_db.py keeps this in step
 # with registered_areas().
 CURRENT_VERSIONS = {"config": 2, "catalog": 6, "parties": 5, "catalog_discounts": 2, "trade": 3, "numbering": 1,
-                    "cash": 3, "warehouse": 1, "lists": 2}
+                    "cash": 3, "warehouse": 1, "catalog_serial": 1, "exchange": 1, "lists": 2}
 
 
 def registered_areas() -> list[tuple[str, list[Migration]]]:
     """Areas in dependency order (a later area may reference an earlier one's tables)."""
-    from store import cash, catalog, config, lists, numbering, parties, trade, warehouse
+    from store import cash, catalog, config, exchange, lists, numbering, parties, trade, warehouse
+    from store.catalog import serial_runs
 
     return [
         ("config", config.MIGRATIONS),
@@ -99,6 +100,8 @@ def registered_areas() -> list[tuple[str, list[Migration]]]:
         ("numbering", numbering.MIGRATIONS),  # schemes and counters of every class (issue 11, 12)
         ("cash", cash.MIGRATIONS),            # registers, reports, KP/KW, Preliminarz (need contractors)
         ("warehouse", warehouse.MIGRATIONS),  # stock levels, cost layers, issues (issue 11; need goods)
+        ("catalog_serial", serial_runs.MIGRATIONS),   # serial operations in batches (issue 16)
+        ("exchange", exchange.MIGRATIONS),    # HQ<->branch token, history, contractor bookkeeping (issue 13)
         ("lists", lists.MIGRATIONS),  # keep last: indexes over the other areas' tables
     ]
 
@@ -121,9 +124,44 @@ def check_not_newer(db: peewee.Database, areas: list[tuple[str, list[Migration]]
 
 
 def migrate(db: peewee.Database, *, targets: dict[str, int] | None = None) -> list[tuple[str, int]]:
-    """Apply every missing migration, each area step in its own transaction. Returns what ran."""
+    """Apply every missing migration, each area step in its own transaction. Returns what ran.
+
+    Two sessions opening an old database at once both migrate (issue 16 §7): each step is applied under
+    the write lock only after checking, inside that transaction, that the other session has not applied
+    it already; on PostgreSQL an advisory lock of the schema also queues the whole run, so the loser
+    waits and then finds the database up to date."""
     if not targets and applied_versions(db) == CURRENT_VERSIONS:
         return []
+    with _migration_lock(db):
+        return _migrate(db, targets)
+
+
+MIGRATION_LOCK_KEY = 16_007       # with the schema's name hashed: one migration run per schema at a time
+
+
+class _migration_lock:
+    def __init__(self, db: peewee.Database) -> None:
+        self.db, self.pg = db, not isinstance(db, peewee.SqliteDatabase)
+
+    def __enter__(self):
+        if self.pg:
+            self.db.execute_sql("SELECT pg_advisory_lock(%s, hashtext(current_schema()))", (MIGRATION_LOCK_KEY,))
+
+    def __exit__(self, *exc):
+        if self.pg:
+            try:
+                self.db.execute_sql("SELECT pg_advisory_unlock(%s, hashtext(current_schema()))", (MIGRATION_LOCK_KEY,))
+            except peewee.DatabaseError:
+                pass               # the connection is gone: so is its session lock
+        return False
+
+
+def _step_done(db: peewee.Database, area: str, version: int) -> bool:
+    return SchemaMigration.select().where((SchemaMigration.area == area)
+                                          & (SchemaMigration.version == version)).exists()
+
+
+def _migrate(db: peewee.Database, targets: dict[str, int] | None) -> list[tuple[str, int]]:
     areas = registered_areas()
     check_not_newer(db, areas)
     done = applied_versions(db)
@@ -137,7 +175,9 @@ def migrate(db: peewee.Database, *, targets: dict[str, int] | None = None) -> li
         for m in sorted(migrations, key=lambda m: m.version):
             if m.version <= done.get(area, 0) or m.version > limit:
                 continue
-            with db.atomic():
+            with db.atomic():                     # BEGIN IMMEDIATE on SQLite: the write lock first,
+                if _step_done(db, area, m.version):   # then the check (another session may have run it)
+                    continue
                 m.apply(db)
                 SchemaMigration.create(area=area, version=m.version, name=m.name)
             ran.append((area, m.version))

@@ -171,4 +171,11 @@ def pytest_sessionfinish(session, exitstatus):
     if hasattr(session.config, "workerinput") or not _results:
         return
     out = Path(session.config.rootpath) / "rules-report.json"
-    out.write_text(json.dumps(_results, indent=1, sort_keys=True))
+    results = dict(_results)
+    if session.config.args_source != pytest.Config.ArgsSource.TESTPATHS and out.exists():
+        # a run of some tests only: it updates their outcomes in the whole suite's report, not replaces it
+        try:
+            results = {**json.loads(out.read_text()), **_results}
+        except ValueError:
+            pass
+    out.write_text(json.dumps(results, indent=1, sort_keys=True))

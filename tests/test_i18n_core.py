@@ -26,9 +26,9 @@ TUI_FILES = ("tui/cli.py", "tui/app.py", "tui/keymap.py", "tui/lists.py", "tui/s
              "tui/screens/setup_wizard.py", "tui/widgets/confirm.py", "tui/widgets/prompt.py",
              "tui/widgets/virtual_list.py", "tui/screens/list_delete.py", "tui/palette.py", "tui/widgets/key_bar.py", "tui/widgets/form.py",
              "tui/widgets/form_field.py", "tui/widgets/form_screen.py", "tui/widgets/form_stale.py",
-             "tui/widgets/form_grid.py", "tui/widgets/form_tabs.py", "tui/widgets/lookup.py",
-             "tui/screens/contractor_groups.py", "tui/screens/contractor_card.py")
-STORE_FILES += ("store/library_text.py", "store/references.py", "store/parties/groups.py")
+             "tui/widgets/form_grid.py", "tui/widgets/form_tabs.py", "tui/widgets/lookup.py", "tui/write_wait.py",
+             "tui/screens/contractor_groups.py", "tui/screens/contractor_card.py", "tui/crash.py")
+STORE_FILES += ("store/library_text.py", "store/references.py", "store/parties/groups.py", "store/gridrows.py")
 
 # Literals that reach `_()` through a variable: name of the table -> how to read its msgids
 # (HELP: a widget's F1 text, shown by FiliaApp.action_help).

@@ -11,6 +11,7 @@ from textual.widgets import Static
 
 from store.i18n import _, register_locale_dir
 from tui import keymap
+from tui.crash import CrashGuard
 from tui.key_order import KeyOrder
 
 register_locale_dir(Path(__file__).with_name("locale"))
@@ -39,7 +40,7 @@ class FiliaCommands(Provider):
             yield Hit(1, label, partial(app.run_palette_command, callback))
 
 
-class FiliaApp(KeyOrder, App):
+class FiliaApp(CrashGuard, KeyOrder, App):
     TITLE = "Filia"
     COMMANDS = {FiliaCommands}
     COMMAND_PALETTE_BINDING = "f11"      # Ctrl+P stays free for printing (optima_keys.md)
@@ -134,7 +135,7 @@ class FiliaApp(KeyOrder, App):
     def run_palette_command(self, command) -> None:
         from tui.seats import allowed_callback
 
-        super().run_palette_command(lambda: allowed_callback(self, command) and command())
+        super().run_palette_command(lambda: allowed_callback(self, command) and self.run_guarded_command(command))
 
     def note_keystroke(self) -> None:
         if self.seats is not None:
@@ -200,9 +201,20 @@ class FiliaApp(KeyOrder, App):
         behaviour = getattr(self.screen, "behaviour", None)
         for cid, _label, fn in getattr(behaviour, "serial", None) or []:
             if cid == command_id:
-                fn(self.screen)
+                self.run_guarded_command(fn, self.screen)
                 return
         self.bell()
+
+    def run_guarded_command(self, fn, *args) -> None:
+        """A list or palette command that writes: a refusal or a database problem is said in Polish and
+        the session goes on (issue 16 §3)."""
+        from store.errors import FiliaError
+
+        try:
+            fn(*args)
+        except FiliaError as exc:
+            self.bell()
+            self.notify(str(exc), severity="error", timeout=10)
 
     def action_command_palette(self) -> None:
         from textual.command import CommandPalette
@@ -241,6 +253,11 @@ class FiliaApp(KeyOrder, App):
             return
         self.push_screen(KeyManagerScreen(self.seats.manager,
                                           is_admin=bool(self.operator and self.operator.is_admin)))
+
+    def action_exchange(self) -> None:
+        from tui.screens.exchange import ExchangeScreen
+
+        self.push_screen(ExchangeScreen())
 
     def action_show_company(self) -> None:
         from store import config
@@ -299,7 +316,8 @@ class FiliaApp(KeyOrder, App):
         out += list(getattr(screen, "palette_commands", lambda: [])())  # a card's own commands
         for key, factory in LISTS.items():
             out.append((_("Otwórz listę: {title}").format(title=factory().title), partial(self.action_open_list, key)))
-        out += [(_("Diagnostyka klawiszy"), self.action_key_diagnostics),
+        out += [(_("Praca rozproszona centrala/oddział"), self.action_exchange),
+                (_("Diagnostyka klawiszy"), self.action_key_diagnostics),
                 (_("Menadżer kluczy"), self.action_key_manager),
                 (_("Zakończ pracę"), self.action_request_quit)]
         return out

@@ -104,9 +104,15 @@ class KeyOrder:
             self.hold_keys_until(lambda: self._palette_command_done)
         elif key in ("enter", "escape", "tab", "shift+tab") and isinstance(self.focused, SelectOverlay):
             self.hold_keys_until(lambda: not isinstance(self.focused, SelectOverlay))
+        elif key == "enter" and getattr(self.screen, "ENTER_MOVES_FOCUS", False) and self.focused is not None:
+            # Enter in a field of such a screen (the login) moves to the next field only when its Submitted
+            # message has been handled: the password typed right behind it must not land in the login.
+            field, screen = self.focused, self.screen
+            self.hold_keys_until(lambda: self.focused is not field or self.screen is not screen)
         elif key in ("enter", "escape") and isinstance(self.screen, ChoicePopup):
             popup = self.screen           # a field's options: the keys after the pick go to the field again
-            self.hold_keys_until(lambda: self.screen is not popup)
+            # ... and the field under it has its focus back (a Tab in between went to the first field instead)
+            self.hold_keys_until(lambda: self.screen is not popup and self.focused is not None)
 
     def hold_keys_until(self, done: Callable[[], bool], timeout: float = 1.0) -> None:
         """Hold the keys that follow until `done()` (at most `timeout` seconds)."""

@@ -20,7 +20,7 @@ from store.catalog.dictionaries import (AttributeDef, Brand, Category, GoodsGrou
 from store.catalog.models import ITEM_TYPES, PRICE_LIMIT_KINDS, REVERSE_CHARGE, Goods
 from store.base import lock_current
 from store.config import VatRate
-from store.db import write
+from store.db import run_write, write
 from store.errors import FiliaError, ValidationError
 from store.i18n import _
 
@@ -220,16 +220,24 @@ def copy_source(goods_id: int) -> dict:
     return view
 
 
-def save_goods_card(goods_id: int | None, fields: dict, *, grids: dict[str, list[dict]] | None = None,
+def save_goods_card(goods_id: int | None, fields: dict, **kwargs) -> int:
+    """_save_goods_card under run_write: a lost race on PostgreSQL (deadlock, serialisation failure) runs
+    the whole save again, a few times, before the clerk is told „Spróbuj ponownie” (issue 16 §2)."""
+    return run_write(_save_goods_card, goods_id, fields, **kwargs)
+
+
+def _save_goods_card(goods_id: int | None, fields: dict, *, grids: dict[str, list[dict]] | None = None,
                     original_grids: dict[str, list[dict]] | None = None, prices: dict[int, Decimal] | None = None,
                     copy_from: int | None = None, confirm: bool = False, operator: str = "",
                     version: int | None = None) -> int:
-    """Save the whole card in one transaction; returns the goods id. `operator` (login) is recorded
+    """Save the card in one transaction; returns the goods id. `fields`: for a saved card only those its
+    user changed (the others stay as stored); grids as changes against `original_grids`. `operator` (login) is recorded
     as who entered or last changed the card (PIE-15). `version`: the record version the card loaded;
     when another session saved the card since, StaleRecord is raised and nothing is written (issue 16)."""
     values = _clean_fields(fields)
-    if not confirm:
-        warnings = goods_rules.card_warnings(values)
+    if not confirm:          # a card sends only its changed fields: warn about the card as it will be
+        stored = card_rules.card_data(goods_id)["fields"] if goods_id is not None else {}
+        warnings = goods_rules.card_warnings({**stored, **values})
         if warnings:
             raise ConfirmationNeeded(warnings)
     grids, before = grids or {}, dict(original_grids or {})

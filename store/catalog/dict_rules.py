@@ -107,7 +107,10 @@ def update_entry(kind: str, entry_id: int, /, **data) -> peewee.Model:
         if errors:
             raise ValidationError(errors)
         stamp = spec.model.stamp_names() if hasattr(spec.model, "stamp_names") else {"modified_at": utcnow()}
-        spec.model.update(**values, **stamp).where(spec.model.id == obj.id).execute()   # version + 1 (issue 16)
+        stored = {f: getattr(obj, spec.model._meta.fields[f].column_name if isinstance(
+            spec.model._meta.fields[f], peewee.ForeignKeyField) else f) for f in spec.fields}
+        changed = {f: v for f, v in values.items() if v != stored[f]}   # only what changes is written (issue 16)
+        spec.model.update(**changed, **stamp).where(spec.model.id == obj.id).execute()   # version + 1 (issue 16)
         obj = spec.model.get_by_id(obj.id)
         spec.after_save(obj)
         return obj

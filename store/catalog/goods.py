@@ -15,7 +15,7 @@ from store.catalog.models import (ITEM_TYPES, PRICE_LIMIT_KINDS, REVERSE_CHARGE,
 from store.catalog.roles import ensure_may_edit
 from store.catalog.usage import usage_reason
 from store.config import VatRate
-from store.db import write
+from store.db import for_update, write
 from store.errors import NotFound, Refused, ValidationError
 from store.i18n import _
 
@@ -218,7 +218,9 @@ def update_goods(goods_id: int, *, operator: str = "", **changes) -> Goods:
     errors: dict = {}
     new_ean = changes.pop("ean", None)
     with write():
-        goods = get_goods(goods_id)
+        goods = for_update(Goods.select().where(Goods.id == goods_id)).first()    # locked, then read (issue 16)
+        if goods is None:
+            raise NotFound(_("Nie znaleziono towaru."))
         changes = _normalise(changes, errors)
         if "group" in changes:          # the old default group stays linked, as on any card
             ensure_default_group_in_tx(goods)
@@ -241,7 +243,9 @@ def update_goods(goods_id: int, *, operator: str = "", **changes) -> Goods:
             values["track_stock"] = False
         vat_changed = values["vat_rate"] != goods.vat_rate_id or values["purchase_vat_rate"] != goods.purchase_vat_rate_id
         stamp = {**Goods.stamp_names(), **({"modified_by": operator} if operator else {})}  # version + 1 (issue 16)
-        Goods.update(**values, **stamp).where(Goods.id == goods.id).execute()
+        stored = {f: getattr(goods, f + "_id") if f in _FK_MODELS else getattr(goods, f) for f in values}
+        # only what changes is written: a field another session changed meanwhile is never sent back
+        Goods.update(**{f: v for f, v in values.items() if v != stored[f]}, **stamp).where(Goods.id == goods.id).execute()
         goods = Goods.get_by_id(goods.id)
         if values["group"] and not GoodsGroupLink.select().where(
                 (GoodsGroupLink.goods == goods.id) & (GoodsGroupLink.group == values["group"])).exists():

@@ -18,7 +18,7 @@ from store.catalog.dictionaries import PriceType
 from store.catalog.models import Goods, GoodsPrice
 from store.catalog.roles import ensure_may_edit
 from store.config import VatRate, get_setting
-from store.db import database, is_sqlite, write
+from store.db import database, for_update, is_sqlite, run_write
 from store.errors import NotFound, ValidationError
 from store.i18n import _
 
@@ -42,10 +42,13 @@ def price_places() -> int:
 
 
 def ensure_default_price_types() -> None:
-    with write():
-        for name, kind, gross, position, is_default, is_retail in DEFAULT_PRICE_TYPES:
-            PriceType.insert(name=name, kind=kind, gross=gross, position=position, is_default=is_default,
-                             is_retail=is_retail).on_conflict_ignore().execute()
+    run_write(_ensure_default_price_types)
+
+
+def _ensure_default_price_types() -> None:
+    for name, kind, gross, position, is_default, is_retail in DEFAULT_PRICE_TYPES:
+        PriceType.insert(name=name, kind=kind, gross=gross, position=position, is_default=is_default,
+                         is_retail=is_retail).on_conflict_ignore().execute()
 
 
 def retail_price_type() -> PriceType | None:
@@ -90,6 +93,7 @@ class PriceRow:
     gross: Decimal
     currency: str
     active: bool
+    version: int = 0                # of the goods_price row (0: no row yet); set_price(version=) checks it
 
 
 def prices_table(goods_id: int, *, include_inactive: bool = False) -> list[PriceRow]:
@@ -106,7 +110,8 @@ def prices_table(goods_id: int, *, include_inactive: bool = False) -> list[Price
         zero = Decimal("0.0000")
         rows.append(PriceRow(pt.id, pt.position, pt.name, pt.gross, p.auto_update if p else False,
                              p.margin if p else Decimal("0.00"), p.step if p else zero, p.offset if p else zero,
-                             p.net if p else zero, p.gross if p else zero, p.currency if p else "PLN", pt.active))
+                             p.net if p else zero, p.gross if p else zero, p.currency if p else "PLN", pt.active,
+                             p.version if p else 0))
     if not goods.is_service:
         lp = goods.last_purchase_price
         vat = VatRate.get_by_id(goods.purchase_vat_rate_id or goods.vat_rate_id).rate
@@ -116,33 +121,60 @@ def prices_table(goods_id: int, *, include_inactive: bool = False) -> list[Price
 
 
 MIRROR_CHUNK = 500
+LOCK_CHUNK = 5000          # ids per SELECT … FOR UPDATE
+TABLE_LOCK_FROM = 10_000   # more cards than this: lock_goods takes a table lock
 
 
-def mirror_retail(goods_ids: Iterable[int] | None = None) -> int:
+def lock_goods(goods_ids: Iterable[int] | None) -> None:
+    """PostgreSQL: lock the goods rows whose prices this transaction is about to read and write, in id
+    order (every price writer takes them first, so two writers of one card queue instead of
+    deadlocking). None locks the whole table against row changes (a change of every card's mirror).
+
+    Why the mirror needs it: under READ COMMITTED an UPDATE that waited for another session's lock
+    on a goods row re-checks that row with its OLD snapshot of `goods_price`, and would copy a price
+    the other session had just replaced. A statement that starts after the lock is taken sees every
+    committed price. SQLite's BEGIN IMMEDIATE already holds the only write lock (issue 16)."""
+    if is_sqlite():
+        return
+    ids = None if goods_ids is None else sorted(set(goods_ids))
+    if ids is None or len(ids) > TABLE_LOCK_FROM:
+        # every card, or a bulk load: one table lock instead of locking each row (100,000 row locks took
+        # 2.4 s on PostgreSQL); other sessions' writes of goods wait for this transaction's commit
+        database.execute_sql('LOCK TABLE "goods" IN SHARE ROW EXCLUSIVE MODE')
+        return
+    for start in range(0, len(ids), LOCK_CHUNK):
+        chunk = ids[start:start + LOCK_CHUNK]
+        list(Goods.select(Goods.id).where(Goods.id.in_(chunk)).order_by(Goods.id).for_update().tuples())
+
+
+def mirror_retail(goods_ids: Iterable[int] | None = None, *, operator: str | None = None) -> int:
     """THE writer of `goods.retail_price`: set it to the gross price of the retail price type in
     `goods_price` (0 when the card has no such row) for `goods_ids`, or for every card when None (bulk
     loads, a change of the retail price type). Call it inside the transaction that changed the prices.
 
     One UPDATE per chunk; only rows whose mirror differs are written, and those are stamped like every
-    change of a card (version + 1, time, operator). Returns the number of cards written."""
+    change of a card (version + 1, time, operator: `operator` when the caller names who made the change,
+    as an import does, else the session's). Returns the number of cards written."""
     from store.base import utcnow
 
     retail = retail_price_type()
     p = "?" if is_sqlite() else "%s"
     source = (f'COALESCE((SELECT gp."gross" FROM "goods_price" gp WHERE gp."goods_id" = "goods"."id" '
               f'AND gp."price_type_id" = {p}), 0)')
-    stamp = Goods.stamp()
     sets = [f'"retail_price" = {source}', f'"modified_at" = {p}', '"version" = "version" + 1']
     now = utcnow()
     params: list = [retail.id if retail else None, now.isoformat(" ") if is_sqlite() else now]
-    if Goods.modified_by in stamp:
+    who = operator if operator else Goods.stamp().get(Goods.modified_by)
+    if who:
         sets.append(f'"modified_by" = {p}')
-        params.append(stamp[Goods.modified_by])
+        params.append(who)
     sql = f'UPDATE "goods" SET {", ".join(sets)} WHERE "retail_price" <> {source}'
     params.append(params[0])
-    if goods_ids is None:
+    ids = None if goods_ids is None else sorted(set(goods_ids))
+    lock_goods(ids)
+    if ids is None:
         return database.execute_sql(sql, params).rowcount
-    ids, written = list(goods_ids), 0
+    written = 0
     for start in range(0, len(ids), MIRROR_CHUNK):
         chunk = ids[start:start + MIRROR_CHUNK]
         written += database.execute_sql(f'{sql} AND "id" IN ({", ".join([p] * len(chunk))})',
@@ -182,13 +214,34 @@ def _compute(goods: Goods, pt: PriceType, row: GoodsPrice, *, value=None, margin
 
 
 def _row(goods: Goods, pt: PriceType) -> GoodsPrice:
-    row = GoodsPrice.get_or_none((GoodsPrice.goods == goods.id) & (GoodsPrice.price_type == pt.id))
+    """The stored price row, locked (PostgreSQL), or a new unsaved one."""
+    where = (GoodsPrice.goods == goods.id) & (GoodsPrice.price_type == pt.id)
+    row = for_update(GoodsPrice.select().where(where)).first()
     return row or GoodsPrice(goods=goods.id, price_type=pt.id)
+
+
+PRICE_VALUE_FIELDS = ("net", "gross", "currency", "margin", "auto_update", "step", "offset")
+
+
+def _store_row(row: GoodsPrice) -> GoodsPrice:
+    """Save a computed price row. A new one goes in as INSERT … ON CONFLICT (goods, price type) DO UPDATE:
+    a session adding the same price meanwhile (a bulk import takes no goods lock) is overwritten in
+    order, never a raw unique violation (issue 16)."""
+    if row.id is not None:
+        row.save()
+        return row
+    values = {GoodsPrice._meta.fields[f]: getattr(row, f) for f in PRICE_VALUE_FIELDS}
+    GoodsPrice.insert(goods=row.goods_id, price_type=row.price_type_id, **{f.name: v for f, v in values.items()}) \
+        .on_conflict(conflict_target=[GoodsPrice.goods, GoodsPrice.price_type],
+                     update={**values, **GoodsPrice.stamp()}).execute()
+    return GoodsPrice.get((GoodsPrice.goods == row.goods_id) & (GoodsPrice.price_type == row.price_type_id))
 
 
 def set_price_in_tx(goods: Goods, pt: PriceType, *, value=None, margin=None, step=None, offset=None,
                     auto_update=None, currency=None) -> GoodsPrice:
-    """Inside an open transaction (used by cards, serial operations and imports)."""
+    """Inside an open transaction (used by cards, serial operations and imports). Locks the goods row
+    first (PostgreSQL), then the price row."""
+    lock_goods([goods.id])
     row = _row(goods, pt)
     if step is not None:
         if Decimal(step) < 0:
@@ -204,33 +257,55 @@ def set_price_in_tx(goods: Goods, pt: PriceType, *, value=None, margin=None, ste
             raise ValidationError({"currency": _("Podaj trzyliterowy kod waluty (np. PLN, EUR).")})
         row.currency = code
     _compute(goods, pt, row, value=value, margin=margin)
-    row.save()
+    row = _store_row(row)
     if is_retail_type(pt):
         _mirror_one(goods)
     return row
 
 
 def set_price(goods_id: int, price_type_id: int, *, value=None, margin=None, step=None, offset=None,
-              auto_update=None, currency=None) -> GoodsPrice:
+              auto_update=None, currency=None, version: int | None = None) -> GoodsPrice:
     """Set one price of an item: `value` in the declared column (net or gross) or `margin` (%).
 
+    `version`: of the price row as the prices table showed it (0: no row then); when another session
+    changed the price since, StaleRecord names who and when and nothing is written (issue 16).
     Changing the price recomputes the margin; changing the margin recomputes the price (ITM-21).
     """
     ensure_may_edit("prices", price_type_id=price_type_id)
     if value is not None and margin is not None:
         raise ValidationError({"price": _("Podaj cenę albo marżę, nie obie naraz.")})
-    with write():
-        goods = Goods.get_or_none(Goods.id == goods_id)
+
+    def change() -> GoodsPrice:
+        goods = for_update(Goods.select().where(Goods.id == goods_id)).first()   # locked, then read
         pt = PriceType.get_or_none(PriceType.id == price_type_id)
         if goods is None or pt is None:
             raise NotFound(_("Nie znaleziono towaru lub rodzaju ceny."))
+        if version is not None:
+            _check_price_version(goods, pt, version)
         return set_price_in_tx(goods, pt, value=value, margin=margin, step=step, offset=offset,
                                auto_update=auto_update, currency=currency)
+    return run_write(change)
+
+
+def _check_price_version(goods: Goods, pt: PriceType, version: int) -> None:
+    from store.base import local_time_text
+    from store.errors import StaleRecord
+
+    row = for_update(GoodsPrice.select().where((GoodsPrice.goods == goods.id)
+                                               & (GoodsPrice.price_type == pt.id))).first()
+    if (row.version if row else 0) != version:
+        who = (row.modified_by if row else "") or _("inna sesja")
+        raise StaleRecord(_("Cenę „{name}” zmienił w międzyczasie {who} ({when}) – nic nie zapisano. Zapisana "
+                            "cena: {net} netto, {gross} brutto.").format(
+            name=pt.name, who=who, when=local_time_text(row.modified_at if row else None),
+            net=row.net if row else 0, gross=row.gross if row else 0),
+            who=row.modified_by if row else "", when=row.modified_at if row else None)
 
 
 def recompute_all_in_tx(goods: Goods, *, keep: str = "declared") -> None:
     """After a VAT rate change: keep net, gross or the declared column of every price (PSO-10)."""
-    for row in GoodsPrice.select().where(GoodsPrice.goods == goods.id):
+    lock_goods([goods.id])
+    for row in for_update(GoodsPrice.select().where(GoodsPrice.goods == goods.id).order_by(GoodsPrice.id)):
         pt = PriceType.get_by_id(row.price_type_id)
         vat, places = vat_percent_of(goods, pt), price_places()
         if keep == "net" or (keep == "declared" and not pt.gross):
@@ -254,10 +329,11 @@ def set_purchase_price_in_tx(goods: Goods, net, *, update_prices: bool = True) -
     net = money.q(net, 4)
     if net < 0:
         raise ValidationError({"purchase_price": _("Cena zakupu nie może być ujemna.")})
+    lock_goods([goods.id])
     Goods.update(last_purchase_price=net, modified_at=utcnow()).where(Goods.id == goods.id).execute()
     goods.last_purchase_price = net
     changed = []
-    for row in GoodsPrice.select().where(GoodsPrice.goods == goods.id):
+    for row in for_update(GoodsPrice.select().where(GoodsPrice.goods == goods.id).order_by(GoodsPrice.id)):
         pt = PriceType.get_by_id(row.price_type_id)
         if pt.kind != "sale" or not pt.active:
             continue
@@ -275,11 +351,12 @@ def set_purchase_price_in_tx(goods: Goods, net, *, update_prices: bool = True) -
 
 
 def set_purchase_price(goods_id: int, net, *, update_prices: bool = True) -> list[tuple[str, Decimal, Decimal]]:
-    with write():
-        goods = Goods.get_or_none(Goods.id == goods_id)
+    def change():
+        goods = for_update(Goods.select().where(Goods.id == goods_id)).first()
         if goods is None:
             raise NotFound(_("Nie znaleziono towaru."))
         return set_purchase_price_in_tx(goods, net, update_prices=update_prices)
+    return run_write(change)
 
 
 def card_price(goods: Goods, price_type_id: int | None) -> tuple[PriceType | None, Decimal, Decimal, str]:

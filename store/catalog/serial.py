@@ -1,5 +1,7 @@
-"""Serial operations on marked goods (PSO). Each operation is one transaction and returns a
-SerialReport: what changed (old -> new) and what was refused, with the reason in Polish.
+"""Serial operations on marked goods (PSO). Each returns a SerialReport: what changed (old -> new)
+and what was refused, with the reason in Polish. Price change, VAT rate, group, base unit and
+attribute run set-based in batches of bounded size, each batch one transaction under the operation's
+run id (store.catalog.serial_runs, serial_sets; issue 16 §5); the others are one transaction.
 
 Prices: change by percent or amount with rounding to a step (PSO-12), recalculation from the
 purchase price and margin (ITM-22). Card: group (PSO-1), attribute (PSO-2), VAT rate (PSO-10),
@@ -11,41 +13,46 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from store.base import utcnow
-from store.catalog import money
 from store.catalog import prices as price_rules
-from store.catalog.dictionaries import AttributeDef, Brand, Category, CnCode, GoodsGroup, PriceType, Producer, Unit
-from store.catalog.goods import ensure_default_group_in_tx
-from store.catalog.models import Goods, GoodsAttribute, GoodsGroupLink, GoodsPrice, GoodsUnit
+from store.catalog import serial_runs as runs
+from store.catalog.dictionaries import Brand, Category, PriceType, Producer
+from store.catalog.models import Goods, GoodsPrice
 from store.catalog.roles import ensure_may_edit
-from store.catalog.usage import usage_reason
-from store.config import VatRate
+from store.catalog.serial_runs import Change, Refusal
 from store.db import write
 from store.errors import NotFound, ValidationError
 from store.i18n import _
 
 
-@dataclass(frozen=True)
-class Change:
-    goods_id: int
-    code: str
-    field: str
-    old: object
-    new: object
-
-
-@dataclass(frozen=True)
-class Refusal:
-    goods_id: int
-    code: str
-    reason: str
-
-
 @dataclass
 class SerialReport:
+    """What a serial operation changed (old -> new) and refused (with the reason). A batched run
+    (store.catalog.serial_runs) loads its lines from the run's log: all of them up to LOAD_LIMIT,
+    beyond that the first LOAD_LIMIT (the counts are always whole; `run_id` reads the rest)."""
+
     operation: str
     changed: list[Change] = field(default_factory=list)
     refused: list[Refusal] = field(default_factory=list)
+    run_id: int | None = None
+    changed_count: int | None = None
+    refused_count: int | None = None
+    total: int | None = None
+    done: int | None = None
+
+    LOAD_LIMIT = 20_000
+
+    @property
+    def n_changed(self) -> int:
+        return len(self.changed) if self.changed_count is None else self.changed_count
+
+    @property
+    def n_refused(self) -> int:
+        return len(self.refused) if self.refused_count is None else self.refused_count
+
+    @property
+    def complete(self) -> bool:
+        """False for a cancelled or interrupted run: only the committed part was done."""
+        return self.total is None or self.done == self.total
 
     def change(self, g: Goods, name: str, old, new) -> None:
         self.changed.append(Change(g.id, g.code, name, old, new))
@@ -60,17 +67,52 @@ class SerialReport:
         out += [_("{kod}: pominięto – {powod}").format(kod=r.code, powod=r.reason) for r in self.refused]
         return out
 
+    @classmethod
+    def of_run(cls, operation: str, run_id: int) -> "SerialReport":
+        st = runs.state(run_id)
+        changed, refused = runs.report(run_id, limit=cls.LOAD_LIMIT)
+        return cls(operation, changed, refused, run_id=run_id, changed_count=st.changed, refused_count=st.refused,
+                   total=st.total, done=st.done)
+
+
+@dataclass(frozen=True)
+class GoodsSelection:
+    """The marked goods of a list without listing them: every id the query returns (ListQuery.id_query()
+    under the list's filters) except `exclude` ("mark all", then unmark a few)."""
+
+    query: object
+    exclude: frozenset = frozenset()
+
+
+def _batched(kind: str, params: dict, goods, *, progress=None, cancel=None) -> SerialReport:
+    """Freeze the goods, run the operation in batches (store.catalog.serial_runs), return its report."""
+    if isinstance(goods, GoodsSelection):
+        run_id = runs.start(kind, params, selection=goods.query, exclude=goods.exclude)
+    else:
+        run_id = runs.start(kind, params, ids=list(goods))
+    runs.execute(run_id, progress=progress, cancel=cancel)
+    return SerialReport.of_run(kind, run_id)
+
+
+def resume(run_id: int, *, progress=None, cancel=None) -> SerialReport:
+    """Finish a run that was cancelled or killed: only its goods still pending are done."""
+    st = runs.execute(run_id, progress=progress, cancel=cancel)
+    return SerialReport.of_run(st.kind, run_id)
+
 
 def _goods(ids) -> list[Goods]:
+    if isinstance(ids, GoodsSelection):          # an operation still in one transaction, over "mark all"
+        ids = [i for (i,) in ids.query.tuples() if i not in ids.exclude]
     ids = list(dict.fromkeys(int(i) for i in ids))
     if not ids:
         raise ValidationError({"goods": _("Zaznacz towary albo ustaw kursor na towarze.")})
+    price_rules.lock_goods(ids)      # PostgreSQL: locked in id order before their prices are read (issue 16)
     rows = {g.id: g for g in Goods.select().where(Goods.id.in_(ids))}
     return [rows[i] for i in ids if i in rows]
 
 
 def _touch(g: Goods, **values) -> None:
-    Goods.update(**values, modified_at=utcnow()).where(Goods.id == g.id).execute()
+    Goods.update(**values, **Goods.stamp_names()).where(Goods.id == g.id).execute()
     for k, v in values.items():
         setattr(g, k, v)
 
@@ -78,41 +120,16 @@ def _touch(g: Goods, **values) -> None:
 # --- prices ----------------------------------------------------------------------------------------
 
 def change_prices(goods_ids, *, price_type_id: int, base_price_type_id: int | None = None, percent=None,
-                  amount=None, step=Decimal(0)) -> SerialReport:
+                  amount=None, step=Decimal(0), progress=None, cancel=None) -> SerialReport:
     """PSO-12: computed price = base price ± percent or ± amount, rounded to `step`; negative -> 0.
 
     base_price_type_id None = the price itself; 0 = the last purchase price. The computed price is
-    written in the declared column of the target price type.
+    written in the declared column of the target price type. Set-based, in batches (serial_sets).
     """
-    ensure_may_edit("prices", price_type_id=price_type_id)
-    if (percent is None) == (amount is None):
-        raise ValidationError({"percent": _("Podaj zmianę ceny o procent albo o kwotę.")})
-    report = SerialReport("change_prices")
-    with write():
-        target = PriceType.get_or_none(PriceType.id == price_type_id)
-        if target is None:
-            raise NotFound(_("Nie znaleziono rodzaju ceny."))
-        base_pt = None if base_price_type_id in (None, 0) else PriceType.get_or_none(PriceType.id == base_price_type_id)
-        for g in _goods(goods_ids):
-            row = GoodsPrice.get_or_none((GoodsPrice.goods == g.id) & (GoodsPrice.price_type == target.id))
-            old = (row.gross if target.gross else row.net) if row else Decimal(0)
-            if base_price_type_id == 0:
-                base = g.last_purchase_price
-                if target.gross:
-                    base = money.gross_from_net(base, price_rules.vat_percent_of(g, target), price_rules.price_places())
-            elif base_pt is not None:
-                _pt, net, gross, _cur = price_rules.card_price(g, base_pt.id)
-                base = gross if target.gross else net
-            else:
-                base = old
-            if row is not None and row.currency != "PLN" and amount is not None:
-                report.refuse(g, _("cena jest w walucie {w}; zmiana o kwotę w PLN pominięta").format(w=row.currency))
-                continue
-            new = money.change_price(base, percent=percent, amount=amount, step=step, places=price_rules.price_places())
-            price_rules.set_price_in_tx(g, target, value=new)
-            if new != old:
-                report.change(g, target.name, old, new)
-    return report
+    params = {"price_type_id": price_type_id, "base_price_type_id": base_price_type_id,
+              "percent": None if percent is None else str(percent), "amount": None if amount is None else str(amount),
+              "step": str(step or 0)}
+    return _batched("change_prices", params, goods_ids, progress=progress, cancel=cancel)
 
 
 def recalculate_from_margin(goods_ids, *, price_type_ids: list[int] | None = None, margin=None) -> SerialReport:
@@ -148,35 +165,9 @@ def recalculate_from_margin(goods_ids, *, price_type_ids: list[int] | None = Non
 
 # --- card fields -------------------------------------------------------------------------------------
 
-def set_group(goods_ids, group_id: int, *, action: str = "add") -> SerialReport:
+def set_group(goods_ids, group_id: int, *, action: str = "add", progress=None, cancel=None) -> SerialReport:
     """PSO-1: add the group, make it the default group, or remove it (never the default one)."""
-    ensure_may_edit("groups")
-    if action not in ("add", "default", "remove"):
-        raise ValidationError({"action": _("Akcja: dodaj, zmień domyślną albo usuń grupę.")})
-    report = SerialReport("set_group")
-    with write():
-        group = GoodsGroup.get_or_none(GoodsGroup.id == group_id)
-        if group is None:
-            raise NotFound(_("Nie znaleziono grupy towarowej."))
-        for g in _goods(goods_ids):
-            ensure_default_group_in_tx(g)       # a bulk-loaded card: its default group gets its link row
-            linked = GoodsGroupLink.select().where((GoodsGroupLink.goods == g.id) & (GoodsGroupLink.group == group.id)).exists()
-            if action == "remove":
-                if g.group_id == group.id:
-                    report.refuse(g, _("grupa {g} jest grupą domyślną towaru").format(g=group.code))
-                elif linked:
-                    GoodsGroupLink.delete().where((GoodsGroupLink.goods == g.id) & (GoodsGroupLink.group == group.id)).execute()
-                    report.change(g, _("grupy"), group.code, "—")
-                continue
-            if not linked:
-                GoodsGroupLink.create(goods=g.id, group=group.id)
-                if action == "add":
-                    report.change(g, _("grupy"), "—", group.code)
-            if action == "default" and g.group_id != group.id:
-                old = GoodsGroup.get_by_id(g.group_id).code if g.group_id else "—"
-                _touch(g, group=group.id)
-                report.change(g, _("grupa domyślna"), old, group.code)
-    return report
+    return _batched("set_group", {"group_id": group_id, "action": action}, goods_ids, progress=progress, cancel=cancel)
 
 
 def set_category(goods_ids, category_id: int | None, *, sales: bool = True, purchase: bool = False) -> SerialReport:
@@ -200,100 +191,26 @@ def set_category(goods_ids, category_id: int | None, *, sales: bool = True, purc
 
 
 def set_vat_rate(goods_ids, vat_rate_id: int | None = None, *, which: str = "both", keep: str = "net",
-                 from_cn: bool = False) -> SerialReport:
+                 from_cn: bool = False, progress=None, cancel=None) -> SerialReport:
     """PSO-10: new sales/purchase rate (or the rate of each item's CN code); every price keeps its
     net or its gross and the other column is recomputed."""
-    ensure_may_edit("goods")
-    if which not in ("sales", "purchase", "both") or keep not in ("net", "gross"):
-        raise ValidationError({"which": _("Wybierz stawki (zakupu/sprzedaży/obydwie) i cenę do zachowania.")})
-    report = SerialReport("set_vat_rate")
-    with write():
-        rate = VatRate.get_or_none(VatRate.id == vat_rate_id) if vat_rate_id else None
-        if not from_cn and rate is None:
-            raise ValidationError({"vat_rate": _("Wybierz nową stawkę VAT.")})
-        for g in _goods(goods_ids):
-            new = rate
-            if from_cn:
-                cn = CnCode.get_or_none(CnCode.code == g.cn_code) if g.cn_code else None
-                if cn is None or cn.vat_rate_id is None:                                        # CN-4
-                    report.refuse(g, _("kod CN towaru nie ma stawki VAT") if cn else _("towar nie ma kodu CN"))
-                    continue
-                new = VatRate.get_by_id(cn.vat_rate_id)
-            values = {}
-            if which in ("sales", "both") and g.vat_rate_id != new.id:
-                values["vat_rate"] = new.id
-                report.change(g, _("stawka VAT sprzedaży"), VatRate.get_by_id(g.vat_rate_id).code, new.code)
-            if which in ("purchase", "both") and g.purchase_vat_rate_id != new.id:
-                values["purchase_vat_rate"] = new.id
-                old = VatRate.get_by_id(g.purchase_vat_rate_id).code if g.purchase_vat_rate_id else "—"
-                report.change(g, _("stawka VAT zakupu"), old, new.code)
-            if values:
-                _touch(g, **values)
-                g = Goods.get_by_id(g.id)
-                price_rules.recompute_all_in_tx(g, keep=keep)
-    return report
+    params = {"vat_rate_id": vat_rate_id, "which": which, "keep": keep, "from_cn": bool(from_cn)}
+    return _batched("set_vat_rate", params, goods_ids, progress=progress, cancel=cancel)
 
 
-def set_unit(goods_ids, unit: str, *, confirmed: bool = False) -> SerialReport:
+def set_unit(goods_ids, unit: str, *, confirmed: bool = False, progress=None, cancel=None) -> SerialReport:
     """Change the base unit. An item already on documents is refused unless `confirmed` (ITM-34's
     question answered Tak); an item having that unit as auxiliary unit is refused."""
-    ensure_may_edit("goods")
-    report = SerialReport("set_unit")
-    with write():
-        if not Unit.select().where(Unit.code == unit).exists():
-            raise ValidationError({"unit": _("Jednostka „{u}” nie istnieje w słowniku jednostek miary.").format(u=unit)})
-        for g in _goods(goods_ids):
-            if g.unit == unit:
-                continue
-            if GoodsUnit.select().where((GoodsUnit.goods == g.id) & (GoodsUnit.unit == unit)).exists():
-                report.refuse(g, _("jednostka {u} jest już jednostką pomocniczą towaru").format(u=unit))
-            elif not confirmed and usage_reason("goods", g.id):
-                report.refuse(g, _("towar posiada powiązane dokumenty – zmiana jednostki wymaga potwierdzenia"))
-            else:
-                old = g.unit
-                _touch(g, unit=unit)
-                report.change(g, _("jednostka"), old, unit)
-    return report
+    return _batched("set_unit", {"unit": unit, "confirmed": bool(confirmed)}, goods_ids, progress=progress,
+                    cancel=cancel)
 
 
 def set_attribute(goods_ids, attribute_id: int, *, action: str = "add", value: str = "",
-                  from_value: str | None = None) -> SerialReport:
+                  from_value: str | None = None, progress=None, cancel=None) -> SerialReport:
     """PSO-2: add (with an optional value), change value From -> To, or remove (optionally only
     where it has `from_value`). Contractor-dependent values are set only on the card."""
-    from store.catalog.dict_tree import check_attribute_value
-
-    ensure_may_edit("goods")
-    if action not in ("add", "change", "remove"):
-        raise ValidationError({"action": _("Akcja: dodaj, zmień albo usuń atrybut.")})
-    report = SerialReport("set_attribute")
-    with write():
-        attr = AttributeDef.get_or_none(AttributeDef.id == attribute_id)
-        if attr is None:
-            raise NotFound(_("Nie znaleziono atrybutu."))
-        if attr.kind != "goods":
-            raise ValidationError({"attribute": _("Atrybut {a} nie jest atrybutem towaru.").format(a=attr.code)})
-        if attr.per_contractor and value and action != "remove":
-            raise ValidationError({"value": _("Wartości zależne od kontrahenta ustawia się tylko na karcie towaru.")})
-        value = check_attribute_value(attr, value)
-        for g in _goods(goods_ids):
-            row = GoodsAttribute.get_or_none((GoodsAttribute.goods == g.id) & (GoodsAttribute.attribute == attr.id))
-            if action == "add":
-                if row is not None:
-                    report.refuse(g, _("towar ma już atrybut {a}").format(a=attr.code))
-                    continue
-                pos = GoodsAttribute.select().where(GoodsAttribute.goods == g.id).count()
-                GoodsAttribute.create(goods=g.id, attribute=attr.id, value=value, position=pos)
-                report.change(g, attr.code, "—", value)
-            elif action == "change":
-                if row is None or (from_value or "") != row.value:
-                    continue            # only rows having the "Z:" value change (empty Z: = no value yet)
-                old, row.value = row.value, value
-                row.save()
-                report.change(g, attr.code, old, value)
-            elif row is not None and (from_value is None or row.value == from_value):
-                row.delete_instance()
-                report.change(g, attr.code, row.value, "—")
-    return report
+    params = {"attribute_id": attribute_id, "action": action, "value": value, "from_value": from_value}
+    return _batched("set_attribute", params, goods_ids, progress=progress, cancel=cancel)
 
 
 def set_producer_brand(goods_ids, *, producer_id: int | None = None, brand_id: int | None = None) -> SerialReport:

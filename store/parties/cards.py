@@ -5,7 +5,8 @@ from peewee import ForeignKeyField, IntegrityError, fn
 
 from store.base import lock_current
 from store.config import get_setting, role
-from store.db import database, write
+from store.db import database, run_write, write
+from store.gridrows import apply_changes, is_changes
 from store.errors import NotFound, Refused, ValidationError
 from store.i18n import _
 from store.parties import rules
@@ -61,16 +62,7 @@ def card_data(contractor_id: int) -> dict:
     """Everything the card shows: field values, the three grids, read-only reasons and stamps."""
     c = get_contractor(contractor_id)
     data = _values(c)
-    data["bank_accounts"] = [{f: getattr(b, f) for f in ("id", *BANK_FIELDS)}
-                             for b in c.bank_accounts.order_by(BankAccount.id)]
-    data["representatives"] = [{f: getattr(r, f) for f in ("id", *REP_FIELDS)}
-                               for r in c.representatives.order_by(Representative.id)]
-    data["attributes"] = [{f: getattr(a, f) for f in ("id", *ATTRIBUTE_FIELDS)}
-                          for a in c.attributes.order_by(ContractorAttribute.name)]
-    data["jpk_codes"] = [{"id": j.id, "code": j.code} for j in c.jpk_codes.order_by(ContractorJpkCode.code)]
-    data["recipients"] = [{"id": r.id, "recipient": r.recipient_id, "code": r.recipient.code,
-                           "name": r.recipient.full_name, "city": r.recipient.city, "is_default": r.is_default}
-                          for r in c.recipients.order_by(ContractorRecipient.id)]
+    data.update(grid_rows(c))
     data["meta"] = {"id": c.id, "guid": c.guid, "gid": c.gid, "main_code": c.main.code if c.main_id else "",
                     "created_at": c.created_at, "created_by": c.created_by, "modified_at": c.modified_at,
                     "modified_by": c.modified_by, "credit_used": c.credit_used, "version": c.version,
@@ -78,12 +70,38 @@ def card_data(contractor_id: int) -> dict:
     return data
 
 
+def _tracked(row) -> dict:
+    return {"version": row.version, "modified_by": row.modified_by, "modified_at": row.modified_at}
+
+
+def grid_rows(c: Contractor) -> dict[str, list[dict]]:
+    """The card's grids as stored, one dict per row with its id (and version for versioned rows)."""
+    return {
+        "bank_accounts": [{f: getattr(b, f) for f in ("id", *BANK_FIELDS)} | _tracked(b)
+                          for b in c.bank_accounts.order_by(BankAccount.id)],
+        "representatives": [{f: getattr(r, f) for f in ("id", *REP_FIELDS)} | _tracked(r)
+                            for r in c.representatives.order_by(Representative.id)],
+        "attributes": [{f: getattr(a, f) for f in ("id", *ATTRIBUTE_FIELDS)}
+                       for a in c.attributes.order_by(ContractorAttribute.name)],
+        "jpk_codes": [{"id": j.id, "code": j.code} for j in c.jpk_codes.order_by(ContractorJpkCode.code)],
+        "recipients": [{"id": r.id, "recipient": r.recipient_id, "code": r.recipient.code,
+                        "name": r.recipient.full_name, "city": r.recipient.city, "is_default": r.is_default}
+                       for r in c.recipients.order_by(ContractorRecipient.id)],
+    }
+
+
+def grid_name(grid: str) -> str:
+    return {"bank_accounts": _("Rachunki bankowe"), "representatives": _("Przedstawiciele"),
+            "attributes": _("Atrybuty"), "jpk_codes": _("Kody JPK_V7"), "recipients": _("Odbiorcy")}[grid]
+
+
 def copy_data(contractor_id: int) -> dict:
     """CTR-16: a new card pre-filled with all data of another one (grids too, without their ids)."""
     data = card_data(contractor_id)
     data.pop("meta")
     for grid in GRIDS:  # CTF-60: the JPK codes are copied too
-        data[grid] = [{k: v for k, v in row.items() if k != "id"} for row in data[grid]]
+        data[grid] = [{k: v for k, v in row.items() if k not in ("id", "version", "modified_by", "modified_at")}
+                      for row in data[grid]]
     data["ean"] = ""  # CTF-31: EAN is unique among contractors
     return data
 
@@ -94,22 +112,38 @@ def editable_state(contractor_id: int | None) -> dict:
     return {"fields": rules.lock_reasons(c), "bank_accounts": rules.bank_accounts_lock_reason(c)}
 
 
-def save_card(contractor_id: int | None, data: dict, *, bank_accounts: list[dict] | None = None,
-              representatives: list[dict] | None = None, attributes: list[dict] | None = None,
-              jpk_codes: list[dict] | None = None, recipients: list[dict] | None = None,
-              confirm: bool = False, operator: str = "", version: int | None = None) -> Contractor:
+def save_card(contractor_id: int | None, data: dict, **kwargs) -> Contractor:
+    """_save_card under run_write: a deadlock or serialisation failure (PostgreSQL) runs the whole save
+    again, a few times, before the clerk is told „Spróbuj ponownie” (issue 16 §2)."""
+    return run_write(_save_card, contractor_id, data, **kwargs)
+
+
+def _save_card(contractor_id: int | None, data: dict, *, bank_accounts: list[dict] | None = None,
+               representatives: list[dict] | None = None, attributes: list[dict] | None = None,
+               jpk_codes: list[dict] | None = None, recipients: list[dict] | None = None,
+               confirm: bool = False, operator: str = "", version: int | None = None) -> Contractor:
     """Create (contractor_id None) or change a card with its grids, in one transaction.
 
     `version`: the record version the card loaded; when another session saved the card since, StaleRecord
     (who, when) is raised before anything is written (issue 16).
 
-    Grids given as lists replace the stored rows (rows with an `id` are updated, missing ones deleted);
-    None leaves a grid untouched. Raises ValidationError (every bad field, in Polish), Refused, or
+    `data`: the card fields to change (a card sends only those its user changed; the others stay as
+    stored). A grid is given as CHANGES (store.gridrows: rows added, fields changed by row id and
+    version, rows removed) — a row another session added stays, one it changed since is a StaleRecord —
+    or as a full list (a new card, a copy, an import: rows with an `id` are kept, missing ones deleted);
+    None leaves a grid untouched. Only the rows and fields that differ are written. Raises ValidationError (every bad field, in Polish), Refused, or
     ConfirmationNeeded (warnings the user must accept; call again with confirm=True)."""
     with write():
         if contractor_id:
             lock_current(Contractor, contractor_id, version)
         current_obj = get_contractor(contractor_id) if contractor_id else None
+        given = {"bank_accounts": bank_accounts, "representatives": representatives, "attributes": attributes,
+                 "jpk_codes": jpk_codes, "recipients": recipients}
+        stored_grids = grid_rows(current_obj) if current_obj is not None else {g: [] for g in GRIDS}
+        for grid, value in given.items():
+            if is_changes(value):
+                given[grid] = apply_changes(stored_grids[grid], value, what=grid_name(grid))
+        bank_accounts, representatives, attributes, jpk_codes, recipients = (given[g] for g in GRIDS)
         is_new = current_obj is None
         current = _values(current_obj) if current_obj else new_card_defaults()
         errors: dict[str, str] = {}
@@ -170,10 +204,13 @@ def save_card(contractor_id: int | None, data: dict, *, bank_accounts: list[dict
                     c = Contractor.create(**row, gid=gid, created_by=operator)
                 else:
                     c = current_obj
+                    before = dict(c.__data__)
                     for k, v in row.items():
                         setattr(c, k, v)
                     c.exported = False  # changed since the last send (CONF-22)
-                    c.save()
+                    # only the fields that change are written, with the stamps (version + 1, who, when)
+                    changed = [Contractor._meta.fields[k] for k, v in c.__data__.items() if before.get(k) != v]
+                    c.save(only=[*changed, Contractor.modified_at, Contractor.modified_by, Contractor.version])
         except IntegrityError:
             raise ValidationError({"code": _("Pole „Kod”: Kontrahent o takim kodzie już istnieje.") + " " + _(
                 "Inny użytkownik właśnie zapisał kartę o tym kodzie lub kodzie EAN.")}) from None

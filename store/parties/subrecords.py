@@ -172,25 +172,33 @@ def check_recipients(rows: list[dict], errors: dict, contractor_id: int | None) 
 
 
 def replace_rows(c: Contractor, model, grid: str, rows: list[dict], fields) -> None:
-    """Store a grid: rows with an id of this contractor are updated, others created, missing ones deleted
-    (deleted first, so a row typed again without its id does not collide with a unique key)."""
-    keep = [row["id"] for row in rows if row.get("id")]
-    q = model.delete().where(model.contractor == c.id)
-    if keep:
-        q = q.where(model.id.not_in(keep))
-    q.execute()
+    """Store a grid given as the whole set it should be: stored rows missing from `rows` are deleted (first,
+    so a row typed again without its id does not collide with a unique key), rows without a stored id are
+    created, and of the others only the fields that differ are written (versioned rows get their stamp).
+    save_card builds `rows` from the stored rows and the card's changes, so nothing another session
+    wrote is sent back."""
+    stored = {r.id: r for r in model.select().where(model.contractor == c.id)}
+    keep = {row["id"] for row in rows if row.get("id") in stored}
+    gone = [rid for rid in stored if rid not in keep]
+    if gone:
+        model.delete().where(model.id.in_(gone)).execute()
+    tracked = "version" in model._meta.fields
     for row in rows:
         values = {f: row[f] for f in fields if f in row}
         if model is BankAccount:
             values["number_key"] = row.get("number_key") or account_key(row["number"])
-        rid = row.get("id")
-        existing = model.get_or_none((model.id == rid) & (model.contractor == c.id)) if rid else None
+        existing = stored.get(row.get("id"))
         if existing is None:
             model.create(contractor=c.id, **values)
-        else:
-            for k, v in values.items():
-                setattr(existing, k, v)
-            existing.save()
+            continue
+        diff = {}
+        for k, v in values.items():
+            field = model._meta.fields[k]
+            old = existing.__data__.get(field.name)
+            if field.db_value(v) != field.db_value(old):
+                diff[field] = v
+        if diff:
+            model.update({**diff, **(model.stamp() if tracked else {})}).where(model.id == existing.id).execute()
 
 
 # --- list-level functions (used outside the card: serial operations, sync) ----------------------------

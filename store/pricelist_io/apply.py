@@ -142,7 +142,7 @@ def _apply(plan: ImportPlan, progress, operator: str) -> ImportResult:
     new_ids: list[int] = []
     inserted = _insert_new(plan, new_rows, idx, group_ids, main.id, prices, operator, producer_ids, brand_ids,
                            progress, updated, large=_defer_indexes(len(new_rows)), new_ids=new_ids)
-    mirror_retail(new_ids + [existing[r[1]][0] for r in upd_rows])
+    mirror_retail(new_ids + [existing[r[1]][0] for r in upd_rows], operator=operator or None)
     return ImportResult(inserted, updated, plan.skipped + skipped, plan.invalid_rows, units_created, groups_created,
                         cn_added, cn_updated)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import sqlite3
 import sys
+import time
 from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -49,21 +50,11 @@ def _numbers(db: Path) -> tuple[str, str]:
 
 
 def _login(tmux, login: str, password: str) -> None:
-    """The login screen moves to the password field after Enter; on a loaded machine characters typed right
-    behind the Enter can still reach the operator field (the login screen does not hold typed-ahead keys), so the
-    first password character is typed alone until it shows as a password dot."""
+    """Typed in one burst, as a clerk does: the keys behind Enter wait until the password field has the focus."""
     tmux.wait_for("Filia – logowanie", timeout=60)
     tmux.type(login)
-    tmux.wait_for(login)
     tmux.keys("Enter")
-    for _attempt in range(50):
-        tmux.type(password[0])
-        screen = tmux.wait_until(lambda s: "•" in s or login + password[0] in s, timeout=10)
-        if "•" in screen:
-            break
-        tmux.keys("BSpace")
-        tmux.wait_until(lambda s: login + password[0] not in s, timeout=10)
-    tmux.type(password[1:])
+    tmux.type(password)
     tmux.keys("Enter")
     tmux.wait_for("Menu główne", timeout=60)
 
@@ -86,6 +77,10 @@ def _entry(tmux, kind_down: int, contractor: str, amount: str, count_after: int)
     tmux.wait_for("Kontrahent (kod)")
     if kind_down:                                     # the kind drop-down has focus: open, move, pick
         tmux.keys("Enter", *["Down"] * kind_down, "Enter")
+        # the options closed on KW (keys typed right behind a pick in the options can still go one field short
+        # on a loaded machine: a known defect with its own issue, not this test's subject)
+        tmux.wait_until(lambda s: "KW – wypłata" in s and "Enter wybiera" not in s)
+        time.sleep(0.5)
     tmux.keys("Tab", "Tab")                           # date (today, proposed) -> contractor
     tmux.type(contractor)
     tmux.keys("Tab")

@@ -86,6 +86,7 @@ def test_an_import_that_changes_a_price_writes_that_card_only(db, tmp_path):
     """The other cards keep their version, time and operator; the changed one is stamped and mirrored."""
     import openpyxl
 
+    from store.base import set_session_operator
     from store.catalog.models import Goods
     from store.demo import build_demo
     from store.pricelist_io import apply_import, export_price_list, validate_import
@@ -101,7 +102,11 @@ def test_an_import_that_changes_a_price_writes_that_card_only(db, tmp_path):
     sheet.cell(row=5, column=col).value = 1234.5
     book.save(path)
     before = {g.code: (g.version, g.modified_at, g.retail_price) for g in Goods.select()}
-    apply_import(validate_import(path, update_fields=_every_update_choice()), operator="ANNA")
+    set_session_operator("KASIA")          # another login in this process: the import names its own operator
+    try:
+        apply_import(validate_import(path, update_fields=_every_update_choice()), operator="ANNA")
+    finally:
+        set_session_operator("")
     after = {g.code: (g.version, g.modified_at, g.retail_price, g.modified_by) for g in Goods.select()}
     changed = [c for c in after if after[c][:3] != before[c]]
     assert changed == [code]

@@ -122,6 +122,7 @@ async def test_a_code_no_entry_has_opens_the_list_at_it_and_is_never_saved(filia
 
 @pytest.mark.rule("CTF-5")
 async def test_contractor_group_added_from_the_card_field(filia_app):
+    goods_groups = [g.code for g in GoodsGroup.select().order_by(GoodsGroup.id)]
     async with filia_app.run_test(size=SIZE) as pilot:
         card = await open_card(pilot, "contractors")
         field = await focus_field(pilot, card, "group_id")
@@ -136,7 +137,7 @@ async def test_contractor_group_added_from_the_card_field(filia_app):
         await save(pilot)
     c = Contractor.get_by_id(card.contractor_id)
     assert c.group.code == "VIP" and c.group.description == "Klienci kluczowi"
-    assert GoodsGroup.select().count() == 0
+    assert [g.code for g in GoodsGroup.select().order_by(GoodsGroup.id)] == goods_groups   # not a goods group
 
 
 async def test_tab_in_an_empty_grid_cell_of_a_row_dialog_opens_its_list(filia_app):

@@ -9,11 +9,12 @@ import pytest
 from store.cash.models import CashEntry, CashRegister, CashReport
 from store.db import database, open_database
 from tests.dbdump import assert_same, dump
+from tests.tui.card_helpers import settle
 from tests.tui.test_dictionaries import type_text
 from tests.tui.test_serial_ops import choose, palette
 from tui.screens.cash_cards import EntryCard, RegisterCard, ReportCard
 from tui.screens.list_screen import ListScreen
-from tui.widgets.confirm import ConfirmDialog
+from tui.widgets.confirm import ChoiceDialog
 
 SIZE = (140, 45)
 TODAY = date.today()
@@ -43,11 +44,19 @@ async def open_menu_item(pilot, label: str) -> None:
     index = next(i for i, item in enumerate(menu.items) if item.label == label and item.area == "Kasa/Bank")
     menu.query_one("#menu").highlighted = index
     await pilot.press("enter")
-    for _ in range(20):
-        await pilot.pause()
+    for _ in range(300):                                     # up to 15 s on a loaded 2-core machine
+        await pilot.pause(0.05)
         if isinstance(pilot.app.screen, ListScreen):
             return
     raise AssertionError(f"{label} did not open")
+
+
+async def until(pilot, predicate, seconds: float = 15.0) -> None:
+    for _ in range(int(seconds / 0.05)):
+        if predicate():
+            return
+        await pilot.pause(0.05)
+    assert predicate(), f"not reached in {seconds} s; screens: {pilot.app.screen_stack}"
 
 
 async def set_field(pilot, name: str, text: str) -> None:
@@ -60,8 +69,7 @@ async def set_field(pilot, name: str, text: str) -> None:
 
 async def save(pilot) -> None:
     await pilot.press("ctrl+s")
-    for _ in range(10):
-        await pilot.pause()
+    await settle(pilot)                                      # the card saves in a worker
 
 
 def status(screen) -> str:
@@ -112,10 +120,10 @@ async def test_reports_insert_opens_palette_closes_and_reopens(cash_branch):
         assert "nie ma daty zamknięcia" in str(app.screen.query_one("#form-errors").render())
         await pilot.press("escape")                          # the card asks before dropping the typed dates
         await pilot.pause()
-        assert isinstance(app.screen, ConfirmDialog)
-        await pilot.press("t")
+        assert isinstance(app.screen, ChoiceDialog)          # Zapisz / Porzuć / Anuluj
+        await pilot.press("p")
         await pilot.pause()
-        assert app.screen is reports
+        assert app.screen is reports and CashReport.select().count() == 1
         # the report card from the palette: today's closing date
         await palette(pilot, "Formularz raportu")
         assert isinstance(app.screen, ReportCard)
@@ -159,9 +167,8 @@ async def test_entry_card_kp_kw_and_errors_on_the_card(cash_branch):
         await pilot.pause()
         await open_menu_item(pilot, "Raporty kasowe/bankowe")
         await pilot.press("enter")                            # the report's entries
-        await pilot.pause()
+        await until(pilot, lambda: isinstance(app.screen, ListScreen) and app.screen.behaviour.key == "cash_entries")
         entries = app.screen
-        assert isinstance(entries, ListScreen) and entries.behaviour.key == "cash_entries"
         await pilot.press("insert")
         await pilot.pause()
         card = app.screen

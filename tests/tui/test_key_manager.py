@@ -136,3 +136,25 @@ async def test_insert_adds_key_from_file_and_wrong_pin_keeps_dialog(setup, tmp_p
         await pilot.pause()
         assert isinstance(app.screen, KeyManagerScreen)
         assert app.screen.query_one("#km-modules", DataTable).row_count == 2
+
+
+async def test_key_manager_dialogs_fit_80x24(setup):
+    """Every dialog of the key manager fits a 80×24 terminal (it was 84 and 100 columns wide)."""
+    from tui.screens.key_manager import ActivationDialog, AddKeyDialog
+
+    admin, _session = setup
+    app = _Host(admin)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        for dialog in (AddKeyDialog(admin, ask_email=True), ActivationDialog(admin, "5000000107")):
+            app.push_screen(dialog)
+            await pilot.pause()
+            await pilot.pause()
+            box = dialog.query_one("Vertical").region
+            assert box.x >= 0 and box.y >= 0 and box.right <= 80 and box.bottom <= 24, (type(dialog).__name__, box)
+            dialog.dismiss(None)
+            await pilot.pause()
+        await pilot.press("delete")                 # the question naming the key
+        await pilot.pause()
+        box = app.screen.query_one("Vertical").region
+        assert box.right <= 80 and box.bottom <= 24, box

@@ -78,6 +78,49 @@ async def test_export_of_marked_goods_writes_them_with_prices(filia_app, tmp_pat
     assert [r[0] for r in rows[1:]] == [Goods.get_by_id(i).code for i in ids]
 
 
+async def test_export_runs_in_a_worker_with_progress_and_esc_stops_it(filia_app, tmp_path, monkeypatch):
+    """Issue 16 §4: "mark all" then export — the ids are gathered in the worker, the list shows progress
+    and stays responsive, Esc stops the export and no file is left."""
+    import threading
+
+    from store import pricelist_io
+    from store.xlsx_export import ExportCancelled
+
+    seen: dict = {}
+    started = threading.Event()
+
+    def slow_export(path, goods_ids=None, *, progress=None, cancel=None, **kw):
+        seen["ids"] = goods_ids
+        progress(1)
+        started.set()
+        for _step in range(300):               # until Esc sets the cancel flag (at most ~15 s)
+            if cancel():
+                raise ExportCancelled("przerwano")
+            threading.Event().wait(0.05)
+        raise AssertionError("Esc did not stop the export")
+    monkeypatch.setattr(pricelist_io, "export_price_list", slow_export)
+    target = tmp_path / "cennik.xlsx"
+    async with filia_app.run_test(size=SIZE) as pilot:
+        lst = await open_goods(filia_app, pilot)
+        await pilot.press("ctrl+l")                                 # mark all
+        await palette(pilot, "Eksport cennika")
+        await answer_prompt(pilot, str(target))
+        for _attempt in range(100):
+            if started.is_set():
+                break
+            await pilot.pause(0.05)
+        assert lst.exporting and lst.query_one("#list-progress").has_class("visible")
+        await pilot.press("down")                                   # the list still answers keys
+        await pilot.pause()
+        assert lst.list.cursor == 1
+        await pilot.press("escape")                                 # stops the export, the list stays
+        await settle(filia_app, pilot)
+        assert filia_app.screen is lst and not lst.exporting
+        assert not lst.query_one("#list-progress").has_class("visible")
+    assert sorted(seen["ids"]) == sorted(g for (g,) in Goods.select(Goods.id).tuples())
+    assert not target.exists()
+
+
 @pytest.mark.rule("PIE-7", "PIE-8")
 async def test_import_validates_shows_report_writes_nothing_until_confirmed(filia_app, tmp_path):
     source = tmp_path / "nowy.xlsx"

@@ -54,6 +54,17 @@ async def choose(pilot, dialog, field: str, label: str) -> None:
     await pilot.pause()
 
 
+async def run_dialog(pilot, key: str = "ctrl+s") -> None:
+    """Run the serial dialog and wait for its worker: the report replaces it, or it stops with a reason."""
+    dialog = pilot.app.screen
+    await pilot.press(key)
+    for _attempt in range(300):
+        await pilot.pause(0.05)
+        if pilot.app.screen is not dialog or not getattr(dialog, "running", False):
+            break
+    await pilot.pause()
+
+
 async def type_field(pilot, dialog, field: str, text: str) -> None:
     box = dialog.query_one(f"#f-{field}")
     box.focus()
@@ -99,8 +110,7 @@ async def test_change_prices_of_marked_goods_by_percent_with_rounding(filia_app)
         await choose(pilot, dialog, "price_type", "detaliczna")
         await type_field(pilot, dialog, "value", "10")
         await type_field(pilot, dialog, "step", "0,10")
-        await pilot.press("ctrl+s")
-        await pilot.pause()
+        await run_dialog(pilot)
         report = filia_app.screen
         assert isinstance(report, SerialReportScreen)
         assert "zmieniono 3, pominięto 0" in str(report.query_one("#report-summary").render())
@@ -126,8 +136,7 @@ async def test_recalculation_refuses_goods_without_purchase_price_and_reports_wh
         dialog = filia_app.screen
         assert isinstance(dialog, SerialDialog)
         await type_field(pilot, dialog, "margin", "25")
-        await pilot.press("enter")                                  # Enter in a text field runs too
-        await pilot.pause()
+        await run_dialog(pilot, "enter")                            # Enter in a text field runs too
         report = filia_app.screen
         assert isinstance(report, SerialReportScreen)
         assert "zmieniono 0, pominięto 2" in str(report.query_one("#report-summary").render())
@@ -152,8 +161,7 @@ async def test_set_vat_rate_on_marked_goods(filia_app):
         dialog = filia_app.screen
         label = next(lbl for lbl, v in dialog.query_one("#f-vat_rate").choices if v == eight.id)
         await choose(pilot, dialog, "vat_rate", label)
-        await pilot.press("ctrl+s")
-        await pilot.pause()
+        await run_dialog(pilot)
         assert isinstance(filia_app.screen, SerialReportScreen)
         await pilot.press("enter")
     assert set(Goods.select(Goods.vat_rate).where(Goods.id.in_(ids)).tuples()) == {(eight.id,)}
@@ -171,8 +179,7 @@ async def test_branch_refuses_serial_price_change_and_says_why(branch_app):
         await palette(pilot, "Zmiana cen")
         dialog = app.screen
         await type_field(pilot, dialog, "value", "5")
-        await pilot.press("ctrl+s")
-        await pilot.pause()
+        await run_dialog(pilot)
         assert app.screen is dialog                                 # stays open with the reason
         assert "W oddziale ceny sprzedaży ustala centrala" in str(dialog.query_one("#serial-error").render())
         await pilot.press("escape")
@@ -191,8 +198,7 @@ async def test_group_and_ean_filters_of_the_price_list(filia_app):
         await palette(pilot, "Zmiana grupy")
         dialog = filia_app.screen
         await choose(pilot, dialog, "group", "NAPOJE")
-        await pilot.press("ctrl+s")
-        await pilot.pause()
+        await run_dialog(pilot)
         assert "zmieniono 3" in str(filia_app.screen.query_one("#report-summary").render())
         await pilot.press("escape")
         await pilot.press("ctrl+u")                                 # unmark all
@@ -229,18 +235,15 @@ async def test_unit_category_and_attribute_of_marked_goods(filia_app):
         ids = lst._selected_ids()
         await palette(pilot, "Zmiana jednostki")
         await choose(pilot, filia_app.screen, "unit", "kg")
-        await pilot.press("ctrl+s")
-        await pilot.pause()
+        await run_dialog(pilot)
         await pilot.press("escape")
         await palette(pilot, "Zmiana kategorii")
         await choose(pilot, filia_app.screen, "category", "SPRZEDAZ")
-        await pilot.press("ctrl+s")
-        await pilot.pause()
+        await run_dialog(pilot)
         await pilot.press("escape")
         await palette(pilot, "Atrybut")
         await type_field(pilot, filia_app.screen, "value", "czerwony")
-        await pilot.press("ctrl+s")
-        await pilot.pause()
+        await run_dialog(pilot)
         assert "zmieniono 2" in str(filia_app.screen.query_one("#report-summary").render())
         await pilot.press("escape")
     goods = [Goods.get_by_id(i) for i in ids]

@@ -15,6 +15,7 @@ COMMANDS = {
     "init": "utwórz nową bazę firmy (kreator pierwszego uruchomienia)",
     "demo": "zbuduj bazę demonstracyjną i otwórz ją",
     "keys": "menadżer kluczy licencyjnych (moduły, stanowiska, aktywacja)",
+    "sync": "synchronizacja centrala/oddział (pliki wymiany)",
 }
 
 

@@ -27,15 +27,15 @@ def run_app(args, *, operator_login: str | None = None, seats_factory=None) -> i
     """`seats_factory(args, url)` builds the session's seats; the shipped program always uses the installation
     key store with the compiled-in vendor keys (tests pass their own factory, e.g. with a test vendor key)."""
     from tui.app import FiliaApp
+    from tui.crash import run_guarded
     from tui.seats import app_seats
 
     url, db = open_existing(args)
     factory = seats_factory or app_seats
     app = FiliaApp(url, operator_login=operator_login, seats_factory=lambda: factory(args, url))
     try:
-        app.run()
+        return run_guarded(app)
     finally:
         if app.seats is not None:
             app.seats.close()
         db.close()
-    return 0

@@ -61,10 +61,10 @@ class CashCard(FormScreen):
         self.call_after_refresh(self._after_load)
 
     def _after_load(self) -> None:
-        self.mark_clean()
         first = next((f for f in self.form_fields().values() if not f.control.disabled), None)
         if first is not None:
-            first.control.focus()
+            self.set_focus(first.control)   # now, not deferred: the card says it is ready only once focused
+        self.mark_clean()
 
 
 class RegisterCard(CashCard):

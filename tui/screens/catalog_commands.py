@@ -106,6 +106,12 @@ def _serial(operation, screen) -> None:
     run_operation(screen, operation)
 
 
+def _resume(screen) -> None:
+    from tui.screens.serial_ops import resume_unfinished
+
+    resume_unfinished(screen)
+
+
 def _import(screen) -> None:
     from tui.screens.pricelist_import import start_import
 
@@ -124,5 +130,6 @@ def goods_commands() -> list:
     out = [("prices", _("Tabela cen towaru"), open_prices), ("filter_group", _("Filtr: grupa towarowa"), filter_group),
            ("filter_ean", _("Filtr: kod EAN"), filter_ean), ("price_column", _("Cena na liście"), choose_price_column), ("filter_clear", _("Usuń filtr grupy i EAN"), clear_filters)]
     out += [(op.id, _(op.label), partial(_serial, op)) for op in OPERATIONS]
+    out += [("serial_resume", _("Dokończ przerwaną operację seryjną"), _resume)]
     out += [("import", _("Import cennika z XLSX"), _import), ("export", _("Eksport cennika do XLSX"), _export)]
     return out

@@ -264,7 +264,10 @@ class ContractorCard(FormScreen):
 
     def save_values(self, values: dict, grids: dict[str, list[dict]], confirm: bool):
         values = dict(values)
-        values["group_id"] = values.get("group_id") or None
+        if self.contractor_id:       # issue 16: only what this clerk changed, grids as changes by row
+            values, grids = self.changed_values(values), self.grid_changes(grids)
+        if "group_id" in values:
+            values["group_id"] = values.get("group_id") or None
         c = parties.save_card(self.contractor_id, values, bank_accounts=grids.get("bank_accounts"),
                               representatives=grids.get("representatives"), attributes=grids.get("attributes"),
                               jpk_codes=grids.get("jpk_codes"), recipients=grids.get("recipients"), confirm=confirm,

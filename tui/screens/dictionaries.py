@@ -90,6 +90,8 @@ class DictionaryForm(FormScreen):
                 dict_versions.entry_version(self.key, self.entry_id))
 
     def save_values(self, values: dict, grids: dict[str, list[dict]], confirm: bool):
+        if self.entry_id is not None and self.key != "rates":     # issue 16: only the fields the clerk changed
+            values = self.changed_values(values)
         saved = dict_versions.save_form_checked(self.key, self.entry_id, values, self.version)
         if self.key == "attributes" and "values" in grids:
             try:

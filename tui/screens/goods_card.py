@@ -273,6 +273,8 @@ class GoodsCard(FormScreen):
         return self.goods_id
 
     def save_values(self, values: dict, grids: dict[str, list[dict]], confirm: bool):
+        if self.goods_id:            # issue 16: only the fields this clerk changed
+            values = self.changed_values(values)
         return card_save.save_goods_card(self.goods_id, values, grids=grids, original_grids=self._base[1],
                                          prices=self.new_prices or None, copy_from=self.copy_from, confirm=confirm,
                                          operator=self.operator, version=self.version)

@@ -28,7 +28,7 @@ class _Confirm(ModalScreen[bool]):
     license_free = True  # licensing's own screens stay usable when the session's seats are gone
     DEFAULT_CSS = """
     _Confirm { align: center middle; }
-    _Confirm > Vertical { width: 70; height: auto; border: thick $warning; background: $surface; padding: 1 2; }
+    _Confirm > Vertical { width: 70; height: auto; max-width: 100%; max-height: 100%; overflow-y: auto; border: thick $warning; background: $surface; padding: 1 2; }
     _Confirm Horizontal { height: auto; align-horizontal: center; margin-top: 1; }
     """
     BINDINGS = [Binding("escape,n", "answer(False)", _("Nie"), key_display="Esc"),
@@ -59,7 +59,7 @@ class _Message(ModalScreen[None]):
     license_free = True
     DEFAULT_CSS = """
     _Message { align: center middle; }
-    _Message > Vertical { width: 80; height: auto; border: thick $primary; background: $surface; padding: 1 2; }
+    _Message > Vertical { width: 80; height: auto; max-width: 100%; max-height: 100%; overflow-y: auto; border: thick $primary; background: $surface; padding: 1 2; }
     """
     BINDINGS = [Binding("escape,enter", "dismiss", _("Zamknij"), key_display="Esc")]
 
@@ -79,7 +79,7 @@ class AddKeyDialog(ModalScreen[str | None]):
 
     DEFAULT_CSS = """
     AddKeyDialog { align: center middle; }
-    AddKeyDialog > Vertical { width: 84; height: auto; border: thick $primary; background: $surface; padding: 1 2; }
+    AddKeyDialog > Vertical { width: 84; height: auto; max-width: 100%; max-height: 100%; overflow-y: auto; border: thick $primary; background: $surface; padding: 1 2; }
     AddKeyDialog #add-error { color: $error; }
     """
     BINDINGS = [Binding("escape", "cancel", _("Anuluj"), key_display="Esc")]
@@ -131,7 +131,7 @@ class ActivationDialog(ModalScreen[bool]):
 
     DEFAULT_CSS = """
     ActivationDialog { align: center middle; }
-    ActivationDialog > Vertical { width: 100; height: auto; border: thick $primary; background: $surface; padding: 1 2; }
+    ActivationDialog > Vertical { width: 100; height: auto; max-width: 100%; max-height: 100%; overflow-y: auto; border: thick $primary; background: $surface; padding: 1 2; }
     ActivationDialog #act-request { border: round $accent; padding: 0 1; }
     ActivationDialog #act-error { color: $error; }
     """

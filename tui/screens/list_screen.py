@@ -57,6 +57,7 @@ class ListScreen(Screen[int | None]):
         self.lookup = lookup
         self.query_ = ListQuery(behaviour.spec())
         self._export_cancel = False
+        self.exporting = False
         if lookup:
             self._bindings = self._bindings.copy()
             for b in keymap.bindings("lookup"):
@@ -196,6 +197,10 @@ class ListScreen(Screen[int | None]):
         self._update_status()
 
     def action_close(self) -> None:
+        if getattr(self, "exporting", False):          # Esc stops a running export (no file is left)
+            self._export_cancel = True
+            self.notify(_("Przerywam eksport…"))
+            return
         box = self.query_one("#list-filter", Input)
         if box.has_focus:
             box.remove_class("visible")
@@ -254,6 +259,7 @@ class ListScreen(Screen[int | None]):
                 bar = self.query_one(ProgressBar)
                 bar.update(total=self.list.total, progress=0)
                 bar.add_class("visible")
+                self.exporting = True
                 self.export_worker(Path(path).expanduser())
 
         ask_save_path(self.app, _("Eksport listy do pliku XLSX – ścieżka pliku:"), str(default), chosen)
@@ -301,4 +307,5 @@ class ListScreen(Screen[int | None]):
         else:
             self.app.call_from_thread(self.notify, _("Wyeksportowano {n} wierszy do {path}").format(n=n, path=path))
         finally:
+            self.exporting = False
             self.app.call_from_thread(bar.remove_class, "visible")

@@ -19,6 +19,8 @@ class LoginScreen(Screen):
     LoginScreen #login-error { color: $error; height: auto; }
     """
 
+    ENTER_MOVES_FOCUS = True      # tui/key_order.py holds the keys typed behind Enter until the focus moved
+
     def __init__(self, on_login) -> None:
         super().__init__()
         self.on_login = on_login

@@ -30,6 +30,7 @@ def menu_items() -> list[MenuItem]:
         MenuItem(_("Ogólne"), _("Konfiguracja firmy"), "show_company"),
         MenuItem(_("Ogólne"), _("Cennik"), "open_list('goods')"),
         *_dictionary_items(),
+        MenuItem(_("Narzędzia"), _("Praca rozproszona centrala/oddział"), "exchange"),
         MenuItem(_("Narzędzia"), _("Menadżer kluczy"), "key_manager"),
         MenuItem(_("Narzędzia"), _("Diagnostyka klawiszy"), "key_diagnostics"),
     ]

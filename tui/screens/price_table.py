@@ -18,7 +18,7 @@ from textual.widgets import DataTable, Static
 from store.catalog import card_save
 from store.catalog.prices import prices_table, set_price
 from store.catalog.roles import catalog_edit_refusal
-from store.errors import FiliaError, ValidationError
+from store.errors import FiliaError, StaleRecord, ValidationError
 from store.i18n import _
 from tui.widgets.form import GridColumn, RowDialog
 from tui.widgets.key_bar import KeyBar
@@ -146,14 +146,22 @@ class PriceTable(ModalScreen[dict | None]):
                 return
             try:
                 kwargs = {"step": _dec(result["step"], "step"), "offset": _dec(result["offset"], "offset"),
-                          "auto_update": bool(result["auto_update"]), "currency": str(result["currency"])}
+                          "auto_update": bool(result["auto_update"]), "currency": str(result["currency"]).strip()}
+                # issue 16: only what the clerk changed, and only onto the price row he saw
+                kwargs = {k: v for k, v in kwargs.items()
+                          if v != {"step": r.step, "offset": r.offset, "auto_update": r.auto_update,
+                                   "currency": r.currency}[k]}
                 if _dec(result["value"], "value") != _dec(start["value"], "value"):
                     kwargs["value"] = _dec(result["value"], "value")
                 elif _dec(result["margin"], "margin") != _dec(start["margin"], "margin"):
                     kwargs["margin"] = _dec(result["margin"], "margin")
-                set_price(self.goods_id, r.price_type_id, **kwargs)
+                set_price(self.goods_id, r.price_type_id, version=r.version, **kwargs)
             except FiliaError as exc:
                 self.app.bell()
+                if isinstance(exc, StaleRecord):      # show the stored prices; the clerk's values stay in the message
+                    self.reload()
+                    exc = _("{e} Twoje wartości: {v}.").format(e=exc, v=", ".join(
+                        f"{k}={result[k]}" for k in ("value", "margin") if result.get(k) not in (None, "")))
                 self._message(_("Nie zapisano ceny „{n}”: {e}").format(n=r.name, e=exc))
                 return
             self._message("")

@@ -22,6 +22,7 @@ from textual.widgets import Checkbox, DataTable, Footer, ProgressBar, Select, Se
 from store import pricelist_io
 from store.errors import FiliaError
 from store.i18n import _
+from store.xlsx_export import ExportCancelled
 from tui.operator import operator_login
 from tui.widgets.confirm import ConfirmDialog
 from tui.widgets.prompt import PromptDialog, ask_save_path
@@ -224,6 +225,8 @@ class PriceListImport(ModalScreen[object]):
     def action_close(self) -> None:
         if self.busy and not self.checking:          # the write is one transaction: it finishes or fails whole
             self.app.bell()
+            self.query_one("#import-problem", Static).update(
+                _("Zapis cennika w toku – to jedna transakcja, której nie można przerwać; poczekaj na jej koniec."))
             return
         self.closed = True                           # a running check stops at its next step
         self.dismiss(self.result)
@@ -242,29 +245,49 @@ def start_import(screen) -> None:
 
 def start_export(screen) -> None:
     default = Path.home() / f"cennik_{dt.date.today():%Y%m%d}.xlsx"
-    ids = screen._selected_ids() if screen.list.marks.any() else None
+    marks = screen.list.marks
+    count = marks.count(screen.list.count if screen.list.count is not None else screen.list.total) \
+        if marks.any() else None
+    # the marked ids are gathered in the worker: "mark all" on a million goods must not stall the screen
+    ids = screen._selected_ids if marks.any() else None
 
     def chosen(path: str | None) -> None:
         if path:
-            export_worker(screen, Path(path.strip()).expanduser(), ids)
+            export_worker(screen, Path(path.strip()).expanduser(), ids, count)
 
-    what = _("zaznaczonych pozycji: {n}").format(n=len(ids)) if ids else _("wszystkie pozycje")
+    what = _("zaznaczonych pozycji: {n}").format(n=count) if count else _("wszystkie pozycje")
     ask_save_path(screen.app, _("Eksport cennika do XLSX ({what}) – ścieżka pliku:").format(what=what), str(default),
                   chosen)
 
 
-def export_worker(screen, path: Path, ids: list[int] | None) -> None:
+def export_worker(screen, path: Path, ids, count: int | None = None) -> None:
+    """The export in a worker with the list's progress bar; Esc on the list stops it (no file is left)."""
     from tui.seats import demo_watermark
 
     watermark = demo_watermark(screen.app)
+    bar = screen.query_one(ProgressBar)
+    bar.update(total=count or screen.list.total or None, progress=0)
+    bar.add_class("visible")
+    screen._export_cancel = False
+    screen.exporting = True
 
     def job() -> None:
         try:
-            n = pricelist_io.export_price_list(path, goods_ids=ids, watermark=watermark)
+            goods_ids = ids() if callable(ids) else ids
+            n = pricelist_io.export_price_list(
+                path, goods_ids=goods_ids, watermark=watermark, cancel=lambda: screen._export_cancel,
+                progress=lambda done: screen.app.call_from_thread(bar.update, progress=done))
+        except ExportCancelled:
+            screen.app.call_from_thread(screen.notify, _("Eksport cennika przerwano – nie zapisano pliku."),
+                                        title=_("Eksport cennika"), timeout=10)
+            return
         except (FiliaError, OSError) as exc:
             screen.app.call_from_thread(screen.notify, str(exc), title=_("Eksport cennika"), severity="error",
                                         timeout=10)
             return
+        finally:
+            screen.exporting = False
+            screen.app.call_from_thread(bar.remove_class, "visible")
         screen.app.call_from_thread(screen.notify, _("Wyeksportowano cennik: {n} pozycji do {p}").format(n=n, p=path),
                                     title=_("Eksport cennika"), timeout=10)
 

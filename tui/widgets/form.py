@@ -17,13 +17,14 @@ from textual.widgets import Static
 from textual.worker import Worker, WorkerState
 
 from store.errors import FiliaError, StaleRecord, ValidationError
+from store.gridrows import diff_rows
 from store.i18n import _
 from tui import keymap
 from tui.widgets.confirm import ChoiceDialog, ConfirmDialog
 from tui.widgets.form_field import FormField
 from tui.widgets.form_grid import GridColumn, GridField, RowDialog
 from tui.widgets.form_screen import FormScreenBase
-from tui.widgets.form_stale import merge_stale, stale_dialog
+from tui.widgets.form_stale import _same, merge_stale, stale_dialog
 from tui.widgets.form_tabs import LazyBody, TabRow
 
 __all__ = ["FormField", "FormScreen", "GridColumn", "GridField", "LazyBody", "RowDialog", "TabRow"]
@@ -76,6 +77,23 @@ class FormScreen(FormScreenBase):
         super().load(values, grids)
         if self._original is None:
             self._base = (dict(self._values), {k: [dict(r) for r in v] for k, v in self._grid_values.items()})
+
+    # --- what the user changed since the card loaded (issue 16: a save sends only that) -----------------
+    def changed_values(self, values: dict) -> dict:
+        """The fields whose value differs from the one loaded (after a stale-save reload: from the one
+        stored then)."""
+        base = self._base[0]
+        return {k: v for k, v in values.items() if k not in base or not _same(v, base[k])}
+
+    def grid_changes(self, grids: dict[str, list[dict]]) -> dict[str, dict]:
+        """Per grid: rows added, fields changed (by row id and version), rows removed (store.gridrows);
+        grids left as loaded are not sent at all."""
+        out = {}
+        for name, rows in grids.items():
+            changes = diff_rows(self._base[1].get(name, []), rows)
+            if any(changes.values()):
+                out[name] = changes
+        return out
 
     # --- saving ------------------------------------------------------------------------------------
     async def action_save(self) -> None:

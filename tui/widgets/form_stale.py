@@ -16,8 +16,55 @@ def _same(a, b) -> bool:
 
 
 def _grid_same(a: list[dict] | None, b: list[dict] | None) -> bool:
-    norm = lambda rows: sorted(sorted((k, str(v)) for k, v in r.items() if k != "id") for r in rows or [])  # noqa
+    norm = lambda rows: sorted(sorted((k, str(v)) for k, v in r.items() if k not in _ROW_META)  # noqa: E731
+                               for r in rows or [])
     return norm(a) == norm(b)
+
+
+_ROW_META = ("id", "version", "modified_by", "modified_at")
+
+
+def _row_key(row: dict):
+    """A grid row's identity: its id, else its first column (the unit, EAN code, group code … of a goods card)."""
+    return ("id", row["id"]) if row.get("id") else ("key", str(next(iter(row.values()), "")))
+
+
+def rebase_grid(base: list[dict], theirs: list[dict], mine: list[dict]) -> tuple[list[dict], bool]:
+    """The clerk's grid edits replayed onto the rows as the other session left them: his added rows, his
+    changed fields of rows whose field they left alone, his removed rows they did not change. Returns
+    (rows, conflict): conflict when both changed the same field or row (theirs is kept there)."""
+    old = {_row_key(r): r for r in base or []}
+    out = [dict(r) for r in theirs or []]
+    at = {_row_key(r): r for r in out}
+    conflict = False
+    mine_keys = set()
+    for row in mine or []:
+        k = _row_key(row)
+        mine_keys.add(k)
+        if k not in old:
+            if k in at:
+                conflict |= not _grid_same([at[k]], [row])
+            else:
+                out.append({f: v for f, v in row.items() if f not in _ROW_META})
+            continue
+        edits = {f: v for f, v in row.items() if f not in _ROW_META and not _same(v, old[k].get(f))}
+        if not edits:
+            continue
+        if k not in at:
+            conflict = True                       # they removed a row the clerk changed
+            continue
+        for f, v in edits.items():
+            if _same(at[k].get(f), old[k].get(f)):
+                at[k][f] = v
+            elif not _same(at[k].get(f), v):
+                conflict = True
+    for k, row in old.items():
+        if k not in mine_keys and k in at:        # the clerk removed it
+            if _grid_same([at[k]], [row]):
+                out.remove(at[k])
+            else:
+                conflict = True
+    return out, conflict
 
 
 def merge_stale(base: tuple[dict, dict], theirs: tuple[dict, dict], mine: tuple[dict, dict]):
@@ -36,10 +83,14 @@ def merge_stale(base: tuple[dict, dict], theirs: tuple[dict, dict], mine: tuple[
     for name in {*t_grids, *m_grids}:
         o, t, m = b_grids.get(name), t_grids.get(name), m_grids.get(name)
         they_changed, i_changed = not _grid_same(t, o), not _grid_same(m, o)
-        merged_grids[name] = m if (i_changed and not they_changed) else (t if t is not None else m)
+        conflict = False
+        if i_changed and they_changed and t is not None:
+            merged_grids[name], conflict = rebase_grid(o, t, m)     # both: his row edits onto theirs
+        else:
+            merged_grids[name] = m if (i_changed and not they_changed) else (t if t is not None else m)
         if they_changed:
             rows.append((name, _("{n} wierszy").format(n=len(t or [])), _("{n} wierszy").format(n=len(m or [])),
-                         "both" if i_changed and not _grid_same(t, m) else "theirs"))
+                         "both" if conflict else "theirs"))
     rows.sort(key=lambda r: (r[3] != "both", r[0]))
     return merged, merged_grids, rows
 

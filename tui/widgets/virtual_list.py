@@ -527,3 +527,7 @@ class VirtualList(ScrollView, can_focus=True, inherit_bindings=False):
     def on_resize(self, event) -> None:
         self.virtual_size = Size(event.size.width, self.total)
         self._load_around(int(self.scroll_offset.y))
+        # A key pressed before the first layout (or a smaller terminal) may have scrolled for another
+        # height: the cursor row must stay on screen, or the highlighted row is not the one keys act on.
+        if self.total:
+            self.call_after_refresh(self._scroll_to_cursor)
