@@ -79,10 +79,10 @@ def build(url: str, docs: int, *, verbose: bool = True) -> None:
 
     contractor, forms = _company()
     goods = _goods()
-    for layer in range(LAYERS):                    # 3 layers of 70 each: 210 per goods, ~200 sold on average
+    for layer in range(LAYERS):                    # 3 layers of 100 each: 300 per goods, ~200 sold on average
         for chunk in range(0, GOODS, 250):
             view = save_buffer(DocumentDraft("PZ", None, {"issue_date": DAY + timedelta(days=layer)}, [
-                LineDraft(goods_id=g, quantity=Decimal(70), price=Decimal(f"{2 + layer}.{chunk % 100:02d}"))
+                LineDraft(goods_id=g, quantity=Decimal(100), price=Decimal(f"{2 + layer}.{chunk % 100:02d}"))
                 for g in goods[chunk:chunk + 250]]))
             approve(view.id, version=view.version)
     rng = random.Random(7)

@@ -108,7 +108,7 @@ def test_eight_processes_sell_scarce_stock_in_one_series(db, db_url):
     sold = [s for o in outcomes for s in o[2]]
     received = [r for o in outcomes for r in o[3]]
     refused = [r for o in outcomes for r in o[4]]
-    assert len(sold) >= 10 and refused                                  # contention really happened
+    assert len(sold) >= 5 and refused                                   # contention really happened
     for text in refused:                                                # DOC-65, nothing else
         for line in text.splitlines():
             assert line.startswith("Brak wystarczającej ilości towaru ") and " w magazynie MAGAZYN (brakuje " in line
