@@ -98,3 +98,26 @@ def vm_hwm_mb() -> float:
         if line.startswith("VmHWM:"):
             return int(line.split()[1]) / 1024
     return 0.0
+
+
+def best_runs(scales, repeats: int, run_child, drop) -> dict:
+    """Build every scale, then run raw and ours alternately, `repeats` times each, in fresh children, keeping the
+    fastest run of each (kind, scale) with the highest peak memory seen (the box is shared: load varies);
+    `drop(result)` removes what a discarded run left on disk."""
+    for scale in scales:
+        build(scale)
+    results: dict = {}
+    for scale in scales:
+        for _ in range(repeats):
+            for kind in ("raw", "ours"):
+                r = run_child(kind, scale)
+                best = results.get((kind, scale))
+                if best is None or r["seconds"] < best["seconds"]:
+                    if best is not None:
+                        r["peak_mb"] = max(r["peak_mb"], best["peak_mb"])
+                        drop(best)
+                    results[(kind, scale)] = r
+                else:
+                    best["peak_mb"] = max(r["peak_mb"], best["peak_mb"])
+                    drop(r)
+    return results

@@ -17,7 +17,7 @@ from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
 
-from _sync_data import build, records, vm_hwm_mb
+from _sync_data import best_runs, build, records, vm_hwm_mb
 
 CACHE_MB = 32
 SCALES = (1, 10)
@@ -119,22 +119,7 @@ def run_child(kind: str, scale: int) -> dict:
 
 
 def main() -> int:
-    for scale in SCALES:
-        build(scale)
-    results = {}
-    for scale in SCALES:                   # alternating, best of REPEATS (the box is shared: load varies)
-        for _ in range(REPEATS):
-            for kind in ("raw", "ours"):
-                r = run_child(kind, scale)
-                best = results.get((kind, scale))
-                if best is None or r["seconds"] < best["seconds"]:
-                    if best is not None:
-                        r["peak_mb"] = max(r["peak_mb"], best["peak_mb"])
-                        _drop(best)
-                    results[(kind, scale)] = r
-                else:
-                    best["peak_mb"] = max(r["peak_mb"], best["peak_mb"])
-                    _drop(r)
+    results = best_runs(SCALES, REPEATS, run_child, _drop)
     ok = all(valid(Path(r["file"])) for r in results.values())
     for (kind, scale), r in results.items():
         print(f"  {kind:4s} {scale:2d}x: {records(scale) / r['seconds']:9.0f} records/s, peak {r['peak_mb']:.1f} MB",

@@ -20,7 +20,7 @@ import zipfile
 from decimal import Decimal
 from pathlib import Path
 
-from _sync_data import build, records, vm_hwm_mb
+from _sync_data import best_runs, build, records, vm_hwm_mb
 
 CACHE_MB = 32
 SCALES = (1, 10)
@@ -164,22 +164,7 @@ def writer_wait(scale: int) -> float:
 
 
 def main() -> int:
-    for scale in SCALES:
-        build(scale)
-    results = {}
-    for scale in SCALES:                   # alternating, best of REPEATS (the box is shared: load varies)
-        for _ in range(REPEATS):
-            for kind in ("raw", "ours"):
-                r = run_child(kind, scale)
-                best = results.get((kind, scale))
-                if best is None or r["seconds"] < best["seconds"]:
-                    if best is not None:
-                        r["peak_mb"] = max(r["peak_mb"], best["peak_mb"])
-                        _drop(best)
-                    results[(kind, scale)] = r
-                else:
-                    best["peak_mb"] = max(r["peak_mb"], best["peak_mb"])
-                    _drop(r)
+    results = best_runs(SCALES, REPEATS, run_child, _drop)
     same = all(canonical(Path(results[("ours", s)]["work"]) / "krak.db")
                == canonical(Path(results[("raw", s)]["work"]) / "krak.db") for s in SCALES)
     for (kind, scale), r in results.items():

@@ -8,6 +8,9 @@
 """
 from __future__ import annotations
 
+import operator
+from functools import reduce
+
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
@@ -84,12 +87,7 @@ def where_for(*, date_from: date | None = None, date_to: date | None = None, con
         conds.append(Document.stock_warehouse == warehouse_id)
     if series:
         conds.append(Document.series == series)
-    if not conds:
-        return None
-    out = conds[0]
-    for c in conds[1:]:
-        out = out & c
-    return out
+    return reduce(operator.and_, conds) if conds else None
 
 
 def states_of(ids) -> dict[int, str]:
