@@ -16,7 +16,7 @@ import pytest
 from tests.store.cash_helpers import DAY, standalone_company
 
 PROCESSES = 8
-SECONDS = float(os.environ.get("FILIA_TRADE_CONCURRENCY_SECONDS", "60"))
+SECONDS = float(os.environ.get("FILIA_TRADE_CONCURRENCY_SECONDS", "15"))
 CODES = ("A", "B", "C")
 
 
