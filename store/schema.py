@@ -86,24 +86,22 @@ CURRENT_VERSIONS = {"config": 2, "catalog": 6, "parties": 5, "catalog_discounts"
                     "cash": 3, "warehouse": 1, "catalog_serial": 1, "exchange": 2, "lists": 2}
 
 
+_AREAS: list[tuple[str, list[Migration]]] = []
+
+
+def register_area(name: str, migrations: list[Migration]) -> None:
+    """Called by store/areas.py for each business area, in dependency order (the core names none of them)."""
+    if all(n != name for n, _m in _AREAS):
+        _AREAS.append((name, migrations))
+
+
 def registered_areas() -> list[tuple[str, list[Migration]]]:
     """Areas in dependency order (a later area may reference an earlier one's tables)."""
-    from store import cash, catalog, config, exchange, lists, numbering, parties, trade, warehouse
-    from store.catalog import serial_runs
+    if not _AREAS:
+        import store
 
-    return [
-        ("config", config.MIGRATIONS),
-        ("catalog", catalog.MIGRATIONS),
-        ("parties", parties.MIGRATIONS),
-        ("catalog_discounts", catalog.discount_migrations()),  # discounts, promotions (need contractors)
-        ("trade", trade.MIGRATIONS),
-        ("numbering", numbering.MIGRATIONS),  # schemes and counters of every class (issue 11, 12)
-        ("cash", cash.MIGRATIONS),            # registers, reports, KP/KW, Preliminarz (need contractors)
-        ("warehouse", warehouse.MIGRATIONS),  # stock levels, cost layers, issues (issue 11; need goods)
-        ("catalog_serial", serial_runs.MIGRATIONS),   # serial operations in batches (issue 16)
-        ("exchange", exchange.MIGRATIONS),    # HQ<->branch token, history, contractor bookkeeping (issue 13)
-        ("lists", lists.MIGRATIONS),  # keep last: indexes over the other areas' tables
-    ]
+        store.load_areas()
+    return list(_AREAS)
 
 
 def applied_versions(db: peewee.Database) -> dict[str, int]:
