@@ -28,7 +28,8 @@ TUI_FILES = ("tui/cli.py", "tui/app.py", "tui/keymap.py", "tui/lists.py", "tui/s
              "tui/widgets/form_field.py", "tui/widgets/form_screen.py", "tui/widgets/form_stale.py",
              "tui/widgets/form_grid.py", "tui/widgets/form_tabs.py", "tui/widgets/lookup.py", "tui/write_wait.py",
              "tui/screens/contractor_groups.py", "tui/screens/contractor_card.py", "tui/crash.py")
-STORE_FILES += ("store/library_text.py", "store/references.py", "store/parties/groups.py", "store/gridrows.py")
+STORE_FILES += ("store/library_text.py", "store/references.py", "store/parties/groups.py", "store/gridrows.py",
+                "store/demo_trade.py")
 
 # Literals that reach `_()` through a variable: name of the table -> how to read its msgids
 # (HELP: a widget's F1 text, shown by FiliaApp.action_help).

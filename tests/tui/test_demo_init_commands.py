@@ -178,3 +178,39 @@ def test_a_refused_init_on_postgresql_leaves_no_table(pg_reason):
         conn.close()
     finally:
         _pg_drop(schema)
+
+
+def test_a_fresh_demo_can_sell_at_once_stock_payment_forms_and_an_open_cash_report(tmp_path):
+    """A clerk trying the demo issues a receipt paid in cash without setting anything up first: the first goods
+    have opening stock (one approved PZ), „gotówka” posts into an open report, „przelew” has a term."""
+    from datetime import date
+    from decimal import Decimal
+
+    from store import trade
+    from store.trade import listing
+    from store.db import database, open_database
+
+    demo = tmp_path / "demo.db"
+    assert _filia("--db", str(demo), *DEMO).returncode == 0
+    db = open_database(f"sqlite:///{demo}")
+    try:
+        from store.cash.models import CashEntry
+        from store.catalog.dictionaries import PaymentForm
+        from store.catalog.models import Goods
+        from store.warehouse import available
+
+        forms = {f.name: f for f in PaymentForm.select()}
+        assert forms["gotówka"].kind == "cash" and forms["przelew"].days == 14
+        goods = Goods.select().where(Goods.is_service == False).order_by(Goods.id).first()  # noqa: E712
+        assert available(goods.id, listing.default_warehouse()) == Decimal(50)
+        view = trade.save_buffer(trade.DocumentDraft("PA", None, {"issue_date": date.today()}, [
+            trade.LineDraft(goods_id=goods.id, quantity=Decimal(2), price=Decimal("10.00"))],
+            [trade.PaymentDraft(forms["gotówka"].id)]))
+        done = trade.approve(view.id, version=view.version, tendered=Decimal("50.00"))
+        assert done.state == trade.APPROVED and done.number
+        assert available(goods.id, listing.default_warehouse()) == Decimal(48)
+        kp = CashEntry.get()
+        assert kp.amount == done.gross and kp.report.register.symbol == "KASA"
+    finally:
+        db.close()
+        database.initialize(None)

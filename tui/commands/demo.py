@@ -60,6 +60,7 @@ def run_demo(args) -> int:
     from store import config
     from store.create import new_database, probe
     from store.demo import build_demo, demo_params, is_demo
+    from store.demo_trade import TRADE_MARKER, prepare_trading
     from store.errors import Refused
 
     url = demo_url(args)
@@ -69,14 +70,29 @@ def run_demo(args) -> int:
                         "Wskaż inny plik opcją --db lub zmienną FILIA_DB.").format(name=target.label))
     params = demo_params(args.contractors, args.goods, args.seed)
     if target.state == "filia" and target.settings.get("demo_params") == params and not args.rebuild:
+        if target.settings.get(TRADE_MARKER) != "1":      # a demo built before it could sell: made ready once
+            _prepare_trading(url)
         return _open(args, url)
     started = time.monotonic()
     print(_("Buduję bazę demonstracyjną {path} ...").format(path=target.label), file=sys.stderr)
     with new_database(url, replace=target.state == "filia"):
         build_demo(contractors=args.contractors, goods=args.goods, seed=args.seed, progress=TextProgress())
+        prepare_trading()
         config.set_setting("demo_params", params)
     print(_("Gotowe w {s:.1f} s.").format(s=time.monotonic() - started), file=sys.stderr)
     return _open(args, url)
+
+
+def _prepare_trading(url: str) -> None:
+    from store.db import database, open_database
+    from store.demo_trade import prepare_trading
+
+    db = open_database(url)
+    try:
+        prepare_trading()
+    finally:
+        db.close()
+        database.initialize(None)
 
 
 def _open(args, url: str) -> int:
