@@ -51,6 +51,7 @@ def _new(draft: DocumentDraft, opts: dict) -> Document:
         for k, v in snapshot(unspecified).items():
             setattr(doc, k, v)
     if draft.kind == "PA":
+        doc.from_gross = True        # a receipt is priced and its VAT computed from gross, as the form shows it
         doc.fs_from_pa_days = int(opts[options.FS_FROM_PA_DAYS] or 7)
     return doc
 
