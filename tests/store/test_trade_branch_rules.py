@@ -1,0 +1,40 @@
+"""Issue 11's remaining branch rules, on both engines: receipts for !NIEOKREŚLONY! (DOC-8), instalments on a purchase
+invoice (DOC-26), what an FZ sends (DOC-30), the state after export (DOC-63), extra series never a default (OPER-14),
+documents on any local warehouse (MM-3), the warehouse configuration (SETUP-14) and the end of the inventory block
+(INV-11)."""
+from __future__ import annotations
+
+import pytest
+
+from store.parties.models import UNSPECIFIED_CODE, Contractor
+from store.trade import Document, exportable_documents, load_document
+from tests.dbdump import assert_same, dump
+from tests.store.trade_helpers import D, DAY, bshop, branch_shop_db, receive, sell  # noqa: F401
+
+
+def unspecified() -> int:
+    return Contractor.get(Contractor.code == UNSPECIFIED_CODE).id
+
+
+def selected() -> list[str]:
+    return [i.number for i in exportable_documents().documents]
+
+
+@pytest.mark.rule("DOC-8")
+def test_a_branch_issues_receipts_for_the_undefined_contractor_and_sends_them(bshop):
+    """A new PA proposes !NIEOKREŚLONY!; it is approved without NIP, city or postal code (which an FA needs) and goes
+    to HQ like any receipt, its contractor snapshot naming !NIEOKREŚLONY! (HQ's one-off contractor, CONF-23)."""
+    from store.trade import DocumentDraft, approve, save_buffer
+    from tests.store.trade_helpers import line
+
+    receive(bshop, [("A", 5, "1")])
+    Contractor.update(nip="", city="", postal_code="").where(Contractor.code == UNSPECIFIED_CODE).execute()
+    pa = save_buffer(DocumentDraft("PA", None, {"issue_date": DAY}, [line(bshop, "A", 1, "5")]))
+    assert pa.header["contractor_id"] == unspecified()
+    pa = approve(pa.id, version=pa.version)
+    assert (pa.state, pa.number) == ("approved", "PA/1/KRAK/2024")
+    assert (pa.header["contractor_code"], pa.header["contractor_nip"]) == (UNSPECIFIED_CODE, "")
+    card = sell(bshop, "PA", [("A", 1, "5")], contractor_id=unspecified(), payments=[("card", None)])
+    assert card.state == "approved"
+    assert selected() == ["PZ/1/KRAK/2024", "PA/1/KRAK/2024", "PA/2/KRAK/2024"]
+    assert Document.get_by_id(card.id).contractor_code == UNSPECIFIED_CODE
