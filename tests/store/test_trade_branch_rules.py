@@ -38,3 +38,30 @@ def test_a_branch_issues_receipts_for_the_undefined_contractor_and_sends_them(bs
     assert card.state == "approved"
     assert selected() == ["PZ/1/KRAK/2024", "PA/1/KRAK/2024", "PA/2/KRAK/2024"]
     assert Document.get_by_id(card.id).contractor_code == UNSPECIFIED_CODE
+
+
+@pytest.mark.rule("DOC-26")
+def test_a_purchase_invoice_pays_in_instalments_like_a_sale(bshop):
+    """DOC-26 = DOC-4 on an FZ: several payments on the payments tab, editable in the buffer, each a payable
+    instalment of its own once approved (the cash one paid at once by a KW)."""
+    from datetime import date, timedelta
+
+    from store.cash.models import CashEntry, Payment
+    from store.trade import DocumentDraft, PaymentDraft, approve, save_buffer
+    from tests.store.cash_helpers import first_report_id, kp
+
+    kp(first_report_id(bshop.company.register_id), bshop.contractor_id, "50.00")     # cash to pay the KW from
+    fz = sell(bshop, "FZ", [("C", 10, "4.00")], payments=[("cash", "10.00"), ("transfer", "20.00"), ("credit", None)],
+              approve_it=False)                                                 # gross 43.20 (8 %)
+    assert [(p["amount"], p["due_date"]) for p in fz.payments] == [
+        (D("10.00"), DAY), (D("20.00"), DAY + timedelta(days=7)), (D("13.20"), DAY + timedelta(days=30))]
+    forms = bshop.forms
+    fz = save_buffer(DocumentDraft("FZ", fz.id, {}, payments=[
+        PaymentDraft(forms["cash"], D("3.20")), PaymentDraft(forms["transfer"], D("20.00"), date(2024, 6, 1)),
+        PaymentDraft(forms["transfer"], None, date(2024, 7, 1))]), version=fz.version)
+    fz = approve(fz.id, version=fz.version)
+    rows = [(p.instalment, p.sign, p.amount, p.due_date, p.form_name) for p in
+            Payment.select().where(Payment.document_id == fz.id).order_by(Payment.instalment)]
+    assert rows == [(1, -1, D("3.20"), DAY, "gotówka"), (2, -1, D("20.00"), date(2024, 6, 1), "przelew"),
+                    (3, -1, D("20.00"), date(2024, 7, 1), "przelew")]
+    assert [(e.kind, e.amount) for e in CashEntry.select().where(CashEntry.document_id == fz.id)] == [("KW", D("3.20"))]
