@@ -65,3 +65,28 @@ def test_a_purchase_invoice_pays_in_instalments_like_a_sale(bshop):
     assert rows == [(1, -1, D("3.20"), DAY, "gotówka"), (2, -1, D("20.00"), date(2024, 6, 1), "przelew"),
                     (3, -1, D("20.00"), date(2024, 7, 1), "przelew")]
     assert [(e.kind, e.amount) for e in CashEntry.select().where(CashEntry.document_id == fz.id)] == [("KW", D("3.20"))]
+
+
+@pytest.mark.rule("DOC-30")
+def test_a_cash_paid_purchase_invoice_goes_at_the_next_sync_its_report_when_closed(bshop):
+    """Buffered and cancelled FZ stay home; a cash-paid FZ is in the very next OD although the report holding its KW
+    is still open (HQ has it unsettled until that report, closed, arrives)."""
+    from store import cash
+    from store.cash.models import CashEntry
+    from store.trade import cancel
+    from tests.store.cash_helpers import first_report_id, kp
+
+    report_id = first_report_id(bshop.company.register_id)
+    kp(report_id, bshop.contractor_id, "50.00")
+    sell(bshop, "FZ", [("C", 1, "4.00")], payments=[("cash", None)], approve_it=False)        # buffer
+    gone = sell(bshop, "FZ", [("C", 1, "4.00")], payments=[("transfer", None)])
+    cancel(gone.id, version=gone.version)                                                     # cancelled
+    fz = sell(bshop, "FZ", [("C", 2, "4.00")], payments=[("cash", None)])
+    kw = CashEntry.get(CashEntry.document_id == fz.id)
+    assert (kw.kind, kw.report_id, cash.reports_for_export().reports) == ("KW", report_id, [])
+    assert selected() == ["FZ/2/KRAK/2024"]
+    assert exportable_documents().documents[0].generated == [fz.links[0][1]]               # its PZ inside it
+    cash.set_closed(report_id, True)
+    sent = cash.reports_for_export().reports
+    assert [r.id for r in sent] == [report_id] and kw.guid in [e["guid"] for e in sent[0].entries]
+    assert [e["document_guid"] for e in sent[0].entries if e["guid"] == kw.guid] == [fz.guid]
