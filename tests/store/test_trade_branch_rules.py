@@ -90,3 +90,42 @@ def test_a_cash_paid_purchase_invoice_goes_at_the_next_sync_its_report_when_clos
     sent = cash.reports_for_export().reports
     assert [r.id for r in sent] == [report_id] and kw.guid in [e["guid"] for e in sent[0].entries]
     assert [e["document_guid"] for e in sent[0].entries if e["guid"] == kw.guid] == [fz.guid]
+
+
+class FileNotWritten(Exception):
+    pass
+
+
+@pytest.mark.rule("DOC-63")
+def test_export_state_follows_the_od_file_commit_and_the_state_table(bshop):
+    """SYNC-20: E is set in the transaction that commits the OD file (a failed file leaves the documents approved);
+    then §6: EXPORTED is E, not editable, sent again with every OD until the GID comes (CONFIRMED: E, not sent)."""
+    from store.db import write
+    from store.errors import Refused
+    from store.trade import DocumentDraft, apply_confirmation, export_state, mark_exported, save_buffer
+
+    receive(bshop, [("A", 9, "1")])
+    fa = sell(bshop, "FA", [("A", 1, "5")])
+    wz_id = fa.links[0][1]
+    assert (export_state(fa.id).marker, export_state(fa.id).sent, export_state(fa.id).editable) == ("", True, False)
+    before = dump()
+    with pytest.raises(FileNotWritten):
+        with write():
+            mark_exported([i.id for i in exportable_documents().documents])
+            raise FileNotWritten()
+    assert_same(before, dump())
+    with write():
+        mark_exported([i.id for i in exportable_documents().documents])
+    st = export_state(fa.id)
+    assert (st.state, st.marker, st.sent, st.editable) == ("exported", "E", True, False)
+    assert export_state(wz_id).marker == "E"
+    with pytest.raises(Refused, match="jest zatwierdzony"):
+        save_buffer(DocumentDraft("FA", fa.id, {"description": "x"}), version=load_document(fa.id).version)
+    assert selected() == ["PZ/1/KRAK/2024", "FA/1/KRAK/2024"]
+    with write():
+        assert mark_exported([i.id for i in exportable_documents().documents]) == 2      # written again: stays E
+    assert export_state(fa.id).state == "exported"
+    apply_confirmation(fa.guid, 4711)
+    st = export_state(fa.id)
+    assert (st.state, st.marker, st.gid, st.sent) == ("confirmed", "E", 4711, False)
+    assert selected() == ["PZ/1/KRAK/2024"]
