@@ -129,3 +129,33 @@ def test_export_state_follows_the_od_file_commit_and_the_state_table(bshop):
     st = export_state(fa.id)
     assert (st.state, st.marker, st.gid, st.sent) == ("confirmed", "E", 4711, False)
     assert selected() == ["PZ/1/KRAK/2024"]
+
+
+@pytest.mark.rule("OPER-14")
+def test_an_extra_series_is_never_a_default_only_chosen_by_hand(bshop):
+    """New documents and conversions (FS from PA) take the class's series; an extra series only when changed by hand
+    on the form; HQ rows that would make an extra series a default are refused, nothing applied."""
+    from store import numbering
+    from store.errors import ValidationError
+    from store.trade import DocumentDraft, invoice_from_receipt, save_buffer
+    from tests.store.trade_helpers import line
+
+    numbering.apply_hq_series([{"doc_class": "PA", "series": "KASA2", "extra": True},
+                               {"doc_class": "FA", "series": "KASA2", "extra": True}])
+    receive(bshop, [("A", 5, "1")])
+    new = save_buffer(DocumentDraft("PA", None, {"issue_date": DAY}, [line(bshop, "A", 1, "5")]))
+    assert new.header["series"] == "KRAK"
+    pa = sell(bshop, "PA", [("A", 1, "5")], series="KASA2", payments=[("card", None)])
+    assert pa.number == "PA/1/KASA2/2024"
+    fs = invoice_from_receipt(pa.id, issue_date=DAY, contractor_id=bshop.contractor_id)
+    assert fs.header["series"] == "KRAK"                               # a conversion does not carry it over
+    fs = save_buffer(DocumentDraft("FA", fs.id, {"series": "KASA2"}), version=fs.version)
+    assert fs.header["series"] == "KASA2"                              # by hand on the form
+    for rows in ([{"doc_class": "PA", "series": "KASA2", "default": True, "extra": True}],
+                 [{"doc_class": "PA", "series": "KRAK", "extra": True}]):
+        before = dump()
+        with pytest.raises(ValidationError, match="Seria dodatkowa (KASA2|KRAK) nie może być domyślną serią "
+                                                  "dokumentów [A-Z]+"):
+            numbering.apply_hq_series(rows)
+        assert_same(before, dump())
+    assert numbering.default_series("PA") == "KRAK"
