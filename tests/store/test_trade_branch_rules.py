@@ -159,3 +159,38 @@ def test_an_extra_series_is_never_a_default_only_chosen_by_hand(bshop):
             numbering.apply_hq_series(rows)
         assert_same(before, dump())
     assert numbering.default_series("PA") == "KRAK"
+
+
+@pytest.mark.rule("MM-3")
+def test_documents_go_on_any_local_warehouse_and_travel_without_it(bshop):
+    """A branch may issue on any local warehouse (its stock moves there); the export item carries no warehouse
+    (HQ books every branch document on the branch's internal warehouse); a remote warehouse is refused."""
+    from dataclasses import fields
+
+    from store.catalog.dict_rules import create_entry
+    from store.catalog.dictionaries import Warehouse
+    from store.trade import ExportItem
+    from store.warehouse import Shortage
+    from store.warehouse.stock import on_hand
+
+    shop = create_entry("warehouse", symbol="SKLEP", name="Sklep", kind="local").id
+    remote = Warehouse.get_or_none(Warehouse.kind == "remote") or Warehouse.create(symbol="CENTRALA", kind="remote")
+    receive_on = sell(bshop, "PZ", [("A", 4, "1")], warehouse_id=shop)
+    assert on_hand(bshop.goods["A"], shop) == (D(4), D(0))
+    assert on_hand(bshop.goods["A"], bshop.warehouse_id) == (D(0), D(0))
+    before = dump()
+    with pytest.raises(Shortage, match="towaru A w magazynie MAGAZYN"):
+        sell(bshop, "FA", [("A", 1, "5")], approve_it=False)
+    assert_same(before, dump())
+    fa = sell(bshop, "FA", [("A", 3, "5")], warehouse_id=shop)
+    wz = load_document(fa.links[0][1])
+    assert (wz.header["warehouse_id"], on_hand(bshop.goods["A"], shop)) == (shop, (D(1), D(0)))
+    assert [(i.id, i.generated) for i in exportable_documents().documents] == [(receive_on.id, []), (fa.id, [wz.id])]
+    assert not [f.name for f in fields(ExportItem) if "warehouse" in f.name]
+    for fn in (lambda: sell(bshop, "PZ", [("A", 1, "1")], warehouse_id=remote.id, approve_it=False),
+               lambda: sell(bshop, "FA", [("A", 1, "1")], warehouse_id=remote.id, approve_it=False)):
+        before = dump()
+        with pytest.raises(Exception, match="Na magazynie odległym nie wystawia się dokumentów – wybierz magazyn "
+                                            "lokalny."):
+            fn()
+        assert_same(before, dump())
