@@ -194,3 +194,43 @@ def test_documents_go_on_any_local_warehouse_and_travel_without_it(bshop):
                                             "lokalny."):
             fn()
         assert_same(before, dump())
+
+
+@pytest.mark.rule("INV-11")
+def test_the_inventory_block_ends_with_the_ai_gid_or_its_cancellation(bshop):
+    """§14 scenario 3, the store's half: an approved AI without GID blocks every document (INV-2); exporting it does
+    not end the block, another document's GID does not either, the AI's GID does (OPEN: the AI's GID is the trigger);
+    an AI cancelled before it was sent ends the block too."""
+    from store import gates
+    from store.trade import DocumentDraft, apply_confirmation, cancel, create_document, mark_exported, save_buffer
+    from tests.store.trade_helpers import line
+
+    blocked = "Trwa inwentaryzacja niepotwierdzona przez centralę – wystawianie dokumentów jest zablokowane."
+    receive(bshop, [("A", 9, "1")])
+    fa = sell(bshop, "FA", [("A", 1, "5")])
+    mark_exported([fa.id])
+
+    def new_pa():
+        return save_buffer(DocumentDraft("PA", None, {"issue_date": DAY}, [line(bshop, "A", 1, "5")]))
+
+    def refused():
+        before = dump()
+        with pytest.raises(Exception, match=blocked):
+            new_pa()
+        assert_same(before, dump())
+
+    ai = create_document("AI", None, DAY, number="AI/1/KRAK/2024", state="approved")   # the inventory issue's AI
+    gates.set_flag(gates.INVENTORY_UNCONFIRMED, True)
+    refused()
+    mark_exported([ai.id])
+    refused()
+    apply_confirmation(fa.guid, 4711)
+    refused()
+    apply_confirmation(ai.guid, 4712)
+    assert gates.may_issue("PA") is None
+    assert new_pa().state == "buffer"
+    ai2 = create_document("AI", None, DAY, number="AI/2/KRAK/2024", state="approved")
+    gates.set_flag(gates.INVENTORY_UNCONFIRMED, True)
+    refused()
+    assert cancel(ai2.id, version=ai2.version).state == "cancelled"
+    assert new_pa().state == "buffer"
