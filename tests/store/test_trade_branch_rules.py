@@ -234,3 +234,36 @@ def test_the_inventory_block_ends_with_the_ai_gid_or_its_cancellation(bshop):
     refused()
     assert cancel(ai2.id, version=ai2.version).state == "cancelled"
     assert new_pa().state == "buffer"
+
+
+@pytest.mark.rule("SETUP-14")
+def test_a_buffered_sale_takes_stock_whatever_the_check_and_approval_always_links_its_warehouse_document(bshop):
+    """The branch's warehouse configuration: a trade document in the buffer already takes the goods off stock (also
+    with no availability check while editing, SETUP-15), and approving FA, PA or FZ always makes and links its
+    WZ/PZ — no setting turns that off; the warehouse documents a branch issues are PZ/WZ, PW/RW (MM, AI later)."""
+    from store.config import Setting
+    from store.trade import approve, options, save_buffer
+    from store.warehouse import available
+    from tests.store.trade_helpers import draft, level, line
+
+    Setting.insert(key=options.STOCK_CHECK, value="none").execute()
+    receive(bshop, [("A", 5, "1"), ("B", 5, "1")])
+    fa = sell(bshop, "FA", [("A", 2, "5")], approve_it=False)
+    pa = sell(bshop, "PA", [("B", 3, "5")], approve_it=False)
+    assert (level(bshop, "A"), level(bshop, "B")) == ((D(5), D(2)), (D(5), D(3)))
+    assert available(bshop.goods["A"], bshop.warehouse_id) == D(3)
+    fz = sell(bshop, "FZ", [("C", 4, "2")], payments=[("transfer", None)])
+    made = []
+    for doc in (approve(fa.id, version=fa.version), approve(pa.id, version=pa.version), fz):
+        (relation, linked_id), = doc.links
+        linked = load_document(linked_id)
+        made.append((doc.kind, relation, linked.kind, linked.state, linked.header["origin"]))
+    assert made == [("FA", "generated", "WZ", "approved", "auto"), ("PA", "generated", "WZ", "approved", "auto"),
+                    ("FZ", "generated", "PZ", "approved", "auto")]
+    assert (level(bshop, "A"), level(bshop, "B"), level(bshop, "C")) == ((D(3), D(0)), (D(2), D(0)), (D(4), D(0)))
+    for kind in ("PW", "RW", "WZ", "PZ"):
+        assert sell(bshop, kind, [("C", 1, "2")], approve_it=False).state == "buffer"
+    before = dump()
+    with pytest.raises(Exception, match="Dokumentów rodzaju BO nie można wystawiać w oddziale."):
+        save_buffer(draft("BO", [line(bshop, "C", 1, "2")]))
+    assert_same(before, dump())
