@@ -267,3 +267,64 @@ def test_a_buffered_sale_takes_stock_whatever_the_check_and_approval_always_link
     with pytest.raises(Exception, match="Dokumentów rodzaju BO nie można wystawiać w oddziale."):
         save_buffer(draft("BO", [line(bshop, "C", 1, "2")]))
     assert_same(before, dump())
+
+
+# --- issue 11's bad input the other files left out: a Polish reason and the database unchanged ------------------
+
+def refused_unchanged(fn, match):
+    before = dump()
+    with pytest.raises(Exception, match=match):
+        fn()
+    assert_same(before, dump())
+
+
+@pytest.mark.rule("DOC-15")
+def test_an_fs_whose_date_was_moved_past_the_limit_is_refused_at_approval(bshop):
+    from datetime import date
+
+    from store.trade import DocumentDraft, approve, invoice_from_receipt, save_buffer
+
+    receive(bshop, [("A", 5, "1")], on=date(2024, 4, 30))
+    pa = sell(bshop, "PA", [("A", 1, "5")], on=date(2024, 5, 1), payments=[("card", None)])
+    fs = invoice_from_receipt(pa.id, issue_date=date(2024, 5, 8), contractor_id=bshop.contractor_id)
+    fs = save_buffer(DocumentDraft("FA", fs.id, {"issue_date": date(2024, 5, 9)}), version=fs.version)
+    refused_unchanged(lambda: approve(fs.id, version=fs.version),
+                      r"Minął termin \(7 dni\) na wystawienie faktury do paragonu.")
+    fs = save_buffer(DocumentDraft("FA", fs.id, {"issue_date": date(2024, 5, 8)}), version=fs.version)
+    assert approve(fs.id, version=fs.version).state == "approved"
+
+
+@pytest.mark.rule("DOC-66")
+def test_a_deferred_payment_for_the_undefined_contractor_is_refused_at_approval_once_no_longer_allowed(bshop):
+    from store.config import Setting
+    from store.trade import approve, options
+
+    receive(bshop, [("A", 5, "1")])
+    Setting.insert(key=options.DEFERRED_UNSPECIFIED, value="1").execute()
+    pa = sell(bshop, "PA", [("A", 1, "5")], payments=[("transfer", None)], approve_it=False)
+    Setting.update(value="0").where(Setting.key == options.DEFERRED_UNSPECIFIED).execute()
+    refused_unchanged(lambda: approve(pa.id, version=pa.version),
+                      "Dla kontrahenta !NIEOKREŚLONY! nie można zapisać dokumentu z odroczoną płatnością.")
+
+
+@pytest.mark.rule("SETUP-5", "INV-2", "RET-7")
+def test_each_gate_refuses_an_fs_from_a_receipt_and_cancelling_a_buffered_document(bshop):
+    from store import gates
+    from store.config import Setting
+    from store.trade import cancel, invoice_from_receipt
+
+    receive(bshop, [("A", 5, "1")])
+    pa = sell(bshop, "PA", [("A", 1, "5")], payments=[("card", None)])
+    buffered = sell(bshop, "PA", [("A", 1, "5")], approve_it=False)
+    for flag, value, text in ((gates.FIRST_SYNC_DONE, "0", "nie został jeszcze zsynchronizowany"),
+                              (gates.INVENTORY_UNCONFIRMED, "1", "Trwa inwentaryzacja niepotwierdzona"),
+                              (gates.FULL_RETURN_DONE, "1", "zwrot całkowity")):
+        old = Setting.get_or_none(Setting.key == flag)
+        Setting.insert(key=flag, value=value).on_conflict(conflict_target=[Setting.key],
+                                                          update={Setting.value: value}).execute()
+        refused_unchanged(lambda: invoice_from_receipt(pa.id, issue_date=DAY, contractor_id=bshop.contractor_id),
+                          text)
+        refused_unchanged(lambda: cancel(buffered.id, version=buffered.version), text)
+        restore = old.value if old else ("1" if flag == gates.FIRST_SYNC_DONE else "0")
+        Setting.update(value=restore).where(Setting.key == flag).execute()
+    assert cancel(buffered.id, version=buffered.version).state == "cancelled"
