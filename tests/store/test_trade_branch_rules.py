@@ -328,3 +328,20 @@ def test_each_gate_refuses_an_fs_from_a_receipt_and_cancelling_a_buffered_docume
         restore = old.value if old else ("1" if flag == gates.FIRST_SYNC_DONE else "0")
         Setting.update(value=restore).where(Setting.key == flag).execute()
     assert cancel(buffered.id, version=buffered.version).state == "cancelled"
+
+
+@pytest.mark.rule("DOC-6", "DOC-27")
+def test_an_invoice_without_any_contractor_is_refused_at_approval(bshop):
+    """DOC-27: "without a contractor, or with !Nieokreślony!" — the first half (an FZ proposes no contractor; an FA
+    whose contractor was cleared)."""
+    from store.trade import DocumentDraft, approve, save_buffer
+    from tests.store.trade_helpers import draft, line
+
+    receive(bshop, [("A", 5, "1")])
+    fz = save_buffer(draft("FZ", [line(bshop, "A", 1, "2")]))
+    assert fz.header["contractor_id"] is None
+    refused_unchanged(lambda: approve(fz.id, version=fz.version),
+                      "Na fakturze zakupu należy wskazać kontrahenta innego niż !NIEOKREŚLONY!.")
+    fa = sell(bshop, "FA", [("A", 1, "5")], approve_it=False)
+    fa = save_buffer(DocumentDraft("FA", fa.id, {"contractor_id": None}), version=fa.version)
+    refused_unchanged(lambda: approve(fa.id, version=fa.version), "Na fakturze sprzedaży należy wskazać kontrahenta.")
