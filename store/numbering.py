@@ -16,7 +16,7 @@ number is taken in the same commit as the record that carries it. A rolled-back 
 its number back with it, so numbers have no gaps; a committed number is never given again.
 
 In a branch the schemes and series come from HQ (`apply_hq_series`, called by synchronisation):
-they never lower a counter. Series validation for documents (extra series chosen only by hand) is
+they never lower a counter, and an extra series never becomes a class's default (OPER-14). Series validation for documents (extra series chosen only by hand) is
 the caller's business rule; numbering counts whatever series it is given.
 """
 from __future__ import annotations
@@ -165,6 +165,19 @@ def last_number(doc_class: str, series: str, period: str) -> int:
     return row.last if row is not None else 0
 
 
+def _check_no_extra_default() -> None:
+    """OPER-14: an extra series is only ever chosen by hand on a form, never a class's default (what new documents
+    and conversions take). Checked after HQ's rows are applied, so a row that makes a default series extra is
+    caught as well as one that makes an extra series the default."""
+    bad = (NumberingScheme.select(NumberingScheme.doc_class, NumberSeries.symbol)
+           .join(NumberSeries, on=(NumberingScheme.default_series == NumberSeries.symbol))
+           .where(NumberSeries.extra == True).order_by(NumberingScheme.doc_class).tuples().first())  # noqa: E712
+    if bad is not None:
+        raise ValidationError({"series": _("Seria dodatkowa {s} nie może być domyślną serią dokumentów {k} – serię "
+                                           "dodatkową wybiera się tylko ręcznie na formularzu.").format(
+                                               s=bad[1], k=bad[0])})
+
+
 def apply_hq_series(rows: Iterable[dict]) -> int:
     """Schemes, series and counters from HQ (SETUP-10, SETUP-13, OPER-12). One row per (class, series):
 
@@ -210,6 +223,7 @@ def apply_hq_series(rows: Iterable[dict]) -> int:
                 current = for_update(NumberCounter.select().where(key)).get()
                 if int(last) > current.last:
                     NumberCounter.update(last=int(last)).where(NumberCounter.id == current.id).execute()
+        _check_no_extra_default()
         return len(rows)
 
     if in_transaction():                 # synchronisation's transaction: a savepoint, so a failure takes back

@@ -84,8 +84,11 @@ def _apply_fields(doc: Document, fields: dict, reasons: list[str]) -> bool:
             for k, v in snapshot(c).items():         # taken again on every choice (DOC-7 scenario 1)
                 setattr(doc, k, v)
         elif name == "warehouse_id":
-            if not Warehouse.select().where(Warehouse.id == value).exists():
+            kind = Warehouse.select(Warehouse.kind).where(Warehouse.id == value).scalar()
+            if kind is None:
                 reasons.append(_("Magazyn nie istnieje (mógł zostać usunięty)."))
+            elif kind == "remote":       # MM-3: any local warehouse; a remote one stands for HQ or a branch (MM only)
+                reasons.append(_("Na magazynie odległym nie wystawia się dokumentów – wybierz magazyn lokalny."))
             doc.stock_warehouse = value
         elif name == "exchange_rate":
             doc.exchange_rate = Decimal(value)

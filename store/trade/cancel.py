@@ -21,6 +21,7 @@ from store.trade.documents import (APPROVED, BUFFER, CANCEL_REQUESTED, CANCELLED
                                    REALISED, Document)
 from store.trade.drafts import DocumentDraft, DocumentView, LineDraft, load_document
 from store.trade.errors import ConfirmationNeeded, DocumentRefused
+from store.trade.export import end_inventory_block
 from store.trade.models import DocumentEvent, DocumentLine, DocumentLink
 from store.warehouse import stock
 
@@ -109,6 +110,8 @@ def _cancel_approved(doc: Document) -> None:
     if doc.kind in rules.PAYMENT_SIGN:
         cash.cancel_document_payments(doc.id)
     _mark(doc, CANCELLED)
+    if doc.kind == "AI":            # INV-11: an AI cancelled before it was sent ends the block
+        end_inventory_block()
 
 
 def _reverse_stock(doc: Document) -> None:
