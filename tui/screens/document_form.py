@@ -27,6 +27,8 @@ from store.i18n import _
 from store.trade import listing
 from tui import keymap
 from tui.screens.document_dialogs import CashDialog, LineDialog, money
+from tui.screens.document_header import HeaderPart
+from tui.screens.document_payments import PaymentsPart
 from tui.widgets.confirm import ChoiceDialog, ConfirmDialog
 from tui.widgets.form_field import FormField
 from tui.widgets.key_bar import KeyBar
@@ -45,7 +47,7 @@ def _qty(value) -> str:
     return f"{Decimal(value).normalize():f}".replace(".", ",")
 
 
-class DocumentForm(Screen[int | None]):
+class DocumentForm(HeaderPart, PaymentsPart, Screen[int | None]):
     DEFAULT_CSS = """
     DocumentForm #doc-title { background: $primary; text-style: bold; padding: 0 1; }
     DocumentForm TabbedContent { height: 1fr; }
@@ -54,6 +56,8 @@ class DocumentForm(Screen[int | None]):
     DocumentForm #doc-vat { height: auto; }
     DocumentForm #doc-errors { height: auto; max-height: 8; color: $error; display: none; }
     DocumentForm #doc-errors.visible { display: block; }
+    DocumentForm #doc-instalments { height: 1fr; min-height: 3; }
+    DocumentForm #doc-term, DocumentForm #doc-instalment-sum { height: auto; }
     """
     BINDINGS = keymap.bindings("form") + keymap.bindings("document")
 
@@ -66,7 +70,11 @@ class DocumentForm(Screen[int | None]):
         self.version: int | None = None
         self.lines: list[dict] = []
         self.removed: list[tuple[int, int]] = []
-        self.loaded: dict = {"contractor_id": None, "issue_date": dt.date.today(), "payment_form": ""}
+        self.loaded: dict = {"contractor_id": None, "issue_date": dt.date.today(), "payment_form": "",
+                             "payment_term": ""}
+        self.instalments: list[dict] = []
+        self.instalments_dirty = False
+        self.gross = Decimal(0)
         self.dirty = False
         self.busy = False
         self.confirmed: set[str] = set()
@@ -85,15 +93,14 @@ class DocumentForm(Screen[int | None]):
                     yield FormField("contractor", _("Kontrahent"), "lookup",
                                     reference=Reference("contractor", "contractors"))
                 yield FormField("issue_date", _("Data wystawienia"), "str")
+                yield from self.compose_header()
                 yield Static("", id="doc-info")
                 yield LineGrid([(_(title), width, right) for title, width, right in COLUMNS], id="doc-lines")
                 yield Static("", id="doc-line-info")
                 yield Static("", id="doc-vat")
             if self.kind in WITH_PAYMENTS:
                 with TabPane(_("Płatności"), id="tab-payments"):
-                    yield FormField("payment_form", _("Forma płatności"), "lookup",
-                                    reference=Reference("payment_form", "payment_forms"))
-                    yield Static("", id="doc-payments")
+                    yield from self.compose_payments()
             with TabPane(_("Dokumenty"), id="tab-links"):
                 yield Static("", id="doc-links")
         yield Static("", id="doc-errors")
@@ -109,6 +116,7 @@ class DocumentForm(Screen[int | None]):
             self._load_view(trade.load_document(self.document_id))
         else:
             self.warehouse_id = listing.default_warehouse()
+            self.new_header()
             if self.copy_from is not None:
                 self._copy(trade.load_document(self.copy_from))
             self._set_field("issue_date", self.loaded["issue_date"].isoformat())
@@ -143,6 +151,8 @@ class DocumentForm(Screen[int | None]):
         self._set_field("contractor", h["contractor_id"] or 0)
         self._set_field("issue_date", h["issue_date"].isoformat())
         self._set_field("payment_form", form)
+        self.load_header(view)
+        self.load_payments(view)
         for f in self.query(".form-field"):
             f.disabled = not self.editable
         self.dirty = False
@@ -155,6 +165,7 @@ class DocumentForm(Screen[int | None]):
         self.lines = [{"id": None, "version": None, "goods_id": ln["goods_id"], "code": ln["goods_code"],
                        "name": ln["name"], "unit": ln["unit"], "rate_code": ln["rate_code"], "rate": ln["rate"],
                        "quantity": ln["quantity"], "price": ln["price"], "available": None} for ln in view.lines]
+        self.copy_payments(view)
         self.dirty = bool(self.lines)
 
     # --- what the screen shows ------------------------------------------------------------------------
@@ -232,14 +243,24 @@ class DocumentForm(Screen[int | None]):
             self.focus_next()
 
     async def action_next_tab(self) -> None:
-        tabs = self.query_one(TabbedContent)
-        panes = [p.id for p in self.query(TabPane)]
-        tabs.active = panes[(panes.index(tabs.active) + 1) % len(panes)]
+        self._switch_tab(1)
 
     async def action_prev_tab(self) -> None:
+        self._switch_tab(-1)
+
+    def _switch_tab(self, step: int) -> None:
+        """F6 / Shift+F6: the next tab, with focus on its first field (a focus left on the hidden tab's grid
+        made Textual focus the first field of the form, which switched the tab back)."""
         tabs = self.query_one(TabbedContent)
         panes = [p.id for p in self.query(TabPane)]
-        tabs.active = panes[(panes.index(tabs.active) - 1) % len(panes)]
+        target = panes[(panes.index(tabs.active) + step) % len(panes)]
+        pane = self.query_one(f"#{target}", TabPane)
+        first = next((w for w in pane.query("*") if w.can_focus and not w.disabled), None)
+        tabs.active = target
+        if first is not None:
+            self.set_focus(first)
+        else:
+            self.set_focus(None)
 
     # --- lines ----------------------------------------------------------------------------------------
     def _refuse_if_locked(self) -> bool:
@@ -251,7 +272,7 @@ class DocumentForm(Screen[int | None]):
         return False
 
     def action_add_line(self) -> None:
-        if self._refuse_if_locked():
+        if self.payments_key("add") or self._refuse_if_locked():
             return
         from tui.lists import LISTS
         from tui.screens.list_screen import ListScreen
@@ -307,6 +328,8 @@ class DocumentForm(Screen[int | None]):
                                         price_editable=self.price_editable), answered)
 
     def action_delete_line(self) -> None:
+        if self.payments_key("delete"):
+            return
         if self.focused is not self.table or not self.lines or self._refuse_if_locked():
             return
         i = self.table.cursor_row
@@ -340,14 +363,8 @@ class DocumentForm(Screen[int | None]):
         issue = self._issue_date()
         if issue is not None and issue != self.loaded["issue_date"]:
             fields["issue_date"] = issue
+        fields.update(self.header_changes())
         return fields
-
-    def _payments(self) -> list | None:
-        form = self._field("payment_form") or ""
-        if form == self.loaded["payment_form"]:
-            return None
-        form_id = listing.payment_form_id(form) if form else None
-        return [trade.PaymentDraft(form_id, None)] if form_id else []
 
     def draft(self) -> trade.DocumentDraft:
         lines = []
@@ -369,7 +386,7 @@ class DocumentForm(Screen[int | None]):
             else ""
         if text:
             out.append(_("Nie ma kontrahenta „{kod}” – F4 otwiera listę.").format(kod=text))
-        return out
+        return out + self.header_errors() + self.payment_errors()
 
     # --- saving and approving (in a worker) ---------------------------------------------------------------
     def action_save(self) -> None:
