@@ -94,6 +94,8 @@ ACTIONS: tuple[KeyAction, ...] = (
     KeyAction("doc.delete_line", "delete_line", "delete", (), "document", "Usuń pozycję", "Del"),
     KeyAction("doc.approve", "approve", "", ("f8",), "document", "Zatwierdź", "F8"),
     KeyAction("doc.print", "print_document", "", ("ctrl+p",), "document", "Drukuj", "^P"),
+    # DICT-20: the price thresholds of the highlighted line (Shift+Insert never reaches us through PuTTY)
+    KeyAction("doc.thresholds", "show_thresholds", "shift+insert", ("ctrl+t",), "document", "Progi cen", "^T"),
     # a reference field (lookup): F4 (or Tab/Enter in the empty field) opens the dictionary's list
     KeyAction("form.lookup", "open_lookup", "f4", (), "lookup_field", "Lista", "F4"),
     # price list and goods card (PRC, ITM-20): Shift+Insert never reaches us through PuTTY -> Ctrl+T / palette
@@ -107,7 +109,7 @@ ACTIONS: tuple[KeyAction, ...] = (
 FOOTER_ORDER = (
     "lookup.pick", "list.add", "list.edit", "list.delete", "list.filter", "list.sort", "list.mark",
     "list.refresh", "list.export", "list.print", "doc.add_line", "doc.delete_line", "form.save", "doc.approve",
-    "doc.print", "goods_card.prices", "form.lookup",
+    "doc.print", "doc.thresholds", "goods_card.prices", "form.lookup",
     "form.next_tab", "list.close", "form.close", "app.palette", "app.quit",
 )
 _RANK = {ident: i for i, ident in enumerate(FOOTER_ORDER)}

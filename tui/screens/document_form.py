@@ -28,6 +28,7 @@ from store.trade import listing
 from tui import keymap
 from tui.screens.document_dialogs import CashDialog, LineDialog, money
 from tui.screens.document_header import HeaderPart
+from tui.screens.document_line_info import LineInfoPart
 from tui.screens.document_payments import PaymentsPart
 from tui.widgets.confirm import ChoiceDialog, ConfirmDialog
 from tui.widgets.form_field import FormField
@@ -47,7 +48,7 @@ def _qty(value) -> str:
     return f"{Decimal(value).normalize():f}".replace(".", ",")
 
 
-class DocumentForm(HeaderPart, PaymentsPart, Screen[int | None]):
+class DocumentForm(HeaderPart, PaymentsPart, LineInfoPart, Screen[int | None]):
     DEFAULT_CSS = """
     DocumentForm #doc-title { background: $primary; text-style: bold; padding: 0 1; }
     DocumentForm TabbedContent { height: 1fr; }
@@ -278,6 +279,8 @@ class DocumentForm(HeaderPart, PaymentsPart, Screen[int | None]):
         from tui.screens.list_screen import ListScreen
 
         self.query_one(TabbedContent).active = "tab-general"
+        if self.add_by_ean():                       # SETUP-12: sales by EAN only
+            return
         self.app.push_screen(ListScreen(LISTS["goods"](), lookup=True), self._goods_picked)
 
     def _quote(self, goods_id: int, quantity: Decimal = Decimal(1)) -> listing.LineQuote:
@@ -299,6 +302,8 @@ class DocumentForm(HeaderPart, PaymentsPart, Screen[int | None]):
         if answer is None:
             return
         qty, price = answer
+        if not self.accept_line(quote.goods_id, quote.code, qty, price, quote.rate, quote.available):
+            return                                  # SETUP-15 per line: refused, the form unchanged
         self.add_line(quote, qty, price)
 
     def add_line(self, quote: listing.LineQuote, quantity: Decimal, price: Decimal) -> None:
@@ -318,7 +323,9 @@ class DocumentForm(HeaderPart, PaymentsPart, Screen[int | None]):
         ln = self.lines[i]
 
         def answered(answer) -> None:
-            if answer is None:
+            if answer is None or not self.accept_line(ln["goods_id"], ln["code"], answer[0], answer[1], ln["rate"],
+                                                      listing.availability(ln["goods_id"], self.warehouse_id),
+                                                      editing=ln):
                 return
             ln["quantity"], ln["price"] = answer
             ln["priced"] = True
