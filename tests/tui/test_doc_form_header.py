@@ -241,3 +241,37 @@ def test_every_new_form_message_has_an_english_translation():
             found |= collect(path)
     assert len(found) > 40
     assert sorted(m for m in found if not table.get(m)) == []
+
+
+async def test_f2_and_ctrl_j_in_a_lookup_field_open_the_chosen_record_card(trade_branch):
+    from tui.screens.contractor_card import ContractorCard
+
+    app = app_for(trade_branch.url)
+    async with app.run_test(size=SMALL) as pilot:
+        await settle(pilot)
+        await open_list(pilot, "FA")
+        form = await new_document(pilot, "ABC")
+        form.query_one("#f-contractor").focus()
+        await pilot.press("f2")
+        await wait_for(pilot, lambda: isinstance(app.screen, ContractorCard))
+        assert "Abc Handel Sp. z o.o." in screen_text(app)
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: app.screen is form)
+        await pilot.press("f6")                                  # Płatności: the payment form (a code-valued field)
+        await settle(pilot)
+        await type_text(pilot, "przelew")
+        await pilot.press("enter")
+        await settle(pilot)
+        form.query_one("#f-payment_form").focus()
+        await pilot.press("ctrl+j")
+        await wait_for(pilot, lambda: app.screen is not form)
+        assert "przelew" in screen_text(app)
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: app.screen is form)
+        form.query_one("#f-payment_term").focus()
+        form.query_one("#f-payment_form").value = ""
+        form.query_one("#f-payment_form").focus()
+        await pilot.press("f2")                                  # empty: nothing to open, a message
+        await settle(pilot)
+        assert app.screen is form
+        assert "Wybierz najpierw pozycję – F4 otwiera listę." in screen_text(app)
