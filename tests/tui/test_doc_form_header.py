@@ -275,3 +275,48 @@ async def test_f2_and_ctrl_j_in_a_lookup_field_open_the_chosen_record_card(trade
         await settle(pilot)
         assert app.screen is form
         assert "Wybierz najpierw pozycję – F4 otwiera listę." in screen_text(app)
+
+
+async def test_a_receipt_is_saved_computed_from_gross_as_the_form_shows_it(trade_branch):
+    app = app_for(trade_branch.url)
+    async with app.run_test(size=SMALL) as pilot:
+        await settle(pilot)
+        await open_list(pilot, "PA")
+        await new_document(pilot, None)
+        await add_line(pilot, "A1")
+        assert "VAT liczony od             brutto" in screen_text(app)
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: isinstance(app.screen, ListScreen))
+    pa = Document.get(Document.kind == "PA")
+    assert pa.from_gross and pa.gross == D("12.30")
+
+
+async def test_warehouse_is_chosen_by_symbol_and_an_unknown_one_is_refused(trade_branch):
+    from store.catalog.dictionaries import Warehouse
+
+    other = Warehouse.create(symbol="DRUGI", name="Magazyn drugi")
+    app = app_for(trade_branch.url)
+    async with app.run_test(size=SMALL) as pilot:
+        await settle(pilot)
+        await open_list(pilot, "FA")
+        form = await new_document(pilot, "ABC")
+        field = form.query_one("#f-warehouse")
+        field.focus()
+        field.value = ""
+        await type_text(pilot, "NIEMA")
+        await settle(pilot)
+        before = dump()
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is form and "Nie ma magazynu „NIEMA” – F4 otwiera listę." in \
+            str(form.query_one("#doc-errors").render())
+        assert_same(before, dump())
+        field.focus()
+        field.value = ""
+        await type_text(pilot, "DRUGI")
+        await pilot.press("enter")
+        await settle(pilot)
+        await wait_for(pilot, lambda: form.warehouse_id == other.id)
+        assert "Magazyn drugi" in screen_text(app)
+        await add_line(pilot, "C3")
+        await wait_for(pilot, lambda: "C3: dostępne 0" in screen_text(app))      # availability in that warehouse

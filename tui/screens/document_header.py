@@ -31,8 +31,11 @@ class HeaderPart:
     def new_header(self) -> None:
         """A new document: the main warehouse, the default series (never an extra one, OPER-14)."""
         self.loaded.update(warehouse_id=self.warehouse_id, series=form_support.series_choices(self.kind)[0],
-                           from_gross=self.from_gross)
+                           from_gross=False)         # the store's default: a PA (from gross) says so in its draft
         self._show_header()
+        gross = self.query("#f-from_gross")
+        if gross:
+            gross.first().set_reactive(ChoiceField.value, GROSS if self.from_gross else NET)
 
     def load_header(self, view) -> None:
         h = view.header
@@ -56,6 +59,7 @@ class HeaderPart:
 
     # --- changes -------------------------------------------------------------------------------------
     def header_changes(self) -> dict:
+        self.sync_warehouse()
         out = {}
         wh = self._field("warehouse")
         if wh and wh != self.loaded.get("warehouse_id"):
@@ -74,14 +78,21 @@ class HeaderPart:
             return [_("Nie ma magazynu „{symbol}” – F4 otwiera listę.").format(symbol=text)]
         return []
 
-    def on_input_changed(self, event) -> None:
-        if getattr(event.input, "field_name", "") != "warehouse":
-            return
+    def sync_warehouse(self) -> None:
+        """The warehouse the availability and the prices are taken for: the field's, once resolved."""
         wh = self._field("warehouse")
         if wh and wh != self.warehouse_id:          # availability is per warehouse
             self.warehouse_id = wh
             for ln in self.lines:
                 ln["available"] = None
+
+    def on_input_changed(self, event) -> None:
+        if getattr(event.input, "field_name", "") == "warehouse":
+            self.sync_warehouse()
+
+    def on_descendant_blur(self, event) -> None:
+        if getattr(event.widget, "field_name", "") == "warehouse":
+            self.sync_warehouse()
 
     def on_choice_field_changed(self, event: ChoiceField.Changed) -> None:
         if event.field.field_name != "from_gross":
@@ -107,4 +118,5 @@ class HeaderPart:
         """Enter in the warehouse field moves on (the form's own fields are handled by the form)."""
         if getattr(event.input, "field_name", "") == "warehouse":
             event.stop()
+            self.sync_warehouse()
             self.focus_next()
