@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from pathlib import Path
 
 from textual.app import ComposeResult
 from textual.screen import Screen
@@ -30,6 +29,7 @@ from tui.screens.document_dialogs import CashDialog, LineDialog, money
 from tui.screens.document_header import HeaderPart
 from tui.screens.document_line_info import LineInfoPart
 from tui.screens.document_payments import PaymentsPart
+from tui.screens.document_print import PrintPart
 from tui.widgets.confirm import ChoiceDialog, ConfirmDialog
 from tui.widgets.form_field import FormField
 from tui.widgets.key_bar import KeyBar
@@ -48,7 +48,7 @@ def _qty(value) -> str:
     return f"{Decimal(value).normalize():f}".replace(".", ",")
 
 
-class DocumentForm(HeaderPart, PaymentsPart, LineInfoPart, Screen[int | None]):
+class DocumentForm(HeaderPart, PaymentsPart, LineInfoPart, PrintPart, Screen[int | None]):
     DEFAULT_CSS = """
     DocumentForm #doc-title { background: $primary; text-style: bold; padding: 0 1; }
     DocumentForm TabbedContent { height: 1fr; }
@@ -504,37 +504,6 @@ class DocumentForm(HeaderPart, PaymentsPart, LineInfoPart, Screen[int | None]):
             else:
                 self._refresh_summary()
         self.app.push_screen(ConfirmDialog(text, default=False), answered)
-
-    # --- printing ------------------------------------------------------------------------------------------
-    def action_print_document(self) -> None:
-        from tui.widgets.prompt import ask_save_path
-
-        if self.document_id is None or self.is_changed():
-            self.notify(_("Zapisz dokument przed wydrukiem (Ctrl+S)."), severity="warning")
-            return
-        number = (self.view.number if self.view else str(self.document_id)).replace("/", "_")
-        default = Path.home() / f"{number}.pdf"
-
-        def chosen(path: str | None) -> None:
-            if path:
-                self.print_to(Path(path).expanduser())
-        ask_save_path(self.app, _("Wydruk dokumentu – ścieżka pliku (.pdf lub .txt):"), str(default), chosen)
-
-    def print_to(self, path: Path) -> None:
-        from store.trade.printing import print_pdf, print_text
-        from tui.seats import demo_watermark
-
-        doc_id, watermark = self.document_id, demo_watermark(self.app)
-
-        def run() -> None:
-            writer = print_text if path.suffix.lower() == ".txt" else print_pdf
-            try:
-                out = writer(doc_id, path, watermark=watermark)
-            except FiliaError as exc:
-                self.app.call_from_thread(self.notify, str(exc), severity="error", timeout=8)
-            else:
-                self.app.call_from_thread(self.notify, _("Wydrukowano do {path}").format(path=out))
-        self.run_worker(run, thread=True, group="doc-print", exit_on_error=False)
 
     # --- closing ------------------------------------------------------------------------------------------
     def has_unsaved_changes(self) -> bool:

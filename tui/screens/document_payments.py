@@ -197,10 +197,13 @@ class PaymentsPart:
             self._refresh_term()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
-        if getattr(event.input, "field_name", "") == "payment_term":
+        name = getattr(event.input, "field_name", "")
+        if name == "payment_term":
             event.stop()
             self._refresh_term()
             self.query_one("#doc-instalments").focus()
+        elif name in ("contractor", "issue_date"):       # the terms follow the contractor and the date
+            self._refresh_term()
 
     # --- instalments ----------------------------------------------------------------------------------
     def payments_key(self, what: str) -> bool:
