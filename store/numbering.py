@@ -210,7 +210,7 @@ def apply_hq_series(rows: Iterable[dict]) -> int:
                 changes[NumberingScheme.pattern] = row["pattern"]
             if row.get("period"):
                 changes[NumberingScheme.period] = row["period"]
-            if row.get("default"):
+            if row.get("default") and not row.get("extra"):     # OPER-14: an extra series is never a default
                 changes[NumberingScheme.default_series] = series
             if changes:
                 NumberingScheme.update({**changes, NumberingScheme.from_hq: True, **NumberingScheme.stamp()}) \

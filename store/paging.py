@@ -43,6 +43,7 @@ class ListColumn:
     expr: Any = None               # peewee expression when not a plain field
     format: Callable[[Any], str] | None = None
     priority: int = 5              # a narrow screen leaves out the lowest first (store.lists sets them)
+    export: Callable[[Any], Any] | None = None   # what an export writes instead of the stored value (a label)
 
 
 @dataclass

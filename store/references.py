@@ -119,6 +119,18 @@ def entry_by_id(kind_name: str, record_id: int) -> Entry | None:
     return _entry(kind, row) if row is not None else None
 
 
+def record_id(kind_name: str, value) -> int | None:
+    """The id of the record a stored value points at (a code-valued reference stores the code)."""
+    kind = KINDS[kind_name]
+    if value in (None, "", 0, "0"):
+        return None
+    if not kind.by_code:
+        return int(value)
+    model = kind.model()
+    row = model.select(model.id).where(getattr(model, kind.code) == str(value)).first()
+    return row.id if row is not None else None
+
+
 def lookup_where(kind_name: str):
     """The condition of the lookup list (an opaque expression the list passes back to its query)."""
     kind = KINDS[kind_name]

@@ -259,6 +259,12 @@ class FiliaApp(CrashGuard, KeyOrder, App):
 
         self.push_screen(ExchangeScreen())
 
+    def action_trade_options(self) -> None:
+        """*Parametry handlu* (SETUP-12, SETUP-15)."""
+        from tui.screens.trade_options import TradeOptionsScreen
+
+        self.push_screen(TradeOptionsScreen())
+
     def action_show_company(self) -> None:
         from store import config
 

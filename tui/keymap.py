@@ -94,8 +94,12 @@ ACTIONS: tuple[KeyAction, ...] = (
     KeyAction("doc.delete_line", "delete_line", "delete", (), "document", "Usuń pozycję", "Del"),
     KeyAction("doc.approve", "approve", "", ("f8",), "document", "Zatwierdź", "F8"),
     KeyAction("doc.print", "print_document", "", ("ctrl+p",), "document", "Drukuj", "^P"),
+    # DICT-20: the price thresholds of the highlighted line (Shift+Insert never reaches us through PuTTY)
+    KeyAction("doc.thresholds", "show_thresholds", "shift+insert", ("ctrl+t",), "document", "Progi cen", "^T"),
     # a reference field (lookup): F4 (or Tab/Enter in the empty field) opens the dictionary's list
     KeyAction("form.lookup", "open_lookup", "f4", (), "lookup_field", "Lista", "F4"),
+    # ... and F2/Ctrl+J (Ctrl+Enter where it arrives) the card of the chosen record (issue 14 §1)
+    KeyAction("form.lookup_card", "open_card", "ctrl+enter", ("f2", "ctrl+j"), "lookup_field", "Karta", "F2/^J"),
     # price list and goods card (PRC, ITM-20): Shift+Insert never reaches us through PuTTY -> Ctrl+T / palette
     KeyAction("list.prices", "app.list_command('prices')", "shift+insert", ("ctrl+t",), "list", "Ceny", "⇧Ins/^T",
               show=False),
@@ -107,7 +111,7 @@ ACTIONS: tuple[KeyAction, ...] = (
 FOOTER_ORDER = (
     "lookup.pick", "list.add", "list.edit", "list.delete", "list.filter", "list.sort", "list.mark",
     "list.refresh", "list.export", "list.print", "doc.add_line", "doc.delete_line", "form.save", "doc.approve",
-    "doc.print", "goods_card.prices", "form.lookup",
+    "doc.print", "doc.thresholds", "goods_card.prices", "form.lookup", "form.lookup_card",
     "form.next_tab", "list.close", "form.close", "app.palette", "app.quit",
 )
 _RANK = {ident: i for i, ident in enumerate(FOOTER_ORDER)}

@@ -44,6 +44,16 @@ def lock_document(document_id: int, version: int | None) -> Document:
     return doc
 
 
+def margin_questions(doc: Document, lines, confirmed: frozenset, opts: dict) -> list[tuple[str, str]]:
+    """SETUP-12 margin control at approval (a question until confirmed)."""
+    from store.trade.form_support import MARGIN, below_purchase, margin_moment, margin_text
+
+    if MARGIN in confirmed or not margin_moment("approve", opts):
+        return []
+    found = below_purchase(doc.kind, lines, from_gross=bool(doc.from_gross))
+    return [(MARGIN, margin_text(found))] if found else []
+
+
 def credit_questions(doc: Document, confirmed: frozenset, *, ask: bool) -> list[tuple[str, str]]:
     """CTF-43 at buffer save and approval: a blocking check refuses; a warning is a question (code "credit")
     until confirmed, then kept as an override. `ask`: raise the question at once."""
@@ -130,6 +140,7 @@ def _approve(document_id: int, version: int | None, confirmed: frozenset, tender
             and WARN_UNSPECIFIED not in confirmed:
         questions.append((WARN_UNSPECIFIED, _("Czy na pewno zatwierdzić dokument dla kontrahenta !NIEOKREŚLONY!?")))
     questions += credit_questions(doc, confirmed, ask=False)
+    questions += margin_questions(doc, lines, confirmed, opts)
     if questions:
         raise ConfirmationNeeded(questions)
 

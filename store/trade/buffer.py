@@ -23,7 +23,8 @@ from store.parties.models import UNSPECIFIED_CODE, Contractor
 from store.trade import options, rules
 from store.trade.documents import BUFFER, Document, snapshot
 from store.trade.drafts import FIELDS, DocumentDraft, DocumentView, load_document
-from store.trade.errors import DocumentRefused
+from store.trade.errors import ConfirmationNeeded, DocumentRefused
+from store.trade.form_support import MARGIN, below_purchase, convert_price, margin_moment, margin_text
 from store.trade.models import DocumentEvent, DocumentLine, DocumentLink, DocumentPayment, DocumentVat
 from store.trade.vat import VatLine, compute
 from store.warehouse import stock
@@ -110,8 +111,16 @@ def _description(goods: Goods, given: str | None) -> str:
     return goods.description
 
 
-def _apply_lines(doc: Document, draft: DocumentDraft, reasons: list[str]) -> list[DocumentLine]:
+def _apply_lines(doc: Document, draft: DocumentDraft, reasons: list[str], *, convert: bool = False
+                 ) -> list[DocumentLine]:
     existing = {ln.id: ln for ln in DocumentLine.select().where(DocumentLine.document == doc.id)} if doc.id else {}
+    if convert:                      # net <-> gross switched (SETUP-12): the saved lines keep their value
+        priced = {ld.id for ld in draft.lines if ld.id is not None and ld.price is not None}
+        for row in existing.values():
+            if row.id not in priced:
+                row.price = convert_price(row.price, row.rate, to_gross=bool(doc.from_gross))
+                row.value = (row.quantity * row.price).quantize(CENT, ROUND_HALF_UP)
+                row.version_bump = True
     rates = {v.code: v for v in VatRate.select()}
     rate_by_id = {v.id: v for v in rates.values()}
     wanted = [ln.goods_id for ln in draft.lines if ln.goods_id is not None]
@@ -269,12 +278,17 @@ def _save(draft: DocumentDraft, version: int | None, confirmed: frozenset, origi
                          .where(DocumentLine.document == doc.id))
         old_wh = doc.stock_warehouse
     old_held = held_quantities(doc, old_lines) if old_lines else {}
+    was_gross = bool(doc.from_gross)
     _apply_fields(doc, draft.fields, reasons)
+    switched = draft.id is not None and bool(old_lines) and bool(doc.from_gross) != was_gross
+    if switched and opts[options.ALLOW_NET_GROSS] != "1":                      # SETUP-12
+        reasons.append(_("Nie można zmienić netto/brutto dokumentu, który ma pozycje (parametr „Pozwalaj na "
+                         "zmianę netto/brutto” jest wyłączony)."))
     reasons += rules.header_reasons(doc, role)
     if draft.id is None:
         doc.save(force_insert=True)
         doc.number = doc.buffer_number
-    lines = _apply_lines(doc, draft, reasons)
+    lines = _apply_lines(doc, draft, reasons, convert=switched)
     before = {id(ln): (ln.net, ln.vat, ln.gross) for ln in lines if ln.id is not None}
     drafted = {ld.id for ld in draft.lines if ld.id is not None}
     vat_rows = _vat(doc, lines)
@@ -291,6 +305,11 @@ def _save(draft: DocumentDraft, version: int | None, confirmed: frozenset, origi
                                      opts[options.DEFERRED_UNSPECIFIED] == "1", forms)
     if any(a < 0 for _f, a, _d in planned):
         reasons.append(_("Kwota płatności nie może być ujemna."))
+    elif draft.payments is not None and len(draft.payments) > 1 and all(p.amount is not None for p in draft.payments):
+        total = sum((a for _f, a, _d in planned), Decimal(0))           # DOC-4/DOC-26: instalments sum to gross
+        if total != doc.gross_pln:
+            reasons.append(_("Suma płatności ({suma}) różni się od wartości brutto dokumentu ({brutto}).").format(
+                suma=rules._money(total), brutto=rules._money(doc.gross_pln)))
     if not reasons and (planned or draft.payments is not None):
         _store_payments(doc, planned, forms)
     if reasons:
@@ -303,8 +322,10 @@ def _save(draft: DocumentDraft, version: int | None, confirmed: frozenset, origi
     stock.hold(changes, doc.stock_warehouse, check=opts[options.STOCK_CHECK] != "none")
     from store.trade.approve import credit_questions
     credit_questions(doc, confirmed, ask=True)
+    margin_question(doc, lines, confirmed, "save", opts)
     for ln in lines:           # new, changed, and those whose VAT share moved; the others keep their version
-        if ln.id is None or ln.id in drafted or before.get(id(ln)) != (ln.net, ln.vat, ln.gross):
+        if ln.id is None or ln.id in drafted or before.get(id(ln)) != (ln.net, ln.vat, ln.gross) \
+                or getattr(ln, "version_bump", False):
             ln.document = doc.id
             ln.save()
     DocumentVat.delete().where(DocumentVat.document == doc.id).execute()
@@ -313,6 +334,15 @@ def _save(draft: DocumentDraft, version: int | None, confirmed: frozenset, origi
     doc.save()
     DocumentEvent.create(document=doc.id, operator=session_operator(), event="saved", state_to=BUFFER)
     return doc.id
+
+
+def margin_question(doc: Document, lines, confirmed: frozenset, moment: str, opts: dict) -> None:
+    """SETUP-12 margin control: a sales line under the purchase price is a question at the configured moment."""
+    if MARGIN in confirmed or not margin_moment(moment, opts):
+        return
+    found = below_purchase(doc.kind, lines, from_gross=bool(doc.from_gross))
+    if found:
+        raise ConfirmationNeeded([(MARGIN, margin_text(found))])
 
 
 def delete_buffer(document_id: int, *, version: int | None) -> None:

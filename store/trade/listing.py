@@ -40,6 +40,10 @@ def status_text(state) -> str:
     return _(STATUS[state]) if state in STATUS else ("" if state is None else str(state))
 
 
+def _ol(value) -> str:
+    return "OL" if value else ""
+
+
 def row_tone(state: str) -> str:
     """The colour class of a row on the list (buffer, do anulowania blue, cancelled by HQ red, cancelled)."""
     return state if state in (BUFFER, CANCEL_REQUESTED, CANCELLED_BY_HQ, CANCELLED) else ""
@@ -56,8 +60,8 @@ def document_list(kind: str) -> ListSpec:
             ListColumn("contractor_name", _("Nazwa"), 24, priority=2),
             ListColumn("net", _("Netto"), 12, align="right", format=money_text, priority=6),
             ListColumn("gross", _("Brutto"), 12, align="right", format=money_text, priority=6),
-            ListColumn("state", _("Status"), 16, format=status_text, priority=8),
-            ListColumn("from_remote", _("OL"), 2, format=lambda v: "OL" if v else "", priority=1),
+            ListColumn("state", _("Status"), 16, format=status_text, priority=8, export=status_text),
+            ListColumn("from_remote", _("OL"), 2, format=_ol, priority=1, export=_ol),
             ListColumn("warehouse", _("Magazyn"), 8, expr=Document.stock_warehouse, priority=0,
                        format=lambda v: "" if v is None else str(v)),
             ListColumn("series", _("Seria"), 8, priority=1),

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from pathlib import Path
 
 from textual.app import ComposeResult
 from textual.screen import Screen
@@ -27,6 +26,10 @@ from store.i18n import _
 from store.trade import listing
 from tui import keymap
 from tui.screens.document_dialogs import CashDialog, LineDialog, money
+from tui.screens.document_header import HeaderPart
+from tui.screens.document_line_info import LineInfoPart
+from tui.screens.document_payments import PaymentsPart
+from tui.screens.document_print import PrintPart
 from tui.widgets.confirm import ChoiceDialog, ConfirmDialog
 from tui.widgets.form_field import FormField
 from tui.widgets.key_bar import KeyBar
@@ -45,7 +48,7 @@ def _qty(value) -> str:
     return f"{Decimal(value).normalize():f}".replace(".", ",")
 
 
-class DocumentForm(Screen[int | None]):
+class DocumentForm(HeaderPart, PaymentsPart, LineInfoPart, PrintPart, Screen[int | None]):
     DEFAULT_CSS = """
     DocumentForm #doc-title { background: $primary; text-style: bold; padding: 0 1; }
     DocumentForm TabbedContent { height: 1fr; }
@@ -54,6 +57,8 @@ class DocumentForm(Screen[int | None]):
     DocumentForm #doc-vat { height: auto; }
     DocumentForm #doc-errors { height: auto; max-height: 8; color: $error; display: none; }
     DocumentForm #doc-errors.visible { display: block; }
+    DocumentForm #doc-instalments { height: 1fr; min-height: 3; }
+    DocumentForm #doc-term, DocumentForm #doc-instalment-sum { height: auto; }
     """
     BINDINGS = keymap.bindings("form") + keymap.bindings("document")
 
@@ -66,7 +71,11 @@ class DocumentForm(Screen[int | None]):
         self.version: int | None = None
         self.lines: list[dict] = []
         self.removed: list[tuple[int, int]] = []
-        self.loaded: dict = {"contractor_id": None, "issue_date": dt.date.today(), "payment_form": ""}
+        self.loaded: dict = {"contractor_id": None, "issue_date": dt.date.today(), "payment_form": "",
+                             "payment_term": ""}
+        self.instalments: list[dict] = []
+        self.instalments_dirty = False
+        self.gross = Decimal(0)
         self.dirty = False
         self.busy = False
         self.confirmed: set[str] = set()
@@ -85,15 +94,14 @@ class DocumentForm(Screen[int | None]):
                     yield FormField("contractor", _("Kontrahent"), "lookup",
                                     reference=Reference("contractor", "contractors"))
                 yield FormField("issue_date", _("Data wystawienia"), "str")
+                yield from self.compose_header()
                 yield Static("", id="doc-info")
                 yield LineGrid([(_(title), width, right) for title, width, right in COLUMNS], id="doc-lines")
                 yield Static("", id="doc-line-info")
                 yield Static("", id="doc-vat")
             if self.kind in WITH_PAYMENTS:
                 with TabPane(_("Płatności"), id="tab-payments"):
-                    yield FormField("payment_form", _("Forma płatności"), "lookup",
-                                    reference=Reference("payment_form", "payment_forms"))
-                    yield Static("", id="doc-payments")
+                    yield from self.compose_payments()
             with TabPane(_("Dokumenty"), id="tab-links"):
                 yield Static("", id="doc-links")
         yield Static("", id="doc-errors")
@@ -109,6 +117,7 @@ class DocumentForm(Screen[int | None]):
             self._load_view(trade.load_document(self.document_id))
         else:
             self.warehouse_id = listing.default_warehouse()
+            self.new_header()
             if self.copy_from is not None:
                 self._copy(trade.load_document(self.copy_from))
             self._set_field("issue_date", self.loaded["issue_date"].isoformat())
@@ -143,6 +152,8 @@ class DocumentForm(Screen[int | None]):
         self._set_field("contractor", h["contractor_id"] or 0)
         self._set_field("issue_date", h["issue_date"].isoformat())
         self._set_field("payment_form", form)
+        self.load_header(view)
+        self.load_payments(view)
         for f in self.query(".form-field"):
             f.disabled = not self.editable
         self.dirty = False
@@ -155,6 +166,7 @@ class DocumentForm(Screen[int | None]):
         self.lines = [{"id": None, "version": None, "goods_id": ln["goods_id"], "code": ln["goods_code"],
                        "name": ln["name"], "unit": ln["unit"], "rate_code": ln["rate_code"], "rate": ln["rate"],
                        "quantity": ln["quantity"], "price": ln["price"], "available": None} for ln in view.lines]
+        self.copy_payments(view)
         self.dirty = bool(self.lines)
 
     # --- what the screen shows ------------------------------------------------------------------------
@@ -232,14 +244,24 @@ class DocumentForm(Screen[int | None]):
             self.focus_next()
 
     async def action_next_tab(self) -> None:
-        tabs = self.query_one(TabbedContent)
-        panes = [p.id for p in self.query(TabPane)]
-        tabs.active = panes[(panes.index(tabs.active) + 1) % len(panes)]
+        self._switch_tab(1)
 
     async def action_prev_tab(self) -> None:
+        self._switch_tab(-1)
+
+    def _switch_tab(self, step: int) -> None:
+        """F6 / Shift+F6: the next tab, with focus on its first field (a focus left on the hidden tab's grid
+        made Textual focus the first field of the form, which switched the tab back)."""
         tabs = self.query_one(TabbedContent)
         panes = [p.id for p in self.query(TabPane)]
-        tabs.active = panes[(panes.index(tabs.active) - 1) % len(panes)]
+        target = panes[(panes.index(tabs.active) + step) % len(panes)]
+        pane = self.query_one(f"#{target}", TabPane)
+        first = next((w for w in pane.query("*") if w.can_focus and not w.disabled), None)
+        tabs.active = target
+        if first is not None:
+            self.set_focus(first)
+        else:
+            self.set_focus(None)
 
     # --- lines ----------------------------------------------------------------------------------------
     def _refuse_if_locked(self) -> bool:
@@ -251,12 +273,14 @@ class DocumentForm(Screen[int | None]):
         return False
 
     def action_add_line(self) -> None:
-        if self._refuse_if_locked():
+        if self.payments_key("add") or self._refuse_if_locked():
             return
         from tui.lists import LISTS
         from tui.screens.list_screen import ListScreen
 
         self.query_one(TabbedContent).active = "tab-general"
+        if self.add_by_ean():                       # SETUP-12: sales by EAN only
+            return
         self.app.push_screen(ListScreen(LISTS["goods"](), lookup=True), self._goods_picked)
 
     def _quote(self, goods_id: int, quantity: Decimal = Decimal(1)) -> listing.LineQuote:
@@ -278,6 +302,8 @@ class DocumentForm(Screen[int | None]):
         if answer is None:
             return
         qty, price = answer
+        if not self.accept_line(quote.goods_id, quote.code, qty, price, quote.rate, quote.available):
+            return                                  # SETUP-15 per line: refused, the form unchanged
         self.add_line(quote, qty, price)
 
     def add_line(self, quote: listing.LineQuote, quantity: Decimal, price: Decimal) -> None:
@@ -297,7 +323,9 @@ class DocumentForm(Screen[int | None]):
         ln = self.lines[i]
 
         def answered(answer) -> None:
-            if answer is None:
+            if answer is None or not self.accept_line(ln["goods_id"], ln["code"], answer[0], answer[1], ln["rate"],
+                                                      listing.availability(ln["goods_id"], self.warehouse_id),
+                                                      editing=ln):
                 return
             ln["quantity"], ln["price"] = answer
             ln["priced"] = True
@@ -307,6 +335,8 @@ class DocumentForm(Screen[int | None]):
                                         price_editable=self.price_editable), answered)
 
     def action_delete_line(self) -> None:
+        if self.payments_key("delete"):
+            return
         if self.focused is not self.table or not self.lines or self._refuse_if_locked():
             return
         i = self.table.cursor_row
@@ -340,14 +370,8 @@ class DocumentForm(Screen[int | None]):
         issue = self._issue_date()
         if issue is not None and issue != self.loaded["issue_date"]:
             fields["issue_date"] = issue
+        fields.update(self.header_changes())
         return fields
-
-    def _payments(self) -> list | None:
-        form = self._field("payment_form") or ""
-        if form == self.loaded["payment_form"]:
-            return None
-        form_id = listing.payment_form_id(form) if form else None
-        return [trade.PaymentDraft(form_id, None)] if form_id else []
 
     def draft(self) -> trade.DocumentDraft:
         lines = []
@@ -369,7 +393,7 @@ class DocumentForm(Screen[int | None]):
             else ""
         if text:
             out.append(_("Nie ma kontrahenta „{kod}” – F4 otwiera listę.").format(kod=text))
-        return out
+        return out + self.header_errors() + self.payment_errors()
 
     # --- saving and approving (in a worker) ---------------------------------------------------------------
     def action_save(self) -> None:
@@ -480,37 +504,6 @@ class DocumentForm(Screen[int | None]):
             else:
                 self._refresh_summary()
         self.app.push_screen(ConfirmDialog(text, default=False), answered)
-
-    # --- printing ------------------------------------------------------------------------------------------
-    def action_print_document(self) -> None:
-        from tui.widgets.prompt import ask_save_path
-
-        if self.document_id is None or self.is_changed():
-            self.notify(_("Zapisz dokument przed wydrukiem (Ctrl+S)."), severity="warning")
-            return
-        number = (self.view.number if self.view else str(self.document_id)).replace("/", "_")
-        default = Path.home() / f"{number}.pdf"
-
-        def chosen(path: str | None) -> None:
-            if path:
-                self.print_to(Path(path).expanduser())
-        ask_save_path(self.app, _("Wydruk dokumentu – ścieżka pliku (.pdf lub .txt):"), str(default), chosen)
-
-    def print_to(self, path: Path) -> None:
-        from store.trade.printing import print_pdf, print_text
-        from tui.seats import demo_watermark
-
-        doc_id, watermark = self.document_id, demo_watermark(self.app)
-
-        def run() -> None:
-            writer = print_text if path.suffix.lower() == ".txt" else print_pdf
-            try:
-                out = writer(doc_id, path, watermark=watermark)
-            except FiliaError as exc:
-                self.app.call_from_thread(self.notify, str(exc), severity="error", timeout=8)
-            else:
-                self.app.call_from_thread(self.notify, _("Wydrukowano do {path}").format(path=out))
-        self.run_worker(run, thread=True, group="doc-print", exit_on_error=False)
 
     # --- closing ------------------------------------------------------------------------------------------
     def has_unsaved_changes(self) -> bool:

@@ -31,14 +31,16 @@ def _card(kind: str):
     return card
 
 
-def _remove(record_id: int):
-    """Delete: a buffered document goes; an approved one is cancelled (the PA of an FS is asked about)."""
+def _remove(record_id: int, answers: dict | None = None):
+    """Delete: a buffered document goes; an approved one is cancelled. An FS made from a PA first asks whether
+    the PA goes too (DOC-18: the trade core's ConfirmationNeeded, answered by the list and passed back)."""
     from store import trade
+    from store.trade.cancel import CANCEL_RECEIPT
 
     state = listing.states_of([record_id]).get(record_id)
     if state == trade.BUFFER:
         return trade.delete_buffer(record_id, version=None)
-    return trade.cancel(record_id, version=None)
+    return trade.cancel(record_id, version=None, cancel_receipt=(answers or {}).get(CANCEL_RECEIPT))
 
 
 def _summary(ids: list[int]) -> str:

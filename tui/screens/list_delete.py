@@ -102,17 +102,46 @@ def delete_rows(screen) -> None:
     screen.app.push_screen(ConfirmDialog(question), answered)
 
 
-def _delete_one(screen, record_id: int) -> None:
+def _delete_one(screen, record_id: int, answers: dict | None = None) -> None:
+    """One row. A delete rule may ask questions first (an exception with `questions` = [(code, Polish text)],
+    e.g. the trade core's ConfirmationNeeded, DOC-18): each is asked Tak/Nie (Esc gives up) and the rule is
+    called again with `answers` = {code: True/False}."""
     vl = screen.list
     try:
-        screen.behaviour.delete(record_id)
+        if answers is None:
+            screen.behaviour.delete(record_id)
+        else:
+            screen.behaviour.delete(record_id, answers=answers)
     except FiliaError as exc:
+        pending = [(c, t) for c, t in getattr(exc, "questions", None) or [] if c not in (answers or {})]
+        if pending:
+            _ask(screen, record_id, dict(answers or {}), pending)
+            return
         screen.notify(str(exc), title=_("Nie usunięto"), severity="error", timeout=8)
         return
-    keep = _neighbour(screen, {record_id})
+    # a row that stays under the filters (a cancelled document) keeps the cursor; a deleted one gives it on
+    keep = record_id if screen.query_.key_of_id(record_id) is not None else _neighbour(screen, {record_id})
     vl.cursor_id = None
     vl.reload(keep_id=keep)
     screen._update_status(_("usunięto"))
+
+
+def _ask(screen, record_id: int, answers: dict, questions: list[tuple[str, str]]) -> None:
+    from tui.widgets.confirm import ChoiceDialog
+
+    code, text = questions[0]
+
+    def answered(value) -> None:
+        if value is None:
+            screen.notify(_("Przerwano – nic nie zapisano."), severity="warning")
+            return
+        answers[code] = value
+        if len(questions) > 1:
+            _ask(screen, record_id, answers, questions[1:])
+        else:
+            _delete_one(screen, record_id, answers)
+    screen.app.push_screen(ChoiceDialog(text, [(_("&Tak"), True), (_("&Nie"), False), (_("&Anuluj"), None)],
+                                        default=1), answered)
 
 
 def _delete_many(screen, ids: list[int]) -> None:

@@ -305,7 +305,12 @@ class ListScreen(Screen[int | None]):
 
         cols = self.query_.spec.columns
         headers = [c.title for c in cols]
-        rows = (row[1:1 + len(cols)] for row in self.query_.iter_all())
+        labels = [c.export for c in cols]
+        if any(labels):             # stored codes written as the labels the list shows (e.g. a Status)
+            rows = (tuple(f(v) if f else v for f, v in zip(labels, row[1:1 + len(cols)]))
+                    for row in self.query_.iter_all())
+        else:
+            rows = (row[1:1 + len(cols)] for row in self.query_.iter_all())
         bar = self.query_one(ProgressBar)
         try:
             n = export_rows(path, headers, rows, sheet_title=self.behaviour.title,

@@ -24,6 +24,7 @@ def menu_items() -> list[MenuItem]:
         MenuItem(_("Handel"), _("Kontrahenci"), "open_list('contractors')"),
         MenuItem(_("Handel"), _("Cennik"), "open_list('goods')"),
         *_document_items(),
+        MenuItem(_("Handel"), _("Parametry handlu"), "trade_options"),
         MenuItem(_("Magazyn"), _("Cennik (stany)"), "open_list('goods')"),
         *_cash_items(),
         MenuItem(_("Kasa/Bank"), _("Kontrahenci – rozrachunki"), "open_list('contractors')"),

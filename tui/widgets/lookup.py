@@ -4,6 +4,7 @@ own list opened in lookup mode, and the entry's name is shown next to it.
     Tab or F4 in the empty field, Enter in the empty field, or a click on its ▾ button: the list opens with
         its locator (type to find); Enter picks, Insert adds a missing entry on the spot and picks it, Esc
         leaves the field as it was (after Tab, focus then moves on, so Tab never traps the clerk).
+    F2 / Ctrl+J (Ctrl+Enter): the card of the chosen entry opens (the list's card); Esc comes back.
     A full code typed + Enter (or Tab): resolved at once, without the list; a code that does not exist
         opens the list at that text.
 
@@ -148,6 +149,29 @@ class LookupField(TextField):
             else:
                 self.focus()
         open_lookup_list(self.app, self.reference, picked, locate)
+
+    def action_open_card(self) -> None:
+        """F2/Ctrl+J: the card of the chosen record (the list's own card); the name is read again after it."""
+        from tui.lists import LISTS
+
+        record = references.record_id(self.reference.kind, self.field_value) if self._resolved() else None
+        if record is None:
+            self.app.bell()
+            self.set_message(_("Wybierz najpierw pozycję – F4 otwiera listę."))
+            return
+        behaviour = LISTS[self.reference.list_key]()
+        if behaviour.card is None:
+            self.app.bell()
+            self.set_message(_("Ta pozycja nie ma karty."))
+            return
+
+        def closed(_result=None) -> None:
+            if self.is_mounted and self.entry is not None:
+                self.entry = references.entry_by_id(self.reference.kind, record) or self.entry
+                self._name_cache = None
+                self.refresh()
+                self.focus()
+        self.app.push_screen(behaviour.card(record), closed)
 
     def action_tab_forward(self) -> None:
         """Tab: an empty field opens the list; a typed code is resolved (the list opens at it when no entry
