@@ -26,7 +26,7 @@ from store.errors import FiliaError, StaleRecord
 from store.i18n import _
 from store.trade import listing
 from tui import keymap
-from tui.screens.document_dialogs import CashDialog, LineDialog, money
+from tui.screens.document_dialogs import CashDialog, LineEditor, money
 from tui.widgets.confirm import ChoiceDialog, ConfirmDialog
 from tui.widgets.form_field import FormField
 from tui.widgets.key_bar import KeyBar
@@ -75,6 +75,7 @@ class DocumentForm(Screen[int | None]):
         self.price_editable = listing.prices_editable()
         self.warehouse_id: int | None = None
         self.from_gross = self.kind == "PA"
+        self._shown: dict[str, str] = {}       # the text lines as last shown (_show)
 
     # --- layout ---------------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -98,10 +99,15 @@ class DocumentForm(Screen[int | None]):
                 yield Static("", id="doc-links")
         yield Static("", id="doc-errors")
         yield KeyBar()
+        yield LineEditor(id="line-editor")
 
     @property
     def table(self) -> LineGrid:
         return self.query_one("#doc-lines", LineGrid)
+
+    @property
+    def line_editor(self) -> LineEditor:
+        return self.query_one("#line-editor", LineEditor)
 
     def on_mount(self) -> None:
         table = self.table
@@ -164,8 +170,19 @@ class DocumentForm(Screen[int | None]):
         state = listing.status_text(self.view.state)
         return _("{rodzaj} {numer} – {stan}").format(rodzaj=_(TITLES[self.kind]), numer=self.view.number, stan=state)
 
+    def _show(self, widget_id: str, text: str) -> None:
+        """A text of the form, updated only when it changed, laid out again only when its number of lines did
+        (every layout of the form costs a frame of all its widgets). The texts kept here change only through it."""
+        shown = self._shown.get(widget_id)
+        if shown == text:
+            return
+        self._shown[widget_id] = text
+        found = self.query(f"#{widget_id}")
+        if found:
+            found.first(Static).update(text, layout=shown is None or shown.count("\n") != text.count("\n"))
+
     def _refresh(self, cursor: int | None = None) -> None:
-        self.query_one("#doc-title", Static).update(self._title() + (" *" if self.dirty else ""))
+        self._show("doc-title", self._title() + (" *" if self.dirty else ""))
         self.table.set_rows([(str(i), ln["code"], ln["name"], _qty(ln["quantity"]), ln["unit"], money(ln["price"]),
                               ln["rate_code"], money(listing.line_value(ln["quantity"], ln["price"])))
                              for i, ln in enumerate(self.lines, 1)], cursor)
@@ -178,29 +195,27 @@ class DocumentForm(Screen[int | None]):
         total = [sum((r[i] for r in rows), Decimal(0)) for i in (1, 2, 3)]
         body.append(f"{_('Razem'):<8}{money(total[0]):>14}{money(total[1]):>14}{money(total[2]):>14}")
         self.gross = total[2]
-        self.query_one("#doc-vat", Static).update("\n".join([head] + body))
+        self._show("doc-vat", "\n".join([head] + body))
         mode = _("od brutto") if self.from_gross else _("od netto")
-        self.query_one("#doc-info", Static).update(_("Pozycje: {n}   VAT liczony {tryb}   Ins dodaje pozycję, F8 "
-                                                     "zatwierdza").format(n=len(self.lines), tryb=mode))
-        found = self.query("#doc-payments")
-        if found:
+        self._show("doc-info", _("Pozycje: {n}   VAT liczony {tryb}   Ins dodaje pozycję, F8 "
+                                 "zatwierdza").format(n=len(self.lines), tryb=mode))
+        if self.kind in WITH_PAYMENTS:
             form = self._field("payment_form") or _("wg kontrahenta / gotówka")
-            found.first().update(_("Płatność: {forma}, kwota {kwota}").format(forma=form, kwota=money(total[2])))
+            self._show("doc-payments", _("Płatność: {forma}, kwota {kwota}").format(forma=form, kwota=money(total[2])))
         if self.view is not None:
-            self.query_one("#doc-links", Static).update("\n".join(listing.link_texts(self.view.links))
-                                                        or _("Brak powiązanych dokumentów."))
+            self._show("doc-links", "\n".join(listing.link_texts(self.view.links)) or _("Brak powiązanych dokumentów."))
 
     def on_line_grid_highlighted(self, event: LineGrid.Highlighted) -> None:
         i = event.cursor_row
         if not (0 <= i < len(self.lines)):
-            self.query_one("#doc-line-info", Static).update("")
+            self._show("doc-line-info", "")
             return
         ln = self.lines[i]
         if ln.get("available") is None:
             ln["available"] = listing.availability(ln["goods_id"], self.warehouse_id)
         avail = ln["available"]
-        text = _("{kod}: dostępne {ilosc}").format(kod=ln["code"], ilosc=_qty(avail)) if avail is not None else ""
-        self.query_one("#doc-line-info", Static).update(text)
+        self._show("doc-line-info", _("{kod}: dostępne {ilosc}").format(kod=ln["code"], ilosc=_qty(avail))
+                   if avail is not None else "")
 
     def _show_errors(self, title: str, reasons: list[str]) -> None:
         box = self.query_one("#doc-errors", Static)
@@ -265,14 +280,32 @@ class DocumentForm(Screen[int | None]):
                                   quantity=quantity, from_gross=self.from_gross)
 
     def _goods_picked(self, goods_id: int | None) -> None:
-        self.table.focus()
         if goods_id is None:
+            self.table.focus()
             return
         quote = self._quote(goods_id)
         info = _("Dostępne: {ilosc}").format(ilosc=_qty(quote.available)) if quote.available is not None else ""
-        self.app.push_screen(LineDialog(f"{quote.code} – {quote.name}", Decimal(1), quote.price,
-                                        price_editable=self.price_editable, info=info),
-                             lambda answer: self._line_answered(quote, answer))
+        self._edit_line(f"{quote.code} – {quote.name}", Decimal(1), quote.price, info,
+                        lambda answer: self._line_answered(quote, answer))
+
+    def _edit_line(self, title: str, quantity: Decimal, price: Decimal, info: str, answered) -> None:
+        """The line editor over the form; the form's keys wait until it is answered (check_action)."""
+        def done(answer) -> None:
+            self.table.focus()
+            self.refresh_bindings()
+            answered(answer)
+        self.line_editor.ask(title, quantity, price, price_editable=self.price_editable, info=info, answered=done)
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if self.is_mounted and self.line_editor.is_open:
+            return False                   # a line being edited: its Enter or Esc first (as a dialog would)
+        return True
+
+    def on_descendant_focus(self, event) -> None:
+        editor = self.line_editor
+        if editor.is_open and event.widget not in editor.fields():
+            editor.fields()[0].focus()     # a click elsewhere: the open line editor keeps the keys
 
     def _line_answered(self, quote: listing.LineQuote, answer) -> None:
         if answer is None:
@@ -303,8 +336,7 @@ class DocumentForm(Screen[int | None]):
             ln["priced"] = True
             self.dirty = True
             self._refresh(cursor=i)
-        self.app.push_screen(LineDialog(f"{ln['code']} – {ln['name']}", Decimal(ln["quantity"]), Decimal(ln["price"]),
-                                        price_editable=self.price_editable), answered)
+        self._edit_line(f"{ln['code']} – {ln['name']}", Decimal(ln["quantity"]), Decimal(ln["price"]), "", answered)
 
     def action_delete_line(self) -> None:
         if self.focused is not self.table or not self.lines or self._refuse_if_locked():
@@ -414,7 +446,7 @@ class DocumentForm(Screen[int | None]):
             return
         self.busy = True
         self._show_errors("", [])
-        self.query_one("#doc-info", Static).update(_("Zapisywanie…"))
+        self._show("doc-info", _("Zapisywanie…"))
         draft, version, confirmed, tendered = self.draft(), self.version, frozenset(self.confirmed), self.tendered
         changed = self.is_changed() or self.document_id is None
         self._saved_view = None

@@ -50,6 +50,28 @@ class LineGrid(ScrollView, can_focus=True):
         super().__init__(id=id)
         self.columns = columns
         self.rows: list[tuple[str, ...]] = []
+        self._styles: tuple[Style, Style, Style] | None = None   # (row, cursor row, header): see _row_styles
+
+    def _row_styles(self) -> tuple[Style, Style, Style]:
+        """The rich styles of a row, the cursor row and the header, worked out once per style change (rich_style
+        walks every ancestor: per row it was most of a frame of the form)."""
+        if self._styles is None:
+            base = self.rich_style
+            self._styles = (base, base + self.get_component_rich_style("line-grid--cursor"),
+                            self.get_component_rich_style("line-grid--header"))
+        return self._styles
+
+    def notify_style_update(self) -> None:
+        self._styles = None
+        super().notify_style_update()
+
+    def _on_focus(self, event) -> None:
+        self._styles = None            # the cursor row is brighter while the grid has the focus
+        super()._on_focus(event)
+
+    def _on_blur(self, event) -> None:
+        self._styles = None
+        super()._on_blur(event)
 
     @property
     def row_count(self) -> int:
@@ -96,16 +118,14 @@ class LineGrid(ScrollView, can_focus=True):
 
     def render_line(self, y: int) -> Strip:
         width = self.size.width
+        base, cursor, header = self._row_styles()
         if y == 0:
-            style = self.get_component_rich_style("line-grid--header")
-            return Strip([Segment(self._line([t for t, _w, _r in self.columns], width), style)], width)
+            return Strip([Segment(self._line([t for t, _w, _r in self.columns], width), header)], width)
         index = int(self.scroll_offset.y) + y - 1
         if index >= len(self.rows):
-            return Strip.blank(width, self.rich_style)
-        style: Style = self.rich_style
-        if index == self.cursor_row:
-            style = style + self.get_component_rich_style("line-grid--cursor")
-        return Strip([Segment(self._line(self.rows[index], width), style)], width)
+            return Strip.blank(width, base)
+        return Strip([Segment(self._line(self.rows[index], width), cursor if index == self.cursor_row else base)],
+                     width)
 
     def on_resize(self, event) -> None:
         self.virtual_size = Size(event.size.width, len(self.rows) + 1)
