@@ -17,7 +17,9 @@ from decimal import Decimal
 from pathlib import Path
 
 from textual.app import ComposeResult
+from textual.reactive import Reactive
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import Input, Static, TabbedContent, TabPane
 from textual.worker import Worker, WorkerState
 
@@ -56,6 +58,9 @@ class DocumentForm(Screen[int | None]):
     DocumentForm #doc-errors.visible { display: block; }
     """
     BINDINGS = keymap.bindings("form") + keymap.bindings("document")
+    # Screen.focused repaints the whole screen on every focus change; the widgets that gain and lose the focus
+    # repaint themselves (their :focus styles), and a line takes three focus changes (grid, quantity, price)
+    focused: Reactive[Widget | None] = Reactive(None, repaint=False)
 
     def __init__(self, kind: str, document_id: int | None = None, *, copy_from: int | None = None) -> None:
         super().__init__()
