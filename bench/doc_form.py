@@ -100,7 +100,12 @@ class _Frames:
 
     async def painted(self) -> float:
         """When the frame showing the expected state was painted, once nothing is left to lay out or paint."""
+        given_up = time.perf_counter() + 30
         while self.seen_at is None or not self._settled():
+            if time.perf_counter() > given_up:
+                screen = self.app.screen
+                raise AssertionError(f"no frame showed the state: {screen!r} seen={self.seen_at} probe="
+                                     f"{self.probe()} settled={self._settled()}")
             await asyncio.sleep(0.0005)
         at, self.probe = self.seen_at, None
         return at

@@ -58,6 +58,7 @@ class DocumentForm(Screen[int | None]):
     DocumentForm #doc-errors.visible { display: block; }
     """
     BINDINGS = keymap.bindings("form") + keymap.bindings("document")
+    AUTO_FOCUS = None            # on_mount chooses the field or the grid (an auto focus first was one more restyle)
     # Screen.focused repaints the whole screen on every focus change; the widgets that gain and lose the focus
     # repaint themselves (their :focus styles), and a line takes three focus changes (grid, quantity, price)
     focused: Reactive[Widget | None] = Reactive(None, repaint=False)
