@@ -1,9 +1,9 @@
 """The document form on a demo database with 1,000,000 goods (issue 14): the real FiliaApp, headless (Pilot).
 
 line_ms: median over 20 lines of the time from Enter in the goods lookup (the pick) to the frame painted with the
-    line in the grid, its price, VAT and the summary redrawn. Between the two the line dialog (drawn over the form)
-    opens with quantity 1 and the proposed price and takes an Enter per field (sent the moment it is up; two on this
-    standalone demo, where the price may be changed, one in a branch): the clerk's path, so it is in the figure.
+    line in the grid, its price, VAT and the summary redrawn. Between the two the line dialog opens with quantity 1
+    and the proposed price and takes an Enter per field (sent the moment it is up; two on this standalone demo,
+    where the price may be changed, one in a branch): the clerk's path, so it is in the figure.
 line_store_ms: baseline in the same run, the same store calls without the screen (line_quote: price_for and
     the availability; summary: the VAT table).
 open_ms / small_open_ms: median first frame (grid filled, painted) of a 200-line and of a 5-line document;
@@ -135,6 +135,7 @@ async def _until(condition) -> None:
 async def _run(url: str) -> tuple[float, list[int], float, float]:
     from store.db import database, open_database
     from tui.app import FiliaApp
+    from tui.screens.document_dialogs import LineDialog
     from tui.screens.document_form import DocumentForm
     from tui.screens.list_screen import ListScreen
     from tui.screens.main_menu import MainMenu
@@ -163,14 +164,14 @@ async def _run(url: str) -> tuple[float, list[int], float, float]:
             await pilot.pause()
             picked.append(lookup.list.cursor_id)
             before = form.table.row_count
-            editor = form.line_editor
-            frames.expect(lambda: app.screen is form and editor.is_open and form.focused in editor.fields())
+            frames.expect(lambda: isinstance(app.screen, LineDialog) and app.screen.focused is not None)
             started = time.perf_counter()
             _key(app, "enter")
             mid = await frames.painted()                 # the line dialog painted, the cursor in the quantity
-            for field in editor.fields()[1:]:            # Enter moves to the price, where the clerk may change it
+            dialog = app.screen
+            for field in dialog.query("Input")[1:]:      # Enter moves to the price, where the clerk may change it
                 _key(app, "enter")
-                await _until(lambda f=field: form.focused is f)
+                await _until(lambda f=field: dialog.focused is f)
             frames.expect(lambda: app.screen is form and form.table.row_count > before)
             _key(app, "enter")                           # the last field's Enter accepts the line
             ended = await frames.painted()               # the frame with the line and the summary painted

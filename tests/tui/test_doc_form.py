@@ -9,7 +9,7 @@ from store.trade import Document, DocumentLine, DocumentVat
 from tests.dbdump import assert_same, dump
 from tests.tui.doc_fixtures import app_for, trade_branch  # noqa: F401
 from tests.tui.test_dictionaries import type_text
-from tui.screens.document_dialogs import CashDialog
+from tui.screens.document_dialogs import CashDialog, LineDialog
 from tui.screens.document_form import DocumentForm
 from tui.screens.list_screen import ListScreen
 from tui.widgets.confirm import ConfirmDialog
@@ -46,12 +46,11 @@ async def add_line(pilot, code: str, quantity: str = "") -> None:
     await type_text(pilot, code)
     await settle(pilot, 3)
     await pilot.press("enter")
-    await wait_for(pilot, lambda: isinstance(pilot.app.screen, DocumentForm) and pilot.app.screen.line_editor.is_open)
+    await wait_for(pilot, lambda: isinstance(pilot.app.screen, LineDialog))
     if quantity:
         await type_text(pilot, quantity)
     await pilot.press("enter")
-    await wait_for(pilot, lambda: isinstance(pilot.app.screen, DocumentForm)
-                   and not pilot.app.screen.line_editor.is_open)
+    await wait_for(pilot, lambda: isinstance(pilot.app.screen, DocumentForm))
 
 
 async def new_document(pilot, contractor: str | None) -> DocumentForm:
@@ -229,10 +228,10 @@ async def test_a_stale_save_is_refused_naming_who_and_when_and_changes_nothing(t
         set_session_operator("ADMIN")
         before = dump()
         await pilot.press("enter")                           # Enter on the line: the line dialog
-        await wait_for(pilot, lambda: form.line_editor.is_open)
+        await wait_for(pilot, lambda: isinstance(app.screen, LineDialog))
         await type_text(pilot, "5")
         await pilot.press("enter")
-        await wait_for(pilot, lambda: app.screen is form and not form.line_editor.is_open)
+        await wait_for(pilot, lambda: app.screen is form)
         await pilot.press("ctrl+s")
         await wait_for(pilot, lambda: "Nie zapisano" in str(form.query_one("#doc-errors").render()))
         errors = str(form.query_one("#doc-errors").render())
@@ -240,7 +239,7 @@ async def test_a_stale_save_is_refused_naming_who_and_when_and_changes_nothing(t
         assert_same(before, dump())
 
 
-async def test_the_line_dialog_over_the_form_keeps_the_keys_until_enter_or_esc(trade_branch):
+async def test_the_line_dialog_keeps_the_keys_until_enter_or_esc(trade_branch):
     app = app_for(trade_branch.url)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -251,15 +250,16 @@ async def test_the_line_dialog_over_the_form_keeps_the_keys_until_enter_or_esc(t
         await type_text(pilot, "A1")
         await settle(pilot, 3)
         await pilot.press("enter")
-        await wait_for(pilot, lambda: app.screen is form and form.line_editor.is_open)
+        await wait_for(pilot, lambda: isinstance(app.screen, LineDialog))
+        dialog = app.screen
         await pilot.press("insert", "f8", "tab")             # the form's keys wait; Tab stays in the dialog
         await settle(pilot)
-        assert app.screen is form and form.line_editor.is_open and form.focused.id == "line-quantity"
+        assert app.screen is dialog and dialog.focused.id == "line-quantity"
         await pilot.press("backspace", "enter")               # no quantity: refused, the dialog stays
         await settle(pilot)
-        assert form.line_editor.is_open and "większą od zera" in str(form.query_one("#line-error").render())
+        assert app.screen is dialog and "większą od zera" in str(dialog.query_one("#line-error").render())
         await pilot.press("escape")                           # Esc: no line, the grid has the keys again
-        await wait_for(pilot, lambda: not form.line_editor.is_open)
+        await wait_for(pilot, lambda: app.screen is form)
         assert form.lines == [] and form.focused is form.table and app.screen is form
         await add_line(pilot, "A1", "2")
         assert [(ln["code"], ln["quantity"]) for ln in form.lines] == [("A1", D(2))]

@@ -1,5 +1,5 @@
-"""Small dialogs of the document form: a line's quantity and price (drawn over the form), the PA cash dialog
-(DOC-5), the list of refusal reasons, and the batch-approval report."""
+"""Small dialogs of the document form: a line's quantity and price, the PA cash dialog (DOC-5), the list of
+refusal reasons, and the batch-approval report."""
 from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
@@ -43,83 +43,30 @@ class _Dialog(ModalScreen):
         self.dismiss(None)
 
 
-class LineEditor(Vertical):
-    """A line's quantity (and the price where the clerk may change it), drawn over the form as a dialog box but
-    without a screen of its own: a dialog screen cost every line a mount of its widgets and three more layouts of
-    the whole screen (issue 14's doc_form bench). Enter in the last field accepts; Esc cancels; Tab moves between
-    the fields. While it is open the form's own keys wait (DocumentForm.check_action) and focus stays inside."""
+class LineDialog(_Dialog):
+    """Quantity (and the price where the clerk may change it): Enter in the last field accepts."""
 
-    DEFAULT_CSS = """
-    LineEditor { overlay: screen; position: absolute; display: none; width: 64; max-width: 100%; height: auto;
-                 border: thick $primary; background: $surface; padding: 0 1; }
-    LineEditor .dialog-error { color: $error; height: auto; }
-    LineEditor Input { width: 100%; }
-    """
-    BINDINGS = [Binding("escape", "cancel", _("Anuluj"), key_display="Esc"),
-                Binding("tab", "cycle(1)", show=False), Binding("shift+tab", "cycle(-1)", show=False)]
-    HEIGHT = 12          # lines of the box with every field shown: where it is placed to stand in the middle
-
-    def __init__(self, *, id: str | None = None) -> None:
-        super().__init__(id=id)
-        self.price: Decimal = Decimal(0)
-        self.price_editable = True
-        self._answered = None
+    def __init__(self, title: str, quantity: Decimal, price: Decimal, *, price_editable: bool,
+                 info: str = "") -> None:
+        super().__init__()
+        self.title_text, self.quantity, self.price = title, quantity, price
+        self.price_editable, self.info = price_editable, info
 
     def compose(self) -> ComposeResult:
-        yield Static("", classes="dialog-title", id="line-title")
-        yield Static("", id="line-info")
-        yield Static(_("Ilość:"))
-        quantity, price = Input("", id="line-quantity", select_on_focus=True), Input("", id="line-price",
-                                                                                   select_on_focus=True)
-        quantity.cursor_blink = price.cursor_blink = False   # a blink would paint the form's lines under the box
-        yield quantity
-        yield Static("", id="line-price-label")
-        yield price
-        yield Static("", classes="dialog-error", id="line-error")
+        with Vertical():
+            yield Static(self.title_text, classes="dialog-title")
+            if self.info:
+                yield Static(self.info, id="line-info")
+            yield Static(_("Ilość:"))
+            yield Input(f"{self.quantity.normalize():f}".replace(".", ","), id="line-quantity", select_on_focus=True)
+            yield Static(_("Cena:") if self.price_editable else
+                         _("Cena: {cena} (zmiana ceny tylko w centrali)").format(cena=money(self.price)))
+            if self.price_editable:
+                yield Input(money(self.price).replace(" ", ""), id="line-price", select_on_focus=True)
+            yield Static("", classes="dialog-error", id="line-error")
 
-    @property
-    def is_open(self) -> bool:
-        return self.display
-
-    def fields(self) -> list[Input]:
-        """The inputs the clerk fills, in order (the price only where it may be changed)."""
-        return [i for i in self.query(Input) if i.display]
-
-    def ask(self, title: str, quantity: Decimal, price: Decimal, *, price_editable: bool, info: str = "",
-            answered) -> None:
-        """Open with these values; answered((quantity, price)) on Enter, answered(None) on Esc."""
-        self.price, self.price_editable, self._answered = price, price_editable, answered
-        self.query_one("#line-title", Static).update(title)
-        line_info = self.query_one("#line-info", Static)
-        line_info.update(info)
-        line_info.display = bool(info)
-        self.query_one("#line-price-label", Static).update(
-            _("Cena:") if price_editable
-            else _("Cena: {cena} (zmiana ceny tylko w centrali)").format(cena=money(price)))
-        price_input = self.query_one("#line-price", Input)
-        price_input.display = price_editable
-        price_input.value = money(price).replace(" ", "")
-        self.query_one("#line-quantity", Input).value = f"{quantity.normalize():f}".replace(".", ",")
-        self.query_one("#line-error", Static).update("")
-        screen = self.screen.size
-        self.styles.offset = (max((screen.width - 64) // 2, 0), max((screen.height - self.HEIGHT) // 2, 0))
-        self.display = True            # not a class: a class restyles every widget inside
+    def on_mount(self) -> None:
         self.query_one("#line-quantity", Input).focus()
-
-    def _close(self, answer) -> None:
-        self.display = False
-        answered, self._answered = self._answered, None
-        if answered is not None:
-            answered(answer)
-
-    def action_cancel(self) -> None:
-        self._close(None)
-
-    def action_cycle(self, step: int) -> None:
-        fields = self.fields()
-        focused = self.screen.focused
-        i = fields.index(focused) if focused in fields else -step
-        fields[(i + step) % len(fields)].focus()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
@@ -136,7 +83,7 @@ class LineEditor(Vertical):
         if price is None or price < 0:
             error.update(_("Cena musi być liczbą nieujemną."))
             return
-        self._close((qty, price))
+        self.dismiss((qty, price))
 
 
 class CashDialog(_Dialog):

@@ -28,7 +28,7 @@ from store.errors import FiliaError, StaleRecord
 from store.i18n import _
 from store.trade import listing
 from tui import keymap
-from tui.screens.document_dialogs import CashDialog, LineEditor, money
+from tui.screens.document_dialogs import CashDialog, LineDialog, money
 from tui.widgets.confirm import ChoiceDialog, ConfirmDialog
 from tui.widgets.form_field import FormField
 from tui.widgets.key_bar import KeyBar
@@ -60,7 +60,7 @@ class DocumentForm(Screen[int | None]):
     BINDINGS = keymap.bindings("form") + keymap.bindings("document")
     AUTO_FOCUS = None            # on_mount chooses the field or the grid (an auto focus first was one more restyle)
     # Screen.focused repaints the whole screen on every focus change; the widgets that gain and lose the focus
-    # repaint themselves (their :focus styles), and a line takes three focus changes (grid, quantity, price)
+    # repaint themselves (their :focus styles)
     focused: Reactive[Widget | None] = Reactive(None, repaint=False)
 
     def __init__(self, kind: str, document_id: int | None = None, *, copy_from: int | None = None) -> None:
@@ -105,15 +105,10 @@ class DocumentForm(Screen[int | None]):
                 yield Static("", id="doc-links")
         yield Static("", id="doc-errors")
         yield KeyBar()
-        yield LineEditor(id="line-editor")
 
     @property
     def table(self) -> LineGrid:
         return self.query_one("#doc-lines", LineGrid)
-
-    @property
-    def line_editor(self) -> LineEditor:
-        return self.query_one("#line-editor", LineEditor)
 
     def on_mount(self) -> None:
         table = self.table
@@ -286,32 +281,14 @@ class DocumentForm(Screen[int | None]):
                                   quantity=quantity, from_gross=self.from_gross)
 
     def _goods_picked(self, goods_id: int | None) -> None:
+        self.table.focus()
         if goods_id is None:
-            self.table.focus()
             return
         quote = self._quote(goods_id)
         info = _("Dostępne: {ilosc}").format(ilosc=_qty(quote.available)) if quote.available is not None else ""
-        self._edit_line(f"{quote.code} – {quote.name}", Decimal(1), quote.price, info,
-                        lambda answer: self._line_answered(quote, answer))
-
-    def _edit_line(self, title: str, quantity: Decimal, price: Decimal, info: str, answered) -> None:
-        """The line editor over the form; the form's keys wait until it is answered (check_action)."""
-        def done(answer) -> None:
-            self.table.focus()
-            self.refresh_bindings()
-            answered(answer)
-        self.line_editor.ask(title, quantity, price, price_editable=self.price_editable, info=info, answered=done)
-        self.refresh_bindings()
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if self.is_mounted and self.line_editor.is_open:
-            return False                   # a line being edited: its Enter or Esc first (as a dialog would)
-        return True
-
-    def on_descendant_focus(self, event) -> None:
-        editor = self.line_editor
-        if editor.is_open and event.widget not in editor.fields():
-            editor.fields()[0].focus()     # a click elsewhere: the open line editor keeps the keys
+        self.app.push_screen(LineDialog(f"{quote.code} – {quote.name}", Decimal(1), quote.price,
+                                        price_editable=self.price_editable, info=info),
+                             lambda answer: self._line_answered(quote, answer))
 
     def _line_answered(self, quote: listing.LineQuote, answer) -> None:
         if answer is None:
@@ -342,7 +319,8 @@ class DocumentForm(Screen[int | None]):
             ln["priced"] = True
             self.dirty = True
             self._refresh(cursor=i)
-        self._edit_line(f"{ln['code']} – {ln['name']}", Decimal(ln["quantity"]), Decimal(ln["price"]), "", answered)
+        self.app.push_screen(LineDialog(f"{ln['code']} – {ln['name']}", Decimal(ln["quantity"]), Decimal(ln["price"]),
+                                        price_editable=self.price_editable), answered)
 
     def action_delete_line(self) -> None:
         if self.focused is not self.table or not self.lines or self._refuse_if_locked():
