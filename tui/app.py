@@ -164,7 +164,9 @@ class FiliaApp(CrashGuard, KeyOrder, App):
         if not screen.query(StatusLine):
             screen.mount(StatusLine(self.status_text()))
         else:
-            screen.query_one(StatusLine).update(self.status_text())
+            line, text = screen.query_one(StatusLine), self.status_text()
+            if str(line.content) != text:      # a screen back on top: no layout of it for the same text
+                line.update(text)
 
     def update_status_line(self) -> None:
         text = self.status_text()

@@ -237,3 +237,30 @@ async def test_a_stale_save_is_refused_naming_who_and_when_and_changes_nothing(t
         errors = str(form.query_one("#doc-errors").render())
         assert "KASIA" in errors and app.screen is form and form.lines[0]["quantity"] == D(5)
         assert_same(before, dump())
+
+
+async def test_the_line_dialog_keeps_the_keys_until_enter_or_esc(trade_branch):
+    app = app_for(trade_branch.url)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await open_list(pilot, "FA")
+        form = await new_document(pilot, "ABC")
+        await pilot.press("insert")
+        await wait_for(pilot, lambda: isinstance(app.screen, ListScreen))
+        await type_text(pilot, "A1")
+        await settle(pilot, 3)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, LineDialog))
+        dialog = app.screen
+        await pilot.press("insert", "f8", "tab")             # the form's keys wait; Tab stays in the dialog
+        await settle(pilot)
+        assert app.screen is dialog and dialog.focused.id == "line-quantity"
+        await pilot.press("backspace", "enter")               # no quantity: refused, the dialog stays
+        await settle(pilot)
+        assert app.screen is dialog and "większą od zera" in str(dialog.query_one("#line-error").render())
+        await pilot.press("escape")                           # Esc: no line, the grid has the keys again
+        await wait_for(pilot, lambda: app.screen is form)
+        assert form.lines == [] and form.focused is form.table and app.screen is form
+        await add_line(pilot, "A1", "2")
+        assert [(ln["code"], ln["quantity"]) for ln in form.lines] == [("A1", D(2))]
+        assert "Pozycje: 1" in str(form.query_one("#doc-info").render())

@@ -16,7 +16,9 @@ import datetime as dt
 from decimal import Decimal
 
 from textual.app import ComposeResult
+from textual.reactive import Reactive
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import Input, Static, TabbedContent, TabPane
 from textual.worker import Worker, WorkerState
 
@@ -61,6 +63,10 @@ class DocumentForm(HeaderPart, PaymentsPart, LineInfoPart, PrintPart, Screen[int
     DocumentForm #doc-term, DocumentForm #doc-instalment-sum { height: auto; }
     """
     BINDINGS = keymap.bindings("form") + keymap.bindings("document")
+    AUTO_FOCUS = None            # on_mount chooses the field or the grid (an auto focus first was one more restyle)
+    # Screen.focused repaints the whole screen on every focus change; the widgets that gain and lose the focus
+    # repaint themselves (their :focus styles)
+    focused: Reactive[Widget | None] = Reactive(None, repaint=False)
 
     def __init__(self, kind: str, document_id: int | None = None, *, copy_from: int | None = None) -> None:
         super().__init__()
@@ -84,6 +90,7 @@ class DocumentForm(HeaderPart, PaymentsPart, LineInfoPart, PrintPart, Screen[int
         self.price_editable = listing.prices_editable()
         self.warehouse_id: int | None = None
         self.from_gross = self.kind == "PA"
+        self._shown: dict[str, str] = {}       # the text lines as last shown (_show)
 
     # --- layout ---------------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -176,8 +183,19 @@ class DocumentForm(HeaderPart, PaymentsPart, LineInfoPart, PrintPart, Screen[int
         state = listing.status_text(self.view.state)
         return _("{rodzaj} {numer} – {stan}").format(rodzaj=_(TITLES[self.kind]), numer=self.view.number, stan=state)
 
+    def _show(self, widget_id: str, text: str) -> None:
+        """A text of the form, updated only when it changed, laid out again only when its number of lines did
+        (every layout of the form costs a frame of all its widgets). The texts kept here change only through it."""
+        shown = self._shown.get(widget_id)
+        if shown == text:
+            return
+        self._shown[widget_id] = text
+        found = self.query(f"#{widget_id}")
+        if found:
+            found.first(Static).update(text, layout=shown is None or shown.count("\n") != text.count("\n"))
+
     def _refresh(self, cursor: int | None = None) -> None:
-        self.query_one("#doc-title", Static).update(self._title() + (" *" if self.dirty else ""))
+        self._show("doc-title", self._title() + (" *" if self.dirty else ""))
         self.table.set_rows([(str(i), ln["code"], ln["name"], _qty(ln["quantity"]), ln["unit"], money(ln["price"]),
                               ln["rate_code"], money(listing.line_value(ln["quantity"], ln["price"])))
                              for i, ln in enumerate(self.lines, 1)], cursor)
@@ -190,29 +208,27 @@ class DocumentForm(HeaderPart, PaymentsPart, LineInfoPart, PrintPart, Screen[int
         total = [sum((r[i] for r in rows), Decimal(0)) for i in (1, 2, 3)]
         body.append(f"{_('Razem'):<8}{money(total[0]):>14}{money(total[1]):>14}{money(total[2]):>14}")
         self.gross = total[2]
-        self.query_one("#doc-vat", Static).update("\n".join([head] + body))
+        self._show("doc-vat", "\n".join([head] + body))
         mode = _("od brutto") if self.from_gross else _("od netto")
-        self.query_one("#doc-info", Static).update(_("Pozycje: {n}   VAT liczony {tryb}   Ins dodaje pozycję, F8 "
-                                                     "zatwierdza").format(n=len(self.lines), tryb=mode))
-        found = self.query("#doc-payments")
-        if found:
+        self._show("doc-info", _("Pozycje: {n}   VAT liczony {tryb}   Ins dodaje pozycję, F8 "
+                                 "zatwierdza").format(n=len(self.lines), tryb=mode))
+        if self.kind in WITH_PAYMENTS:
             form = self._field("payment_form") or _("wg kontrahenta / gotówka")
-            found.first().update(_("Płatność: {forma}, kwota {kwota}").format(forma=form, kwota=money(total[2])))
+            self._show("doc-payments", _("Płatność: {forma}, kwota {kwota}").format(forma=form, kwota=money(total[2])))
         if self.view is not None:
-            self.query_one("#doc-links", Static).update("\n".join(listing.link_texts(self.view.links))
-                                                        or _("Brak powiązanych dokumentów."))
+            self._show("doc-links", "\n".join(listing.link_texts(self.view.links)) or _("Brak powiązanych dokumentów."))
 
     def on_line_grid_highlighted(self, event: LineGrid.Highlighted) -> None:
         i = event.cursor_row
         if not (0 <= i < len(self.lines)):
-            self.query_one("#doc-line-info", Static).update("")
+            self._show("doc-line-info", "")
             return
         ln = self.lines[i]
         if ln.get("available") is None:
             ln["available"] = listing.availability(ln["goods_id"], self.warehouse_id)
         avail = ln["available"]
-        text = _("{kod}: dostępne {ilosc}").format(kod=ln["code"], ilosc=_qty(avail)) if avail is not None else ""
-        self.query_one("#doc-line-info", Static).update(text)
+        self._show("doc-line-info", _("{kod}: dostępne {ilosc}").format(kod=ln["code"], ilosc=_qty(avail))
+                   if avail is not None else "")
 
     def _show_errors(self, title: str, reasons: list[str]) -> None:
         box = self.query_one("#doc-errors", Static)
@@ -438,7 +454,7 @@ class DocumentForm(HeaderPart, PaymentsPart, LineInfoPart, PrintPart, Screen[int
             return
         self.busy = True
         self._show_errors("", [])
-        self.query_one("#doc-info", Static).update(_("Zapisywanie…"))
+        self._show("doc-info", _("Zapisywanie…"))
         draft, version, confirmed, tendered = self.draft(), self.version, frozenset(self.confirmed), self.tendered
         changed = self.is_changed() or self.document_id is None
         self._saved_view = None
