@@ -14,6 +14,27 @@ os.environ.setdefault("FILIA_LANG", "pl")
 
 PG_BASE = os.environ.get("FILIA_TEST_PG", "postgresql://postgres@127.0.0.1:5432/test")
 
+# Property tests: the suite (and CI) runs the "suite" profile; FILIA_HYPOTHESIS_PROFILE=long runs every
+# property and state machine with several times the examples (a nightly or a change to the code they cover).
+HYPOTHESIS_PROFILE = os.environ.get("FILIA_HYPOTHESIS_PROFILE", "suite")
+
+
+def _register_hypothesis_profiles() -> None:
+    from hypothesis import settings
+
+    settings.register_profile("suite", settings(max_examples=100))
+    settings.register_profile("long", settings(max_examples=1000))
+    settings.load_profile(HYPOTHESIS_PROFILE)
+
+
+_register_hypothesis_profiles()
+
+
+def examples(suite: int, long: int) -> int:
+    """max_examples of a property test whose examples are costly (a database behind each step): `suite` in
+    the suite and CI, `long` with FILIA_HYPOTHESIS_PROFILE=long."""
+    return long if HYPOTHESIS_PROFILE == "long" else suite
+
 
 def _pg_available() -> str | None:
     try:
