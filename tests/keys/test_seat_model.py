@@ -14,6 +14,8 @@ from keys.license_file import new_payload, sign_payload
 from keys.manager import KeyManager
 from keys.trust import trusted_from
 
+from tests.conftest import examples
+
 from .conftest import FakeClock, module
 
 LEASE, IDLE = 300, 1800
@@ -108,7 +110,7 @@ def _shared_store() -> Path:
 
 
 @pytest.mark.rule("KEY-53", "KEY-236", "KEY-237", "KEY-239")
-@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(60, 500), deadline=None, suppress_health_check=[HealthCheck.too_slow])  # long: 500
 @given(seats=st.integers(1, 3), steps=ops)
 @example(seats=1, steps=[("acquire", 0), ("acquire", 1), ("acquire", 2)])
 @example(seats=1, steps=[("acquire", 0), ("wait", 301), ("acquire", 2)])

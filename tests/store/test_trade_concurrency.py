@@ -1,6 +1,9 @@
 """Eight real processes sell from scarce stock at once in one series, on SQLite and PostgreSQL (issue 11 tests):
 numbers 1..n with no gap, every success stored, every refusal the DOC-65 text, no 'database is locked', stock never
-oversold; a process killed between taking its number and committing leaves no gap and a sound database."""
+oversold; a process killed between taking its number and committing leaves no gap and a sound database.
+
+The eight compete for SECONDS once all are up (the barrier): 15 s in the suite and CI, the issue's full minute
+with FILIA_TRADE_CONCURRENCY_SECONDS=60."""
 from __future__ import annotations
 
 import multiprocessing as mp
@@ -40,7 +43,7 @@ def _receive(goods: dict, quantities: dict):
     return approve(view.id, version=view.version)
 
 
-def _worker(url: str, n: int, goods: dict, barrier, results, deadline: float) -> None:
+def _worker(url: str, n: int, goods: dict, barrier, results, seconds: float) -> None:
     from store.db import open_database
     from store.errors import FiliaError
     from store.trade import DocumentDraft, LineDraft, approve, delete_buffer, save_buffer
@@ -51,7 +54,8 @@ def _worker(url: str, n: int, goods: dict, barrier, results, deadline: float) ->
     sold, received, refused = [], [], []
     try:
         barrier.wait(timeout=120)
-        while time.time() < deadline:
+        deadline = time.monotonic() + seconds       # counted once all eight are up: the whole time is contention
+        while time.monotonic() < deadline:
             if n == 0:                               # the delivery clerk: a little new stock, again and again
                 quantities = {c: Decimal(rng.randint(1, 2)) for c in rng.sample(CODES, 2)}
                 view = _receive(goods, quantities)
@@ -96,8 +100,7 @@ def test_eight_processes_sell_scarce_stock_in_one_series(db, db_url):
     company, goods = _setup()
     ctx = mp.get_context("spawn")
     barrier, results = ctx.Barrier(PROCESSES), ctx.Queue()
-    deadline = time.time() + 15 + SECONDS          # the spawned processes need a few seconds to start
-    procs = [ctx.Process(target=_worker, args=(db_url, n, goods, barrier, results, deadline))
+    procs = [ctx.Process(target=_worker, args=(db_url, n, goods, barrier, results, SECONDS))
              for n in range(PROCESSES)]
     for p in procs:
         p.start()

@@ -16,6 +16,7 @@ from hypothesis.stateful import (RuleBasedStateMachine, initialize, invariant, p
 from store.trade import DocumentDraft, LineDraft, approve, cancel, delete_buffer, load_document, save_buffer
 from store.trade.models import DocumentEvent
 from store.warehouse import Shortage, StockIssue, StockLayer, StockLevel
+from tests.conftest import examples
 from tests.store.trade_helpers import bshop, branch_shop_db  # noqa: F401
 
 D = Decimal
@@ -233,6 +234,8 @@ def test_stock_follows_the_model(bshop, method):
     SHOP, METHOD = bshop, method
     from store.db import is_sqlite
 
+    # 8 runs on SQLite and 4 on PostgreSQL per costing method in the suite and CI (a step writes and reads
+    # documents and layers); FILIA_HYPOTHESIS_PROFILE=long: 40 and 15
     run_state_machine_as_test(StockMachine, settings=settings(
-        max_examples=15 if is_sqlite() else 6, stateful_step_count=25, deadline=None,
+        max_examples=examples(8, 40) if is_sqlite() else examples(4, 15), stateful_step_count=25, deadline=None,
         suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much]))

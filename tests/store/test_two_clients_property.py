@@ -12,6 +12,8 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule, run_state_machine_as_test
 
+from tests.conftest import examples
+
 FIELDS = ("city", "phone", "street")
 VALUES = st.sampled_from(["", "Łódź", "Kraków", "ul. Długa 1", "123 456 789", "Zażółć"])
 CLIENTS = st.sampled_from(["A", "B"])
@@ -150,6 +152,7 @@ def test_two_clients_never_lose_a_committed_change(db, db_url):
     def _key(r):
         return (r["id"], r["name"], r["phone"], bool(r["is_default"]))
 
-    examples = 100 if "sqlite" in db_url else 20
-    run_state_machine_as_test(TwoClients, settings=settings(max_examples=examples, stateful_step_count=25,
+    # 40 runs on SQLite, 10 on PostgreSQL in the suite and CI; FILIA_HYPOTHESIS_PROFILE=long: 300 and 100
+    runs = examples(40, 300) if "sqlite" in db_url else examples(10, 100)
+    run_state_machine_as_test(TwoClients, settings=settings(max_examples=runs, stateful_step_count=25,
                                                             deadline=None, suppress_health_check=list(HealthCheck)))
