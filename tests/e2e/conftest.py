@@ -15,11 +15,11 @@ class Tmux:
                  height: int = int(os.environ.get("FILIA_E2E_ROWS", 40))):
         self.socket = f"filia-e2e-{os.getpid()}-{uuid.uuid4().hex[:6]}"
         self.width, self.height = width, height
-        # COLUMNS and LINES are left out: an xdist worker's environment holds COLUMNS=80 LINES=24, and a program
-        # started with them (Python's shutil.get_terminal_size, hence Textual) takes them for the terminal's
-        # size before asking the terminal, so it never follows a resize (the list repaint e2e test)
-        inherited = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES")}
-        self.env = {**inherited, "TERM": "xterm-256color", "LANG": "C.UTF-8", "TEXTUAL_ANIMATIONS": "none",
+        # COLUMNS and LINES as an xdist worker's environment holds them (and some shells export them): Python's
+        # shutil.get_terminal_size, hence Textual, prefers them to the terminal's size, so Filia drops them when a
+        # terminal answers (tui.commands.run.follow_terminal_size); the list repaint test's resize proves it
+        self.env = {**os.environ, "COLUMNS": "80", "LINES": "24", "TERM": "xterm-256color", "LANG": "C.UTF-8",
+                    "TEXTUAL_ANIMATIONS": "none",
                     "HOME": str(tmp_path), "FILIA_KEYSTORE": str(tmp_path / "keystore.db"),
                     "FILIA_LOG": str(tmp_path / "filia.log"), "FILIA_LANG": "pl",
                     "XDG_CONFIG_HOME": str(tmp_path / "config"), "XDG_DATA_HOME": str(tmp_path / "data")}

@@ -23,6 +23,20 @@ def open_existing(args):
     return url, db
 
 
+def follow_terminal_size() -> None:
+    """Drop COLUMNS and LINES when a real terminal answers: Python's get_terminal_size (so Textual, on every
+    resize) prefers them to the terminal, and a screen started with them exported never follows a resize."""
+    import os
+    import sys
+
+    try:
+        os.get_terminal_size(sys.__stderr__.fileno())
+    except (OSError, ValueError, AttributeError):
+        return                                  # no terminal (headless, piped): the variables are all there is
+    os.environ.pop("COLUMNS", None)
+    os.environ.pop("LINES", None)
+
+
 def run_app(args, *, operator_login: str | None = None, seats_factory=None) -> int:
     """`seats_factory(args, url)` builds the session's seats; the shipped program always uses the installation
     key store with the compiled-in vendor keys (tests pass their own factory, e.g. with a test vendor key)."""
@@ -31,6 +45,7 @@ def run_app(args, *, operator_login: str | None = None, seats_factory=None) -> i
     from tui.seats import app_seats
 
     url, db = open_existing(args)
+    follow_terminal_size()
     factory = seats_factory or app_seats
     app = FiliaApp(url, operator_login=operator_login, seats_factory=lambda: factory(args, url))
     try:
