@@ -40,3 +40,19 @@ async def test_the_cursor_row_is_brighter_while_the_grid_has_the_focus_and_rows_
         grid.set_rows([("A1", "1")], 0)                    # removed rows leave blank lines
         await pilot.pause()
         assert _row(app, 2)[0].strip() == "" and _row(app, 1)[0].startswith("A1")
+
+
+class WideGridApp(App):
+    def compose(self):
+        yield LineGrid([("Lp", 3, True), ("Nazwa", 26, False), ("Ilość", 9, True), ("Wartość", 12, True)], id="grid")
+
+
+async def test_at_a_narrow_width_the_name_gives_way_and_the_value_column_stays_in_view():
+    """At 80×24 the document grid's columns are wider than the screen: the name is cut, the value is not."""
+    app = WideGridApp()
+    async with app.run_test(size=(40, 6)) as pilot:
+        app.query_one(LineGrid).set_rows([("1", "Śruba ocynkowana łódzka 12 mm", "3", "1 234,56")], 0)
+        await pilot.pause()
+        header, row = _row(app, 0)[0], _row(app, 1)[0]
+        assert header.rstrip().endswith("Wartość") and row.rstrip().endswith("1 234,56")
+        assert "Śruba ocynkowana…" in row or "Śruba ocynk" in row

@@ -23,6 +23,9 @@ def _fit(text: str, width: int, right: bool) -> str:
     return text.rjust(width) if right else text.ljust(width)
 
 
+MIN_FLEX = 10
+
+
 class LineGrid(ScrollView, can_focus=True):
     DEFAULT_CSS = """
     LineGrid { height: 1fr; min-height: 4; scrollbar-size-vertical: 1; overflow-x: hidden; }
@@ -55,6 +58,7 @@ class LineGrid(ScrollView, can_focus=True):
         self.columns = columns
         self.rows: list[tuple[str, ...]] = []
         self._styles: tuple[Style, Style, Style] | None = None   # (row, cursor row, header): see _row_styles
+        self._fitted: tuple[int, list[int]] | None = None        # (grid width, column widths): see _widths
 
     def _row_styles(self) -> tuple[Style, Style, Style]:
         """The rich styles of a row, the cursor row and the header, worked out once per style change (rich_style
@@ -155,8 +159,22 @@ class LineGrid(ScrollView, can_focus=True):
         if self.rows:
             self.post_message(self.Selected(self, self.cursor_row))
 
+    def _widths(self, width: int) -> list[int]:
+        """Column widths for the grid's width: when the columns do not fit, the widest text column (the name) gives
+        up what is missing, down to MIN_FLEX, so the value column stays in view at 80 columns."""
+        if self._fitted is not None and self._fitted[0] == width:
+            return self._fitted[1]
+        widths = [w for _t, w, _r in self.columns]
+        excess = sum(widths) + len(widths) - 1 - width
+        texts = [i for i, (_t, _w, right) in enumerate(self.columns) if not right]
+        if excess > 0 and texts:
+            flex = max(texts, key=lambda i: widths[i])
+            widths[flex] = max(MIN_FLEX, widths[flex] - excess)
+        self._fitted = (width, widths)
+        return widths
+
     def _line(self, cells, width: int) -> str:
-        parts = [_fit(str(text), w, right) for text, (_title, w, right) in zip(cells, self.columns)]
+        parts = [_fit(str(text), w, right) for text, w, (_t, _w, right) in zip(cells, self._widths(width), self.columns)]
         return " ".join(parts)[:width].ljust(width)
 
     def render_line(self, y: int) -> Strip:
