@@ -8,10 +8,13 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
 
+import peewee
+
 from store import cash, gates
 from store.base import lock_current, new_guid, session_operator, utcnow
 from store.catalog.dictionaries import PaymentForm
 from store.catalog.models import Goods
+from store.parties.models import Contractor
 from store.trade.tx import one_transaction
 from store.db import for_update
 from store.errors import Refused
@@ -44,12 +47,15 @@ def lock_document(document_id: int, version: int | None) -> Document:
     return doc
 
 
-def credit_questions(doc: Document, confirmed: frozenset, *, ask: bool) -> list[tuple[str, str]]:
+def credit_questions(doc: Document, confirmed: frozenset, *, ask: bool, role: str | None = None,
+                     contractor=None) -> list[tuple[str, str]]:
     """CTF-43 at buffer save and approval: a blocking check refuses; a warning is a question (code "credit")
-    until confirmed, then kept as an override. `ask`: raise the question at once."""
+    until confirmed, then kept as an override. `ask`: raise the question at once. The approval passes the role
+    and the contractor it has read."""
     if doc.kind not in ("FA", "PA") or doc.origin == "PA" or rules.is_unspecified(doc):
         return []
-    check = cash.credit_check(doc.contractor_id, doc.gross_pln, on=doc.issue_date, operator=session_operator())
+    check = cash.credit_check(doc.contractor_id, doc.gross_pln, on=doc.issue_date, operator=session_operator(),
+                              role=role, contractor=contractor)
     if check is None:
         return []
     if check.blocking:
@@ -69,7 +75,6 @@ def _instalments(doc: Document, forms: dict[int, PaymentForm]) -> list[tuple[int
     wanted = "cash" if doc.kind == "PA" or rules.is_unspecified(doc) else None
     form = None
     if wanted is None and doc.contractor_id is not None:
-        from store.parties.models import Contractor
         name = (Contractor.get_by_id(doc.contractor_id).payment_form or "").strip().lower()
         form = next((f for f in PaymentForm.select() if f.name.strip().lower() == name), None) if name else None
     form = form or PaymentForm.select().where(PaymentForm.kind == "cash").order_by(PaymentForm.id).first()
@@ -106,12 +111,15 @@ def _approve(document_id: int, version: int | None, confirmed: frozenset, tender
     instalments = []
     if doc.kind in rules.PAYMENT_SIGN and doc.origin != "PA":
         sql = prepared("trade.approve.payments", lambda: DocumentPayment.select(
-            DocumentPayment.form_id, DocumentPayment.amount, DocumentPayment.due_date)
+            DocumentPayment.form_id, DocumentPayment.amount, DocumentPayment.due_date, PaymentForm)
+            .join(PaymentForm, peewee.JOIN.LEFT_OUTER, on=(PaymentForm.id == DocumentPayment.form_id))
             .where(DocumentPayment.document == 0).order_by(DocumentPayment.position))
-        planned = [(p.form_id, p.amount, p.due_date) for p in (
-            as_model(DocumentPayment, row, ["form_id", "amount", "due_date"]) for row in run(sql, [doc.id]))]
-        forms = {f.id: f for f in PaymentForm.select().where(PaymentForm.id.in_([p[0] for p in planned]))} \
-            if planned else {}
+        planned = []
+        for row in run(sql, [doc.id]):          # the planned payments with their forms, in one read
+            p = as_model(DocumentPayment, row[:3], ["form_id", "amount", "due_date"])
+            planned.append((p.form_id, p.amount, p.due_date))
+            if row[3] is not None:
+                forms[p.form_id] = as_model(PaymentForm, row[3:])
         instalments = planned or _instalments(doc, forms)
         reasons += rules.payment_reasons(doc, [(f, a) for f, a, _d in instalments],
                                          opts[options.DEFERRED_UNSPECIFIED] == "1", forms)
@@ -129,7 +137,9 @@ def _approve(document_id: int, version: int | None, confirmed: frozenset, tender
     if opts[options.WARN_UNSPECIFIED] == "1" and rules.is_unspecified(doc) and doc.kind in rules.PAYMENT_SIGN \
             and WARN_UNSPECIFIED not in confirmed:
         questions.append((WARN_UNSPECIFIED, _("Czy na pewno zatwierdzić dokument dla kontrahenta !NIEOKREŚLONY!?")))
-    questions += credit_questions(doc, confirmed, ask=False)
+    contractor = Contractor.get_or_none(Contractor.id == doc.contractor_id) \
+        if doc.contractor_id and doc.kind in rules.PAYMENT_SIGN and doc.origin != "PA" else None   # read once
+    questions += credit_questions(doc, confirmed, ask=False, role=role, contractor=contractor)
     if questions:
         raise ConfirmationNeeded(questions)
 
@@ -165,11 +175,12 @@ def _approve(document_id: int, version: int | None, confirmed: frozenset, tender
         due = {}
         dues = [d or due.setdefault(f, cash.payment_terms(doc.contractor_id, f, doc.issue_date).due_date)
                 for f, _a, d in instalments]
-        cash.post_document_payments(cash.DocumentPayments(
+        cash.post_document_payments_joined(cash.DocumentPayments(
             document_id=doc.id, document_guid=doc.guid, kind=doc.kind, number=doc.number,
             contractor_id=doc.contractor_id, issue_date=doc.issue_date, sign=rules.PAYMENT_SIGN[doc.kind],
             instalments=tuple(cash.Instalment(f, a, d) for (f, a, _d), d in zip(instalments, dues))),
-            tendered=Decimal(tendered) if tendered is not None else None)
+            tendered=Decimal(tendered) if tendered is not None else None, flags=opts, contractor=contractor,
+            forms=forms)
     now = utcnow()
     changes = {"state": APPROVED, "number": doc.number, "number_n": number.n, "number_period": number.period,
                "series": number.series, "approved_at": now, "modified_at": now, "modified_by": session_operator()}
