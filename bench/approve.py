@@ -8,7 +8,8 @@ during the build, so the schemes and counters exist on both sides.
 Timed: only approve(), one transaction per document. Baseline, same run: raw sqlite3 on a copy of the same file
 with the same pragmas, issuing the same statements for the same reads and writes (document, options, lines,
 payments, credit check reads, both counters, the WZ and its lines, stock levels, layers, issues, the payment, the
-KP with its report, day and register balances, the settlement, the state, the event, the reload); each side
+KP with its report, day and register balances, the settlement, the state, the event, the VAT rows and links for
+the view it returns); each side
 counts its statements. PostgreSQL: our side only, on a fresh schema with BENCH_PG_DOCS buffered FAs (default
 2,000; building them through the API is the slow part).
 Checked on each side (else ok=0): numbers gapless, stock (on hand = layers' remaining = before - issued, held 0),
@@ -182,10 +183,11 @@ class Raw:
                   "l.rate_code, l.rate, l.value, l.net, l.vat, l.gross, l.net_pln, l.vat_pln, l.gross_pln, "
                   "g.track_stock, g.is_service FROM document_line l JOIN goods g ON g.id = l.goods_id "
                   "WHERE l.document_id = ? ORDER BY l.position, l.id", (doc_id,)).fetchall()
-        pays = x("SELECT p.form_id, p.amount, p.due_date, f.id, f.kind, f.days, f.register_id, f.name FROM "
+        x("SELECT * FROM document_link WHERE document_id = ? OR linked_id = ? ORDER BY id", (doc_id, doc_id)).fetchall()
+        pays = x("SELECT p.form_id, p.amount, p.due_date, f.id, f.kind, f.days, f.register_id, f.name, p.* FROM "
                  "document_payment p LEFT JOIN payment_form f ON f.id = p.form_id WHERE p.document_id = ? "
                  "ORDER BY p.position", (doc_id,)).fetchall()
-        forms = {r[3]: r[3:] for r in pays}
+        forms = {r[3]: r[3:8] for r in pays}
         contractor = x("SELECT id, code, credit_limit_on, payment_term_on, max_delay_days, no_settle, name "
                        "FROM contractor WHERE id = ? LIMIT 1", (doc[5],)).fetchone()
         on = date.fromisoformat(doc[4])
@@ -290,11 +292,7 @@ class Raw:
           (number, doc[9], n, period, doc_id))
         x("INSERT INTO document_event (document_id, at, operator, event, state_from, state_to, note) VALUES "
           "(?, datetime('now'), ?, 'approved', 'buffer', 'approved', '')", (doc_id, operator))
-        x("SELECT * FROM document WHERE id = ? LIMIT 1", (doc_id,)).fetchone()       # the reload (DocumentView)
-        x("SELECT * FROM document_line WHERE document_id = ? ORDER BY position, id", (doc_id,)).fetchall()
-        x("SELECT * FROM document_vat WHERE document_id = ? ORDER BY id", (doc_id,)).fetchall()
-        x("SELECT * FROM document_payment WHERE document_id = ? ORDER BY position", (doc_id,)).fetchall()
-        x("SELECT * FROM document_link WHERE document_id = ? OR linked_id = ? ORDER BY id", (doc_id, doc_id)).fetchall()
+        x("SELECT * FROM document_vat WHERE document_id = ? ORDER BY id", (doc_id,)).fetchall()   # for the view
         x("COMMIT")
         self.n -= 1
 

@@ -11,7 +11,7 @@ from decimal import ROUND_HALF_UP, Decimal
 import peewee
 
 from store import cash, gates
-from store.base import lock_current, new_guid, session_operator, utcnow
+from store.base import lock_current, new_guid, new_guids, session_operator, utcnow
 from store.catalog.dictionaries import PaymentForm
 from store.catalog.models import Goods
 from store.parties.models import Contractor
@@ -20,10 +20,10 @@ from store.db import for_update
 from store.errors import Refused
 from store.i18n import _
 from store.numbering import next_number
-from store.prepared import as_model, db_values, insert, prepared, run, update_sql
+from store.prepared import as_model, db_values, insert, insert_sql, prepared, run, update_sql
 from store.trade import options, rules
 from store.trade.documents import APPROVED, BUFFER, Document
-from store.trade.drafts import DocumentView, load_document
+from store.trade.drafts import DocumentView, read_links, read_vat, view_of
 from store.trade.errors import ConfirmationNeeded, DocumentRefused
 from store.trade.models import DocumentEvent, DocumentLine, DocumentLink, DocumentPayment
 from store.warehouse import stock
@@ -34,8 +34,7 @@ CREDIT = "credit"
 
 
 def approve(document_id: int, *, version: int | None, confirmed=(), tendered: Decimal | None = None) -> DocumentView:
-    one_transaction(_approve, document_id, version, frozenset(confirmed), tendered)
-    return load_document(document_id)
+    return one_transaction(_approve, document_id, version, frozenset(confirmed), tendered)
 
 
 def lock_document(document_id: int, version: int | None) -> Document:
@@ -100,26 +99,27 @@ def _approve(document_id: int, version: int | None, confirmed: frozenset, tender
         + rules.contractor_reasons(doc, role)
     if not lines:
         reasons.append(_("Dokument nie ma pozycji."))
+    links = read_links(doc.id)
     pa = None
     if doc.origin == "PA":
-        link = DocumentLink.get_or_none((DocumentLink.document == doc.id) & (DocumentLink.relation == "receipt"))
+        link = next((lk for lk in links if lk.document_id == doc.id and lk.relation == "receipt"), None)
         pa = Document.get_by_id(link.linked_id) if link else None
         reason = rules.fs_deadline_reason(doc, pa) if pa else None
         if reason:
             reasons.append(reason)
     forms: dict[int, PaymentForm] = {}
-    instalments = []
+    instalments, payments = [], None
     if doc.kind in rules.PAYMENT_SIGN and doc.origin != "PA":
-        sql = prepared("trade.approve.payments", lambda: DocumentPayment.select(
-            DocumentPayment.form_id, DocumentPayment.amount, DocumentPayment.due_date, PaymentForm)
-            .join(PaymentForm, peewee.JOIN.LEFT_OUTER, on=(PaymentForm.id == DocumentPayment.form_id))
-            .where(DocumentPayment.document == 0).order_by(DocumentPayment.position))
-        planned = []
+        sql = prepared("trade.approve.payments", lambda: DocumentPayment.select(DocumentPayment, PaymentForm)
+                       .join(PaymentForm, peewee.JOIN.LEFT_OUTER, on=(PaymentForm.id == DocumentPayment.form_id))
+                       .where(DocumentPayment.document == 0).order_by(DocumentPayment.position))
+        width = len(DocumentPayment._meta.sorted_fields)
+        payments = []
         for row in run(sql, [doc.id]):          # the planned payments with their forms, in one read
-            p = as_model(DocumentPayment, row[:3], ["form_id", "amount", "due_date"])
-            planned.append((p.form_id, p.amount, p.due_date))
-            if row[3] is not None:
-                forms[p.form_id] = as_model(PaymentForm, row[3:])
+            payments.append(as_model(DocumentPayment, row[:width]))
+            if row[width] is not None:
+                forms[payments[-1].form_id] = as_model(PaymentForm, row[width:])
+        planned = [(p.form_id, p.amount, p.due_date) for p in payments]
         instalments = planned or _instalments(doc, forms)
         reasons += rules.payment_reasons(doc, [(f, a) for f, a, _d in instalments],
                                          opts[options.DEFERRED_UNSPECIFIED] == "1", forms)
@@ -167,10 +167,13 @@ def _approve(document_id: int, version: int | None, confirmed: frozenset, tender
     else:
         costs = {}
     if stock_doc is not doc:
-        _generated_lines(stock_doc, stock_lines, costs)
+        _generated_lines(stock_doc, stock_lines, {id(ln): row for ln, row in zip(lines, rows)}, costs)
+        links.append(DocumentLink(document=doc.id, linked=stock_doc.id, relation="generated"))
     elif costs:
+        as_stored = DocumentLine.cost
         for ln in stock_lines:
             DocumentLine.update(cost=costs[id(ln)]).where(DocumentLine.id == ln.id).execute()
+            ln.cost = as_stored.python_value(as_stored.db_value(costs[id(ln)]))
     if instalments:
         due = {}
         dues = [d or due.setdefault(f, cash.payment_terms(doc.contractor_id, f, doc.issue_date).due_date)
@@ -187,6 +190,15 @@ def _approve(document_id: int, version: int | None, confirmed: frozenset, tender
     run(update_sql(Document, list(changes)), db_values(Document, changes) + [doc.id])
     insert(DocumentEvent, [{"document": doc.id, "at": now, "operator": session_operator(), "event": "approved",
                             "state_from": BUFFER, "state_to": APPROVED, "note": ""}])
+    # The view from what this transaction read and wrote (no reload): the header as updated (version + 1 in
+    # SQL), the lines (their cost), the VAT rows (read now), the payments tab, the links with the generated one.
+    doc.__data__.update(changes)
+    doc.version += 1
+    if payments is None:
+        payments = [as_model(DocumentPayment, row) for row in run(prepared(
+            "trade.load.payments", lambda: DocumentPayment.select().where(DocumentPayment.document == 0)
+            .order_by(DocumentPayment.position)), [doc.id])]
+    return view_of(doc, lines, read_vat(doc.id), payments, links)
 
 
 def _spread(lines, values: dict[int, Decimal]) -> dict[int, Decimal]:
@@ -227,16 +239,24 @@ def _generate(doc: Document, kind: str) -> Document:
     return Document(id=wz_id, kind=kind, number=number.text)
 
 
-def _generated_lines(wz: Document, lines, costs: dict[int, Decimal]) -> None:
-    now, who = utcnow(), session_operator()
-    insert(DocumentLine, [
-        {"document": wz.id, "position": ln.position, "goods": ln.goods_id, "goods_code": ln.goods_code,
-         "name": ln.name, "description": "", "unit": ln.unit, "quantity": ln.quantity, "price": ln.price,
-         "rate_code": ln.rate_code, "rate": ln.rate, "value": ln.value, "net": ln.net, "vat": ln.vat,
-         "gross": ln.gross, "net_pln": ln.net_pln, "vat_pln": ln.vat_pln, "gross_pln": ln.gross_pln,
-         "cost": costs.get(id(ln), Decimal(0)), "guid": new_guid(), "modified_by": who, "modified_at": now,
-         "exported": False, "confirmed": False, "from_remote": False, "realised_hq": False, "to_cancel": False,
-         "version": 1} for ln in lines])
+_COPIED = ("position", "goods", "goods_code", "name", "unit", "quantity", "price", "rate_code", "rate", "value", "net",
+           "vat", "gross", "net_pln", "vat_pln", "gross_pln")
+_WZ_LINE = ("document", "description", "cost", "guid", "modified_by", "modified_at", "exported", "confirmed",
+            "from_remote", "realised_hq", "to_cancel", "version", *_COPIED)
+
+
+def _generated_lines(wz: Document, lines, rows: dict[int, tuple], costs: dict[int, Decimal]) -> None:
+    """The WZ/PZ's lines: the trade document's lines as read (`rows`: the stored values of every DocumentLine
+    field in order, by id(line)) with the issued cost, in one INSERT."""
+    names = [f.name for f in DocumentLine._meta.sorted_fields]
+    at = [names.index(name) for name in _COPIED]
+    stamp = [DocumentLine.modified_at.db_value(utcnow()), False, False, False, False, False, 1]
+    cost, who = DocumentLine.cost.db_value, session_operator()
+    params = []
+    for ln, guid in zip(lines, new_guids(len(lines))):
+        row = rows[id(ln)]
+        params += [wz.id, "", cost(costs.get(id(ln), Decimal(0))), guid, who, *stamp, *(row[i] for i in at)]
+    run(insert_sql(DocumentLine, list(_WZ_LINE), len(lines)), params)
 
 
 def _purchase_prices(lines) -> None:

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Iterable
+from typing import Iterable, NamedTuple
 
 from store.catalog.dictionaries import Warehouse
 from store.catalog.models import Goods
@@ -131,7 +131,16 @@ def hold(changes: dict[int, Decimal], warehouse_id: int, *, check: bool) -> None
     _save_all([levels[g] for g in sorted(changes)])
 
 
-def _ordered(layers: list[StockLayer], method: str) -> list[StockLayer]:
+class _Layer(NamedTuple):
+    """What issuing reads of a cost layer."""
+
+    id: int
+    received_on: object
+    remaining: Decimal
+    unit_cost: Decimal
+
+
+def _ordered(layers: list[_Layer], method: str) -> list[_Layer]:
     if method == "LIFO":
         return sorted(layers, key=lambda r: (r.received_on, r.id), reverse=True)
     if method == "QUAN":
@@ -162,13 +171,15 @@ def issue(document_id: int, warehouse_id: int, quantities: dict[int, Decimal], *
     values: dict[int, Decimal] = {}
     if quantities:
         method = method or costing_method()
-        layers: dict[int, list[StockLayer]] = {}
+        layers: dict[int, list[_Layer]] = {}
         ids = sorted(quantities)
-        sql = prepared(f"stock.layers:{len(ids)}", lambda: for_update(StockLayer.select().where(
+        sql = prepared(f"stock.layers:{len(ids)}", lambda: for_update(StockLayer.select(
+            StockLayer.id, StockLayer.goods, StockLayer.received_on, StockLayer.remaining, StockLayer.unit_cost).where(
             (StockLayer.goods.in_(list(range(len(ids))))) & (StockLayer.warehouse == 0) & (StockLayer.remaining > 0))))
-        for row in run(sql, [*ids, warehouse_id, 0]):
-            layer = as_model(StockLayer, row)
-            layers.setdefault(layer.goods_id, []).append(layer)
+        qty, cost = StockLayer.remaining.python_value, StockLayer.unit_cost.python_value
+        for layer_id, g, received_on, left, unit_cost in run(sql, [*ids, warehouse_id, 0]):
+            # received_on as the driver returns it: only ordered, within one engine
+            layers.setdefault(g, []).append(_Layer(layer_id, received_on, qty(left), cost(unit_cost)))
         issues, remaining = [], {}
         for g, need in sorted(quantities.items()):
             total = ZERO
