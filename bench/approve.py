@@ -250,7 +250,6 @@ class Raw:
                                        ln[10], ln[11], ln[12], ln[13], ln[14], ln[15], ln[16], cost[ln[2]])])
         form_id, amount, due = pays[0][:3]             # due date: from the terms at buffer save
         form = forms[form_id]
-        assert not x("SELECT id FROM cash_payment WHERE document_id = ? LIMIT 1", (doc_id,)).fetchone()
         cash = form[1] == "cash"
         cur = x("INSERT INTO cash_payment (guid, modified_at, exported, confirmed, from_remote, realised_hq, to_cancel, "
                 "version, modified_by, document_id, document_guid, document_kind, document_number, contractor_id, "

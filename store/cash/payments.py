@@ -117,22 +117,26 @@ def post_document_payments_joined(p: DocumentPayments, *, tendered: Decimal | No
     """post_document_payments() for the trade core's approval: it joins the caller's transaction without a
     savepoint of its own (a refusal undoes the whole approval, which is what the approval does with it anyway)
     and takes what the approval has read in that transaction already: the role and gate flags
-    (gates.refusal), the contractor (by the document's contractor id) and the payment forms by id."""
+    (gates.refusal), the contractor (by the document's contractor id) and the payment forms by id. It does not
+    look for payments posted before: the approval has locked the document in the buffer, and a buffered document
+    has none (approving posts them and leaves the buffer in one transaction)."""
     if not in_transaction():
         raise RuntimeError("post_document_payments_joined() must run inside the caller's write transaction")
-    return _post(p, tendered, flags, contractor, forms or {})
+    return _post(p, tendered, flags, contractor, forms or {}, check_posted=False)
 
 
-def _post(p: DocumentPayments, tendered: Decimal | None, flags, contractor, forms) -> PostedPayments:
+def _post(p: DocumentPayments, tendered: Decimal | None, flags, contractor, forms, *,
+          check_posted: bool = True) -> PostedPayments:
     gates.ensure_may_issue("cash", flags)
     if p.sign not in (1, -1):
         raise ValidationError({"sign": _("Znak płatności: +1 należność albo -1 zobowiązanie.")})
     if not p.instalments:
         return PostedPayments([], [])
-    exists = prepared("cash.payments.exist", lambda: Payment.select(Payment.id).where(Payment.document_id == 0)
-                      .limit(1))
-    if run(exists, [p.document_id, 1]).fetchone():
-        raise Refused(_("Płatności dokumentu {nr} zostały już zapisane.").format(nr=p.number))
+    if check_posted:       # the approval holds its buffered document locked: nothing was posted for it yet
+        exists = prepared("cash.payments.exist", lambda: Payment.select(Payment.id).where(Payment.document_id == 0)
+                          .limit(1))
+        if run(exists, [p.document_id, 1]).fetchone():
+            raise Refused(_("Płatności dokumentu {nr} zostały już zapisane.").format(nr=p.number))
     if contractor is None or contractor.id != p.contractor_id:
         contractor = check_subject(p.contractor_id, user=False)
     not_subject = bool(contractor.no_settle)
