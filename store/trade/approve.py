@@ -11,7 +11,7 @@ from decimal import ROUND_HALF_UP, Decimal
 import peewee
 
 from store import cash, gates
-from store.base import lock_current, new_guid, new_guids, session_operator, utcnow
+from store.base import lock_current, new_guids, session_operator, utcnow
 from store.catalog.dictionaries import PaymentForm
 from store.catalog.models import Goods
 from store.parties.models import Contractor
@@ -20,7 +20,7 @@ from store.db import for_update
 from store.errors import Refused
 from store.i18n import _
 from store.numbering import next_number
-from store.prepared import as_model, db_values, insert, insert_sql, prepared, run, update_sql
+from store.prepared import as_model, db_values, insert, insert_sql, new_row, prepared, run, update_sql
 from store.trade import options, rules
 from store.trade.documents import APPROVED, BUFFER, Document
 from store.trade.drafts import DocumentView, read_links, read_vat, view_of
@@ -228,15 +228,12 @@ def _generate(doc: Document, kind: str) -> Document:
                                            "contractor_city", "contractor_postal_code", "contractor_country",
                                            "contractor_status", "contractor_vat_payer", "currency", "exchange_rate",
                                            "operator", "warehouse", "stock_warehouse", "from_gross")}
-    values = {f.name: f.default() if callable(f.default) else f.default for f in Document._meta.sorted_fields
-              if f.name != "id"}
-    values.update(fields)
-    values.update(kind=kind, number=number.text, number_n=number.n, number_period=number.period, series=number.series,
-                  state=APPROVED, origin="auto", approved_at=now, created_at=now, modified_at=now, guid=new_guid(),
-                  modified_by=session_operator(), contractor=doc.contractor_id)
-    wz_id = insert(Document, [values])
+    fields.update(kind=kind, number=number.text, number_n=number.n, number_period=number.period, series=number.series,
+                  state=APPROVED, origin="auto", approved_at=now, created_at=now, modified_at=now,
+                  contractor=doc.contractor_id)
+    wz_id = insert(Document, [new_row(Document, fields)])
     insert(DocumentLink, [{"document": doc.id, "linked": wz_id, "relation": "generated"}])
-    return Document(id=wz_id, kind=kind, number=number.text)
+    return as_model(Document, (wz_id, kind, number.text), ["id", "kind", "number"])
 
 
 _COPIED = ("position", "goods", "goods_code", "name", "unit", "quantity", "price", "rate_code", "rate", "value", "net",
