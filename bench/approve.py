@@ -6,11 +6,10 @@ company, 1,000 goods (VAT 23/8/5 in turn), each with 3 cost layers (three approv
 every other one paid in cash (a KP in the report), the others by transfer (a Preliminarz row). One FA was approved
 during the build, so the schemes and counters exist on both sides.
 Timed: only approve(), one transaction per document. Baseline, same run: raw sqlite3 on a copy of the same file
-with the same pragmas, issuing the same statements for the same reads and writes (document, options, lines,
-payments, credit check reads, both counters, the WZ and its lines, stock levels, layers, issues, the payment, the
-KP with its report, day and register balances, the settlement, the state, the event, the VAT rows and links for
-the view it returns); each side
-counts its statements. PostgreSQL: our side only, on a fresh schema with BENCH_PG_DOCS buffered FAs (default
+with the same pragmas, issuing the same statements for the same reads and writes (document, options, links,
+payments with their forms, the contractor, both counters, the WZ and its lines, stock levels, layers, issues, the
+payment, the KP with its register, report and counter, day, report and register balances, the settlement, the
+state, the event, the VAT rows for the view approve() returns); each side counts its statements. PostgreSQL: our side only, on a fresh schema with BENCH_PG_DOCS buffered FAs (default
 2,000; building them through the API is the slow part).
 Checked on each side (else ok=0): numbers gapless, stock (on hand = layers' remaining = before - issued, held 0),
 VAT lines = summaries, one KP per cash document.
