@@ -6,10 +6,10 @@ company, 1,000 goods (VAT 23/8/5 in turn), each with 3 cost layers (three approv
 every other one paid in cash (a KP in the report), the others by transfer (a Preliminarz row). One FA was approved
 during the build, so the schemes and counters exist on both sides.
 Timed: only approve(), one transaction per document. Baseline, same run: raw sqlite3 on a copy of the same file
-with the same pragmas, issuing the same statements for the same reads and writes (document, options, lines,
-payments, credit check reads, both counters, the WZ and its lines, stock levels, layers, issues, the payment, the
-KP with its report, day and register balances, the settlement, the state, the event, the reload); each side
-counts its statements. PostgreSQL: our side only, on a fresh schema with BENCH_PG_DOCS buffered FAs (default
+with the same pragmas, issuing the same statements for the same reads and writes (document, options, links,
+payments with their forms, the contractor, both counters, the WZ and its lines, stock levels, layers, issues, the
+payment, the KP with its register, report and counter, day, report and register balances, the settlement, the
+state, the event, the VAT rows for the view approve() returns); each side counts its statements. PostgreSQL: our side only, on a fresh schema with BENCH_PG_DOCS buffered FAs (default
 2,000; building them through the API is the slow part).
 Checked on each side (else ok=0): numbers gapless, stock (on hand = layers' remaining = before - issued, held 0),
 VAT lines = summaries, one KP per cash document.
@@ -161,13 +161,12 @@ class Raw:
         return self.conn.execute(sql, params)
 
     def number(self, doc_class: str, on: date, fallback_series: str = "") -> tuple[int, str]:
-        scheme = self.x("SELECT pattern, period, default_series FROM numbering_scheme WHERE doc_class = ?",
+        scheme = self.x("SELECT pattern, period, default_series FROM numbering_scheme WHERE doc_class = ? LIMIT 1",
                         (doc_class,)).fetchone()
         period = f"{on.year:04d}" if scheme[1] == "year" else f"{on.year:04d}-{on.month:02d}"
-        cid, last = self.x("SELECT id, last FROM number_counter WHERE doc_class = ? AND series = ? AND period = ? "
-                           "LIMIT 1", (doc_class, scheme[2] or fallback_series, period)).fetchone()
-        self.x("UPDATE number_counter SET last = ? WHERE id = ?", (last + 1, cid))
-        return last + 1, period
+        n, = self.x("UPDATE number_counter SET last = last + 1 WHERE doc_class = ? AND series = ? AND period = ? "
+                    "RETURNING last", (doc_class, scheme[2] or fallback_series, period)).fetchone()
+        return n, period
 
     def approve(self, doc_id: int, operator: str = "") -> None:
         x = self.x
@@ -183,14 +182,13 @@ class Raw:
                   "l.rate_code, l.rate, l.value, l.net, l.vat, l.gross, l.net_pln, l.vat_pln, l.gross_pln, "
                   "g.track_stock, g.is_service FROM document_line l JOIN goods g ON g.id = l.goods_id "
                   "WHERE l.document_id = ? ORDER BY l.position, l.id", (doc_id,)).fetchall()
-        pays = x("SELECT form_id, amount, due_date FROM document_payment WHERE document_id = ? ORDER BY position",
-                 (doc_id,)).fetchall()
-        forms = {r[0]: r for r in x(f"SELECT id, kind, days, register_id, name FROM payment_form WHERE id IN "
-                                    f"({','.join('?' * len(pays))})", [p[0] for p in pays])}
+        x("SELECT * FROM document_link WHERE document_id = ? OR linked_id = ? ORDER BY id", (doc_id, doc_id)).fetchall()
+        pays = x("SELECT p.form_id, p.amount, p.due_date, f.id, f.kind, f.days, f.register_id, f.name, p.* FROM "
+                 "document_payment p LEFT JOIN payment_form f ON f.id = p.form_id WHERE p.document_id = ? "
+                 "ORDER BY p.position", (doc_id,)).fetchall()
+        forms = {r[3]: r[3:8] for r in pays}
         contractor = x("SELECT id, code, credit_limit_on, payment_term_on, max_delay_days, no_settle, name "
                        "FROM contractor WHERE id = ? LIMIT 1", (doc[5],)).fetchone()
-        x("SELECT value FROM setting WHERE key = ? LIMIT 1", ("role",))
-        x("SELECT may_exceed_credit, is_admin FROM operator WHERE login = ? LIMIT 1", (operator,))
         on = date.fromisoformat(doc[4])
         n, period = self.number("FA", on)
         number = f"FA/{n}/{on.year}"
@@ -249,40 +247,32 @@ class Raw:
           f"{','.join(['(lower(hex(randomblob(16))), 0, 0, 0, 0, 0, 1, ?, datetime(), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)'] * len(lines))}",
           [v for ln in lines for v in (operator, wz, ln[1], ln[2], ln[3], ln[4], "", ln[5], ln[6], ln[7], ln[8], ln[9],
                                        ln[10], ln[11], ln[12], ln[13], ln[14], ln[15], ln[16], cost[ln[2]])])
-        form_id, amount, due = pays[0]                 # due date: from the terms at buffer save
+        form_id, amount, due = pays[0][:3]             # due date: from the terms at buffer save
         form = forms[form_id]
-        x("SAVEPOINT s1")
-        x("SELECT key, value FROM setting WHERE key IN (?, ?, ?, ?)",
-          ("role", "gate_first_sync_done", "gate_inventory_unconfirmed", "gate_full_return_done"))
-        assert not x("SELECT EXISTS(SELECT 1 FROM cash_payment WHERE document_id = ?) LIMIT 1", (doc_id,)).fetchone()[0]
-        x("SELECT id, code, name, no_settle, max_delay_days FROM contractor WHERE id = ? LIMIT 1", (doc[5],))
-        x("SELECT id, kind, name, register_id FROM payment_form WHERE id = ? LIMIT 1", (form_id,))
         cash = form[1] == "cash"
         cur = x("INSERT INTO cash_payment (guid, modified_at, exported, confirmed, from_remote, realised_hq, to_cancel, "
                 "version, modified_by, document_id, document_guid, document_kind, document_number, contractor_id, "
                 "sign, instalment, amount, open_amount, issue_date, due_date, expected_date, payment_form, form_name, "
                 "status, origin) VALUES (lower(hex(randomblob(16))), datetime('now'), 0, 0, 0, 0, 0, 1, '', ?, ?, "
-                "'FA', ?, ?, 1, 1, ?, ?, ?, ?, ?, ?, ?, 'open', 'document')",
-                (doc_id, doc[1], number, doc[5], amount, amount, doc[4], due, due, form_id, form[4]))
+                "'FA', ?, ?, 1, 1, ?, ?, ?, ?, ?, ?, ?, ?, 'document')",
+                (doc_id, doc[1], number, doc[5], amount, 0 if cash else amount, doc[4], due, due, form_id, form[4],
+                 "settled" if cash else "open"))
         payment = cur.lastrowid
         if cash:
-            reg = x("SELECT id, symbol FROM cash_register WHERE id = ? LIMIT 1", (form[3],)).fetchone()
-            x("SELECT id, balance FROM cash_register WHERE id = ? LIMIT 1", (reg[0],))
+            reg = x("SELECT id, symbol, balance, technical FROM cash_register WHERE id = ? LIMIT 1",
+                    (form[3],)).fetchone()
             rep = x("SELECT id, seq, closing_date, closed, exported, gid FROM cash_report WHERE register_id = ? AND "
                     "opening_date <= ? ORDER BY seq DESC LIMIT 1", (reg[0], doc[4])).fetchone()
-            x("SELECT id, seq FROM cash_report WHERE id = ? LIMIT 1", (rep[0],))
-            x("SELECT id FROM numbering_scheme WHERE doc_class = ? LIMIT 1", ("KP",))
             kn, _p = self.number("KP", on, reg[1])
-            day = x("SELECT id, net FROM cash_day WHERE register_id = ? AND day = ? LIMIT 1", (reg[0], doc[4])).fetchone()
-            x("UPDATE cash_day SET net = net + ?, balance = balance + ? WHERE id = ?", (amount, amount, day[0]))
-            x("UPDATE cash_day SET balance = balance + ? WHERE register_id = ? AND day > ?", (amount, reg[0], doc[4]))
-            x("UPDATE cash_report SET modified_at = datetime('now'), version = version + 1, receipts = receipts + ?, "
-              "closing_balance = closing_balance + ?, entry_count = entry_count + 1 WHERE id = ?",
-              (amount, amount, rep[0]))
-            x("UPDATE cash_report SET modified_at = datetime('now'), version = version + 1, opening_balance = "
-              "opening_balance + ?, closing_balance = closing_balance + ? WHERE register_id = ? AND seq > ?",
-              (amount, amount, reg[0], rep[1]))
-            x("UPDATE cash_register SET modified_at = datetime('now'), version = version + 1, balance = balance + ? "
+            day = [r for r in x("UPDATE cash_day SET net = net + CASE WHEN day = ? THEN ? ELSE 0 END, balance = "
+                                "balance + ? WHERE register_id = ? AND day >= ? RETURNING day, net",
+                                (doc[4], amount, amount, reg[0], doc[4])).fetchall() if r[0] == doc[4]][0]
+            x("UPDATE cash_report SET receipts = receipts + CASE WHEN id = ? THEN ? ELSE 0 END, entry_count = "
+              "entry_count + CASE WHEN id = ? THEN 1 ELSE 0 END, opening_balance = opening_balance + CASE WHEN id = ? "
+              "THEN 0 ELSE ? END, closing_balance = closing_balance + ?, modified_at = datetime('now'), version = "
+              "version + 1 WHERE register_id = ? AND seq >= ?", (rep[0], amount, rep[0], rep[0], amount, amount,
+                                                                 reg[0], rep[1]))
+            x("UPDATE cash_register SET balance = balance + ?, modified_at = datetime('now'), version = version + 1 "
               "WHERE id = ?", (amount, reg[0]))
             cur = x("INSERT INTO cash_entry (guid, modified_at, exported, confirmed, from_remote, realised_hq, "
                     "to_cancel, version, modified_by, register_id, report_id, kind, number, entry_date, contractor_id, "
@@ -291,23 +281,16 @@ class Raw:
                     "(lower(hex(randomblob(16))), datetime('now'), 0, 0, 0, 0, 0, 1, '', ?, ?, 'KP', ?, ?, ?, ?, ?, ?, "
                     "?, ?, ?, ?, ?, ?, ?, 'document', 'settled', 0)",
                     (reg[0], rep[0], f"KP/{kn}/{reg[1]}/{on.year}", doc[4], doc[5], contractor[1], contractor[6],
-                     amount, amount, day[1] + amount, form_id, f"FA {number}", doc_id, doc[1], number))
+                     amount, amount, day[1], form_id, f"FA {number}", doc_id, doc[1], number))
             x("INSERT INTO cash_settlement (guid, modified_at, exported, confirmed, from_remote, realised_hq, to_cancel, "
               "version, modified_by, payment_id, entry_id, amount, settled_on) VALUES (lower(hex(randomblob(16))), "
               "datetime('now'), 0, 0, 0, 0, 0, 1, '', ?, ?, ?, ?)", (payment, cur.lastrowid, amount, doc[4]))
-            x("UPDATE cash_payment SET modified_at = datetime('now'), version = version + 1, open_amount = 0, "
-              "status = 'settled' WHERE id = ?", (payment,))
-        x("RELEASE SAVEPOINT s1")
         x("UPDATE document SET modified_at = datetime('now'), version = version + 1, number = ?, state = 'approved', "
           "series = ?, number_n = ?, number_period = ?, approved_at = datetime('now') WHERE id = ?",
           (number, doc[9], n, period, doc_id))
         x("INSERT INTO document_event (document_id, at, operator, event, state_from, state_to, note) VALUES "
           "(?, datetime('now'), ?, 'approved', 'buffer', 'approved', '')", (doc_id, operator))
-        x("SELECT * FROM document WHERE id = ? LIMIT 1", (doc_id,)).fetchone()       # the reload (DocumentView)
-        x("SELECT * FROM document_line WHERE document_id = ? ORDER BY position, id", (doc_id,)).fetchall()
-        x("SELECT * FROM document_vat WHERE document_id = ? ORDER BY id", (doc_id,)).fetchall()
-        x("SELECT * FROM document_payment WHERE document_id = ? ORDER BY position", (doc_id,)).fetchall()
-        x("SELECT * FROM document_link WHERE document_id = ? OR linked_id = ? ORDER BY id", (doc_id, doc_id)).fetchall()
+        x("SELECT * FROM document_vat WHERE document_id = ? ORDER BY id", (doc_id,)).fetchall()   # for the view
         x("COMMIT")
         self.n -= 1
 

@@ -26,9 +26,12 @@ class FixedDecimalField(peewee.BigIntegerField):
     def db_value(self, value):
         if value is None:
             return None
-        if isinstance(value, float):
-            raise TypeError("float given for an exact decimal column; use Decimal")
-        return int(self.quantize(value) * self._scale)
+        if type(value) is not Decimal:
+            if isinstance(value, float):
+                raise TypeError("float given for an exact decimal column; use Decimal")
+            value = Decimal(value)
+        # = int(quantize(value) * scale): rounding value * 10**places half up to a whole number is the same
+        return int((value * self._scale).to_integral_value(ROUND_HALF_UP))
 
     def python_value(self, value):
         if value is None:

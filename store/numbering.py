@@ -33,7 +33,7 @@ from store.config import get_setting
 from store.db import for_update, in_transaction, run_write, write
 from store.errors import ValidationError
 from store.i18n import _
-from store.prepared import as_model, prepared, run
+from store.prepared import as_model, prepared, run, text
 from store.schema import Migration, create_tables
 
 PERIODS = ("year", "month")
@@ -131,29 +131,28 @@ def default_series(doc_class: str) -> str:
 
 
 def _take(doc_class: str, series: str, period: str) -> int:
-    """Lock the counter row and move it on by one (the row is made at 0 first when missing; on
-    PostgreSQL a concurrent insert of the same row waits for the other transaction and then does
-    nothing, so both end up locking the one row)."""
-    select = prepared("numbering.counter", lambda: for_update(NumberCounter.select(NumberCounter.id, NumberCounter.last)
-                      .where((NumberCounter.doc_class == "") & (NumberCounter.series == "")
-                             & (NumberCounter.period == ""))))
-    row = run(select, [doc_class, series, period]).fetchone()
+    """Move the counter row on by one and return the new number: one UPDATE … RETURNING, which locks the row
+    until the commit (PostgreSQL: a concurrent taker waits, then counts on from the committed value). A missing
+    row is made at 0 first (on PostgreSQL a concurrent insert of the same row waits for the other transaction
+    and then does nothing, so both end up moving the one row)."""
+    sql = text("numbering.take", 'UPDATE "number_counter" SET "last" = "last" + 1 WHERE "doc_class" = ? '
+                                  'AND "series" = ? AND "period" = ? RETURNING "last"')
+    row = run(sql, [doc_class, series, period]).fetchone()
     if row is None:
         NumberCounter.insert(doc_class=doc_class, series=series, period=period, last=0) \
             .on_conflict_ignore().execute()
-        row = run(select, [doc_class, series, period]).fetchone()
-    counter_id, last = row
-    n = last + 1
-    run(prepared("numbering.take", lambda: NumberCounter.update(last=0).where(NumberCounter.id == 0)), [n, counter_id])
-    return n
+        row = run(sql, [doc_class, series, period]).fetchone()
+    return row[0]
 
 
-def next_number(doc_class: str, on: date, *, series: str | None = None, kind: str | None = None) -> Number:
-    """The next number of a class for a date, taken in the caller's write transaction."""
+def next_number(doc_class: str, on: date, *, series: str | None = None, kind: str | None = None,
+                fallback_series: str = "") -> Number:
+    """The next number of a class for a date, taken in the caller's write transaction. Without `series`: the
+    scheme's default series, else `fallback_series` (a cash register counts its own entries)."""
     if not in_transaction():
         raise RuntimeError("next_number() must run inside the caller's write transaction")
     sch = scheme(doc_class)
-    series = sch.default_series if series is None else series
+    series = (sch.default_series or fallback_series) if series is None else series
     period = period_key(on, sch.period)
     n = _take(doc_class, series, period)
     return Number(render(sch.pattern, kind=kind or doc_class, n=n, series=series, on=on), n, series, period)

@@ -31,6 +31,17 @@ def prepared(key: str, build: Callable[[], peewee.Query]) -> str:
     return sql
 
 
+def text(key: str, sql: str) -> str:
+    """Hand-written SQL (quoted identifiers, `?` for each value) in the engine's paramstyle, kept per engine: for
+    what peewee cannot say in one statement (UPDATE … RETURNING, CASE on the row's key)."""
+    engine = is_sqlite()
+    out = _TEXT.get((key, engine))
+    if out is None:
+        out = sql if engine else sql.replace("?", database.obj.param)
+        _TEXT[(key, engine)] = out
+    return out
+
+
 def run(sql: str, params: Iterable = ()):
     return database.obj.execute_sql(sql, list(params))
 
@@ -42,6 +53,14 @@ def db_values(model: type[peewee.Model], values: dict) -> list:
 
 
 _CONVERTERS: dict = {}
+# Columns both drivers already return as the Python value (text as str, integers as int): no conversion.
+_AS_READ = (peewee.CharField, peewee.TextField, peewee.IntegerField, peewee.BigIntegerField, peewee.AutoField)
+
+
+def _as_read(field) -> bool:
+    if type(field) is peewee.ForeignKeyField:
+        return type(field.rel_field) in _AS_READ
+    return type(field) in _AS_READ
 
 
 def _converters(model, columns):
@@ -50,7 +69,8 @@ def _converters(model, columns):
     if conv is None:
         meta = model._meta
         names = columns or [f.name for f in meta.sorted_fields]
-        conv = [(meta.fields[n].name, meta.fields[n].python_value) for n in names]
+        conv = [(meta.fields[n].name, None if _as_read(meta.fields[n]) else meta.fields[n].python_value)
+                for n in names]
         _CONVERTERS[key] = conv
     return conv
 
@@ -61,11 +81,31 @@ def as_model(model: type[peewee.Model], row, columns: list[str] | None = None):
     if row is None:
         return None
     obj = model.__new__(model)
-    obj.__data__ = {name: (convert(value) if value is not None else None)
+    obj.__data__ = {name: (convert(value) if convert is not None and value is not None else value)
                     for (name, convert), value in zip(_converters(model, columns), row)}
     obj._dirty = set()
     obj.__rel__ = {}
     return obj
+
+
+_DEFAULTS: dict = {}
+
+
+def new_row(model: type[peewee.Model], values: dict) -> dict:
+    """A new row as `Model.create()` makes it: every field's default (callables called: a fresh guid, the time),
+    then `values`; a tracked row carries the session operator (TrackedModel.save). Always every field in the
+    model's order, so `insert` keeps one statement text per model."""
+    defaults = _DEFAULTS.get(model)
+    if defaults is None:
+        defaults = [(f.name, f.default) for f in model._meta.sorted_fields if f is not model._meta.primary_key]
+        _DEFAULTS[model] = defaults
+    row = {name: (default() if callable(default) else default) for name, default in defaults}
+    if "modified_by" in row:
+        from store.base import session_operator
+
+        row["modified_by"] = session_operator()
+    row.update(values)
+    return row
 
 
 def insert_sql(model: type[peewee.Model], columns: list[str], rows: int = 1) -> str:

@@ -45,7 +45,7 @@ from store.cash.entries import EntryDraft, delete_entry, save_entry  # noqa: E40
 from store.cash.options import option, set_option  # noqa: E402,F401
 from store.cash.payments import (DocumentPayments, Instalment, PaymentTerms, PostedPayments,  # noqa: E402,F401
                                  cancel_document_payments, confirm_document_payments, payment_terms,
-                                 post_document_payments)
+                                 post_document_payments, post_document_payments_joined)
 from store.cash.registers import (apply_hq_payment_forms, apply_hq_registers, default_register_id,  # noqa: E402,F401
                                   delete_register, ensure_settlement_objects, save_register,
                                   set_payment_form_register, visible_registers)

@@ -25,6 +25,7 @@ from store.config import Operator, get_setting
 from store.errors import Refused
 from store.i18n import _
 from store.parties.models import UNSPECIFIED_CODE, Contractor
+from store.prepared import prepared, run
 
 
 @dataclass(frozen=True)
@@ -51,8 +52,10 @@ def _outstanding(contractor_id: int, *, unconfirmed_only: bool = False, overdue_
 
 
 def may_exceed_credit(login: str) -> bool:
-    row = Operator.get_or_none(Operator.login == (login or "").strip().upper())
-    return bool(row and (row.may_exceed_credit or row.is_admin))
+    sql = prepared("cash.operator.may_exceed", lambda: Operator.select(Operator.may_exceed_credit, Operator.is_admin)
+                   .where(Operator.login == "").limit(1))
+    row = run(sql, [(login or "").strip().upper(), 1]).fetchone()
+    return bool(row and (row[0] or row[1]))
 
 
 def _credit_message(limit: Decimal, debt: Decimal, blocking: bool) -> str:
@@ -63,13 +66,17 @@ def _credit_message(limit: Decimal, debt: Decimal, blocking: bool) -> str:
         limit=money(limit), dług=money(debt))
 
 
-def credit_check(contractor_id: int, amount: Decimal, *, on: date, operator: str) -> CreditCheck | None:
-    """The first limit the document goes past, or None. Reads only; the caller decides (see the module)."""
-    c = Contractor.get_or_none(Contractor.id == contractor_id)
+def credit_check(contractor_id: int, amount: Decimal, *, on: date, operator: str, role: str | None = None,
+                 contractor: Contractor | None = None) -> CreditCheck | None:
+    """The first limit the document goes past, or None. Reads only; the caller decides (see the module). The
+    approval passes what it has read in its transaction already: the role and the contractor. The operator's
+    right is read only when a limit is gone past."""
+    c = contractor if contractor is not None and contractor.id == contractor_id else \
+        Contractor.get_or_none(Contractor.id == contractor_id)
     if c is None or c.code == UNSPECIFIED_CODE:
         return None
     amount = Decimal(amount)
-    if get_setting("role") == "branch":
+    if (get_setting("role") if role is None else role) == "branch":
         if not c.credit_limit_on:
             return None
         debt = c.credit_used + _outstanding(c.id, unconfirmed_only=True) + amount
@@ -77,15 +84,16 @@ def credit_check(contractor_id: int, amount: Decimal, *, on: date, operator: str
             return CreditCheck("credit", c.id, c.credit_limit, debt, amount, False,
                                _credit_message(c.credit_limit, debt, False), operator)
         return None
-    blocking = not may_exceed_credit(operator)
     if c.credit_limit_on:
         debt = _outstanding(c.id) + amount
         if debt > c.credit_limit:
+            blocking = not may_exceed_credit(operator)
             return CreditCheck("credit", c.id, c.credit_limit, debt, amount, blocking,
                                _credit_message(c.credit_limit, debt, blocking), operator)
     if c.overdue_limit_on:
         overdue = _outstanding(c.id, overdue_on=on)
         if overdue > c.overdue_limit:
+            blocking = not may_exceed_credit(operator)
             text = _("Przeterminowane płatności kontrahenta ({kwota}) przekraczają limit {limit}.").format(
                 kwota=money(overdue), limit=money(c.overdue_limit))
             text += " " + (_("Nie masz uprawnienia do sprzedaży z przekroczonym limitem.") if blocking

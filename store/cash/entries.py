@@ -15,10 +15,11 @@ from store.base import lock_current
 from store.cash import ledger
 from store.cash.ledger import money, transaction
 from store.cash.models import ENTRY_KINDS, SETTLEMENT_CODE, CashEntry, CashRegister, CashReport
-from store.cash.reports import cash_series, ensure_editable, lock_report
+from store.cash.reports import ensure_editable, lock_report
 from store.errors import NotFound, Refused, ValidationError
 from store.i18n import _
 from store.parties.models import Contractor
+from store.prepared import insert, new_row
 
 SUBJECT_KINDS = ("contractor", "office", "bank", "employee", "partner")
 
@@ -83,12 +84,15 @@ def insert_entry(report: CashReport, register: CashRegister, kind: str, day: dat
                  amount: Decimal, **extra) -> CashEntry:
     """Number, balances and the row, in the caller's transaction (register and report locked). Checks the
     >= 0 rule for a KW; the caller has checked the report and the subject."""
-    number = numbering.next_number(kind, day, series=cash_series(kind, register))
+    number = numbering.next_number(kind, day, fallback_series=register.symbol)     # cash_series() in one read
     running = ledger.add(report, kind, amount, day)
-    entry = CashEntry.create(register=register.id, report=report.id, kind=kind, number=number.text, entry_date=day,
-                             contractor=contractor.id, contractor_code=contractor.code,
-                             contractor_name=contractor.full_name[:250], amount=amount,
-                             signed=amount if kind == "KP" else -amount, day_running=running, **extra)
+    values = new_row(CashEntry, {"register": register.id, "report": report.id, "kind": kind, "number": number.text,
+                                 "entry_date": day, "contractor": contractor.id, "contractor_code": contractor.code,
+                                 "contractor_name": contractor.full_name[:250], "amount": amount,
+                                 "signed": amount if kind == "KP" else -amount, "day_running": running, **extra})
+    entry = CashEntry(**values)
+    entry.id = insert(CashEntry, [values])
+    entry._dirty.clear()
     if kind == "KW":
         ledger.ensure_not_negative(register, day, kind=kind, amount=amount, entry_date=day)
     return entry

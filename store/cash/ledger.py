@@ -14,8 +14,10 @@ import functools
 from datetime import date
 from decimal import Decimal
 
+from store.base import session_operator, utcnow
 from store.cash.models import CashDay, CashEntry, CashRegister, CashReport
 from store.db import for_update, in_transaction, run_write, write
+from store.prepared import as_model, prepared, run, text
 from store.errors import NotFound, Refused
 from store.i18n import _
 
@@ -41,7 +43,8 @@ def money(value) -> str:
 
 
 def lock_register(register_id: int) -> CashRegister:
-    row = for_update(CashRegister.select().where(CashRegister.id == register_id)).first()
+    sql = prepared("cash.register.lock", lambda: for_update(CashRegister.select().where(CashRegister.id == 0)))
+    row = as_model(CashRegister, run(sql, [register_id]).fetchone())
     if row is None:
         raise NotFound(_("Rejestr kasowy nie istnieje (mógł zostać usunięty)."))
     return row
@@ -54,36 +57,52 @@ def balance_before(register_id: int, day: date) -> Decimal:
     return row.balance if row is not None else ZERO
 
 
+def _stamp(key: str, sql_before_where: str, where: str) -> str:
+    """An UPDATE of tracked rows that also stamps them (TrackedModel.stamp: time, version + 1, the session
+    operator when one is logged in); params: the SET values, the time, [the operator], the WHERE values."""
+    who = session_operator()
+    return text(f"{key}:{bool(who)}", sql_before_where + ', "modified_at" = ?, "version" = "version" + 1'
+                + (', "modified_by" = ?' if who else "") + " " + where)
+
+
+def _stamp_params() -> list:
+    who = session_operator()
+    return [CashReport.modified_at.db_value(utcnow())] + ([who] if who else [])
+
+
 def _move_day(register_id: int, day: date, signed: Decimal) -> Decimal:
-    """Add `signed` to the day's row (made when missing) and to every later day; return the day's net."""
-    row = CashDay.select(CashDay.id, CashDay.net).where((CashDay.register == register_id) & (CashDay.day == day)).first()
-    if row is None:
+    """Add `signed` to the day's row (made when missing) and to every later day, in one UPDATE that returns
+    the rows it moved; return the day's net."""
+    db, day_db = CashDay.net.db_value, CashDay.day.db_value(day)
+    sql = text("cash.day.move", 'UPDATE "cash_day" SET "net" = "net" + CASE WHEN "day" = ? THEN ? ELSE 0 END, '
+                                '"balance" = "balance" + ? WHERE "register_id" = ? AND "day" >= ? RETURNING "day", "net"')
+    moved = run(sql, [day_db, db(signed), db(signed), register_id, day_db]).fetchall()
+    to_date = CashDay.day.python_value
+    net = next((CashDay.net.python_value(n) for d, n in moved if to_date(d) == day), None)
+    if net is None:
         net = signed
         CashDay.insert(register=register_id, day=day, net=net,
                        balance=balance_before(register_id, day) + signed).execute()
-    else:
-        net = row.net + signed
-        CashDay.update({CashDay.net: CashDay.net + signed, CashDay.balance: CashDay.balance + signed}) \
-            .where(CashDay.id == row.id).execute()
-    if signed:
-        CashDay.update({CashDay.balance: CashDay.balance + signed}) \
-            .where((CashDay.register == register_id) & (CashDay.day > day)).execute()
     return net
 
 
 def _move_reports(report: CashReport, kind: str, amount: Decimal, count: int) -> None:
-    """Report totals for an entry of `kind` and `amount` added (count=1) or taken away (count=-1)."""
+    """Report totals for an entry of `kind` and `amount` added (count=1) or taken away (count=-1): the report's
+    receipts or payments, entry count and closing balance, the later reports' opening and closing balances (one
+    UPDATE), then the register's balance."""
+    db = CashReport.receipts.db_value
     signed = amount * count if kind == "KP" else -amount * count
-    total = CashReport.receipts if kind == "KP" else CashReport.payments
-    CashReport.update({total: total + amount * count, CashReport.closing_balance: CashReport.closing_balance + signed,
-                       CashReport.entry_count: CashReport.entry_count + count, **CashReport.stamp()}) \
-        .where(CashReport.id == report.id).execute()
+    total = "receipts" if kind == "KP" else "payments"
+    sql = _stamp(f"cash.report.move:{total}",
+                 f'UPDATE "cash_report" SET "{total}" = "{total}" + CASE WHEN "id" = ? THEN ? ELSE 0 END, '
+                 '"entry_count" = "entry_count" + CASE WHEN "id" = ? THEN ? ELSE 0 END, '
+                 '"opening_balance" = "opening_balance" + CASE WHEN "id" = ? THEN 0 ELSE ? END, '
+                 '"closing_balance" = "closing_balance" + ?', 'WHERE "register_id" = ? AND "seq" >= ?')
+    run(sql, [report.id, db(amount * count), report.id, count, report.id, db(signed), db(signed)] + _stamp_params()
+        + [report.register_id, report.seq])
     if signed:
-        CashReport.update({CashReport.opening_balance: CashReport.opening_balance + signed,
-                           CashReport.closing_balance: CashReport.closing_balance + signed, **CashReport.stamp()}) \
-            .where((CashReport.register == report.register_id) & (CashReport.seq > report.seq)).execute()
-        CashRegister.update({CashRegister.balance: CashRegister.balance + signed, **CashRegister.stamp()}) \
-            .where(CashRegister.id == report.register_id).execute()
+        sql = _stamp("cash.register.move", 'UPDATE "cash_register" SET "balance" = "balance" + ?', 'WHERE "id" = ?')
+        run(sql, [db(signed)] + _stamp_params() + [report.register_id])
 
 
 def add(report: CashReport, kind: str, amount: Decimal, day: date, entry_id: int | None = None) -> Decimal:

@@ -21,10 +21,12 @@ from store.cash.models import CashEntry, CashRegister, CashReport, Payment, Sett
 from store.cash.registers import CARD_FORM_KIND, CASH_FORM_KINDS, register_for_form
 from store.cash.reports import ensure_editable
 from store.catalog.dictionaries import PaymentForm
-from store.db import for_update
+from store.db import for_update, in_transaction
 from store.errors import NotFound, Refused, ValidationError
 from store.i18n import _
 from store.parties import get_contractor
+from store.parties.models import Contractor
+from store.prepared import as_model, insert, new_row, prepared, run
 
 
 @dataclass(frozen=True)
@@ -85,9 +87,11 @@ def _posts_entry(form: PaymentForm) -> bool:
 
 
 def _open_report(register: CashRegister, on: date) -> CashReport:
-    """The register's open report covering `on` (SETT-5 OPEN recommendation)."""
-    covering = (CashReport.select().where((CashReport.register == register.id) & (CashReport.opening_date <= on))
-                .order_by(CashReport.seq.desc()).first())
+    """The register's open report covering `on` (SETT-5 OPEN recommendation), locked (after its register)."""
+    sql = prepared("cash.report.covering", lambda: for_update(
+        CashReport.select().where((CashReport.register == 0) & (CashReport.opening_date <= 0))
+        .order_by(CashReport.seq.desc()).limit(1)))
+    covering = as_model(CashReport, run(sql, [register.id, CashReport.opening_date.db_value(on), 1]).fetchone())
     if covering is not None and covering.closing_date is None and not covering.closed:
         raise Refused(_("Uzupełnij datę zamknięcia raportu kasowego przed wprowadzeniem zapisów (raport {nr}).").format(
             nr=covering.number))
@@ -97,37 +101,64 @@ def _open_report(register: CashRegister, on: date) -> CashReport:
     return covering
 
 
-@transaction
-def post_document_payments(p: DocumentPayments, *, tendered: Decimal | None = None) -> PostedPayments:
-    """At approval, in the caller's transaction: a Preliminarz row per instalment with its due date and expected
-    date (DOC-4, CTF-45/49); cash instalments (and card ones with the option, CASH-8) get a KP (KW for a payable)
-    in the open report covering the document date of the form's register, settled at once; transfer and credit
-    stay open (CASH-3). A contractor with *Nie rozliczaj płatności* gets rows that are not subject to settlement
-    (CTF-50). The first cash entry keeps the amount tendered (DOC-5)."""
-    gates.ensure_may_issue("cash")
+def _register(form: PaymentForm) -> CashRegister:
+    """The form's register, locked (its own when it names one, read once)."""
+    if form.register is not None:
+        try:
+            return lock_register(form.register)
+        except NotFound:
+            pass
+    return lock_register(register_for_form(form).id)
+
+
+def post_document_payments_joined(p: DocumentPayments, *, tendered: Decimal | None = None,
+                                  flags: dict[str, str] | None = None, contractor: Contractor | None = None,
+                                  forms: dict[int, PaymentForm] | None = None) -> PostedPayments:
+    """post_document_payments() for the trade core's approval: it joins the caller's transaction without a
+    savepoint of its own (a refusal undoes the whole approval, which is what the approval does with it anyway)
+    and takes what the approval has read in that transaction already: the role and gate flags
+    (gates.refusal), the contractor (by the document's contractor id) and the payment forms by id. It does not
+    look for payments posted before: the approval has locked the document in the buffer, and a buffered document
+    has none (approving posts them and leaves the buffer in one transaction)."""
+    if not in_transaction():
+        raise RuntimeError("post_document_payments_joined() must run inside the caller's write transaction")
+    return _post(p, tendered, flags, contractor, forms or {}, check_posted=False)
+
+
+def _post(p: DocumentPayments, tendered: Decimal | None, flags, contractor, forms, *,
+          check_posted: bool = True) -> PostedPayments:
+    gates.ensure_may_issue("cash", flags)
     if p.sign not in (1, -1):
         raise ValidationError({"sign": _("Znak płatności: +1 należność albo -1 zobowiązanie.")})
     if not p.instalments:
         return PostedPayments([], [])
-    if Payment.select().where(Payment.document_id == p.document_id).exists():
-        raise Refused(_("Płatności dokumentu {nr} zostały już zapisane.").format(nr=p.number))
-    contractor = check_subject(p.contractor_id, user=False)
+    if check_posted:       # the approval holds its buffered document locked: nothing was posted for it yet
+        exists = prepared("cash.payments.exist", lambda: Payment.select(Payment.id).where(Payment.document_id == 0)
+                          .limit(1))
+        if run(exists, [p.document_id, 1]).fetchone():
+            raise Refused(_("Płatności dokumentu {nr} zostały już zapisane.").format(nr=p.number))
+    if contractor is None or contractor.id != p.contractor_id:
+        contractor = check_subject(p.contractor_id, user=False)
     not_subject = bool(contractor.no_settle)
     status = "not_subject" if not_subject else "open"
     payment_ids, entry_ids = [], []
     for n, inst in enumerate(p.instalments, start=1):
         amount = check_amount(inst.amount)
-        form = _form(inst.form_id)
+        form = forms.get(inst.form_id) or _form(inst.form_id)
         expected = inst.due_date + timedelta(days=int(contractor.max_delay_days or 0))
-        payment = Payment.create(document_id=p.document_id, document_guid=p.document_guid, document_kind=p.kind,
-                                 document_number=p.number, contractor=contractor.id, sign=p.sign, instalment=n,
-                                 amount=amount, open_amount=amount, issue_date=p.issue_date, due_date=inst.due_date,
-                                 expected_date=expected, payment_form=form.id, form_name=form.name, status=status)
-        payment_ids.append(payment.id)
-        if not _posts_entry(form):
+        posts = _posts_entry(form)
+        settled = posts and not not_subject                   # its KP/KW settles it at once
+        payment_id = insert(Payment, [new_row(Payment, {
+            "document_id": p.document_id, "document_guid": p.document_guid, "document_kind": p.kind,
+            "document_number": p.number, "contractor": contractor.id, "sign": p.sign, "instalment": n,
+            "amount": amount, "open_amount": Decimal("0.00") if settled else amount, "issue_date": p.issue_date,
+            "due_date": inst.due_date, "expected_date": expected, "payment_form": form.id, "form_name": form.name,
+            "status": "settled" if settled else status})])
+        payment_ids.append(payment_id)
+        if not posts:
             continue
-        register = lock_register(register_for_form(form).id)
-        report = for_update(CashReport.select().where(CashReport.id == _open_report(register, p.issue_date).id)).get()
+        register = _register(form)
+        report = _open_report(register, p.issue_date)
         entry = insert_entry(report, register, "KP" if p.sign > 0 else "KW", p.issue_date, contractor, amount,
                              payment_form=form.id, description=f"{p.kind} {p.number}"[:250],
                              document_id=p.document_id, document_guid=p.document_guid, document_number=p.number,
@@ -135,11 +166,20 @@ def post_document_payments(p: DocumentPayments, *, tendered: Decimal | None = No
                              status=status if not_subject else "settled",
                              open_amount=amount if not_subject else Decimal("0.00"))
         entry_ids.append(entry.id)
-        if not not_subject:
-            Settlement.create(payment=payment.id, entry=entry.id, amount=amount, settled_on=p.issue_date)
-            Payment.update({Payment.open_amount: Decimal("0.00"), Payment.status: "settled", **Payment.stamp()}) \
-                .where(Payment.id == payment.id).execute()
+        if settled:
+            insert(Settlement, [new_row(Settlement, {"payment": payment_id, "entry": entry.id, "amount": amount,
+                                                     "settled_on": p.issue_date})])
     return PostedPayments(payment_ids, entry_ids)
+
+
+@transaction
+def post_document_payments(p: DocumentPayments, *, tendered: Decimal | None = None) -> PostedPayments:
+    """At approval, in the caller's transaction: a Preliminarz row per instalment with its due date and expected
+    date (DOC-4, CTF-45/49); cash instalments (and card ones with the option, CASH-8) get a KP (KW for a payable)
+    in the open report covering the document date of the form's register, settled at once; transfer and credit
+    stay open (CASH-3). A contractor with *Nie rozliczaj płatności* gets rows that are not subject to settlement
+    (CTF-50). The first cash entry keeps the amount tendered (DOC-5)."""
+    return _post(p, tendered, None, None, {})
 
 
 @transaction

@@ -8,19 +8,22 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
 
+import peewee
+
 from store import cash, gates
-from store.base import lock_current, new_guid, session_operator, utcnow
+from store.base import lock_current, new_guids, session_operator, utcnow
 from store.catalog.dictionaries import PaymentForm
 from store.catalog.models import Goods
+from store.parties.models import Contractor
 from store.trade.tx import one_transaction
 from store.db import for_update
 from store.errors import Refused
 from store.i18n import _
 from store.numbering import next_number
-from store.prepared import as_model, db_values, insert, prepared, run, update_sql
+from store.prepared import as_model, db_values, insert, insert_sql, new_row, prepared, run, update_sql
 from store.trade import options, rules
 from store.trade.documents import APPROVED, BUFFER, Document
-from store.trade.drafts import DocumentView, load_document
+from store.trade.drafts import DocumentView, read_links, read_vat, view_of
 from store.trade.errors import ConfirmationNeeded, DocumentRefused
 from store.trade.models import DocumentEvent, DocumentLine, DocumentLink, DocumentPayment
 from store.warehouse import stock
@@ -31,8 +34,7 @@ CREDIT = "credit"
 
 
 def approve(document_id: int, *, version: int | None, confirmed=(), tendered: Decimal | None = None) -> DocumentView:
-    one_transaction(_approve, document_id, version, frozenset(confirmed), tendered)
-    return load_document(document_id)
+    return one_transaction(_approve, document_id, version, frozenset(confirmed), tendered)
 
 
 def lock_document(document_id: int, version: int | None) -> Document:
@@ -54,12 +56,15 @@ def margin_questions(doc: Document, lines, confirmed: frozenset, opts: dict) -> 
     return [(MARGIN, margin_text(found))] if found else []
 
 
-def credit_questions(doc: Document, confirmed: frozenset, *, ask: bool) -> list[tuple[str, str]]:
+def credit_questions(doc: Document, confirmed: frozenset, *, ask: bool, role: str | None = None,
+                     contractor=None) -> list[tuple[str, str]]:
     """CTF-43 at buffer save and approval: a blocking check refuses; a warning is a question (code "credit")
-    until confirmed, then kept as an override. `ask`: raise the question at once."""
+    until confirmed, then kept as an override. `ask`: raise the question at once. The approval passes the role
+    and the contractor it has read."""
     if doc.kind not in ("FA", "PA") or doc.origin == "PA" or rules.is_unspecified(doc):
         return []
-    check = cash.credit_check(doc.contractor_id, doc.gross_pln, on=doc.issue_date, operator=session_operator())
+    check = cash.credit_check(doc.contractor_id, doc.gross_pln, on=doc.issue_date, operator=session_operator(),
+                              role=role, contractor=contractor)
     if check is None:
         return []
     if check.blocking:
@@ -79,7 +84,6 @@ def _instalments(doc: Document, forms: dict[int, PaymentForm]) -> list[tuple[int
     wanted = "cash" if doc.kind == "PA" or rules.is_unspecified(doc) else None
     form = None
     if wanted is None and doc.contractor_id is not None:
-        from store.parties.models import Contractor
         name = (Contractor.get_by_id(doc.contractor_id).payment_form or "").strip().lower()
         form = next((f for f in PaymentForm.select() if f.name.strip().lower() == name), None) if name else None
     form = form or PaymentForm.select().where(PaymentForm.kind == "cash").order_by(PaymentForm.id).first()
@@ -105,23 +109,27 @@ def _approve(document_id: int, version: int | None, confirmed: frozenset, tender
         + rules.contractor_reasons(doc, role)
     if not lines:
         reasons.append(_("Dokument nie ma pozycji."))
+    links = read_links(doc.id)
     pa = None
     if doc.origin == "PA":
-        link = DocumentLink.get_or_none((DocumentLink.document == doc.id) & (DocumentLink.relation == "receipt"))
+        link = next((lk for lk in links if lk.document_id == doc.id and lk.relation == "receipt"), None)
         pa = Document.get_by_id(link.linked_id) if link else None
         reason = rules.fs_deadline_reason(doc, pa) if pa else None
         if reason:
             reasons.append(reason)
     forms: dict[int, PaymentForm] = {}
-    instalments = []
+    instalments, payments = [], None
     if doc.kind in rules.PAYMENT_SIGN and doc.origin != "PA":
-        sql = prepared("trade.approve.payments", lambda: DocumentPayment.select(
-            DocumentPayment.form_id, DocumentPayment.amount, DocumentPayment.due_date)
-            .where(DocumentPayment.document == 0).order_by(DocumentPayment.position))
-        planned = [(p.form_id, p.amount, p.due_date) for p in (
-            as_model(DocumentPayment, row, ["form_id", "amount", "due_date"]) for row in run(sql, [doc.id]))]
-        forms = {f.id: f for f in PaymentForm.select().where(PaymentForm.id.in_([p[0] for p in planned]))} \
-            if planned else {}
+        sql = prepared("trade.approve.payments", lambda: DocumentPayment.select(DocumentPayment, PaymentForm)
+                       .join(PaymentForm, peewee.JOIN.LEFT_OUTER, on=(PaymentForm.id == DocumentPayment.form_id))
+                       .where(DocumentPayment.document == 0).order_by(DocumentPayment.position))
+        width = len(DocumentPayment._meta.sorted_fields)
+        payments = []
+        for row in run(sql, [doc.id]):          # the planned payments with their forms, in one read
+            payments.append(as_model(DocumentPayment, row[:width]))
+            if row[width] is not None:
+                forms[payments[-1].form_id] = as_model(PaymentForm, row[width:])
+        planned = [(p.form_id, p.amount, p.due_date) for p in payments]
         instalments = planned or _instalments(doc, forms)
         reasons += rules.payment_reasons(doc, [(f, a) for f, a, _d in instalments],
                                          opts[options.DEFERRED_UNSPECIFIED] == "1", forms)
@@ -139,7 +147,9 @@ def _approve(document_id: int, version: int | None, confirmed: frozenset, tender
     if opts[options.WARN_UNSPECIFIED] == "1" and rules.is_unspecified(doc) and doc.kind in rules.PAYMENT_SIGN \
             and WARN_UNSPECIFIED not in confirmed:
         questions.append((WARN_UNSPECIFIED, _("Czy na pewno zatwierdzić dokument dla kontrahenta !NIEOKREŚLONY!?")))
-    questions += credit_questions(doc, confirmed, ask=False)
+    contractor = Contractor.get_or_none(Contractor.id == doc.contractor_id) \
+        if doc.contractor_id and doc.kind in rules.PAYMENT_SIGN and doc.origin != "PA" else None   # read once
+    questions += credit_questions(doc, confirmed, ask=False, role=role, contractor=contractor)
     questions += margin_questions(doc, lines, confirmed, opts)
     if questions:
         raise ConfirmationNeeded(questions)
@@ -168,25 +178,38 @@ def _approve(document_id: int, version: int | None, confirmed: frozenset, tender
     else:
         costs = {}
     if stock_doc is not doc:
-        _generated_lines(stock_doc, stock_lines, costs)
+        _generated_lines(stock_doc, stock_lines, {id(ln): row for ln, row in zip(lines, rows)}, costs)
+        links.append(DocumentLink(document=doc.id, linked=stock_doc.id, relation="generated"))
     elif costs:
+        as_stored = DocumentLine.cost
         for ln in stock_lines:
             DocumentLine.update(cost=costs[id(ln)]).where(DocumentLine.id == ln.id).execute()
+            ln.cost = as_stored.python_value(as_stored.db_value(costs[id(ln)]))
     if instalments:
         due = {}
         dues = [d or due.setdefault(f, cash.payment_terms(doc.contractor_id, f, doc.issue_date).due_date)
                 for f, _a, d in instalments]
-        cash.post_document_payments(cash.DocumentPayments(
+        cash.post_document_payments_joined(cash.DocumentPayments(
             document_id=doc.id, document_guid=doc.guid, kind=doc.kind, number=doc.number,
             contractor_id=doc.contractor_id, issue_date=doc.issue_date, sign=rules.PAYMENT_SIGN[doc.kind],
             instalments=tuple(cash.Instalment(f, a, d) for (f, a, _d), d in zip(instalments, dues))),
-            tendered=Decimal(tendered) if tendered is not None else None)
+            tendered=Decimal(tendered) if tendered is not None else None, flags=opts, contractor=contractor,
+            forms=forms)
     now = utcnow()
     changes = {"state": APPROVED, "number": doc.number, "number_n": number.n, "number_period": number.period,
                "series": number.series, "approved_at": now, "modified_at": now, "modified_by": session_operator()}
     run(update_sql(Document, list(changes)), db_values(Document, changes) + [doc.id])
     insert(DocumentEvent, [{"document": doc.id, "at": now, "operator": session_operator(), "event": "approved",
                             "state_from": BUFFER, "state_to": APPROVED, "note": ""}])
+    # The view from what this transaction read and wrote (no reload): the header as updated (version + 1 in
+    # SQL), the lines (their cost), the VAT rows (read now), the payments tab, the links with the generated one.
+    doc.__data__.update(changes)
+    doc.version += 1
+    if payments is None:
+        payments = [as_model(DocumentPayment, row) for row in run(prepared(
+            "trade.load.payments", lambda: DocumentPayment.select().where(DocumentPayment.document == 0)
+            .order_by(DocumentPayment.position)), [doc.id])]
+    return view_of(doc, lines, read_vat(doc.id), payments, links)
 
 
 def _spread(lines, values: dict[int, Decimal]) -> dict[int, Decimal]:
@@ -216,27 +239,32 @@ def _generate(doc: Document, kind: str) -> Document:
                                            "contractor_city", "contractor_postal_code", "contractor_country",
                                            "contractor_status", "contractor_vat_payer", "currency", "exchange_rate",
                                            "operator", "warehouse", "stock_warehouse", "from_gross")}
-    values = {f.name: f.default() if callable(f.default) else f.default for f in Document._meta.sorted_fields
-              if f.name != "id"}
-    values.update(fields)
-    values.update(kind=kind, number=number.text, number_n=number.n, number_period=number.period, series=number.series,
-                  state=APPROVED, origin="auto", approved_at=now, created_at=now, modified_at=now, guid=new_guid(),
-                  modified_by=session_operator(), contractor=doc.contractor_id)
-    wz_id = insert(Document, [values])
+    fields.update(kind=kind, number=number.text, number_n=number.n, number_period=number.period, series=number.series,
+                  state=APPROVED, origin="auto", approved_at=now, created_at=now, modified_at=now,
+                  contractor=doc.contractor_id)
+    wz_id = insert(Document, [new_row(Document, fields)])
     insert(DocumentLink, [{"document": doc.id, "linked": wz_id, "relation": "generated"}])
-    return Document(id=wz_id, kind=kind, number=number.text)
+    return as_model(Document, (wz_id, kind, number.text), ["id", "kind", "number"])
 
 
-def _generated_lines(wz: Document, lines, costs: dict[int, Decimal]) -> None:
-    now, who = utcnow(), session_operator()
-    insert(DocumentLine, [
-        {"document": wz.id, "position": ln.position, "goods": ln.goods_id, "goods_code": ln.goods_code,
-         "name": ln.name, "description": "", "unit": ln.unit, "quantity": ln.quantity, "price": ln.price,
-         "rate_code": ln.rate_code, "rate": ln.rate, "value": ln.value, "net": ln.net, "vat": ln.vat,
-         "gross": ln.gross, "net_pln": ln.net_pln, "vat_pln": ln.vat_pln, "gross_pln": ln.gross_pln,
-         "cost": costs.get(id(ln), Decimal(0)), "guid": new_guid(), "modified_by": who, "modified_at": now,
-         "exported": False, "confirmed": False, "from_remote": False, "realised_hq": False, "to_cancel": False,
-         "version": 1} for ln in lines])
+_COPIED = ("position", "goods", "goods_code", "name", "unit", "quantity", "price", "rate_code", "rate", "value", "net",
+           "vat", "gross", "net_pln", "vat_pln", "gross_pln")
+_WZ_LINE = ("document", "description", "cost", "guid", "modified_by", "modified_at", "exported", "confirmed",
+            "from_remote", "realised_hq", "to_cancel", "version", *_COPIED)
+
+
+def _generated_lines(wz: Document, lines, rows: dict[int, tuple], costs: dict[int, Decimal]) -> None:
+    """The WZ/PZ's lines: the trade document's lines as read (`rows`: the stored values of every DocumentLine
+    field in order, by id(line)) with the issued cost, in one INSERT."""
+    names = [f.name for f in DocumentLine._meta.sorted_fields]
+    at = [names.index(name) for name in _COPIED]
+    stamp = [DocumentLine.modified_at.db_value(utcnow()), False, False, False, False, False, 1]
+    cost, who = DocumentLine.cost.db_value, session_operator()
+    params = []
+    for ln, guid in zip(lines, new_guids(len(lines))):
+        row = rows[id(ln)]
+        params += [wz.id, "", cost(costs.get(id(ln), Decimal(0))), guid, who, *stamp, *(row[i] for i in at)]
+    run(insert_sql(DocumentLine, list(_WZ_LINE), len(lines)), params)
 
 
 def _purchase_prices(lines) -> None:

@@ -71,27 +71,42 @@ def _rows(key: str, model, build, params) -> list:
 
 
 def load_document(document_id: int) -> DocumentView:
-    """The document as a form shows it (prepared statements: approval ends with this reload)."""
+    """The document as a form shows it (prepared statements)."""
     found = _rows("trade.load.document", Document, lambda: Document.select().where(Document.id == 0), [document_id])
     if not found:
         raise NotFound(_("Dokument nie istnieje (mógł zostać usunięty)."))
     d = found[0]
+    lines = _rows("trade.load.lines", DocumentLine, lambda: DocumentLine.select().where(
+        DocumentLine.document == 0).order_by(DocumentLine.position, DocumentLine.id), [d.id])
+    payments = _rows("trade.load.payments", DocumentPayment, lambda: DocumentPayment.select().where(
+        DocumentPayment.document == 0).order_by(DocumentPayment.position), [d.id])
+    return view_of(d, lines, read_vat(d.id), payments, read_links(d.id))
+
+
+def read_vat(document_id: int) -> list:
+    return _rows("trade.load.vat", DocumentVat, lambda: DocumentVat.select().where(
+        DocumentVat.document == 0).order_by(DocumentVat.id), [document_id])
+
+
+def read_links(document_id: int) -> list:
+    """The document's links both ways, in id order."""
+    return _rows("trade.load.links", DocumentLink, lambda: DocumentLink.select().where(
+        (DocumentLink.document == 0) | (DocumentLink.linked == 0)).order_by(DocumentLink.id),
+        [document_id, document_id])
+
+
+def view_of(d: Document, lines: list, vat: list, payments: list, links: list) -> DocumentView:
+    """The view of a document from its rows as read (models): lines in (position, id) order, VAT rows in id
+    order, payments in position order, links both ways in id order."""
     header = {k: v for k, v in d.__data__.items() if k != "contractor"}
     header["contractor_id"] = d.contractor_id
     header["warehouse_id"] = d.stock_warehouse
-    lines = []
-    for ln in _rows("trade.load.lines", DocumentLine, lambda: DocumentLine.select().where(
-            DocumentLine.document == 0).order_by(DocumentLine.position, DocumentLine.id), [d.id]):
+    rows = []
+    for ln in lines:
         row = dict(ln.__data__)
         row["goods_id"] = row.pop("goods")
-        lines.append(row)
-    vat = [dict(r.__data__) for r in _rows("trade.load.vat", DocumentVat, lambda: DocumentVat.select().where(
-        DocumentVat.document == 0).order_by(DocumentVat.id), [d.id])]
-    payments = [dict(r.__data__) for r in _rows("trade.load.payments", DocumentPayment, lambda: DocumentPayment
-                                                .select().where(DocumentPayment.document == 0)
-                                                .order_by(DocumentPayment.position), [d.id])]
-    rows = _rows("trade.load.links", DocumentLink, lambda: DocumentLink.select().where(
-        (DocumentLink.document == 0) | (DocumentLink.linked == 0)).order_by(DocumentLink.id), [d.id, d.id])
-    links = [(lk.relation, lk.linked_id) for lk in rows if lk.document_id == d.id]
-    links += [(lk.relation + "_of", lk.document_id) for lk in rows if lk.document_id != d.id]
-    return DocumentView(d.id, d.kind, d.number, d.state, d.version, d.guid, header, lines, vat, payments, links)
+        rows.append(row)
+    out = [(lk.relation, lk.linked_id) for lk in links if lk.document_id == d.id]
+    out += [(lk.relation + "_of", lk.document_id) for lk in links if lk.document_id != d.id]
+    return DocumentView(d.id, d.kind, d.number, d.state, d.version, d.guid, header, rows,
+                        [dict(r.__data__) for r in vat], [dict(r.__data__) for r in payments], out)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from store.config import Setting
 from store.gates import FLAGS
+from store.prepared import prepared, run
 
 STOCK_CHECK = "trade_stock_check"                   # none | before_save (default) | on_line   (SETUP-15)
 WARN_UNSPECIFIED = "trade_warn_unspecified"         # "1": ask before approving for !NIEOKREŚLONY! (SETUP-12)
@@ -43,7 +44,8 @@ SETTABLE = {
 
 def read() -> dict[str, str]:
     """Every trade option (and role, costing method, the gates' flags) in one query."""
-    values = dict(Setting.select(Setting.key, Setting.value).where(Setting.key.in_(KEYS)).tuples())
+    sql = prepared("trade.options", lambda: Setting.select(Setting.key, Setting.value).where(Setting.key.in_(KEYS)))
+    values = dict(run(sql, KEYS).fetchall())
     return {k: values.get(k) or DEFAULTS.get(k, "") for k in KEYS}
 
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Iterable
+from typing import Iterable, NamedTuple
 
 from store.catalog.dictionaries import Warehouse
 from store.catalog.models import Goods
@@ -24,7 +24,7 @@ from store.config import get_setting
 from store.db import for_update
 from store.errors import Refused
 from store.i18n import _
-from store.prepared import as_model, case_update_sql, insert, prepared, run
+from store.prepared import case_update_sql, insert_sql, prepared, run
 from store.warehouse.models import StockIssue, StockLayer, StockLevel
 
 ZERO = Decimal(0)
@@ -63,18 +63,33 @@ def on_hand(goods_id: int, warehouse_id: int) -> tuple[Decimal, Decimal]:
     return (row.on_hand, row.held) if row else (ZERO, ZERO)
 
 
-def _lock_levels(goods_ids: Iterable[int], warehouse_id: int) -> dict[int, StockLevel]:
+class _Level:
+    """A stock level row as issuing and receiving change it (on hand, held), then save it."""
+
+    __slots__ = ("id", "goods_id", "on_hand", "held")
+
+    def __init__(self, level_id: int, goods_id: int, on_hand: Decimal, held: Decimal):
+        self.id, self.goods_id, self.on_hand, self.held = level_id, goods_id, on_hand, held
+
+
+def _lock_levels(goods_ids: Iterable[int], warehouse_id: int) -> dict[int, _Level]:
     ids = sorted(set(goods_ids))
     if not ids:
         return {}
-    sql = prepared(f"stock.levels:{len(ids)}", lambda: for_update(StockLevel.select().where(
+    sql = prepared(f"stock.levels4:{len(ids)}", lambda: for_update(StockLevel.select(
+        StockLevel.id, StockLevel.goods, StockLevel.on_hand, StockLevel.held).where(
         (StockLevel.goods.in_(list(range(len(ids))))) & (StockLevel.warehouse == 0)).order_by(StockLevel.goods)))
-    levels = {r.goods_id: r for r in (as_model(StockLevel, row) for row in run(sql, [*ids, warehouse_id]))}
+    qty = StockLevel.on_hand.python_value
+
+    def read() -> dict[int, _Level]:
+        return {g: _Level(i, g, qty(o), qty(h)) for i, g, o, h in run(sql, [*ids, warehouse_id])}
+
+    levels = read()
     missing = [g for g in ids if g not in levels]
     if missing:
         StockLevel.insert_many([{"goods": g, "warehouse": warehouse_id} for g in missing]) \
             .on_conflict_ignore().execute()
-        levels = {r.goods_id: r for r in (as_model(StockLevel, row) for row in run(sql, [*ids, warehouse_id]))}
+        levels = read()
     return levels
 
 
@@ -85,11 +100,11 @@ def _shortage(missing: dict[int, Decimal], warehouse_id: int) -> Shortage:
     return Shortage([(codes.get(g, str(g)), symbol, q) for g, q in sorted(missing.items(), key=lambda i: codes.get(i[0], ""))])
 
 
-def _save(level: StockLevel) -> None:
+def _save(level: _Level) -> None:
     StockLevel.update(on_hand=level.on_hand, held=level.held).where(StockLevel.id == level.id).execute()
 
 
-def _save_all(levels: list[StockLevel]) -> None:
+def _save_all(levels: list[_Level]) -> None:
     """Every changed level in one UPDATE (a CASE per column): an approval of ten goods is one statement."""
     if len(levels) == 1:
         _save(levels[0])
@@ -131,7 +146,16 @@ def hold(changes: dict[int, Decimal], warehouse_id: int, *, check: bool) -> None
     _save_all([levels[g] for g in sorted(changes)])
 
 
-def _ordered(layers: list[StockLayer], method: str) -> list[StockLayer]:
+class _Layer(NamedTuple):
+    """What issuing reads of a cost layer."""
+
+    id: int
+    received_on: object
+    remaining: Decimal
+    unit_cost: Decimal
+
+
+def _ordered(layers: list[_Layer], method: str) -> list[_Layer]:
     if method == "LIFO":
         return sorted(layers, key=lambda r: (r.received_on, r.id), reverse=True)
     if method == "QUAN":
@@ -162,14 +186,17 @@ def issue(document_id: int, warehouse_id: int, quantities: dict[int, Decimal], *
     values: dict[int, Decimal] = {}
     if quantities:
         method = method or costing_method()
-        layers: dict[int, list[StockLayer]] = {}
+        layers: dict[int, list[_Layer]] = {}
         ids = sorted(quantities)
-        sql = prepared(f"stock.layers:{len(ids)}", lambda: for_update(StockLayer.select().where(
+        sql = prepared(f"stock.layers:{len(ids)}", lambda: for_update(StockLayer.select(
+            StockLayer.id, StockLayer.goods, StockLayer.received_on, StockLayer.remaining, StockLayer.unit_cost).where(
             (StockLayer.goods.in_(list(range(len(ids))))) & (StockLayer.warehouse == 0) & (StockLayer.remaining > 0))))
-        for row in run(sql, [*ids, warehouse_id, 0]):
-            layer = as_model(StockLayer, row)
-            layers.setdefault(layer.goods_id, []).append(layer)
-        issues, remaining = [], {}
+        qty, cost = StockLayer.remaining.python_value, StockLayer.unit_cost.python_value
+        for layer_id, g, received_on, left, unit_cost in run(sql, [*ids, warehouse_id, 0]):
+            # received_on as the driver returns it: only ordered, within one engine
+            layers.setdefault(g, []).append(_Layer(layer_id, received_on, qty(left), cost(unit_cost)))
+        issues, remaining = [], {}             # issues: the INSERT's values, five a row, as stored
+        qty_db, value_db = StockIssue.quantity.db_value, StockIssue.value.db_value
         for g, need in sorted(quantities.items()):
             total = ZERO
             for layer in _ordered(layers.get(g, []), method):
@@ -180,17 +207,19 @@ def issue(document_id: int, warehouse_id: int, quantities: dict[int, Decimal], *
                 value = (take * layer.unit_cost).quantize(CENT, ROUND_HALF_UP)
                 total += value
                 remaining[layer.id] = layer.remaining - take
-                issues.append({"document_id": document_id, "goods_id": g, "layer": layer.id, "quantity": take,
-                               "value": value})
+                issues += [document_id, g, layer.id, qty_db(take), value_db(value)]
             if need > 0:   # on hand without layers: a broken store; never silently issue from nothing
                 raise RuntimeError(f"goods {g}: on hand has no cost layers for {need}")
             values[g] = total
             levels[g].on_hand -= quantities[g]
         _save_remaining(remaining)
         if issues:
-            insert(StockIssue, issues)
+            run(insert_sql(StockIssue, list(_ISSUE), len(issues) // len(_ISSUE)), issues)
     _save_all([levels[g] for g in sorted(touched)])
     return values
+
+
+_ISSUE = ("document_id", "goods_id", "layer", "quantity", "value")
 
 
 def receive(document_id: int, warehouse_id: int, rows: list[tuple[int, Decimal, Decimal]], *, on: date) -> None:

@@ -231,3 +231,18 @@ def test_instalments_get_their_due_dates_from_the_terms_at_save_and_a_single_one
                                                                                     True)]
     approve(fa.id, version=fa.version)
     assert Payment.get(Payment.document_id == fa.id).due_date == date(2024, 7, 1)
+
+
+def test_the_approved_document_handed_back_is_the_one_stored(bshop):
+    """approve() builds its answer from what its transaction read and wrote (no reload): the form shows exactly
+    what a later load shows: a trade document with a generated WZ and two instalments, an RW that costs its own
+    lines, a receipt (PZ)."""
+    receive(bshop, [("A", 10, "2.00")])
+    receive(bshop, [("A", 10, "3.00")], on=DAY + timedelta(days=1))
+    fa = sell(bshop, "FA", [("A", 12, "10.00"), ("USL", 1, "50.00")], payments=[("cash", "20.00"), ("transfer", None)])
+    rw = sell(bshop, "RW", [("A", 3, "1.00")])
+    pz = receive(bshop, [("A", 4, "2.50"), ("B", 1, "7.00")])
+    for approved in (fa, rw, pz):
+        assert approved == load_document(approved.id)
+    assert [ln["cost"] for ln in rw.lines] == [D("9.00")]          # 3 from the 3.00 layer (FIFO)
+    assert [p["amount"] for p in fa.payments] == [D("20.00"), D("189.10")] and fa.links[0][0] == "generated"
