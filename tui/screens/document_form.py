@@ -32,7 +32,7 @@ from tui.screens.document_header import HeaderPart
 from tui.screens.document_line_info import LineInfoPart
 from tui.screens.document_payments import PaymentsPart
 from tui.screens.document_print import PrintPart
-from tui.widgets.confirm import ChoiceDialog, ConfirmDialog
+from tui.widgets.confirm import ConfirmDialog, ask_save_or_discard
 from tui.widgets.form_field import FormField
 from tui.widgets.key_bar import KeyBar
 from tui.widgets.line_grid import LineGrid
@@ -533,12 +533,8 @@ class DocumentForm(HeaderPart, PaymentsPart, LineInfoPart, PrintPart, Screen[int
             self.dismiss(None)
             return
 
-        def answer(choice: str | None) -> None:
-            if choice == "save":
-                self.action_save()
-            elif choice == "discard":
-                self.dirty = False
-                self.dismiss(None)
-        self.app.push_screen(ChoiceDialog(_("Dokument został zmieniony. Zapisać zmiany?"),
-                                          [(_("&Zapisz"), "save"), (_("&Porzuć"), "discard"), (_("&Anuluj"), None)],
-                                          default=0), answer)
+        def discard() -> None:
+            self.dirty = False
+            self.dismiss(None)
+        ask_save_or_discard(self, _("Dokument został zmieniony. Zapisać zmiany?"), save=self.action_save,
+                            discard=discard)

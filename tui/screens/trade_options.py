@@ -13,7 +13,7 @@ from store.errors import FiliaError
 from store.i18n import _
 from store.trade import options
 from tui import keymap
-from tui.widgets.confirm import ChoiceDialog
+from tui.widgets.confirm import ask_save_or_discard
 from tui.widgets.form_field import ChoiceField, FormField
 from tui.widgets.key_bar import KeyBar
 
@@ -72,11 +72,5 @@ class TradeOptionsScreen(Screen[None]):
             self.dismiss(None)
             return
 
-        def answer(choice: str | None) -> None:
-            if choice == "save":
-                self.action_save()
-            elif choice == "discard":
-                self.dismiss(None)
-        self.app.push_screen(ChoiceDialog(_("Parametry zostały zmienione. Zapisać zmiany?"),
-                                          [(_("&Zapisz"), "save"), (_("&Porzuć"), "discard"), (_("&Anuluj"), None)],
-                                          default=0), answer)
+        ask_save_or_discard(self, _("Parametry zostały zmienione. Zapisać zmiany?"), save=self.action_save,
+                            discard=lambda: self.dismiss(None))

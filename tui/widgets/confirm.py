@@ -87,3 +87,14 @@ class ConfirmDialog(ChoiceDialog):
     def __init__(self, message: str, *, yes: str | None = None, no: str | None = None, default: bool = False):
         super().__init__(message, [(yes or _("&Tak"), True), (no or _("&Nie"), False)], default=0 if default else 1,
                          cancel=False)
+
+
+def ask_save_or_discard(screen, question: str, *, save, discard) -> None:
+    """Esc on a changed form or card: Zapisz (default) / Porzuć / Anuluj; Anuluj leaves the form as it is."""
+    def answer(choice: str | None) -> None:
+        if choice == "save":
+            save()
+        elif choice == "discard":
+            discard()
+    screen.app.push_screen(ChoiceDialog(question, [(_("&Zapisz"), "save"), (_("&Porzuć"), "discard"),
+                                                   (_("&Anuluj"), None)], default=0), answer)

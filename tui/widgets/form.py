@@ -20,7 +20,7 @@ from store.errors import FiliaError, StaleRecord, ValidationError
 from store.gridrows import diff_rows
 from store.i18n import _
 from tui import keymap
-from tui.widgets.confirm import ChoiceDialog, ConfirmDialog
+from tui.widgets.confirm import ConfirmDialog, ask_save_or_discard
 from tui.widgets.form_field import FormField
 from tui.widgets.form_grid import GridColumn, GridField, RowDialog
 from tui.widgets.form_screen import FormScreenBase
@@ -226,14 +226,11 @@ class FormScreen(FormScreenBase):
             self.dismiss(None)
             return
 
-        def answer(choice: str | None) -> None:
-            if choice == "save":
-                self.call_later(self._submit, False)
-            elif choice == "discard":
-                self._original = None
-                self.dismiss(None)
-        self.app.push_screen(ChoiceDialog(_(self.CLOSE_QUESTION), [(_("&Zapisz"), "save"), (_("&Porzuć"), "discard"),
-                                                                   (_("&Anuluj"), None)], default=0), answer)
+        def discard() -> None:
+            self._original = None
+            self.dismiss(None)
+        ask_save_or_discard(self, _(self.CLOSE_QUESTION), save=lambda: self.call_later(self._submit, False),
+                            discard=discard)
 
     def has_unsaved_changes(self) -> bool:
         return self.is_dirty
