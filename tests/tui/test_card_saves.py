@@ -114,16 +114,16 @@ async def test_a_save_waiting_for_another_sessions_write_says_so_and_then_saves(
         card = await open_card(pilot, "contractors")
         cid = card.contractor_id
         await type_into(pilot, "city", "Poczekalnia")
-        locker = hold_write_lock(demo_url, 2.5)
+        locker = hold_write_lock(demo_url, 4.0)
         try:
             await pilot.press("ctrl+s")
             started = time.monotonic()
-            seen = ""
-            while time.monotonic() - started < 2.0:
+            seen, saving = "", False
+            while time.monotonic() - started < 3.0 and "Czekam na zapis innej sesji" not in seen:
                 await pilot.pause(0.1)
                 if card.query("#form-status"):
-                    seen = str(card.query_one("#form-status").render())
-            assert card.saving and "Czekam na zapis innej sesji" in seen    # the UI kept running meanwhile
+                    seen, saving = str(card.query_one("#form-status").render()), card.saving
+            assert saving and "Czekam na zapis innej sesji" in seen    # told while it waits; the UI kept running
         finally:
             locker.wait(timeout=30)
         await settle(pilot)
