@@ -34,6 +34,7 @@ def test_contractors_and_goods_in_polish_at_80x24(tmux, tmp_path):
     tmux.keys("Enter")                                   # Handel / Kontrahenci, by code
     tmux.wait_for(f"Rekordów: {len(contractors)}")
     tmux.keys("C-f")
+    tmux.wait_for("Filtr: wpisz tekst")                  # the filter field is up: typing goes there
     tmux.type("łódź")
     tmux.keys("Enter")
     screen = tmux.wait_for(f"Rekordów: {len(in_lodz)}")
@@ -59,6 +60,7 @@ def test_contractors_and_goods_in_polish_at_80x24(tmux, tmp_path):
     tmux.keys("Down", "Enter")                           # Handel / Cennik
     tmux.wait_for(f"Rekordów: {len(goods)}")
     tmux.keys("C-f")
+    tmux.wait_for("Filtr: wpisz tekst")
     tmux.type("ŚRUBA")
     tmux.keys("Enter")
     tmux.wait_for(f"Rekordów: {len(screws)}")

@@ -88,7 +88,7 @@ async def test_idle_session_may_save_its_open_card_once_but_starts_nothing_new(d
             await asyncio.sleep(3.5)        # nobody types: the idle release runs out
             assert took.wait(20)            # and the other session takes the only HANDEL seat
             await pilot.press("ctrl+s")     # the open card may still be saved
-            await until(pilot, lambda: isinstance(app.screen, ListScreen))
+            await until(pilot, lambda: isinstance(app.screen, ListScreen) and app.screen.focused is not None)
             assert Contractor.select().where(Contractor.code == "IDLE1").count() == 1
             await pilot.press("insert")     # but nothing new starts
 
