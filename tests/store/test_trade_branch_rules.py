@@ -9,7 +9,7 @@ import pytest
 from store.parties.models import UNSPECIFIED_CODE, Contractor
 from store.trade import Document, exportable_documents, load_document
 from tests.dbdump import assert_same, dump
-from tests.store.trade_helpers import D, DAY, bshop, branch_shop_db, receive, sell  # noqa: F401
+from tests.store.trade_helpers import D, DAY, bshop, branch_shop_db, each_closed_gate, receive, sell  # noqa: F401
 
 
 def unspecified() -> int:
@@ -309,24 +309,15 @@ def test_a_deferred_payment_for_the_undefined_contractor_is_refused_at_approval_
 
 @pytest.mark.rule("SETUP-5", "INV-2", "RET-7")
 def test_each_gate_refuses_an_fs_from_a_receipt_and_cancelling_a_buffered_document(bshop):
-    from store import gates
-    from store.config import Setting
     from store.trade import cancel, invoice_from_receipt
 
     receive(bshop, [("A", 5, "1")])
     pa = sell(bshop, "PA", [("A", 1, "5")], payments=[("card", None)])
     buffered = sell(bshop, "PA", [("A", 1, "5")], approve_it=False)
-    for flag, value, text in ((gates.FIRST_SYNC_DONE, "0", "nie został jeszcze zsynchronizowany"),
-                              (gates.INVENTORY_UNCONFIRMED, "1", "Trwa inwentaryzacja niepotwierdzona"),
-                              (gates.FULL_RETURN_DONE, "1", "zwrot całkowity")):
-        old = Setting.get_or_none(Setting.key == flag)
-        Setting.insert(key=flag, value=value).on_conflict(conflict_target=[Setting.key],
-                                                          update={Setting.value: value}).execute()
+    for text in each_closed_gate():
         refused_unchanged(lambda: invoice_from_receipt(pa.id, issue_date=DAY, contractor_id=bshop.contractor_id),
                           text)
         refused_unchanged(lambda: cancel(buffered.id, version=buffered.version), text)
-        restore = old.value if old else ("1" if flag == gates.FIRST_SYNC_DONE else "0")
-        Setting.update(value=restore).where(Setting.key == flag).execute()
     assert cancel(buffered.id, version=buffered.version).state == "cancelled"
 
 

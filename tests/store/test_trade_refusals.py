@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import pytest
 
-from store import gates
 from store.config import Setting
 from store.errors import Refused
 from store.parties.models import UNSPECIFIED_CODE, Contractor
@@ -11,7 +10,7 @@ from store.trade import (CONFIRMED, ConfirmationNeeded, Document, DocumentDraft,
                          invoice_from_receipt, load_document, mark_exported, save_buffer)
 from store.trade import options
 from tests.dbdump import assert_same, dump
-from tests.store.trade_helpers import (D, bshop, branch_shop_db, draft, line, receive, sell,  # noqa: F401
+from tests.store.trade_helpers import (D, bshop, branch_shop_db, draft, each_closed_gate, line, receive, sell,  # noqa: F401
                                        sshop, standalone_shop_db)
 
 
@@ -104,16 +103,9 @@ def test_an_underpaid_cash_receipt_is_refused(bshop):
 def test_each_gate_refuses_saving_and_approving(bshop):
     receive(bshop, [("A", 5, "1")])
     pa = sell(bshop, "PA", [("A", 1, "5")], approve_it=False)
-    for flag, value, text in ((gates.FIRST_SYNC_DONE, "0", "nie został jeszcze zsynchronizowany"),
-                              (gates.INVENTORY_UNCONFIRMED, "1", "Trwa inwentaryzacja niepotwierdzona"),
-                              (gates.FULL_RETURN_DONE, "1", "zwrot całkowity")):
-        old = Setting.get_or_none(Setting.key == flag)
-        Setting.insert(key=flag, value=value).on_conflict(conflict_target=[Setting.key],
-                                                          update={Setting.value: value}).execute()
+    for text in each_closed_gate():
         unchanged(lambda: approve(pa.id, version=pa.version), text)
         unchanged(lambda: sell(bshop, "PA", [("A", 1, "5")], approve_it=False), text)
-        restore = old.value if old else ("1" if flag == gates.FIRST_SYNC_DONE else "0")
-        Setting.update(value=restore).where(Setting.key == flag).execute()
     assert approve(pa.id, version=pa.version).state == "approved"
 
 

@@ -8,6 +8,8 @@ from decimal import Decimal
 
 import pytest
 
+from store import gates
+
 from tests.store.cash_helpers import DAY, ENGINES, Company, _rolled_back, _seeded, branch_company, standalone_company
 
 D = Decimal
@@ -138,3 +140,22 @@ def layers(shop: Shop, code: str) -> list[tuple[Decimal, Decimal, Decimal]]:
 
     return [(r.quantity, r.remaining, r.unit_cost) for r in
             StockLayer.select().where(StockLayer.goods == shop.goods[code]).order_by(StockLayer.id)]
+
+
+# each gate of store.gates, the value that closes it, and the words of its refusal (SETUP-5, INV-2, RET-7)
+CLOSED_GATES = ((gates.FIRST_SYNC_DONE, "0", "nie został jeszcze zsynchronizowany"),
+                (gates.INVENTORY_UNCONFIRMED, "1", "Trwa inwentaryzacja niepotwierdzona"),
+                (gates.FULL_RETURN_DONE, "1", "zwrot całkowity"))
+
+
+def each_closed_gate():
+    """Yield the refusal text of each gate while it is closed; the gate is opened again after each."""
+    from store.config import Setting
+
+    for flag, value, text in CLOSED_GATES:
+        old = Setting.get_or_none(Setting.key == flag)
+        Setting.insert(key=flag, value=value).on_conflict(conflict_target=[Setting.key],
+                                                          update={Setting.value: value}).execute()
+        yield text
+        restore = old.value if old else ("1" if flag == gates.FIRST_SYNC_DONE else "0")
+        Setting.update(value=restore).where(Setting.key == flag).execute()
