@@ -230,6 +230,8 @@ class SeatHolding:
             return
         if self.heartbeat_due():
             self.heartbeat()
+        else:
+            self._notice_taken()
         key = self.key_number
         wanted = [BASE_MODULE] + [c for c in codes if c != BASE_MODULE]
         with self._lock:
@@ -237,6 +239,18 @@ class SeatHolding:
                 ref = (key, code)
                 if ref in self._lost:
                     self._take_back(ref)
+
+    def _notice_taken(self) -> None:
+        """A row another session's purge removed since the last heartbeat is a loss now, not at the next beat
+        (up to heartbeat_s later): new work must not start on a seat someone else holds. A read, no lock."""
+        if not self._held:
+            return
+        mine = set(self.store.read("SELECT key_number, module_code FROM keys_seat WHERE instance_id = ?",
+                                   (self.identity.instance_id,)))
+        with self._lock:
+            for ref in self._held:
+                if ref not in mine and ref not in self._lost:
+                    self._lost[ref] = Loss("released" if self._released_by_admin(ref) else "lapsed")
 
     # --- messages ----------------------------------------------------------------------------------
 

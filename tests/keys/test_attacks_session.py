@@ -25,12 +25,12 @@ SHORT_LEASE = {"lease_s": 3, "idle_release_s": 30, "heartbeat_s": 1}
 PATIENT = {"lease_s": 30, "idle_release_s": 30, "heartbeat_s": 1}
 
 
-async def until(pilot, predicate, seconds: float = 15.0) -> None:
+async def until(pilot, predicate, seconds: float = 15.0, said=lambda: "") -> None:
     for _ in range(int(seconds / 0.05)):
         if predicate():
             return
         await pilot.pause(0.05)
-    assert predicate()
+    assert predicate(), said()
 
 
 def _intruder(path, trusted, took, done):
@@ -95,7 +95,7 @@ async def test_idle_session_may_save_its_open_card_once_but_starts_nothing_new(d
             def said():
                 return " ".join(str(n.message) for n in app._notifications)
 
-            await until(pilot, lambda: "INTRUZ" in said())
+            await until(pilot, lambda: "INTRUZ" in said(), said=lambda: f"{said()!r} screen={app.screen!r}")
             await pilot.pause(0.3)
             assert isinstance(app.screen, ListScreen) and "bezczynności albo przerwy" in said()
             assert km.held() == {"START"}   # START came back first; HANDEL is the intruder's

@@ -191,3 +191,24 @@ def test_session_adapter_returns_messages_not_exceptions(installed, manager, clo
     assert jan.enter_module("HANDEL") is None
     jan.leave_module("HANDEL")
     assert anna.status_line() == "Licencja: OK"
+
+
+@pytest.mark.rule("KEY-55", "KEY-239", "KEY-240")
+def test_a_seat_taken_since_the_last_heartbeat_refuses_new_work_at_once(installed, manager, clock):
+    """The heartbeat runs every heartbeat_s; a seat someone else took between two beats must not let the
+    idle session start new work in that module meanwhile."""
+    from keys.manager import SessionSeats
+
+    admin = installed(modules=[module(2, "HANDEL", 1)])
+    admin.store.set_setting("lease_s", 1800, actor="admin")
+    admin.store.set_setting("heartbeat_s", 600, actor="admin")
+    anna = SessionSeats(manager("ANNA"))
+    assert anna.enter_module("HANDEL") is None
+    for _ in range(3):                      # alive and beating, nobody typing: 1800 s, exactly the limit
+        clock.advance(600)
+        assert anna.heartbeat() is None
+    clock.advance(1)                        # the next beat is 599 s away
+    manager("JAN").acquire("HANDEL")        # JAN's checkout purges ANNA's idle row and takes the seat
+    refusal = anna.check(["HANDEL"])
+    assert refusal is not None and "JAN" in refusal and "bezczynności" in refusal
+    assert "HANDEL" not in anna.manager.held()
