@@ -1,7 +1,7 @@
 """The document form on a demo database with 1,000,000 goods (issue 14): the real FiliaApp, headless (Pilot).
 
 line_ms: median over 20 lines of the time from Enter in the goods lookup (the pick) to the frame painted with the
-    line in the grid, its price, VAT and the summary redrawn. Between the two the line dialog opens with quantity 1
+    line in the grid, its price, VAT and the summary redrawn. Between the two the line panel opens over the form with quantity 1
     and the proposed price and takes an Enter per field (sent the moment it is up; two on this standalone demo,
     where the price may be changed, one in a branch): the clerk's path, so it is in the figure.
 line_store_ms: baseline in the same run, the same store calls without the screen (line_quote: price_for and
@@ -14,7 +14,7 @@ How keys are sent and frames seen. The keys are the events Pilot sends (`events.
 sleeps until the whole process has been idle for a 20 ms slice, twice (`wait_for_idle`), and `Pilot.pause` once
 more; with the goods count of a 1,000,000-row lookup still running in a thread that is a wait for the count, not
 for the screen. A clerk's key is handled the moment it arrives, so the bench posts it and polls (0.5 ms) for what
-the clerk sees: the dialog focused, the cursor in the price field, the form back with the new line. The end of a
+the clerk sees: the panel focused, the cursor in the price field, the panel gone and the new line. The end of a
 measurement is the frame: the moment the screen's compositor hands a frame to the display (`App._display`, the
 call that writes to the terminal outside headless mode) showing that state, after the screen has nothing left to
 lay out or repaint. Pilot's own cost of a key and a frame (a key nothing binds) is printed on stderr for
@@ -135,7 +135,6 @@ async def _until(condition) -> None:
 async def _run(url: str) -> tuple[float, list[int], float, float]:
     from store.db import database, open_database
     from tui.app import FiliaApp
-    from tui.screens.document_dialogs import LineDialog
     from tui.screens.document_form import DocumentForm
     from tui.screens.list_screen import ListScreen
     from tui.screens.main_menu import MainMenu
@@ -164,15 +163,16 @@ async def _run(url: str) -> tuple[float, list[int], float, float]:
             await pilot.pause()
             picked.append(lookup.list.cursor_id)
             before = form.table.row_count
-            frames.expect(lambda: isinstance(app.screen, LineDialog) and app.screen.focused is not None)
+            panel = form.line_panel
+            frames.expect(lambda: app.screen is form and panel.is_open and form.focused is not None
+                          and form.focused.id == "line-quantity")
             started = time.perf_counter()
             _key(app, "enter")
-            mid = await frames.painted()                 # the line dialog painted, the cursor in the quantity
-            dialog = app.screen
-            for field in dialog.query("Input")[1:]:      # Enter moves to the price, where the clerk may change it
+            mid = await frames.painted()                 # the line panel painted, the cursor in the quantity
+            for field in [w for w in panel.query("Input") if w.display][1:]:  # Enter moves to the price
                 _key(app, "enter")
-                await _until(lambda f=field: dialog.focused is f)
-            frames.expect(lambda: app.screen is form and form.table.row_count > before)
+                await _until(lambda f=field: form.focused is f)
+            frames.expect(lambda: app.screen is form and not panel.is_open and form.table.row_count > before)
             _key(app, "enter")                           # the last field's Enter accepts the line
             ended = await frames.painted()               # the frame with the line and the summary painted
             line_times.append((ended - started) * 1000)
@@ -200,7 +200,7 @@ async def _run(url: str) -> tuple[float, list[int], float, float]:
     db.close()
     database.initialize(None)
     up = statistics.median(halves)
-    print(f"of a line: pick -> dialog painted {up:.1f} ms, dialog Enter(s) -> line painted "
+    print(f"of a line: pick -> panel painted {up:.1f} ms, panel Enter(s) -> line painted "
           f"{statistics.median(line_times) - up:.1f} ms", file=sys.stderr)
     print(f"Pilot's own cost of one key and a frame (a key nothing binds, Pilot.press + pause): median "
           f"{statistics.median(noop):.1f} ms", file=sys.stderr)

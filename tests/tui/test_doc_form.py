@@ -9,7 +9,7 @@ from store.trade import Document, DocumentLine, DocumentVat
 from tests.dbdump import assert_same, dump
 from tests.tui.doc_fixtures import app_for, trade_branch  # noqa: F401
 from tests.tui.test_dictionaries import type_text
-from tui.screens.document_dialogs import CashDialog, LineDialog
+from tui.screens.document_dialogs import CashDialog
 from tui.screens.document_form import DocumentForm
 from tui.screens.list_screen import ListScreen
 from tui.widgets.confirm import ConfirmDialog
@@ -40,17 +40,28 @@ async def open_list(pilot, kind: str) -> ListScreen:
     return pilot.app.screen
 
 
+def line_panel_open(app) -> bool:
+    """The line panel (quantity, price) is up over the document form, the cursor in its quantity field."""
+    screen = app.screen
+    return isinstance(screen, DocumentForm) and screen.line_panel.is_open and screen.focused is not None \
+        and screen.focused.id == "line-quantity"
+
+
+def line_panel_closed(app) -> bool:
+    return isinstance(app.screen, DocumentForm) and not app.screen.line_panel.is_open
+
+
 async def add_line(pilot, code: str, quantity: str = "") -> None:
     await pilot.press("insert")
     await wait_for(pilot, lambda: isinstance(pilot.app.screen, ListScreen))
     await type_text(pilot, code)
     await settle(pilot, 3)
     await pilot.press("enter")
-    await wait_for(pilot, lambda: isinstance(pilot.app.screen, LineDialog))
+    await wait_for(pilot, lambda: line_panel_open(pilot.app))
     if quantity:
         await type_text(pilot, quantity)
     await pilot.press("enter")
-    await wait_for(pilot, lambda: isinstance(pilot.app.screen, DocumentForm))
+    await wait_for(pilot, lambda: line_panel_closed(pilot.app))
 
 
 async def new_document(pilot, contractor: str | None) -> DocumentForm:
@@ -227,11 +238,11 @@ async def test_a_stale_save_is_refused_naming_who_and_when_and_changes_nothing(t
                                                                                 quantity=D(3))]), version=fa.version)
         set_session_operator("ADMIN")
         before = dump()
-        await pilot.press("enter")                           # Enter on the line: the line dialog
-        await wait_for(pilot, lambda: isinstance(app.screen, LineDialog))
+        await pilot.press("enter")                           # Enter on the line: the line panel
+        await wait_for(pilot, lambda: line_panel_open(app))
         await type_text(pilot, "5")
         await pilot.press("enter")
-        await wait_for(pilot, lambda: app.screen is form)
+        await wait_for(pilot, lambda: line_panel_closed(app))
         await pilot.press("ctrl+s")
         await wait_for(pilot, lambda: "Nie zapisano" in str(form.query_one("#doc-errors").render()))
         errors = str(form.query_one("#doc-errors").render())
@@ -250,17 +261,24 @@ async def test_the_line_dialog_keeps_the_keys_until_enter_or_esc(trade_branch):
         await type_text(pilot, "A1")
         await settle(pilot, 3)
         await pilot.press("enter")
-        await wait_for(pilot, lambda: isinstance(app.screen, LineDialog))
-        dialog = app.screen
-        await pilot.press("insert", "f8", "tab")             # the form's keys wait; Tab stays in the dialog
+        await wait_for(pilot, lambda: line_panel_open(app))
+        panel = form.line_panel
+        before = dump()
+        await pilot.press("insert", "f8", "ctrl+s", "delete", "tab")  # the form's keys wait; Tab stays in the panel
+        await settle(pilot)                                       # (a branch: the price is HQ's, not a field)
+        assert app.screen is form and panel.is_open and form.focused.id == "line-quantity"
+        assert form.lines == [] and not form.busy and not panel.query_one("#line-price").display
+        await pilot.press("shift+tab")                            # Shift+Tab never leaves the panel either
         await settle(pilot)
-        assert app.screen is dialog and dialog.focused.id == "line-quantity"
-        await pilot.press("backspace", "enter")               # no quantity: refused, the dialog stays
+        assert form.focused is not None and form.focused.parent is panel
+        form.set_focus(panel.query_one("#line-quantity"))
+        await pilot.press("backspace", "enter")                   # no quantity: refused, the panel stays
         await settle(pilot)
-        assert app.screen is dialog and "większą od zera" in str(dialog.query_one("#line-error").render())
-        await pilot.press("escape")                           # Esc: no line, the grid has the keys again
-        await wait_for(pilot, lambda: app.screen is form)
+        assert panel.is_open and "większą od zera" in str(panel.query_one("#line-error").render())
+        await pilot.press("escape")                               # Esc: no line, the grid has the keys again
+        await wait_for(pilot, lambda: line_panel_closed(app))
         assert form.lines == [] and form.focused is form.table and app.screen is form
+        assert_same(before, dump())                               # nothing the waiting keys could have done
         await add_line(pilot, "A1", "2")
         assert [(ln["code"], ln["quantity"]) for ln in form.lines] == [("A1", D(2))]
         assert "Pozycje: 1" in str(form.query_one("#doc-info").render())

@@ -235,7 +235,7 @@ def test_every_new_form_message_has_an_english_translation():
     table = english()
     found = set()
     for name in ("document_form.py", "document_header.py", "document_payments.py", "document_line_info.py",
-                 "document_print.py", "document_save.py",
+                 "document_print.py", "document_save.py", "document_line_entry.py",
                  "documents.py", "trade_options.py"):
         path = root / "tui" / "screens" / name
         if path.exists():

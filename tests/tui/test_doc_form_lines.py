@@ -12,9 +12,10 @@ from store import trade
 from store.trade import Document, DocumentPayment, form_support, options
 from tests.tui.doc_fixtures import TODAY, app_for, trade_branch  # noqa: F401
 from tests.tui.test_dictionaries import type_text
-from tests.tui.test_doc_form import add_line, new_document, open_list, settle, wait_for
+from tests.tui.test_doc_form import (add_line, line_panel_closed, line_panel_open, new_document, open_list, settle,
+                                    wait_for)
 from tests.tui.test_doc_form_header import notes, screen_text
-from tui.screens.document_dialogs import LineDialog, MessageDialog
+from tui.screens.document_dialogs import MessageDialog
 from tui.screens.document_form import DocumentForm
 from tui.screens.list_screen import ListScreen
 from tui.widgets.confirm import ChoiceDialog, ConfirmDialog
@@ -44,12 +45,10 @@ async def test_per_line_mode_refuses_a_line_over_the_available_stock_and_shows_a
         await settle(pilot)
         assert "A1: dostępne 100" in screen_text(app)               # the highlighted line's availability
         await pilot.press("enter")                                  # change it to 101: refused
-        await wait_for(pilot, lambda: isinstance(app.screen, LineDialog))
-        await pilot.press("ctrl+a")
-        app.screen.query_one("Input").value = ""
-        await type_text(pilot, "101")
+        await wait_for(pilot, lambda: line_panel_open(app))
+        await type_text(pilot, "101")                               # the quantity is selected: typing replaces it
         await pilot.press("enter")
-        await wait_for(pilot, lambda: app.screen is form)
+        await wait_for(pilot, lambda: line_panel_closed(app))
         assert form.lines[0]["quantity"] == D(60) and "na dokumencie 101" in errors(form)
 
 
@@ -144,9 +143,9 @@ async def test_ean_only_sales_take_goods_by_barcode_and_refuse_an_unknown_one(tr
         await wait_for(pilot, lambda: isinstance(app.screen, PromptDialog))
         await type_text(pilot, "5901234123457")
         await pilot.press("enter")
-        await wait_for(pilot, lambda: isinstance(app.screen, LineDialog))
+        await wait_for(pilot, lambda: line_panel_open(app))
         await pilot.press("enter")
-        await wait_for(pilot, lambda: app.screen is form)
+        await wait_for(pilot, lambda: line_panel_closed(app))
         assert [ln["code"] for ln in form.lines] == ["A1"]
 
 

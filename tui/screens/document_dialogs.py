@@ -1,5 +1,5 @@
-"""Small dialogs of the document form: a line's quantity and price, the PA cash dialog (DOC-5), the list of
-refusal reasons, and the batch-approval report."""
+"""Small dialogs of the document form: the PA cash dialog (DOC-5), the list of refusal reasons, and the
+batch-approval report (a line's quantity and price: tui.screens.document_line_entry)."""
 from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
@@ -41,49 +41,6 @@ class _Dialog(ModalScreen):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
-
-
-class LineDialog(_Dialog):
-    """Quantity (and the price where the clerk may change it): Enter in the last field accepts."""
-
-    def __init__(self, title: str, quantity: Decimal, price: Decimal, *, price_editable: bool,
-                 info: str = "") -> None:
-        super().__init__()
-        self.title_text, self.quantity, self.price = title, quantity, price
-        self.price_editable, self.info = price_editable, info
-
-    def compose(self) -> ComposeResult:
-        with Vertical():
-            yield Static(self.title_text, classes="dialog-title")
-            if self.info:
-                yield Static(self.info, id="line-info")
-            yield Static(_("Ilość:"))
-            yield Input(f"{self.quantity.normalize():f}".replace(".", ","), id="line-quantity", select_on_focus=True)
-            yield Static(_("Cena:") if self.price_editable else
-                         _("Cena: {cena} (zmiana ceny tylko w centrali)").format(cena=money(self.price)))
-            if self.price_editable:
-                yield Input(money(self.price).replace(" ", ""), id="line-price", select_on_focus=True)
-            yield Static("", classes="dialog-error", id="line-error")
-
-    def on_mount(self) -> None:
-        self.query_one("#line-quantity", Input).focus()
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        if event.input.id == "line-quantity" and self.price_editable:
-            self.query_one("#line-price", Input).focus()
-            return
-        qty = parse_decimal(self.query_one("#line-quantity", Input).value)
-        price = parse_decimal(self.query_one("#line-price", Input).value) if self.price_editable else self.price
-        error = self.query_one("#line-error", Static)
-        if qty is None or qty <= 0:
-            error.update(_("Ilość musi być liczbą większą od zera."))
-            self.query_one("#line-quantity", Input).focus()
-            return
-        if price is None or price < 0:
-            error.update(_("Cena musi być liczbą nieujemną."))
-            return
-        self.dismiss((qty, price))
 
 
 class CashDialog(_Dialog):

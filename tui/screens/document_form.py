@@ -1,7 +1,7 @@
 """The trade document form (FA, PA, FZ, WZ, PZ, PW, RW; issue 14 §1–§4), by keyboard as in Optima.
 
     Kontrahent: a full code + Enter resolves it; Tab/F4/Enter in the empty field opens the contractor list.
-    Insert/Ctrl+N: the goods lookup opens; Enter picks; the line dialog asks the quantity (Enter accepts).
+    Insert/Ctrl+N: the goods lookup opens; Enter picks; a panel over the form asks the quantity (Enter accepts).
     Enter on a line changes it; Delete removes it after a question.
     Ctrl+S saves keeping *Bufor*; F8 approves after a confirmation (irreversible; a cash PA asks the amount
     tendered first, DOC-5); Ctrl+P prints (PDF or text by the file's extension); F6 next tab; Esc asks when changed.
@@ -25,8 +25,10 @@ from store import trade
 from store.i18n import _
 from store.trade import listing
 from tui import keymap
-from tui.screens.document_dialogs import LineDialog, money
+from tui.screens.document_dialogs import money
 from tui.screens.document_header import HeaderPart
+from tui.screens.document_line_entry import LineEntryPart, LinePanel
+from tui.screens.document_line_entry import quantity_text as _qty
 from tui.screens.document_line_info import LineInfoPart
 from tui.screens.document_payments import PaymentsPart
 from tui.screens.document_print import PrintPart
@@ -45,11 +47,7 @@ COLUMNS = (("Lp", 3, True), ("Kod", 12, False), ("Nazwa", 26, False), ("Ilość"
            ("Cena", 11, True), ("VAT", 4, False), ("Wartość", 12, True))
 
 
-def _qty(value) -> str:
-    return f"{Decimal(value).normalize():f}".replace(".", ",")
-
-
-class DocumentForm(HeaderPart, PaymentsPart, LineInfoPart, PrintPart, SavePart, Screen[int | None]):
+class DocumentForm(LineEntryPart, HeaderPart, PaymentsPart, LineInfoPart, PrintPart, SavePart, Screen[int | None]):
     DEFAULT_CSS = """
     DocumentForm #doc-title { background: $primary; text-style: bold; padding: 0 1; }
     DocumentForm TabbedContent { height: 1fr; }
@@ -111,6 +109,7 @@ class DocumentForm(HeaderPart, PaymentsPart, LineInfoPart, PrintPart, SavePart, 
             with TabPane(_("Dokumenty"), id="tab-links"):
                 yield Static("", id="doc-links")
         yield Static("", id="doc-errors")
+        yield LinePanel()
         yield KeyBar()
 
     @property
@@ -199,6 +198,8 @@ class DocumentForm(HeaderPart, PaymentsPart, LineInfoPart, PrintPart, SavePart, 
                               ln["rate_code"], money(listing.line_value(ln["quantity"], ln["price"])))
                              for i, ln in enumerate(self.lines, 1)], cursor)
         self._refresh_summary()
+        if cursor is not None:
+            self._show_line_info(cursor)    # now, in this frame, not when the grid's message comes round
 
     def _refresh_summary(self) -> None:
         rows = listing.summary(self.lines, from_gross=self.from_gross)
@@ -218,7 +219,9 @@ class DocumentForm(HeaderPart, PaymentsPart, LineInfoPart, PrintPart, SavePart, 
             self._show("doc-links", "\n".join(listing.link_texts(self.view.links)) or _("Brak powiązanych dokumentów."))
 
     def on_line_grid_highlighted(self, event: LineGrid.Highlighted) -> None:
-        i = event.cursor_row
+        self._show_line_info(event.cursor_row)
+
+    def _show_line_info(self, i: int) -> None:
         if not (0 <= i < len(self.lines)):
             self._show("doc-line-info", "")
             return
@@ -231,7 +234,9 @@ class DocumentForm(HeaderPart, PaymentsPart, LineInfoPart, PrintPart, SavePart, 
 
     def _show_errors(self, title: str, reasons: list[str]) -> None:
         box = self.query_one("#doc-errors", Static)
-        box.update("\n".join([title] + [f"• {r}" for r in reasons]) if reasons else "")
+        text = "\n".join([title] + [f"• {r}" for r in reasons]) if reasons else ""
+        if text != str(box.content):                # unchanged: no layout of the form for it
+            box.update(text)
         box.set_class(bool(reasons), "visible")
         if reasons:
             self.app.bell()
@@ -252,6 +257,8 @@ class DocumentForm(HeaderPart, PaymentsPart, LineInfoPart, PrintPart, SavePart, 
                 self.focus_next()
 
     def action_next_field(self) -> None:
+        if self.line_panel_tab():
+            return
         forward = getattr(self.focused, "action_tab_forward", None)
         if forward is not None:
             forward()
@@ -290,64 +297,16 @@ class DocumentForm(HeaderPart, PaymentsPart, LineInfoPart, PrintPart, SavePart, 
     def action_add_line(self) -> None:
         if self.payments_key("add") or self._refuse_if_locked():
             return
-        from tui.lists import LISTS
-        from tui.screens.list_screen import ListScreen
-
         self.query_one(TabbedContent).active = "tab-general"
         if self.add_by_ean():                       # SETUP-12: sales by EAN only
             return
-        self.app.push_screen(ListScreen(LISTS["goods"](), lookup=True), self._goods_picked)
-
-    def _quote(self, goods_id: int, quantity: Decimal = Decimal(1)) -> listing.LineQuote:
-        return listing.line_quote(self.kind, goods_id, contractor_id=self._contractor_id(),
-                                  warehouse_id=self.warehouse_id, on=self._issue_date() or dt.date.today(),
-                                  quantity=quantity, from_gross=self.from_gross)
-
-    def _goods_picked(self, goods_id: int | None) -> None:
-        self.table.focus()
-        if goods_id is None:
-            return
-        quote = self._quote(goods_id)
-        info = _("Dostępne: {ilosc}").format(ilosc=_qty(quote.available)) if quote.available is not None else ""
-        self.app.push_screen(LineDialog(f"{quote.code} – {quote.name}", Decimal(1), quote.price,
-                                        price_editable=self.price_editable, info=info),
-                             lambda answer: self._line_answered(quote, answer))
-
-    def _line_answered(self, quote: listing.LineQuote, answer) -> None:
-        if answer is None:
-            return
-        qty, price = answer
-        if not self.accept_line(quote.goods_id, quote.code, qty, price, quote.rate, quote.available):
-            return                                  # SETUP-15 per line: refused, the form unchanged
-        self.add_line(quote, qty, price)
-
-    def add_line(self, quote: listing.LineQuote, quantity: Decimal, price: Decimal) -> None:
-        """A new line in the grid with its value and the VAT summary redrawn."""
-        self.lines.append({"id": None, "version": None, "goods_id": quote.goods_id, "code": quote.code,
-                           "name": quote.name, "unit": quote.unit, "rate_code": quote.rate_code, "rate": quote.rate,
-                           "quantity": quantity, "price": price, "available": quote.available,
-                           "priced": price != quote.price})
-        self.dirty = True
-        self._refresh(cursor=len(self.lines) - 1)
+        self.open_goods_lookup()
 
     def on_line_grid_selected(self, event: LineGrid.Selected) -> None:
         event.stop()
         if self._refuse_if_locked() or not self.lines:
             return
-        i = event.cursor_row
-        ln = self.lines[i]
-
-        def answered(answer) -> None:
-            if answer is None or not self.accept_line(ln["goods_id"], ln["code"], answer[0], answer[1], ln["rate"],
-                                                      listing.availability(ln["goods_id"], self.warehouse_id),
-                                                      editing=ln):
-                return
-            ln["quantity"], ln["price"] = answer
-            ln["priced"] = True
-            self.dirty = True
-            self._refresh(cursor=i)
-        self.app.push_screen(LineDialog(f"{ln['code']} – {ln['name']}", Decimal(ln["quantity"]), Decimal(ln["price"]),
-                                        price_editable=self.price_editable), answered)
+        self.change_line(event.cursor_row)
 
     def action_delete_line(self) -> None:
         if self.payments_key("delete"):

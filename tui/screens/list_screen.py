@@ -60,6 +60,8 @@ class ListScreen(Screen[int | None]):
         self.query_ = ListQuery(behaviour.spec())
         self._export_cancel = False
         self.exporting = False
+        # a lookup's caller may prepare for the pick while this list still covers it (tui.screens.document_line_entry)
+        self.before_pick: Callable[[int], None] | None = None
         if lookup:
             # BindingsMap.copy() shares each key's list with the class: insert into copies of the lists, or
             # Enter = pick would leak into every list opened afterwards (a document list closed on Enter)
@@ -87,6 +89,14 @@ class ListScreen(Screen[int | None]):
     def on_mount(self) -> None:
         self.list.focus()
         self._first_load()  # read the first page now, so the first frame already shows it
+
+    def reopen(self) -> None:
+        """The same lookup shown again (a document form keeps its goods lookup between lines): fresh rows
+        around the last pick, no locator text left from the last search."""
+        self.list.locator_text = ""
+        self.list.reload()
+        self.list.focus()
+        self._update_header()
 
     def _first_load(self) -> None:
         self.list.reload()
@@ -224,8 +234,11 @@ class ListScreen(Screen[int | None]):
             self.action_edit()
 
     def action_pick(self) -> None:
-        if self.list.cursor_id is not None:
-            self.dismiss(self.list.cursor_id)
+        picked = self.list.cursor_id
+        if picked is not None:
+            if self.before_pick is not None:
+                self.before_pick(picked)
+            self.dismiss(picked)
 
     def _open_card(self, record_id: int | None, copy_from: int | None = None) -> None:
         if self.behaviour.card is None:

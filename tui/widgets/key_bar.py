@@ -32,7 +32,17 @@ class KeyBar(Widget):
         self.screen.bindings_updated_signal.unsubscribe(self)
 
     def _bindings_changed(self, _screen) -> None:
-        self.refresh()
+        # A screen that came back since the last draw is repainted whole, keys included: a refresh now would
+        # land after that repaint and cost one more frame, so look again once it is done. The same keys again
+        # (a focus move within a form) need nothing.
+        if self.screen.stack_updates != getattr(self, "_drawn_at", None):
+            self.call_after_refresh(self._redraw_if_changed)
+        else:
+            self._redraw_if_changed()
+
+    def _redraw_if_changed(self) -> None:
+        if self.is_attached and self.items() != getattr(self, "_drawn", None):
+            self.refresh()
 
     def items(self) -> list[tuple[str, str]]:
         """(keys, label) of the shown keys of this screen, most used first, one per action."""
@@ -54,7 +64,8 @@ class KeyBar(Widget):
         help_item = Text.assemble(("F1", "bold"), " ", _("Pomoc"))
         text = Text(no_wrap=True, overflow="crop")
         room = width - help_item.cell_len - len(SEPARATOR)
-        for keys, label in self.items():
+        self._drawn, self._drawn_at = self.items(), self.screen.stack_updates
+        for keys, label in self._drawn:
             item = Text.assemble((keys, "bold"), " ", label)
             needed = item.cell_len + (len(SEPARATOR) if text.cell_len else 0)
             if text.cell_len + needed > room:

@@ -34,7 +34,7 @@ class LineGrid(ScrollView, can_focus=True):
     LineGrid > .line-grid--cursor-focused { background: $accent-lighten-1; color: $text; text-style: bold; }
     """
     # the cursor row of the focused grid is a class of its own, not a `:focus` rule: a component style that changes
-    # with the focus makes Textual repaint every row, and a line dialog moves the focus out and back for every line
+    # with the focus makes Textual repaint every row, and the line panel moves the focus out and back for every line
     COMPONENT_CLASSES = {"line-grid--header", "line-grid--cursor", "line-grid--cursor-focused"}
     BINDINGS = [Binding("up", "move(-1)", show=False), Binding("down", "move(1)", show=False),
                 Binding("pageup", "page(-1)", show=False), Binding("pagedown", "page(1)", show=False),
