@@ -143,6 +143,17 @@ async def test_instalments_split_the_gross_into_dated_payments_and_must_sum_to_i
         assert "Raty: 2, suma 24,60 z 24,60" in screen_text(app)
 
 
+def test_a_term_of_too_many_days_is_refused_not_a_crash():
+    """Days up to ten years are a term; eight digits (past year 9999) once raised OverflowError out of the form."""
+    from tui.screens.document_payments import parse_term
+
+    assert parse_term("14", TODAY) == (True, TODAY + timedelta(days=14))
+    assert parse_term("3650", TODAY) == (True, TODAY + timedelta(days=3650))
+    assert parse_term("3651", TODAY) == (False, None)
+    assert parse_term("99999999", TODAY) == (False, None)
+    assert parse_term("14", None) == (False, None)          # days need an issue date
+
+
 async def test_payment_term_in_days_is_shown_as_a_date_and_bad_term_is_refused(trade_branch):
     app = app_for(trade_branch.url)
     async with app.run_test(size=SMALL) as pilot:
@@ -235,7 +246,7 @@ def test_every_new_form_message_has_an_english_translation():
     table = english()
     found = set()
     for name in ("document_form.py", "document_header.py", "document_payments.py", "document_line_info.py",
-                 "document_print.py", "document_save.py", "document_line_entry.py",
+                 "document_print.py", "document_save.py", "document_line_entry.py", "document_line_entry.py",
                  "documents.py", "trade_options.py"):
         path = root / "tui" / "screens" / name
         if path.exists():

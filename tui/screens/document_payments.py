@@ -35,7 +35,9 @@ def parse_term(text: str, issue: dt.date | None) -> tuple[bool, dt.date | None]:
     if not text:
         return True, None
     if text.isdigit():
-        return (issue is not None and int(text) <= 3650), (issue + dt.timedelta(days=int(text)) if issue else None)
+        if issue is None or int(text) > 3650:
+            return False, None          # not a term: and days past year 9999 are no date at all (OverflowError)
+        return True, issue + dt.timedelta(days=int(text))
     try:
         return True, dt.date.fromisoformat(text)
     except ValueError:
