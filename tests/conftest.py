@@ -29,6 +29,11 @@ def _register_hypothesis_profiles() -> None:
 
 _register_hypothesis_profiles()
 
+if os.environ.get("FILIA_PILOT_TYPING", "fast") == "fast":   # FILIA_PILOT_TYPING=pilot: Pilot's key-by-key waits
+    from tests.fast_typing import install
+
+    install()
+
 
 def examples(suite: int, long: int) -> int:
     """max_examples of a property test whose examples are costly (a database behind each step): `suite` in
