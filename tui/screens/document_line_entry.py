@@ -16,6 +16,7 @@ from decimal import Decimal
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
+from textual.widget import Widget
 from textual.widgets import Input, Static
 
 from store.i18n import _
@@ -55,6 +56,7 @@ class LinePanel(Vertical):
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
         self._answer: Callable[[tuple[Decimal, Decimal] | None], None] | None = None
+        self._back_to: Widget | None = None
         self.price = Decimal(0)
         self.price_editable = False
 
@@ -94,8 +96,9 @@ class LinePanel(Vertical):
         self._place(price_editable)
 
     def open(self, title: str, quantity: Decimal, price: Decimal, *, price_editable: bool, info: str,
-             answer: Callable[[tuple[Decimal, Decimal] | None], None]) -> None:
-        self._answer, self.price = answer, Decimal(price)
+             answer: Callable[[tuple[Decimal, Decimal] | None], None], back_to: Widget | None = None) -> None:
+        """Shows the line's values; `answer` gets (quantity, price) or None (Esc); the focus goes to `back_to`."""
+        self._answer, self.price, self._back_to = answer, Decimal(price), back_to
         # one line each (CSS height 1): new texts need no layout
         self.query_one("#line-title", Static).update(title, layout=False)
         self.query_one("#line-info", Static).update(info, layout=False)
@@ -123,6 +126,8 @@ class LinePanel(Vertical):
     def _close(self, answer) -> None:
         callback, self._answer = self._answer, None
         self.display = False
+        if self._back_to is not None:       # at once: the key bar is drawn once, for the widget the keys go back to
+            self.screen.set_focus(self._back_to)
         self.screen.refresh_bindings()
         if callback is not None:
             callback(answer)
@@ -161,16 +166,27 @@ class LineEntryPart:
 
     @property
     def line_panel(self) -> LinePanel:
-        return self.query_one(LinePanel)
+        panel = getattr(self, "_line_panel", None)
+        if panel is None:
+            panel = self._line_panel = self.query_one(LinePanel)
+        return panel
+
+    def _panel_open(self) -> bool:
+        # asked for every binding whenever the footer is drawn: no DOM query here
+        panel = getattr(self, "_line_panel", None)
+        if panel is None and self.is_mounted:
+            found = self.query(LinePanel)
+            panel = self._line_panel = found.first() if found else None
+        return panel is not None and panel.is_open
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action not in PANEL_ACTIONS and self.query(LinePanel) and self.line_panel.is_open:
+        if action not in PANEL_ACTIONS and self._panel_open():
             return False            # the form's keys wait while the line is being entered
         return super().check_action(action, parameters)
 
     def on_descendant_focus(self, event) -> None:
-        panel = self.query(LinePanel).first() if self.query(LinePanel) else None
-        if panel is not None and panel.is_open and panel not in event.widget.ancestors:
+        if self._panel_open() and self.line_panel not in event.widget.ancestors:
+            panel = self.line_panel
             panel.query_one("#line-quantity", Input).focus()   # Shift+Tab or a click: the focus stays in the panel
 
     def line_panel_tab(self) -> bool:
@@ -218,7 +234,8 @@ class LineEntryPart:
             else ""
         self._panel_goods = goods_id
         self.line_panel.open(f"{quote.code} – {quote.name}", Decimal(1), quote.price, price_editable=self.price_editable,
-                             info=info, answer=lambda answer: self._line_answered(quote, answer))
+                             info=info, answer=lambda answer: self._line_answered(quote, answer),
+                             back_to=self.table)
 
     def _goods_picked(self, goods_id: int | None) -> None:
         if goods_id is None:
@@ -230,7 +247,6 @@ class LineEntryPart:
         self._fill_line(goods_id)
 
     def _line_answered(self, quote: listing.LineQuote, answer) -> None:
-        self.table.focus()
         if answer is None:
             return
         qty, price = answer
@@ -252,7 +268,6 @@ class LineEntryPart:
         ln = self.lines[i]
 
         def answered(answer) -> None:
-            self.table.focus()
             if answer is None or not self.accept_line(ln["goods_id"], ln["code"], answer[0], answer[1], ln["rate"],
                                                       listing.availability(ln["goods_id"], self.warehouse_id),
                                                       editing=ln):
@@ -264,4 +279,5 @@ class LineEntryPart:
         available = listing.availability(ln["goods_id"], self.warehouse_id)
         info = _("Dostępne: {ilosc}").format(ilosc=quantity_text(available)) if available is not None else ""
         self.line_panel.open(f"{ln['code']} – {ln['name']}", Decimal(ln["quantity"]), Decimal(ln["price"]),
-                             price_editable=self.price_editable, info=info, answer=answered)
+                             price_editable=self.price_editable, info=info, answer=answered,
+                             back_to=self.table)
