@@ -13,6 +13,7 @@ from tui.screens.document_dialogs import CashDialog
 from tui.screens.document_form import DocumentForm
 from tui.screens.list_screen import ListScreen
 from tui.widgets.confirm import ConfirmDialog
+from tui.widgets.key_bar import KeyBar
 
 SIZE = (120, 40)
 D = Decimal
@@ -109,6 +110,32 @@ async def test_fa_with_three_lines_saved_in_buffer_then_approved_by_f8(trade_bra
         assert [(r.rate_code, r.net, r.vat) for r in DocumentVat.select().where(DocumentVat.document == doc.id)
                 .order_by(DocumentVat.rate_code)] == [("23", D("35.00"), D("8.05")), ("8", D("20.00"), D("1.60"))]
         assert Document.select().where(Document.kind == "WZ").count() == 1
+        # opened again: the bar offers no changing keys; Insert pressed anyway says why and changes nothing
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, DocumentForm))
+        await settle(pilot)
+        bar = app.screen.query_one(KeyBar)
+        assert not {"Dodaj pozycję", "Usuń pozycję", "Zatwierdź", "Zapisz"} & {label for _k, label in bar.items()}
+        before = dump()
+        await pilot.press("insert")
+        await settle(pilot)
+        assert "Dokument zatwierdzony – nie można go zmieniać." in " ".join(str(n.message) for n in app._notifications)
+        assert_same(before, dump())
+
+
+async def test_the_key_bar_names_ins_and_del_for_the_instalments_on_the_payments_tab(trade_branch):
+    app = app_for(trade_branch.url)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await open_list(pilot, "FA")
+        form = await new_document(pilot, "ABC")
+        bar = form.query_one(KeyBar)
+        labels = lambda: {label for _k, label in bar.items()}  # noqa: E731
+        assert "Dodaj pozycję" in labels() and "Dodaj ratę" not in labels()
+        await pilot.press("f6")                                # Płatności
+        await settle(pilot)
+        assert "Dodaj ratę" in labels() and "Dodaj pozycję" not in labels()
+        assert "Dodaj ratę" in str(bar.render())
 
 
 async def test_refused_approval_keeps_the_form_in_the_buffer_with_every_reason(trade_branch):

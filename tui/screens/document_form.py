@@ -43,6 +43,7 @@ TITLES = {"FA": "Faktura sprzedaży", "PA": "Paragon", "FZ": "Faktura zakupu", "
           "PZ": "Przyjęcie zewnętrzne", "PW": "Przyjęcie wewnętrzne", "RW": "Rozchód wewnętrzny"}
 WITH_CONTRACTOR = ("FA", "PA", "FZ", "WZ", "PZ")
 WITH_PAYMENTS = ("FA", "PA", "FZ")
+LOCKED_ACTIONS = frozenset({"add_line", "delete_line", "save", "approve"})   # keys an approved document has no use for
 COLUMNS = (("Lp", 3, True), ("Kod", 12, False), ("Nazwa", 26, False), ("Ilość", 9, True), ("J.m.", 5, False),
            ("Cena", 11, True), ("VAT", 4, False), ("Wartość", 12, True))
 
@@ -284,6 +285,17 @@ class DocumentForm(LineEntryPart, HeaderPart, PaymentsPart, LineInfoPart, PrintP
             self.set_focus(first)
         else:
             self.set_focus(None)
+
+    def key_description(self, binding) -> str:
+        """The key bar's words for a key here: on an approved document the changing keys are left out (pressed,
+        they say why not); on *Płatności* Ins and Del act on the instalments."""
+        action = binding.action
+        if not self.editable and action in LOCKED_ACTIONS:
+            return ""
+        if action in ("add_line", "delete_line") and self.kind in WITH_PAYMENTS \
+                and self.query_one(TabbedContent).active == "tab-payments":
+            return _("Dodaj ratę") if action == "add_line" else _("Usuń ratę")
+        return binding.description
 
     # --- lines ----------------------------------------------------------------------------------------
     def _refuse_if_locked(self) -> bool:

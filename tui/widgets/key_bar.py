@@ -47,15 +47,18 @@ class KeyBar(Widget):
     def items(self) -> list[tuple[str, str]]:
         """(keys, label) of the shown keys of this screen, most used first, one per action."""
         seen, out = set(), []
+        # a screen may name a key for what it does there now, or leave it out of the bar (key_description)
+        describe = getattr(self.screen, "key_description", None)
         for _key, active in self.screen.active_bindings.items():
             b = active.binding
             if not b.show or not b.description or not active.enabled:
                 continue
-            ident = (b.action, b.description)
-            if ident in seen:
+            label = describe(b) if describe is not None else b.description
+            ident = (b.action, label)
+            if not label or ident in seen:
                 continue
             seen.add(ident)
-            out.append((keymap.rank(b), len(out), key_label(b), b.description))
+            out.append((keymap.rank(b), len(out), key_label(b), label))
         out.sort()
         return [(k, label) for _r, _i, k, label in out if k != "F1"]
 
