@@ -77,12 +77,17 @@ async def new_document(pilot, contractor: str | None) -> DocumentForm:
     return form
 
 
+async def document_from_list(pilot, kind: str, contractor: str | None) -> DocumentForm:
+    """From a started app: the kind's list, Insert, the contractor typed (None: left as proposed)."""
+    await settle(pilot)
+    await open_list(pilot, kind)
+    return await new_document(pilot, contractor)
+
+
 async def test_fa_with_three_lines_saved_in_buffer_then_approved_by_f8(trade_branch):
     app = app_for(trade_branch.url)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await open_list(pilot, "FA")
-        form = await new_document(pilot, "ABC")
+        form = await document_from_list(pilot, "FA", "ABC")
         assert form._contractor_id() == trade_branch.contractor_id
         await add_line(pilot, "A1", "2")
         await add_line(pilot, "B2")
@@ -126,9 +131,7 @@ async def test_fa_with_three_lines_saved_in_buffer_then_approved_by_f8(trade_bra
 async def test_the_key_bar_names_ins_and_del_for_the_instalments_on_the_payments_tab(trade_branch):
     app = app_for(trade_branch.url)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await open_list(pilot, "FA")
-        form = await new_document(pilot, "ABC")
+        form = await document_from_list(pilot, "FA", "ABC")
         bar = form.query_one(KeyBar)
         labels = lambda: {label for _k, label in bar.items()}  # noqa: E731
         assert "Dodaj pozycję" in labels() and "Dodaj ratę" not in labels()
@@ -165,9 +168,7 @@ async def test_refused_approval_keeps_the_form_in_the_buffer_with_every_reason(t
 async def test_pa_cash_dialog_refuses_less_than_gross_and_shows_the_change(trade_branch):
     app = app_for(trade_branch.url)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await open_list(pilot, "PA")
-        form = await new_document(pilot, None)
+        form = await document_from_list(pilot, "PA", None)
         await add_line(pilot, "A1")                   # 12.30 gross
         await pilot.press("f8")
         await wait_for(pilot, lambda: isinstance(app.screen, ConfirmDialog))
@@ -194,9 +195,7 @@ async def test_pa_cash_dialog_refuses_less_than_gross_and_shows_the_change(trade
 async def test_delete_line_asks_and_esc_on_a_change_asks(trade_branch):
     app = app_for(trade_branch.url)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await open_list(pilot, "FA")
-        form = await new_document(pilot, "ABC")
+        form = await document_from_list(pilot, "FA", "ABC")
         await add_line(pilot, "A1")
         await add_line(pilot, "B2")
         await pilot.press("delete")
@@ -280,9 +279,7 @@ async def test_a_stale_save_is_refused_naming_who_and_when_and_changes_nothing(t
 async def test_the_line_dialog_keeps_the_keys_until_enter_or_esc(trade_branch):
     app = app_for(trade_branch.url)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await open_list(pilot, "FA")
-        form = await new_document(pilot, "ABC")
+        form = await document_from_list(pilot, "FA", "ABC")
         await pilot.press("insert")
         await wait_for(pilot, lambda: isinstance(app.screen, ListScreen))
         await type_text(pilot, "A1")

@@ -11,7 +11,7 @@ from store.trade import Document, DocumentPayment
 from tests.dbdump import assert_same, dump
 from tests.tui.doc_fixtures import TODAY, app_for, trade_branch  # noqa: F401
 from tests.tui.test_dictionaries import type_text
-from tests.tui.test_doc_form import add_line, new_document, open_list, settle, wait_for
+from tests.tui.test_doc_form import add_line, document_from_list, settle, wait_for
 from tui.screens.document_form import DocumentForm
 from tui.screens.document_payments import InstalmentDialog
 from tui.screens.list_screen import ListScreen
@@ -42,9 +42,7 @@ async def test_the_default_series_is_proposed_and_an_extra_one_is_chosen_by_hand
     numbering.apply_hq_series([{"doc_class": "FA", "series": "KASA2", "extra": True, "default": True}])
     app = app_for(trade_branch.url)
     async with app.run_test(size=SMALL) as pilot:
-        await settle(pilot)
-        await open_list(pilot, "FA")
-        form = await new_document(pilot, "ABC")
+        form = await document_from_list(pilot, "FA", "ABC")
         await add_line(pilot, "A1")
         text = screen_text(app)
         assert "Seria" in text and "KRAK  ▾" in text and "KASA2" not in text        # never the default (OPER-14)
@@ -63,9 +61,7 @@ async def test_net_gross_switch_is_locked_once_lines_exist_and_converts_prices_w
 
     app = app_for(trade_branch.url)
     async with app.run_test(size=SMALL) as pilot:
-        await settle(pilot)
-        await open_list(pilot, "FA")
-        form = await new_document(pilot, "ABC")
+        form = await document_from_list(pilot, "FA", "ABC")
         await add_line(pilot, "A1", "2")
         form.query_one("#f-from_gross").focus()
         await pilot.press("right")
@@ -86,9 +82,7 @@ async def test_net_gross_switch_is_locked_once_lines_exist_and_converts_prices_w
 async def test_instalments_split_the_gross_into_dated_payments_and_must_sum_to_it(trade_branch):
     app = app_for(trade_branch.url)
     async with app.run_test(size=SMALL) as pilot:
-        await settle(pilot)
-        await open_list(pilot, "FA")
-        form = await new_document(pilot, "ABC")
+        form = await document_from_list(pilot, "FA", "ABC")
         await add_line(pilot, "A1", "2")                                   # 24.60 gross
         await pilot.press("f6")
         await settle(pilot)
@@ -157,9 +151,7 @@ def test_a_term_of_too_many_days_is_refused_not_a_crash():
 async def test_payment_term_in_days_is_shown_as_a_date_and_bad_term_is_refused(trade_branch):
     app = app_for(trade_branch.url)
     async with app.run_test(size=SMALL) as pilot:
-        await settle(pilot)
-        await open_list(pilot, "FA")
-        form = await new_document(pilot, "ABC")
+        form = await document_from_list(pilot, "FA", "ABC")
         await add_line(pilot, "A1")
         await pilot.press("f6")
         await settle(pilot)
@@ -187,9 +179,7 @@ async def test_payment_term_in_days_is_shown_as_a_date_and_bad_term_is_refused(t
 async def test_delete_removes_an_instalment_after_a_question(trade_branch):
     app = app_for(trade_branch.url)
     async with app.run_test(size=SMALL) as pilot:
-        await settle(pilot)
-        await open_list(pilot, "FA")
-        form = await new_document(pilot, "ABC")
+        form = await document_from_list(pilot, "FA", "ABC")
         await add_line(pilot, "A1")
         await pilot.press("f6")
         await settle(pilot)
@@ -226,9 +216,7 @@ async def test_f6_walks_every_tab_and_comes_back(trade_branch):
 
     app = app_for(trade_branch.url)
     async with app.run_test(size=SMALL) as pilot:
-        await settle(pilot)
-        await open_list(pilot, "FA")
-        form = await new_document(pilot, "ABC")
+        form = await document_from_list(pilot, "FA", "ABC")
         seen = []
         for _ in range(3):
             await pilot.press("f6")
@@ -260,9 +248,7 @@ async def test_f2_and_ctrl_j_in_a_lookup_field_open_the_chosen_record_card(trade
 
     app = app_for(trade_branch.url)
     async with app.run_test(size=SMALL) as pilot:
-        await settle(pilot)
-        await open_list(pilot, "FA")
-        form = await new_document(pilot, "ABC")
+        form = await document_from_list(pilot, "FA", "ABC")
         form.query_one("#f-contractor").focus()
         await pilot.press("f2")
         await wait_for(pilot, lambda: isinstance(app.screen, ContractorCard))
@@ -292,9 +278,7 @@ async def test_f2_and_ctrl_j_in_a_lookup_field_open_the_chosen_record_card(trade
 async def test_a_receipt_is_saved_computed_from_gross_as_the_form_shows_it(trade_branch):
     app = app_for(trade_branch.url)
     async with app.run_test(size=SMALL) as pilot:
-        await settle(pilot)
-        await open_list(pilot, "PA")
-        await new_document(pilot, None)
+        await document_from_list(pilot, "PA", None)
         await add_line(pilot, "A1")
         assert "VAT liczony od             brutto" in screen_text(app)
         await pilot.press("ctrl+s")
@@ -309,9 +293,7 @@ async def test_warehouse_is_chosen_by_symbol_and_an_unknown_one_is_refused(trade
     other = Warehouse.create(symbol="DRUGI", name="Magazyn drugi")
     app = app_for(trade_branch.url)
     async with app.run_test(size=SMALL) as pilot:
-        await settle(pilot)
-        await open_list(pilot, "FA")
-        form = await new_document(pilot, "ABC")
+        form = await document_from_list(pilot, "FA", "ABC")
         field = form.query_one("#f-warehouse")
         field.focus()
         field.value = ""

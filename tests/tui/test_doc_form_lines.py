@@ -12,8 +12,8 @@ from store import trade
 from store.trade import Document, DocumentPayment, form_support, options
 from tests.tui.doc_fixtures import TODAY, app_for, trade_branch  # noqa: F401
 from tests.tui.test_dictionaries import type_text
-from tests.tui.test_doc_form import (add_line, line_panel_closed, line_panel_open, new_document, open_list, settle,
-                                    wait_for)
+from tests.tui.test_doc_form import (add_line, document_from_list, line_panel_closed, line_panel_open, open_list,
+                                    settle, wait_for)
 from tests.tui.test_doc_form_header import notes, screen_text
 from tui.screens.document_dialogs import MessageDialog
 from tui.screens.document_form import DocumentForm
@@ -34,9 +34,7 @@ async def test_per_line_mode_refuses_a_line_over_the_available_stock_and_shows_a
     options.save({options.STOCK_CHECK: "on_line"})
     app = app_for(trade_branch.url)
     async with app.run_test(size=SMALL) as pilot:
-        await settle(pilot)
-        await open_list(pilot, "FA")
-        form = await new_document(pilot, "ABC")
+        form = await document_from_list(pilot, "FA", "ABC")
         await add_line(pilot, "A1", "150")                          # 100 on stock
         assert form.lines == [] and "Brak towaru A1: dostępne 100, na dokumencie 150." in errors(form)
         await add_line(pilot, "A1", "60")
@@ -55,9 +53,7 @@ async def test_per_line_mode_refuses_a_line_over_the_available_stock_and_shows_a
 async def test_before_save_mode_takes_the_line_and_leaves_the_check_to_the_save(trade_branch):
     app = app_for(trade_branch.url)
     async with app.run_test(size=SMALL) as pilot:
-        await settle(pilot)
-        await open_list(pilot, "FA")
-        form = await new_document(pilot, "ABC")
+        form = await document_from_list(pilot, "FA", "ABC")
         await add_line(pilot, "A1", "150")
         assert len(form.lines) == 1
 
@@ -73,9 +69,7 @@ async def test_ctrl_t_shows_the_price_thresholds_of_the_highlighted_line(trade_b
                                              warehouse_id=None, from_gross=False)
     app = app_for(trade_branch.url)
     async with app.run_test(size=SMALL) as pilot:
-        await settle(pilot)
-        await open_list(pilot, "FA")
-        await new_document(pilot, "ABC")
+        await document_from_list(pilot, "FA", "ABC")
         await add_line(pilot, "B2")
         await add_line(pilot, "A1")
         assert any(b.id == "doc.thresholds" and "ctrl+t" in b.key for b in DocumentForm.BINDINGS)   # key map
@@ -100,9 +94,7 @@ async def test_margin_warning_on_the_line_and_question_on_save(trade_branch):
     options.save({options.MARGIN_CHECK: "line"})
     app = app_for(trade_branch.url)
     async with app.run_test(size=SMALL) as pilot:
-        await settle(pilot)
-        await open_list(pilot, "FA")
-        form = await new_document(pilot, "ABC")
+        form = await document_from_list(pilot, "FA", "ABC")
         await add_line(pilot, "A1")
         assert "poniżej ceny zakupu" not in notes(app)
         await add_line(pilot, "B2")                                   # 20.00 net, bought at 50.00
@@ -130,9 +122,7 @@ async def test_ean_only_sales_take_goods_by_barcode_and_refuse_an_unknown_one(tr
     options.save({options.EAN_ONLY: "1"})
     app = app_for(trade_branch.url)
     async with app.run_test(size=SMALL) as pilot:
-        await settle(pilot)
-        await open_list(pilot, "FA")
-        form = await new_document(pilot, "ABC")
+        form = await document_from_list(pilot, "FA", "ABC")
         await pilot.press("insert")
         await wait_for(pilot, lambda: isinstance(app.screen, PromptDialog))
         await type_text(pilot, "A1")                                   # a goods code is not a barcode here
