@@ -6,19 +6,11 @@ from datetime import date
 
 import pytest
 
-from store.errors import Refused, ValidationError
+from store.errors import ValidationError
 from store.trade import (ConfirmationNeeded, DocumentDraft, LineDraft, PaymentDraft, approve, load_document,
                          save_buffer)
 from store.trade import form_support, options
-from tests.dbdump import assert_same, dump
-from tests.store.trade_helpers import D, DAY, bshop, branch_shop_db, draft, receive, sell  # noqa: F401
-
-
-def unchanged(fn, match, exc=Refused):
-    before = dump()
-    with pytest.raises(exc, match=match):
-        fn()
-    assert_same(before, dump())
+from tests.store.trade_helpers import D, DAY, bshop, branch_shop_db, draft, receive, sell, unchanged  # noqa: F401
 
 
 @pytest.mark.rule("SETUP-12")

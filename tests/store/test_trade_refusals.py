@@ -4,21 +4,13 @@ from __future__ import annotations
 import pytest
 
 from store.config import Setting
-from store.errors import Refused
 from store.parties.models import UNSPECIFIED_CODE, Contractor
 from store.trade import (CONFIRMED, ConfirmationNeeded, Document, DocumentDraft, approve, cancel, export_state,
                          invoice_from_receipt, load_document, mark_exported, save_buffer)
 from store.trade import options
 from tests.dbdump import assert_same, dump
-from tests.store.trade_helpers import (D, bshop, branch_shop_db, draft, each_closed_gate, line, receive, sell,  # noqa: F401
+from tests.store.trade_helpers import (D, unchanged, bshop, branch_shop_db, draft, each_closed_gate, line, receive, sell,  # noqa: F401
                                        sshop, standalone_shop_db)
-
-
-def unchanged(fn, match, exc=Refused):
-    before = dump()
-    with pytest.raises(exc, match=match):
-        fn()
-    assert_same(before, dump())
 
 
 def unspecified() -> int:

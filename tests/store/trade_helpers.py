@@ -9,6 +9,7 @@ from decimal import Decimal
 import pytest
 
 from store import gates
+from store.errors import Refused
 
 from tests.store.cash_helpers import DAY, ENGINES, Company, _rolled_back, _seeded, branch_company, standalone_company
 
@@ -159,3 +160,13 @@ def each_closed_gate():
         yield text
         restore = old.value if old else ("1" if flag == gates.FIRST_SYNC_DONE else "0")
         Setting.update(value=restore).where(Setting.key == flag).execute()
+
+
+def unchanged(fn, match: str, exc: type[Exception] = Refused) -> None:
+    """The call is refused with a message matching `match`, and every table is as it was (tests.dbdump)."""
+    from tests.dbdump import assert_same, dump
+
+    before = dump()
+    with pytest.raises(exc, match=match):
+        fn()
+    assert_same(before, dump())
