@@ -159,12 +159,7 @@ class SeatHolding:
         still = seats.heartbeat(self.store, self.identity, active_at=self._last_activity, named=self._named)
         now = self.clock()
         self._last_beat = now
-        newly = []
-        with self._lock:
-            for ref in self._held:
-                if ref not in still and ref not in self._lost:
-                    self._lost[ref] = Loss("released" if self._released_by_admin(ref) else "lapsed")
-                    newly.append(ref[1])
+        newly = self._record_losses(still)
         if self._reevaluation_due(now):
             newly += self._reevaluate()
         return newly
@@ -242,15 +237,21 @@ class SeatHolding:
 
     def _notice_taken(self) -> None:
         """A row another session's purge removed since the last heartbeat is a loss now, not at the next beat
-        (up to heartbeat_s later): new work must not start on a seat someone else holds. A read, no lock."""
-        if not self._held:
-            return
-        mine = set(self.store.read("SELECT key_number, module_code FROM keys_seat WHERE instance_id = ?",
-                                   (self.identity.instance_id,)))
+        (up to heartbeat_s later): new work must not start on a seat someone else holds. One read, no write."""
+        if self._held:
+            self._record_losses(set(self.store.read(
+                "SELECT key_number, module_code FROM keys_seat WHERE instance_id = ?", (self.identity.instance_id,))))
+
+    def _record_losses(self, present: set) -> list[str]:
+        """Held seats whose rows are not in `present` are lost (released by the administrator, or lapsed);
+        returns the codes lost just now."""
+        newly = []
         with self._lock:
             for ref in self._held:
-                if ref not in mine and ref not in self._lost:
+                if ref not in present and ref not in self._lost:
                     self._lost[ref] = Loss("released" if self._released_by_admin(ref) else "lapsed")
+                    newly.append(ref[1])
+        return newly
 
     # --- messages ----------------------------------------------------------------------------------
 
