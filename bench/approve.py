@@ -29,6 +29,8 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from _common import DATA
 
+from store.base import new_guids   # raw writes the same time-ordered guids as ours (the same index pages)
+
 GOODS, LAYERS, DOCS, LINES = 1_000, 3, int(os.environ.get("BENCH_DOCS", "10000")), 10
 PG_DOCS = int(os.environ.get("BENCH_PG_DOCS", "2000"))
 DAY = date(2024, 5, 10)
@@ -182,6 +184,7 @@ class Raw:
                   "l.rate_code, l.rate, l.value, l.net, l.vat, l.gross, l.net_pln, l.vat_pln, l.gross_pln, "
                   "g.track_stock, g.is_service FROM document_line l JOIN goods g ON g.id = l.goods_id "
                   "WHERE l.document_id = ? ORDER BY l.position, l.id", (doc_id,)).fetchall()
+        guid = iter(new_guids(len(lines) + 4)).__next__   # the WZ, its lines, payment, KP, settlement (as ours)
         x("SELECT * FROM document_link WHERE document_id = ? OR linked_id = ? ORDER BY id", (doc_id, doc_id)).fetchall()
         pays = x("SELECT p.form_id, p.amount, p.due_date, f.id, f.kind, f.days, f.register_id, f.name, p.* FROM "
                  "document_payment p LEFT JOIN payment_form f ON f.id = p.form_id WHERE p.document_id = ? "
@@ -199,10 +202,10 @@ class Raw:
                 "stock_warehouse, from_gross, contractor_city, contractor_postal_code, contractor_country, "
                 "contractor_status, contractor_vat_payer, fiscalised, trade_at_hq, origin, fs_from_pa_days, net_pln, "
                 "vat_pln, gross_pln, description, approved_at, contractor_name, contractor_nip, contractor_address) "
-                "VALUES (lower(hex(randomblob(16))), datetime('now'), 0, 0, 0, 0, 0, 1, '', 'WZ', ?, ?, ?, ?, 0, 0, "
+                "VALUES (?, datetime('now'), 0, 0, 0, 0, 0, 1, '', 'WZ', ?, ?, ?, ?, 0, 0, "
                 "0, 'PLN', 10000, 'approved', '', '', datetime('now'), '', ?, ?, ?, 0, '', '', '', '', 0, 0, 0, "
                 "'auto', 7, 0, 0, 0, '', datetime('now'), '', '', '')",
-                (f"WZ/{wn}/{on.year}", doc[4], doc[5], doc[10], wn, period, doc[6]))
+                (guid(), f"WZ/{wn}/{on.year}", doc[4], doc[5], doc[10], wn, period, doc[6]))
         wz = cur.lastrowid
         x("INSERT INTO document_link (document_id, linked_id, relation) VALUES (?, ?, 'generated')", (doc_id, wz))
         goods_ids = sorted(ln[2] for ln in lines)
@@ -244,8 +247,8 @@ class Raw:
         x(f"INSERT INTO document_line (guid, exported, confirmed, from_remote, realised_hq, to_cancel, version, "
           f"modified_by, modified_at, document_id, position, goods_id, goods_code, name, description, unit, quantity, "
           f"price, rate_code, rate, value, net, vat, gross, net_pln, vat_pln, gross_pln, cost) VALUES "
-          f"{','.join(['(lower(hex(randomblob(16))), 0, 0, 0, 0, 0, 1, ?, datetime(), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)'] * len(lines))}",
-          [v for ln in lines for v in (operator, wz, ln[1], ln[2], ln[3], ln[4], "", ln[5], ln[6], ln[7], ln[8], ln[9],
+          f"{','.join(['(?, 0, 0, 0, 0, 0, 1, ?, datetime(), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)'] * len(lines))}",
+          [v for ln in lines for v in (guid(), operator, wz, ln[1], ln[2], ln[3], ln[4], "", ln[5], ln[6], ln[7], ln[8], ln[9],
                                        ln[10], ln[11], ln[12], ln[13], ln[14], ln[15], ln[16], cost[ln[2]])])
         form_id, amount, due = pays[0][:3]             # due date: from the terms at buffer save
         form = forms[form_id]
@@ -253,9 +256,9 @@ class Raw:
         cur = x("INSERT INTO cash_payment (guid, modified_at, exported, confirmed, from_remote, realised_hq, to_cancel, "
                 "version, modified_by, document_id, document_guid, document_kind, document_number, contractor_id, "
                 "sign, instalment, amount, open_amount, issue_date, due_date, expected_date, payment_form, form_name, "
-                "status, origin) VALUES (lower(hex(randomblob(16))), datetime('now'), 0, 0, 0, 0, 0, 1, '', ?, ?, "
+                "status, origin) VALUES (?, datetime('now'), 0, 0, 0, 0, 0, 1, '', ?, ?, "
                 "'FA', ?, ?, 1, 1, ?, ?, ?, ?, ?, ?, ?, ?, 'document')",
-                (doc_id, doc[1], number, doc[5], amount, 0 if cash else amount, doc[4], due, due, form_id, form[4],
+                (guid(), doc_id, doc[1], number, doc[5], amount, 0 if cash else amount, doc[4], due, due, form_id, form[4],
                  "settled" if cash else "open"))
         payment = cur.lastrowid
         if cash:
@@ -278,13 +281,13 @@ class Raw:
                     "to_cancel, version, modified_by, register_id, report_id, kind, number, entry_date, contractor_id, "
                     "contractor_code, contractor_name, amount, signed, day_running, payment_form, description, "
                     "document_id, document_guid, document_number, origin, status, open_amount) VALUES "
-                    "(lower(hex(randomblob(16))), datetime('now'), 0, 0, 0, 0, 0, 1, '', ?, ?, 'KP', ?, ?, ?, ?, ?, ?, "
+                    "(?, datetime('now'), 0, 0, 0, 0, 0, 1, '', ?, ?, 'KP', ?, ?, ?, ?, ?, ?, "
                     "?, ?, ?, ?, ?, ?, ?, 'document', 'settled', 0)",
-                    (reg[0], rep[0], f"KP/{kn}/{reg[1]}/{on.year}", doc[4], doc[5], contractor[1], contractor[6],
+                    (guid(), reg[0], rep[0], f"KP/{kn}/{reg[1]}/{on.year}", doc[4], doc[5], contractor[1], contractor[6],
                      amount, amount, day[1], form_id, f"FA {number}", doc_id, doc[1], number))
             x("INSERT INTO cash_settlement (guid, modified_at, exported, confirmed, from_remote, realised_hq, to_cancel, "
-              "version, modified_by, payment_id, entry_id, amount, settled_on) VALUES (lower(hex(randomblob(16))), "
-              "datetime('now'), 0, 0, 0, 0, 0, 1, '', ?, ?, ?, ?)", (payment, cur.lastrowid, amount, doc[4]))
+              "version, modified_by, payment_id, entry_id, amount, settled_on) VALUES (?, "
+              "datetime('now'), 0, 0, 0, 0, 0, 1, '', ?, ?, ?, ?)", (guid(), payment, cur.lastrowid, amount, doc[4]))
         x("UPDATE document SET modified_at = datetime('now'), version = version + 1, number = ?, state = 'approved', "
           "series = ?, number_n = ?, number_period = ?, approved_at = datetime('now') WHERE id = ?",
           (number, doc[9], n, period, doc_id))

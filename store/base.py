@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import os
-import uuid
+import time
 from datetime import datetime, timezone
 
 import peewee
@@ -16,15 +16,21 @@ def utcnow() -> datetime:
 
 
 def new_guid() -> str:
-    return str(uuid.uuid4())
+    return new_guids(1)[0]
 
 
 def new_guids(n: int) -> list[str]:
-    """n version-4 UUID strings, as str(uuid.uuid4()) makes them, for bulk loads: one urandom call,
-    the version and variant bits set column-wise, then slicing (~3x cheaper than uuid4() per row)."""
+    """n version-7 UUID strings (RFC 9562: the Unix time in ms, then 74 random bits), in the canonical text
+    uuid.UUID gives. Time-ordered, so every guid index grows at one edge instead of dirtying a random page per
+    row (an approval's commit wrote a fifth fewer pages; docs/decisions.md); unique like a version 4 one
+    whatever the clock says (the random bits alone make a repeat unheard of). One urandom call for n."""
+    if n <= 0:
+        return []
     raw = bytearray(os.urandom(16 * n))
-    raw[6::16] = bytes((b & 0x0F) | 0x40 for b in raw[6::16])      # version 4
-    raw[8::16] = bytes((b & 0x3F) | 0x80 for b in raw[8::16])      # RFC 4122 variant
+    for i, byte in enumerate((time.time_ns() // 1_000_000).to_bytes(6, "big")):
+        raw[i::16] = bytes((byte,)) * n
+    raw[6::16] = bytes((b & 0x0F) | 0x70 for b in raw[6::16])      # version 7
+    raw[8::16] = bytes((b & 0x3F) | 0x80 for b in raw[8::16])      # RFC 9562 variant
     h = raw.hex()
     return [f"{h[i:i + 8]}-{h[i + 8:i + 12]}-{h[i + 12:i + 16]}-{h[i + 16:i + 20]}-{h[i + 20:i + 32]}"
             for i in range(0, 32 * n, 32)]
