@@ -98,9 +98,20 @@ def period_key(on: date, period: str) -> str:
 def render(pattern: str, *, kind: str, n: int, series: str, on: date) -> str:
     """The pattern with its tokens filled; an empty token takes one separator next to it away
     ("FA/{n}/{series}/{yyyy}" without a series gives "FA/1/2024", not "FA/1//2024")."""
-    values = {"kind": kind, "n": str(n), "series": series, "mm": f"{on.month:02d}", "yyyy": f"{on.year:04d}"}
-    text = _TOKEN_RE.sub(lambda m: values.get(m.group(1), m.group(0)), pattern)
-    return re.sub(r"([/\- ])\1+", r"\1", text).strip("/- ")
+    key = (pattern, kind, series, on.month, on.year)
+    around = _RENDERED.get(key)
+    if around is None:
+        # {n} is never empty and holds no separator, so the number's text around it is the same for every n
+        values = {"kind": kind, "n": "\x00", "series": series, "mm": f"{on.month:02d}", "yyyy": f"{on.year:04d}"}
+        text = _TOKEN_RE.sub(lambda m: values.get(m.group(1), m.group(0)), pattern)
+        around = tuple(re.sub(r"([/\- ])\1+", r"\1", text).strip("/- ").split("\x00"))
+        if len(_RENDERED) > 1024:
+            _RENDERED.clear()
+        _RENDERED[key] = around
+    return str(n).join(around)
+
+
+_RENDERED: dict[tuple, tuple[str, ...]] = {}
 
 
 def check_pattern(pattern: str) -> None:
@@ -151,11 +162,18 @@ def next_number(doc_class: str, on: date, *, series: str | None = None, kind: st
     scheme's default series, else `fallback_series` (a cash register counts its own entries)."""
     if not in_transaction():
         raise RuntimeError("next_number() must run inside the caller's write transaction")
-    sch = scheme(doc_class)
-    series = (sch.default_series or fallback_series) if series is None else series
-    period = period_key(on, sch.period)
+    sql = prepared("numbering.scheme.use", lambda: NumberingScheme.select(
+        NumberingScheme.pattern, NumberingScheme.period, NumberingScheme.default_series).where(
+        NumberingScheme.doc_class == "").limit(1))
+    row = run(sql, [doc_class, 1]).fetchone()
+    if row is None:                     # the class's first number: its default scheme is made now
+        sch = scheme(doc_class)
+        row = (sch.pattern, sch.period, sch.default_series)
+    pattern, per, default = row
+    series = (default or fallback_series) if series is None else series
+    period = period_key(on, per)
     n = _take(doc_class, series, period)
-    return Number(render(sch.pattern, kind=kind or doc_class, n=n, series=series, on=on), n, series, period)
+    return Number(render(pattern, kind=kind or doc_class, n=n, series=series, on=on), n, series, period)
 
 
 def last_number(doc_class: str, series: str, period: str) -> int:

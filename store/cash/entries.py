@@ -19,7 +19,7 @@ from store.cash.reports import ensure_editable, lock_report
 from store.errors import NotFound, Refused, ValidationError
 from store.i18n import _
 from store.parties.models import Contractor
-from store.prepared import insert, new_row
+from store.prepared import from_values, insert_new
 
 SUBJECT_KINDS = ("contractor", "office", "bank", "employee", "partner")
 
@@ -86,13 +86,12 @@ def insert_entry(report: CashReport, register: CashRegister, kind: str, day: dat
     >= 0 rule for a KW; the caller has checked the report and the subject."""
     number = numbering.next_number(kind, day, fallback_series=register.symbol)     # cash_series() in one read
     running = ledger.add(report, kind, amount, day)
-    values = new_row(CashEntry, {"register": register.id, "report": report.id, "kind": kind, "number": number.text,
-                                 "entry_date": day, "contractor": contractor.id, "contractor_code": contractor.code,
-                                 "contractor_name": contractor.full_name[:250], "amount": amount,
-                                 "signed": amount if kind == "KP" else -amount, "day_running": running, **extra})
-    entry = CashEntry(**values)
-    entry.id = insert(CashEntry, [values])
-    entry._dirty.clear()
+    entry_id, values = insert_new(CashEntry, {
+        "register": register.id, "report": report.id, "kind": kind, "number": number.text, "entry_date": day,
+        "contractor": contractor.id, "contractor_code": contractor.code,
+        "contractor_name": contractor.full_name[:250], "amount": amount,
+        "signed": amount if kind == "KP" else -amount, "day_running": running, **extra})
+    entry = from_values(CashEntry, {"id": entry_id, **values})
     if kind == "KW":
         ledger.ensure_not_negative(register, day, kind=kind, amount=amount, entry_date=day)
     return entry

@@ -26,7 +26,7 @@ from store.errors import NotFound, Refused, ValidationError
 from store.i18n import _
 from store.parties import get_contractor
 from store.parties.models import Contractor
-from store.prepared import as_model, insert, new_row, prepared, run
+from store.prepared import as_model, insert_new, prepared, run
 
 
 @dataclass(frozen=True)
@@ -148,12 +148,12 @@ def _post(p: DocumentPayments, tendered: Decimal | None, flags, contractor, form
         expected = inst.due_date + timedelta(days=int(contractor.max_delay_days or 0))
         posts = _posts_entry(form)
         settled = posts and not not_subject                   # its KP/KW settles it at once
-        payment_id = insert(Payment, [new_row(Payment, {
+        payment_id, _row = insert_new(Payment, {
             "document_id": p.document_id, "document_guid": p.document_guid, "document_kind": p.kind,
             "document_number": p.number, "contractor": contractor.id, "sign": p.sign, "instalment": n,
             "amount": amount, "open_amount": Decimal("0.00") if settled else amount, "issue_date": p.issue_date,
             "due_date": inst.due_date, "expected_date": expected, "payment_form": form.id, "form_name": form.name,
-            "status": "settled" if settled else status})])
+            "status": "settled" if settled else status})
         payment_ids.append(payment_id)
         if not posts:
             continue
@@ -167,8 +167,8 @@ def _post(p: DocumentPayments, tendered: Decimal | None, flags, contractor, form
                              open_amount=amount if not_subject else Decimal("0.00"))
         entry_ids.append(entry.id)
         if settled:
-            insert(Settlement, [new_row(Settlement, {"payment": payment_id, "entry": entry.id, "amount": amount,
-                                                     "settled_on": p.issue_date})])
+            insert_new(Settlement, {"payment": payment_id, "entry": entry.id, "amount": amount,
+                                    "settled_on": p.issue_date})
     return PostedPayments(payment_ids, entry_ids)
 
 

@@ -6,6 +6,8 @@ what cash locks (register, report, KP/KW counter) — the same order everywhere,
 """
 from __future__ import annotations
 
+import functools
+import operator
 from decimal import ROUND_HALF_UP, Decimal
 
 import peewee
@@ -20,7 +22,7 @@ from store.db import for_update
 from store.errors import Refused
 from store.i18n import _
 from store.numbering import next_number
-from store.prepared import as_model, db_values, insert, insert_sql, new_row, prepared, run, update_sql
+from store.prepared import as_model, db_values, insert, insert_new, insert_sql, prepared, run, update_sql
 from store.trade import options, rules
 from store.trade.documents import APPROVED, BUFFER, Document
 from store.trade.drafts import DocumentView, read_links, read_vat, view_of
@@ -147,7 +149,7 @@ def _approve(document_id: int, version: int | None, confirmed: frozenset, tender
     if opts[options.WARN_UNSPECIFIED] == "1" and rules.is_unspecified(doc) and doc.kind in rules.PAYMENT_SIGN \
             and WARN_UNSPECIFIED not in confirmed:
         questions.append((WARN_UNSPECIFIED, _("Czy na pewno zatwierdzić dokument dla kontrahenta !NIEOKREŚLONY!?")))
-    contractor = Contractor.get_or_none(Contractor.id == doc.contractor_id) \
+    contractor = _contractor(doc.contractor_id) \
         if doc.contractor_id and doc.kind in rules.PAYMENT_SIGN and doc.origin != "PA" else None   # read once
     questions += credit_questions(doc, confirmed, ask=False, role=role, contractor=contractor)
     questions += margin_questions(doc, lines, confirmed, opts)
@@ -212,6 +214,11 @@ def _approve(document_id: int, version: int | None, confirmed: frozenset, tender
     return view_of(doc, lines, read_vat(doc.id), payments, links)
 
 
+def _contractor(contractor_id: int) -> Contractor | None:
+    sql = prepared("trade.approve.contractor", lambda: Contractor.select().where(Contractor.id == 0))
+    return as_model(Contractor, run(sql, [contractor_id]).fetchone())
+
+
 def _spread(lines, values: dict[int, Decimal]) -> dict[int, Decimal]:
     """Each goods' issued value on its lines (one line per goods in the common case; else by quantity, the last
     line taking the rest so the lines add up to the issue)."""
@@ -242,7 +249,7 @@ def _generate(doc: Document, kind: str) -> Document:
     fields.update(kind=kind, number=number.text, number_n=number.n, number_period=number.period, series=number.series,
                   state=APPROVED, origin="auto", approved_at=now, created_at=now, modified_at=now,
                   contractor=doc.contractor_id)
-    wz_id = insert(Document, [new_row(Document, fields)])
+    wz_id, _row = insert_new(Document, fields)
     insert(DocumentLink, [{"document": doc.id, "linked": wz_id, "relation": "generated"}])
     return as_model(Document, (wz_id, kind, number.text), ["id", "kind", "number"])
 
@@ -256,15 +263,20 @@ _WZ_LINE = ("document", "description", "cost", "guid", "modified_by", "modified_
 def _generated_lines(wz: Document, lines, rows: dict[int, tuple], costs: dict[int, Decimal]) -> None:
     """The WZ/PZ's lines: the trade document's lines as read (`rows`: the stored values of every DocumentLine
     field in order, by id(line)) with the issued cost, in one INSERT."""
-    names = [f.name for f in DocumentLine._meta.sorted_fields]
-    at = [names.index(name) for name in _COPIED]
+    copied = _copied()
     stamp = [DocumentLine.modified_at.db_value(utcnow()), False, False, False, False, False, 1]
-    cost, who = DocumentLine.cost.db_value, session_operator()
+    cost, who, zero = DocumentLine.cost.db_value, session_operator(), Decimal(0)
     params = []
     for ln, guid in zip(lines, new_guids(len(lines))):
-        row = rows[id(ln)]
-        params += [wz.id, "", cost(costs.get(id(ln), Decimal(0))), guid, who, *stamp, *(row[i] for i in at)]
+        params += [wz.id, "", cost(costs.get(id(ln), zero)), guid, who, *stamp, *copied(rows[id(ln)])]
     run(insert_sql(DocumentLine, list(_WZ_LINE), len(lines)), params)
+
+
+@functools.cache
+def _copied():
+    """The _COPIED values out of a DocumentLine row read in field order."""
+    names = [f.name for f in DocumentLine._meta.sorted_fields]
+    return operator.itemgetter(*(names.index(name) for name in _COPIED))
 
 
 def _purchase_prices(lines) -> None:

@@ -15,8 +15,8 @@ SQLite's BEGIN IMMEDIATE holds the only write lock): two sessions can never both
 from __future__ import annotations
 
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
-from typing import Iterable, NamedTuple
+from decimal import Decimal
+from typing import Iterable
 
 from store.catalog.dictionaries import Warehouse
 from store.catalog.models import Goods
@@ -28,7 +28,6 @@ from store.prepared import case_update_sql, insert_sql, prepared, run
 from store.warehouse.models import StockIssue, StockLayer, StockLevel
 
 ZERO = Decimal(0)
-CENT = Decimal("0.01")
 
 
 class Shortage(Refused):
@@ -63,12 +62,18 @@ def on_hand(goods_id: int, warehouse_id: int) -> tuple[Decimal, Decimal]:
     return (row.on_hand, row.held) if row else (ZERO, ZERO)
 
 
+# Inside an operation quantities are kept as stored (integers of 1/10000): exact, and no Decimal per row
+# (an approval of ten goods touches ten levels and ~thirty layers); Decimals come in and go out at the edges.
+_stored = StockLevel.on_hand.db_value
+_quantity = StockLevel.on_hand.python_value
+
+
 class _Level:
-    """A stock level row as issuing and receiving change it (on hand, held), then save it."""
+    """A stock level row as issuing and receiving change it (on hand, held, as stored), then save it."""
 
     __slots__ = ("id", "goods_id", "on_hand", "held")
 
-    def __init__(self, level_id: int, goods_id: int, on_hand: Decimal, held: Decimal):
+    def __init__(self, level_id: int, goods_id: int, on_hand: int, held: int):
         self.id, self.goods_id, self.on_hand, self.held = level_id, goods_id, on_hand, held
 
 
@@ -79,10 +84,9 @@ def _lock_levels(goods_ids: Iterable[int], warehouse_id: int) -> dict[int, _Leve
     sql = prepared(f"stock.levels4:{len(ids)}", lambda: for_update(StockLevel.select(
         StockLevel.id, StockLevel.goods, StockLevel.on_hand, StockLevel.held).where(
         (StockLevel.goods.in_(list(range(len(ids))))) & (StockLevel.warehouse == 0)).order_by(StockLevel.goods)))
-    qty = StockLevel.on_hand.python_value
 
     def read() -> dict[int, _Level]:
-        return {g: _Level(i, g, qty(o), qty(h)) for i, g, o, h in run(sql, [*ids, warehouse_id])}
+        return {g: _Level(i, g, int(o), int(h)) for i, g, o, h in run(sql, [*ids, warehouse_id])}
 
     levels = read()
     missing = [g for g in ids if g not in levels]
@@ -93,39 +97,28 @@ def _lock_levels(goods_ids: Iterable[int], warehouse_id: int) -> dict[int, _Leve
     return levels
 
 
-def _shortage(missing: dict[int, Decimal], warehouse_id: int) -> Shortage:
+def _shortage(missing: dict[int, int], warehouse_id: int) -> Shortage:
+    """`missing`: goods -> the quantity short, as stored."""
+    missing = {g: _quantity(q) for g, q in missing.items()}
     codes = dict(Goods.select(Goods.id, Goods.code).where(Goods.id.in_(list(missing))).tuples())
     wh = Warehouse.get_or_none(Warehouse.id == warehouse_id)
     symbol = wh.symbol if wh else str(warehouse_id)
     return Shortage([(codes.get(g, str(g)), symbol, q) for g, q in sorted(missing.items(), key=lambda i: codes.get(i[0], ""))])
 
 
-def _save(level: _Level) -> None:
-    StockLevel.update(on_hand=level.on_hand, held=level.held).where(StockLevel.id == level.id).execute()
-
-
 def _save_all(levels: list[_Level]) -> None:
     """Every changed level in one UPDATE (a CASE per column): an approval of ten goods is one statement."""
-    if len(levels) == 1:
-        _save(levels[0])
-        return
-    db = StockLevel.on_hand.db_value
     run(case_update_sql(StockLevel, ["on_hand", "held"], len(levels)),
-        [v for lv in levels for v in (lv.id, db(lv.on_hand))] + [v for lv in levels for v in (lv.id, db(lv.held))]
+        [v for lv in levels for v in (lv.id, lv.on_hand)] + [v for lv in levels for v in (lv.id, lv.held)]
         + [lv.id for lv in levels])
 
 
-def _save_remaining(changes: dict[int, Decimal]) -> None:
-    """The layers' new remaining quantities in one UPDATE."""
+def _save_remaining(changes: dict[int, int]) -> None:
+    """The layers' new remaining quantities (as stored) in one UPDATE."""
     if not changes:
         return
-    if len(changes) == 1:
-        (layer_id, remaining), = changes.items()
-        StockLayer.update(remaining=remaining).where(StockLayer.id == layer_id).execute()
-        return
-    db = StockLayer.remaining.db_value
     run(case_update_sql(StockLayer, ["remaining"], len(changes)),
-        [v for i, r in changes.items() for v in (i, db(r))] + list(changes))
+        [v for kv in changes.items() for v in kv] + list(changes))
 
 
 def hold(changes: dict[int, Decimal], warehouse_id: int, *, check: bool) -> None:
@@ -138,6 +131,7 @@ def hold(changes: dict[int, Decimal], warehouse_id: int, *, check: bool) -> None
     missing = {}
     for g, delta in changes.items():
         level = levels[g]
+        delta = _stored(delta)
         level.held += delta
         if check and delta > 0 and level.held > level.on_hand:
             missing[g] = level.held - level.on_hand
@@ -146,21 +140,35 @@ def hold(changes: dict[int, Decimal], warehouse_id: int, *, check: bool) -> None
     _save_all([levels[g] for g in sorted(changes)])
 
 
-class _Layer(NamedTuple):
-    """What issuing reads of a cost layer."""
+# The order layers are issued in, per costing method (SETUP-2, MM-21), in SQL: the rows come out ready
+ISSUE_ORDER = {
+    "FIFO": lambda: (StockLayer.goods, StockLayer.received_on, StockLayer.id),
+    "LIFO": lambda: (StockLayer.goods, StockLayer.received_on.desc(), StockLayer.id.desc()),
+    "QUAN": lambda: (StockLayer.goods, StockLayer.remaining.desc(), StockLayer.received_on, StockLayer.id),
+}
 
-    id: int
-    received_on: object
-    remaining: Decimal
-    unit_cost: Decimal
+# take (1/10000) x unit cost (1/10000 PLN) is in 1/10^8 PLN; a value is in grosze (1/100): divide by 10^6
+_TO_GROSZE = 10 ** (StockIssue.quantity.places + StockLayer.unit_cost.places - StockIssue.value.places)
 
 
-def _ordered(layers: list[_Layer], method: str) -> list[_Layer]:
-    if method == "LIFO":
-        return sorted(layers, key=lambda r: (r.received_on, r.id), reverse=True)
-    if method == "QUAN":
-        return sorted(layers, key=lambda r: (-r.remaining, r.received_on, r.id))
-    return sorted(layers, key=lambda r: (r.received_on, r.id))
+def _value(take: int, unit_cost: int) -> int:
+    """take x unit cost in grosze, rounded half up (away from zero), as Decimal's ROUND_HALF_UP would: exact in
+    integers, no Decimal per layer."""
+    product = take * unit_cost
+    grosze = (abs(product) + _TO_GROSZE // 2) // _TO_GROSZE
+    return grosze if product >= 0 else -grosze
+
+
+def _layers(goods_ids: list[int], warehouse_id: int, method: str):
+    """(layer id, goods id, remaining, unit cost) of the goods' layers with something left, as stored, goods by
+    goods in the order the method issues them."""
+    if method not in ISSUE_ORDER:
+        raise ValueError(f"unknown costing method {method!r}")
+    sql = prepared(f"stock.layers:{method}:{len(goods_ids)}", lambda: for_update(StockLayer.select(
+        StockLayer.id, StockLayer.goods, StockLayer.remaining, StockLayer.unit_cost).where(
+        (StockLayer.goods.in_(list(range(len(goods_ids))))) & (StockLayer.warehouse == 0)
+        & (StockLayer.remaining > 0)).order_by(*ISSUE_ORDER[method]())))
+    return run(sql, [*goods_ids, warehouse_id, 0])
 
 
 def issue(document_id: int, warehouse_id: int, quantities: dict[int, Decimal], *,
@@ -168,53 +176,45 @@ def issue(document_id: int, warehouse_id: int, quantities: dict[int, Decimal], *
     """Take `quantities` off stock for an approved issue document: what the document itself held is released
     first; a shortage (on hand minus what others hold) is refused naming every goods (DOC-65). Returns the
     issued value (PLN) per goods."""
-    released = released or {}
-    quantities = {g: q for g, q in quantities.items() if q}
-    touched = set(quantities) | {g for g, q in released.items() if q}
+    need = {g: _stored(q) for g, q in quantities.items() if q}
+    free = {g: _stored(q) for g, q in (released or {}).items() if q}
+    touched = set(need) | set(free)
     if not touched:
         return {}
     levels = _lock_levels(touched, warehouse_id)
     missing = {}
     for g in touched:
         level = levels[g]
-        level.held -= released.get(g, ZERO)
-        need = quantities.get(g, ZERO)
-        if need > level.on_hand - level.held:
-            missing[g] = need - (level.on_hand - level.held)
+        level.held -= free.get(g, 0)
+        wanted = need.get(g, 0)
+        if wanted > level.on_hand - level.held:
+            missing[g] = wanted - (level.on_hand - level.held)
     if missing:
         raise _shortage(missing, warehouse_id)
     values: dict[int, Decimal] = {}
-    if quantities:
-        method = method or costing_method()
-        layers: dict[int, list[_Layer]] = {}
-        ids = sorted(quantities)
-        sql = prepared(f"stock.layers:{len(ids)}", lambda: for_update(StockLayer.select(
-            StockLayer.id, StockLayer.goods, StockLayer.received_on, StockLayer.remaining, StockLayer.unit_cost).where(
-            (StockLayer.goods.in_(list(range(len(ids))))) & (StockLayer.warehouse == 0) & (StockLayer.remaining > 0))))
-        qty, cost = StockLayer.remaining.python_value, StockLayer.unit_cost.python_value
-        for layer_id, g, received_on, left, unit_cost in run(sql, [*ids, warehouse_id, 0]):
-            # received_on as the driver returns it: only ordered, within one engine
-            layers.setdefault(g, []).append(_Layer(layer_id, received_on, qty(left), cost(unit_cost)))
+    if need:
+        left = dict(need)
+        totals = dict.fromkeys(need, 0)
         issues, remaining = [], {}             # issues: the INSERT's values, five a row, as stored
-        qty_db, value_db = StockIssue.quantity.db_value, StockIssue.value.db_value
-        for g, need in sorted(quantities.items()):
-            total = ZERO
-            for layer in _ordered(layers.get(g, []), method):
-                if need <= 0:
-                    break
-                take = min(need, layer.remaining)
-                need -= take
-                value = (take * layer.unit_cost).quantize(CENT, ROUND_HALF_UP)
-                total += value
-                remaining[layer.id] = layer.remaining - take
-                issues += [document_id, g, layer.id, qty_db(take), value_db(value)]
-            if need > 0:   # on hand without layers: a broken store; never silently issue from nothing
-                raise RuntimeError(f"goods {g}: on hand has no cost layers for {need}")
-            values[g] = total
-            levels[g].on_hand -= quantities[g]
+        for layer_id, g, on_layer, unit_cost in _layers(sorted(need), warehouse_id, method or costing_method()):
+            wanted = left[g]
+            if wanted <= 0:
+                continue
+            take = wanted if wanted < on_layer else on_layer
+            left[g] = wanted - take
+            value = _value(take, unit_cost)
+            totals[g] += value
+            remaining[layer_id] = on_layer - take
+            issues += [document_id, g, layer_id, take, value]
+        short = next((g for g, q in left.items() if q > 0), None)
+        if short is not None:   # on hand without layers: a broken store; never silently issue from nothing
+            raise RuntimeError(f"goods {short}: on hand has no cost layers for {_quantity(left[short])}")
+        money = StockIssue.value.python_value
+        for g, q in need.items():
+            values[g] = money(totals[g])
+            levels[g].on_hand -= q
         _save_remaining(remaining)
-        if issues:
-            run(insert_sql(StockIssue, list(_ISSUE), len(issues) // len(_ISSUE)), issues)
+        run(insert_sql(StockIssue, list(_ISSUE), len(issues) // len(_ISSUE)), issues)
     _save_all([levels[g] for g in sorted(touched)])
     return values
 
@@ -231,7 +231,7 @@ def receive(document_id: int, warehouse_id: int, rows: list[tuple[int, Decimal, 
     for g, q, _cost in rows:
         if q < 0:
             raise ValueError("a receipt line with a negative quantity")
-        levels[g].on_hand += q
+        levels[g].on_hand += _stored(q)
     StockLayer.insert_many([{"goods": g, "warehouse": warehouse_id, "document_id": document_id, "received_on": on,
                              "quantity": q, "remaining": q, "unit_cost": c} for g, q, c in rows]).execute()
     _save_all([levels[g] for g in sorted(levels)])
@@ -245,7 +245,7 @@ def reverse_issue(document_id: int, warehouse_id: int) -> None:
     levels = _lock_levels([i.goods_id for i in issues], warehouse_id)
     for i in issues:
         StockLayer.update(remaining=StockLayer.remaining + i.quantity).where(StockLayer.id == i.layer_id).execute()
-        levels[i.goods_id].on_hand += i.quantity
+        levels[i.goods_id].on_hand += _stored(i.quantity)
     StockIssue.delete().where(StockIssue.document_id == document_id).execute()
     _save_all([levels[g] for g in sorted(levels)])
 
@@ -263,7 +263,7 @@ def reverse_receipt(document_id: int, warehouse_id: int, *, number: str = "") ->
             nr=number, kod=code))
     levels = _lock_levels([layer.goods_id for layer in layers], warehouse_id)
     for layer in layers:
-        levels[layer.goods_id].on_hand -= layer.quantity
+        levels[layer.goods_id].on_hand -= _stored(layer.quantity)
     missing = {g: -lv.on_hand for g, lv in levels.items() if lv.on_hand < 0}
     if missing:
         raise _shortage(missing, warehouse_id)

@@ -4,6 +4,8 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from store import gates, numbering
 from store.db import write
@@ -88,3 +90,24 @@ def test_inventory_and_full_return_block_a_branch(branch):
 def test_hq_and_standalone_are_never_gated(standalone):
     gates.set_flag(gates.FULL_RETURN_DONE, True)
     assert gates.may_issue("FA") is None
+
+
+def _render_whole(pattern, *, kind, n, series, on):
+    """The number built afresh every time (how render worked before it kept the text around {n})."""
+    import re
+
+    values = {"kind": kind, "n": str(n), "series": series, "mm": f"{on.month:02d}", "yyyy": f"{on.year:04d}"}
+    text = re.sub(r"\{([a-z]+)\}", lambda m: values.get(m.group(1), m.group(0)), pattern)
+    return re.sub(r"([/\- ])\1+", r"\1", text).strip("/- ")
+
+
+@settings(max_examples=300, deadline=None)
+@given(parts=st.lists(st.sampled_from(["{kind}", "{n}", "{series}", "{mm}", "{yyyy}", "/", "-", " ", "X"]),
+                      min_size=1, max_size=9),
+       n=st.integers(min_value=1, max_value=10 ** 7), series=st.sampled_from(["", "KRAK", "B"]),
+       on=st.dates(min_value=date(2000, 1, 1), max_value=date(2099, 12, 31)))
+def test_a_number_is_the_pattern_filled_whatever_was_rendered_before(parts, n, series, on):
+    pattern = "".join(parts)
+    for k in (n, n + 1):        # the second time the text around {n} comes from the cache
+        assert numbering.render(pattern, kind="FA", n=k, series=series, on=on) == \
+            _render_whole(pattern, kind="FA", n=k, series=series, on=on)

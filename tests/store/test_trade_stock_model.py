@@ -8,7 +8,7 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import (RuleBasedStateMachine, initialize, invariant, precondition, rule,
                                  run_state_machine_as_test)
@@ -239,3 +239,17 @@ def test_stock_follows_the_model(bshop, method):
     run_state_machine_as_test(StockMachine, settings=settings(
         max_examples=examples(8, 40) if is_sqlite() else examples(4, 15), stateful_step_count=25, deadline=None,
         suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much]))
+
+
+@settings(max_examples=examples(400, 2000), deadline=None)
+@given(take=st.integers(min_value=0, max_value=10 ** 12), unit_cost=st.integers(min_value=-10 ** 10, max_value=10 ** 10))
+@example(take=25_000, unit_cost=100)          # 2.5 x 0.01 PLN = 0.025 -> 0.03 (half even would give 0.02)
+@example(take=25_000, unit_cost=-100)         # -0.025 -> -0.03 (away from zero)
+@example(take=5_000, unit_cost=100)           # 0.5 x 0.01 = 0.005 -> 0.01
+def test_an_issued_value_in_integers_is_decimal_rounding_half_up_to_the_grosz(take, unit_cost):
+    """stock.issue works in stored units (1/10000 of a unit, 1/10000 PLN); the value it stores must be what
+    Decimal gives for quantity x unit cost rounded half up to 0.01 PLN."""
+    from store.warehouse.stock import _value
+
+    exact = (Decimal(take).scaleb(-4) * Decimal(unit_cost).scaleb(-4)).quantize(Decimal("0.01"), ROUND_HALF_UP)
+    assert _value(take, unit_cost) == int(exact.scaleb(2))
