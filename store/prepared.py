@@ -13,6 +13,7 @@ of the model's own columns back. Only for statements whose shape never varies (a
 """
 from __future__ import annotations
 
+from datetime import date, datetime
 from typing import Callable, Iterable
 
 import peewee
@@ -63,16 +64,39 @@ def _as_read(field) -> bool:
     return type(field) in _AS_READ
 
 
+def _fast_reader(field):
+    """The field's python_value, or a quicker function giving the same value for what SQLite stores (a flag as
+    0/1, a time as "YYYY-MM-DD HH:MM:SS[.ffffff]", a date as "YYYY-MM-DD"; anything else goes to peewee)."""
+    if type(field) is peewee.BooleanField:
+        return bool
+    slow = field.python_value
+    if type(field) is peewee.DateTimeField:
+        def read_time(value):
+            if type(value) is str and len(value) in (19, 26) and value[10] == " ":
+                return datetime.fromisoformat(value)
+            return slow(value)
+        return read_time
+    if type(field) is peewee.DateField:
+        def read_date(value):
+            if type(value) is str and len(value) == 10:
+                return date.fromisoformat(value)
+            return slow(value)
+        return read_date
+    return slow
+
+
 def _converters(model, columns):
+    """(field names in row order, [(position, name, converter)] of the columns the driver does not already
+    return as the Python value)."""
     key = (model, tuple(columns) if columns else None)
-    conv = _CONVERTERS.get(key)
-    if conv is None:
+    plan = _CONVERTERS.get(key)
+    if plan is None:
         meta = model._meta
-        names = columns or [f.name for f in meta.sorted_fields]
-        conv = [(meta.fields[n].name, None if _as_read(meta.fields[n]) else meta.fields[n].python_value)
-                for n in names]
-        _CONVERTERS[key] = conv
-    return conv
+        fields = [meta.fields[n] for n in (columns or [f.name for f in meta.sorted_fields])]
+        plan = (tuple(f.name for f in fields),
+                tuple((i, f.name, _fast_reader(f)) for i, f in enumerate(fields) if not _as_read(f)))
+        _CONVERTERS[key] = plan
+    return plan
 
 
 def as_model(model: type[peewee.Model], row, columns: list[str] | None = None):
@@ -80,9 +104,14 @@ def as_model(model: type[peewee.Model], row, columns: list[str] | None = None):
     builds the rows of a query (no defaults, nothing dirty)."""
     if row is None:
         return None
+    names, convert = _converters(model, columns)
+    data = dict(zip(names, row))
+    for i, name, read in convert:
+        value = row[i]
+        if value is not None:
+            data[name] = read(value)
     obj = model.__new__(model)
-    obj.__data__ = {name: (convert(value) if convert is not None and value is not None else value)
-                    for (name, convert), value in zip(_converters(model, columns), row)}
+    obj.__data__ = data
     obj._dirty = set()
     obj.__rel__ = {}
     return obj
@@ -91,14 +120,25 @@ def as_model(model: type[peewee.Model], row, columns: list[str] | None = None):
 _NEW: dict = {}
 
 
+def _stored_as(field) -> type | None:
+    """The Python type the field stores unchanged (str in a text column, int in an integer one), else None."""
+    if type(field) is peewee.ForeignKeyField:
+        field = field.rel_field
+    if type(field) in (peewee.CharField, peewee.TextField):
+        return str
+    if type(field) in (peewee.IntegerField, peewee.BigIntegerField, peewee.AutoField):
+        return int
+    return None
+
+
 def _new_plan(model: type[peewee.Model]) -> tuple[list[str], list]:
-    """Per model, once: every field but the key in the model's order, with its converter and default; a default
-    that is not called (most of them) is kept converted already."""
+    """Per model, once: every field but the key in the model's order, with its converter, the type it stores
+    unchanged and its default; a default that is not called (most of them) is kept converted already."""
     plan = _NEW.get(model)
     if plan is None:
         fields = [f for f in model._meta.sorted_fields if f is not model._meta.primary_key]
         plan = ([f.name for f in fields],
-                [(f.name, f.db_value, f.default, callable(f.default),
+                [(f.name, f.db_value, _stored_as(f), f.default, callable(f.default),
                   None if callable(f.default) else f.db_value(f.default)) for f in fields])
         _NEW[model] = plan
     return plan
@@ -115,13 +155,13 @@ def insert_new(model: type[peewee.Model], values: dict) -> tuple[int, dict]:
 
         values = {**values, "modified_by": session_operator()}
     row, params = {}, []
-    for name, to_db, default, called, stored in plan:
+    for name, to_db, as_is, default, called, stored in plan:
         if name in values:
             value = row[name] = values[name]
-            params.append(to_db(value))
+            params.append(value if type(value) is as_is else to_db(value))
         elif called:
             value = row[name] = default()
-            params.append(to_db(value))
+            params.append(value if type(value) is as_is else to_db(value))
         else:
             row[name] = default
             params.append(stored)
