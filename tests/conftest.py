@@ -52,6 +52,17 @@ def _pg_available() -> str | None:
         return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
 
 
+@pytest.fixture(autouse=True)
+def no_operator_left_over():
+    """Every test starts with nobody logged in: the session operator is process-wide, and a TUI test's login
+    (ADMIN, who may exceed credit limits) must not decide a later store test's credit check in the same worker."""
+    from store.base import set_session_operator
+
+    set_session_operator("")
+    yield
+    set_session_operator("")
+
+
 @pytest.fixture(scope="session")
 def pg_reason():
     return _pg_available()
