@@ -77,8 +77,18 @@ def payment_terms(contractor_id: int, form_id: int, issue_date: date) -> Payment
     c, form = get_contractor(contractor_id), _form(form_id)
     own = c.payment_term_on and (not c.payment_form or c.payment_form.strip().lower() == form.name.strip().lower())
     days = int(c.payment_term_days if own else form.days)
-    due = issue_date + timedelta(days=days)
-    return PaymentTerms(due, due + timedelta(days=int(c.max_delay_days or 0)), days, bool(own))
+    due = later_by(issue_date, days, c)
+    return PaymentTerms(due, later_by(due, int(c.max_delay_days or 0), c), days, bool(own))
+
+
+def later_by(day: date, days: int, contractor: Contractor) -> date:
+    """`day` + `days` of the contractor's terms. The card keeps terms below 10,000 days; a row changed past the
+    calendar by hand (SQL) is refused with a message, not an OverflowError out of the form."""
+    try:
+        return day + timedelta(days=days)
+    except OverflowError:
+        raise Refused(_("Termin płatności lub maksymalna zwłoka kontrahenta {kod} ({dni} dni) wykracza poza "
+                        "kalendarz – popraw kartę kontrahenta.").format(kod=contractor.code, dni=days)) from None
 
 
 def _posts_entry(form: PaymentForm) -> bool:
@@ -145,7 +155,7 @@ def _post(p: DocumentPayments, tendered: Decimal | None, flags, contractor, form
     for n, inst in enumerate(p.instalments, start=1):
         amount = check_amount(inst.amount)
         form = forms.get(inst.form_id) or _form(inst.form_id)
-        expected = inst.due_date + timedelta(days=int(contractor.max_delay_days or 0))
+        expected = later_by(inst.due_date, int(contractor.max_delay_days or 0), contractor)
         posts = _posts_entry(form)
         settled = posts and not not_subject                   # its KP/KW settles it at once
         payment_id, _row = insert_new(Payment, {

@@ -219,3 +219,16 @@ def test_hq_refuses_an_operator_without_the_right_to_exceed(sshop):
         .execute()
     unchanged(lambda: sell(sshop, "FA", [("A", 1, "50")], payments=[("transfer", None)], approve_it=False),
               "limit")
+
+
+def test_contractor_terms_changed_past_the_calendar_by_sql_are_refused_with_a_message(sshop):
+    """The card keeps terms below 10,000 days; a row changed by hand in SQL must not raise OverflowError out of a
+    save or an approval: a Polish reason, the database unchanged."""
+    receive(sshop, [("A", 5, "1")])
+    fa = sell(sshop, "FA", [("A", 1, "5")], payments=[("transfer", None)], approve_it=False)
+    Contractor.update(max_delay_days=10 ** 9).where(Contractor.id == sshop.contractor_id).execute()
+    unchanged(lambda: approve(fa.id, version=fa.version), "wykracza poza kalendarz – popraw kartę kontrahenta")
+    Contractor.update(max_delay_days=0, payment_term_on=True, payment_term_days=4_000_000) \
+        .where(Contractor.id == sshop.contractor_id).execute()
+    unchanged(lambda: sell(sshop, "FA", [("A", 1, "5")], payments=[("transfer", None)], approve_it=False),
+              r"ALFA \(4000000 dni\) wykracza poza kalendarz")
