@@ -8,6 +8,7 @@ line, goods by EAN, the margin check.
     goods_by_ean(code)                the goods id a barcode names (SETUP-12 *Sprzedaż tylko wg kodów EAN*)
     below_purchase(kind, lines, …)    [(code, price, purchase price)] lines sold under the purchase price
     margin_moment(moment)             True when the SETUP-12 margin check runs at this moment
+    proposed_contractor(kind)         the contractor a new document shows: !NIEOKREŚLONY! on a receipt (DOC-6)
 """
 from __future__ import annotations
 
@@ -19,6 +20,17 @@ from store.trade import options
 CENT = Decimal("0.01")
 SALES_KINDS = ("FA", "PA")
 MARGIN = "margin"                       # the code of the margin question (ConfirmationNeeded)
+
+
+def proposed_contractor(kind: str) -> int | None:
+    """A new PA is for the walk-in contractor !NIEOKREŚLONY! (DOC-6, CTR-30), as the store saves it; the form
+    shows it and goes straight to the lines. An FA's clerk picks the contractor (an FA for it is refused)."""
+    from store.parties.models import UNSPECIFIED_CODE, Contractor
+
+    if kind != "PA":
+        return None
+    found = Contractor.select(Contractor.id).where(Contractor.code == UNSPECIFIED_CODE).first()
+    return found.id if found is not None else None
 
 
 def series_choices(kind: str) -> list[str]:

@@ -306,3 +306,27 @@ async def test_the_line_dialog_keeps_the_keys_until_enter_or_esc(trade_branch):
         await add_line(pilot, "A1", "2")
         assert [(ln["code"], ln["quantity"]) for ln in form.lines] == [("A1", D(2))]
         assert "Pozycje: 1" in str(form.query_one("#doc-info").render())
+
+
+@pytest.mark.rule("DOC-6")
+async def test_a_new_receipt_shows_the_walk_in_contractor_and_starts_at_the_lines(trade_branch):
+    """A new PA shows !NIEOKREŚLONY! (what the store saves it with), and the cursor is on the lines, not in an empty
+    contractor field; an FA still starts in the contractor field."""
+    from store.parties.models import UNSPECIFIED_CODE, Contractor
+
+    walk_in = Contractor.get(Contractor.code == UNSPECIFIED_CODE).id
+    app = app_for(trade_branch.url)
+    async with app.run_test(size=SIZE) as pilot:
+        form = await document_from_list(pilot, "PA", None)
+        assert form._contractor_id() == walk_in
+        assert form.query_one("#f-contractor").value == UNSPECIFIED_CODE       # what the clerk reads
+        assert app.focused is form.table
+        await add_line(pilot, "A1")
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: isinstance(app.screen, ListScreen))
+        pa = Document.get(Document.kind == "PA")
+        assert (pa.contractor_id, pa.contractor_code) == (walk_in, UNSPECIFIED_CODE)
+        await pilot.press("escape")
+        await settle(pilot)
+        form = await document_from_list(pilot, "FA", None)
+        assert form._contractor_id() is None and app.focused is form.query_one("#f-contractor")

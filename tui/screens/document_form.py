@@ -23,7 +23,7 @@ from textual.widgets import Input, Static, TabbedContent, TabPane
 
 from store import trade
 from store.i18n import _
-from store.trade import listing
+from store.trade import form_support, listing
 from tui import keymap
 from tui.screens.document_dialogs import money
 from tui.screens.document_header import HeaderPart
@@ -126,9 +126,13 @@ class DocumentForm(LineEntryPart, HeaderPart, PaymentsPart, LineInfoPart, PrintP
             self.new_header()
             if self.copy_from is not None:
                 self._copy(trade.load_document(self.copy_from))
+            elif self.kind in WITH_CONTRACTOR and (walk_in := form_support.proposed_contractor(self.kind)):
+                self._set_field("contractor", walk_in)       # the receipt's !NIEOKREŚLONY!, as the store saves it
             self._set_field("issue_date", self.loaded["issue_date"].isoformat())
             self._refresh()
-        if self.document_id is None and self.kind in WITH_CONTRACTOR and not self.loaded["contractor_id"]:
+        walk_in = self.document_id is None and self.copy_from is None and self._contractor_id()
+        if self.document_id is None and self.kind in WITH_CONTRACTOR and not self.loaded["contractor_id"] \
+                and not walk_in:
             self.query_one("#f-contractor").focus()
         else:
             table.focus()
