@@ -213,11 +213,14 @@ async def test_ctrl_insert_copies_with_a_new_guid_and_delete_removes_a_buffer_or
         copy = Document.get((Document.kind == "FA") & (Document.state == "buffer"))
         assert copy.guid != Document.get_by_id(source.id).guid and copy.contractor_code == "ABC"
         # Delete: the buffered copy goes; then the approved source is cancelled
-        for row_id in (copy.id, source.id):
+        for row_id, asked in ((copy.id, f"Czy usunąć dokument „BUF/{copy.id} ABC” z bufora?"),
+                              (source.id, f"Czy anulować dokument „{source.number} ABC”? Anulowany dokument zostaje "
+                                          "na liście ze swoim numerem.")):
             screen.list.reload(keep_id=row_id)
             await settle(pilot)
             await pilot.press("delete")
             await wait_for(pilot, lambda: isinstance(app.screen, ConfirmDialog))
+            assert str(app.screen.query_one("#confirm-message").render()) == asked
             await pilot.press("t")
             await wait_for(pilot, lambda: app.screen is screen)
             await settle(pilot, 10)

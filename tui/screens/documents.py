@@ -43,6 +43,18 @@ def _remove(record_id: int, answers: dict | None = None):
     return trade.cancel(record_id, version=None, cancel_receipt=(answers or {}).get(CANCEL_RECEIPT))
 
 
+def _describe(row: tuple) -> str:
+    return f"{row[2]} {row[3] or ''}".strip()
+
+
+def _delete_question(row: tuple) -> str:
+    """Del on a buffered document deletes it; on an approved one it cancels it (the number stays taken)."""
+    if row[STATE_INDEX] == listing.BUFFER:
+        return _("Czy usunąć dokument „{what}” z bufora?").format(what=_describe(row))
+    return _("Czy anulować dokument „{what}”? Anulowany dokument zostaje na liście ze swoim numerem.").format(
+        what=_describe(row))
+
+
 def _summary(ids: list[int]) -> str:
     net, vat, gross = listing.totals(ids)
     return _("netto {netto}, VAT {vat}, brutto {brutto}").format(netto=listing.money_text(net),
@@ -195,7 +207,7 @@ def documents(kind: str) -> ListBehaviour:
         serial.append(("invoice_for_receipt", _("Faktura do paragonu"), invoice_for_receipt))
     return ListBehaviour(
         key=f"documents_{kind}", title=_(TITLES[kind]), spec=lambda: listing.document_list(kind),
-        card=_card(kind), delete=_remove, describe=lambda row: f"{row[2]} {row[3] or ''}".strip(),
+        card=_card(kind), delete=_remove, describe=_describe, delete_question=_delete_question,
         filters=[("buffer", _("tylko bufor")), ("approved", _("tylko zatwierdzone")),
                  ("not_sent", _("niewysłane do centrali")), ("cancelled", _("anulowane"))],
         module=MODULE, serial=serial, tone=lambda row: listing.row_tone(row[STATE_INDEX]),

@@ -84,7 +84,9 @@ def delete_rows(screen) -> None:
         question = _("Czy usunąć zaznaczone rekordy? Zaznaczonych: {n}.").format(n=len(ids))
     else:
         ids = [vl.cursor_id]
-        question = _("Czy usunąć rekord „{what}”?").format(what=behaviour.describe(vl.row_at(vl.cursor)))
+        row = vl.row_at(vl.cursor)
+        question = behaviour.delete_question(row) if behaviour.delete_question is not None else \
+            _("Czy usunąć rekord „{what}”?").format(what=behaviour.describe(row))
     if not ids:
         return
 

@@ -39,6 +39,7 @@ class ListBehaviour:
     serial: list[tuple[str, str, Callable]] = field(default_factory=list)  # (id, label, fn(app, ids))
     tone: Callable[[tuple], str] | None = None      # row -> VirtualList.TONES colour ("" = plain)
     marked_summary: Callable[[list[int]], str] | None = None   # the totals of the marked rows (status line)
+    delete_question: Callable[[tuple], str] | None = None      # row -> what Del asks (default: „Czy usunąć rekord”)
 
 
 class ListScreen(Screen[int | None]):
