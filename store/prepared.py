@@ -131,41 +131,53 @@ def _stored_as(field) -> type | None:
     return None
 
 
-def _new_plan(model: type[peewee.Model]) -> tuple[list[str], list]:
-    """Per model, once: every field but the key in the model's order, with its converter, the type it stores
-    unchanged and its default; a default that is not called (most of them) is kept converted already."""
-    plan = _NEW.get(model)
+_LITERAL_TYPES = (type(None), bool, int, str)
+
+
+def _new_plan(model: type[peewee.Model], given: tuple[str, ...]) -> tuple[str, list, dict]:
+    """Per model and set of given fields, once: the INSERT of every field but the key, in the model's order, with
+    the constant defaults written into the SQL (an insert binds only what changes: ~20 of a document's 51
+    columns); the steps that make the bound values (given, or a called default: a fresh guid, the time); the
+    Python values of the constant defaults (the row returned)."""
+    key = (model, given, is_sqlite())
+    plan = _NEW.get(key)
     if plan is None:
+        from store.bulk import sql_literal
+
+        mark, pg = database.obj.param, not is_sqlite()
         fields = [f for f in model._meta.sorted_fields if f is not model._meta.primary_key]
-        plan = ([f.name for f in fields],
-                [(f.name, f.db_value, _stored_as(f), f.default, callable(f.default),
-                  None if callable(f.default) else f.db_value(f.default)) for f in fields])
-        _NEW[model] = plan
+        names, marks, steps, constants = [], [], [], {}
+        for f in fields:
+            names.append(f'"{f.column_name}"')
+            if f.name not in given and not callable(f.default) \
+                    and type(stored := f.db_value(f.default)) in _LITERAL_TYPES:
+                marks.append(sql_literal(stored, pg))
+                constants[f.name] = f.default
+            else:
+                marks.append(mark)
+                made = None if f.name in given else f.default if callable(f.default) else (lambda d=f.default: d)
+                steps.append((f.name, f.db_value, _stored_as(f), made))
+        sql = f'INSERT INTO "{model._meta.table_name}" ({", ".join(names)}) VALUES ({", ".join(marks)})'
+        if pg:
+            sql += ' RETURNING "id"'
+        plan = _NEW[key] = (sql, steps, constants)
     return plan
 
 
 def insert_new(model: type[peewee.Model], values: dict) -> tuple[int, dict]:
     """One new row as `Model.create()` makes it: every field's default (callables called: a fresh guid, the
     time), then `values`; a tracked row carries the session operator (TrackedModel.save). Returns the new id
-    and the row's Python values. Always every field in the model's order, so one statement text per model;
-    only the given values and called defaults are converted (a document has 51 columns, ~20 given)."""
-    columns, plan = _new_plan(model)
-    if "modified_by" in columns and "modified_by" not in values:
+    and the row's Python values (every field)."""
+    if "modified_by" not in values and "modified_by" in model._meta.fields:
         from store.base import session_operator
 
         values = {**values, "modified_by": session_operator()}
-    row, params = {}, []
-    for name, to_db, as_is, default, called, stored in plan:
-        if name in values:
-            value = row[name] = values[name]
-            params.append(value if type(value) is as_is else to_db(value))
-        elif called:
-            value = row[name] = default()
-            params.append(value if type(value) is as_is else to_db(value))
-        else:
-            row[name] = default
-            params.append(stored)
-    cursor = run(insert_sql(model, columns), params)
+    sql, steps, constants = _new_plan(model, tuple(values))
+    row, params = dict(constants), []
+    for name, to_db, as_is, default in steps:
+        value = row[name] = values[name] if default is None else default()
+        params.append(value if type(value) is as_is else to_db(value))
+    cursor = run(sql, params)
     return (cursor.lastrowid if is_sqlite() else cursor.fetchall()[-1][0]), row
 
 
@@ -178,15 +190,19 @@ def from_values(model: type[peewee.Model], values: dict):
     return obj
 
 
-def insert_sql(model: type[peewee.Model], columns: list[str], rows: int = 1) -> str:
-    """INSERT of `rows` rows of the named fields (PostgreSQL returns the ids)."""
+def insert_sql(model: type[peewee.Model], columns: list[str], rows: int = 1, constants: dict | None = None) -> str:
+    """INSERT of `rows` rows of the named fields (PostgreSQL returns the ids); `constants` (field -> Python
+    value, the same in every row: flags, a version) are written into the SQL instead of bound each row."""
     engine = is_sqlite()
-    key = (f"insert:{model._meta.table_name}:{','.join(columns)}:{rows}", engine)
+    key = (f"insert:{model._meta.table_name}:{','.join(columns)}:{rows}:{constants!r}", engine)
     sql = _TEXT.get(key)
     if sql is None:
-        mark = database.obj.param
-        cols = ", ".join(f'"{model._meta.fields[c].column_name}"' for c in columns)
-        one = "(" + ", ".join([mark] * len(columns)) + ")"
+        from store.bulk import sql_literal
+
+        fields, mark = model._meta.fields, database.obj.param
+        fixed = [(name, sql_literal(fields[name].db_value(v), not engine)) for name, v in (constants or {}).items()]
+        cols = ", ".join(f'"{fields[c].column_name}"' for c in [*columns, *(n for n, _v in fixed)])
+        one = "(" + ", ".join([mark] * len(columns) + [v for _n, v in fixed]) + ")"
         sql = f'INSERT INTO "{model._meta.table_name}" ({cols}) VALUES {", ".join([one] * rows)}'
         if not engine:
             sql += ' RETURNING "id"'

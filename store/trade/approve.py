@@ -256,20 +256,21 @@ def _generate(doc: Document, kind: str) -> Document:
 
 _COPIED = ("position", "goods", "goods_code", "name", "unit", "quantity", "price", "rate_code", "rate", "value", "net",
            "vat", "gross", "net_pln", "vat_pln", "gross_pln")
-_WZ_LINE = ("document", "description", "cost", "guid", "modified_by", "modified_at", "exported", "confirmed",
-            "from_remote", "realised_hq", "to_cancel", "version", *_COPIED)
+_WZ_LINE = ("document", "cost", "guid", "modified_by", "modified_at", *_COPIED)
+_WZ_LINE_CONSTANTS = {"description": "", "exported": False, "confirmed": False, "from_remote": False,
+                      "realised_hq": False, "to_cancel": False, "version": 1}
 
 
 def _generated_lines(wz: Document, lines, rows: dict[int, tuple], costs: dict[int, Decimal]) -> None:
     """The WZ/PZ's lines: the trade document's lines as read (`rows`: the stored values of every DocumentLine
     field in order, by id(line)) with the issued cost, in one INSERT."""
     copied = _copied()
-    stamp = [DocumentLine.modified_at.db_value(utcnow()), False, False, False, False, False, 1]
+    now = DocumentLine.modified_at.db_value(utcnow())
     cost, who, zero = DocumentLine.cost.db_value, session_operator(), Decimal(0)
     params = []
     for ln, guid in zip(lines, new_guids(len(lines))):
-        params += [wz.id, "", cost(costs.get(id(ln), zero)), guid, who, *stamp, *copied(rows[id(ln)])]
-    run(insert_sql(DocumentLine, list(_WZ_LINE), len(lines)), params)
+        params += [wz.id, cost(costs.get(id(ln), zero)), guid, who, now, *copied(rows[id(ln)])]
+    run(insert_sql(DocumentLine, list(_WZ_LINE), len(lines), _WZ_LINE_CONSTANTS), params)
 
 
 @functools.cache
