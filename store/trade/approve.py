@@ -149,7 +149,7 @@ def _approve(document_id: int, version: int | None, confirmed: frozenset, tender
     if opts[options.WARN_UNSPECIFIED] == "1" and rules.is_unspecified(doc) and doc.kind in rules.PAYMENT_SIGN \
             and WARN_UNSPECIFIED not in confirmed:
         questions.append((WARN_UNSPECIFIED, _("Czy na pewno zatwierdzić dokument dla kontrahenta !NIEOKREŚLONY!?")))
-    contractor = _contractor(doc.contractor_id) \
+    contractor = Contractor.get_or_none(Contractor.id == doc.contractor_id) \
         if doc.contractor_id and doc.kind in rules.PAYMENT_SIGN and doc.origin != "PA" else None   # read once
     questions += credit_questions(doc, confirmed, ask=False, role=role, contractor=contractor)
     questions += margin_questions(doc, lines, confirmed, opts)
@@ -212,11 +212,6 @@ def _approve(document_id: int, version: int | None, confirmed: frozenset, tender
             "trade.load.payments", lambda: DocumentPayment.select().where(DocumentPayment.document == 0)
             .order_by(DocumentPayment.position)), [doc.id])]
     return view_of(doc, lines, read_vat(doc.id), payments, links)
-
-
-def _contractor(contractor_id: int) -> Contractor | None:
-    sql = prepared("trade.approve.contractor", lambda: Contractor.select().where(Contractor.id == 0))
-    return as_model(Contractor, run(sql, [contractor_id]).fetchone())
 
 
 def _spread(lines, values: dict[int, Decimal]) -> dict[int, Decimal]:
