@@ -110,6 +110,10 @@ def as_model(model: type[peewee.Model], row, columns: list[str] | None = None):
         value = row[i]
         if value is not None:
             data[name] = read(value)
+    return _instance(model, data)
+
+
+def _instance(model: type[peewee.Model], data: dict):
     obj = model.__new__(model)
     obj.__data__ = data
     obj._dirty = set()
@@ -135,31 +139,23 @@ _LITERAL_TYPES = (type(None), bool, int, str)
 
 
 def _new_plan(model: type[peewee.Model], given: tuple[str, ...]) -> tuple[str, list, dict]:
-    """Per model and set of given fields, once: the INSERT of every field but the key, in the model's order, with
-    the constant defaults written into the SQL (an insert binds only what changes: ~20 of a document's 51
-    columns); the steps that make the bound values (given, or a called default: a fresh guid, the time); the
-    Python values of the constant defaults (the row returned)."""
+    """Per model and set of given fields, once: the INSERT of every field but the key with the constant defaults
+    written into the SQL (an insert binds only what changes: ~20 of a document's 51 columns); the steps that make
+    the bound values (given, or a called default: a fresh guid, the time); the constant defaults (Python values,
+    for the row returned)."""
     key = (model, given, is_sqlite())
     plan = _NEW.get(key)
     if plan is None:
-        from store.bulk import sql_literal
-
-        mark, pg = database.obj.param, not is_sqlite()
-        fields = [f for f in model._meta.sorted_fields if f is not model._meta.primary_key]
-        names, marks, steps, constants = [], [], [], {}
-        for f in fields:
-            names.append(f'"{f.column_name}"')
-            if f.name not in given and not callable(f.default) \
-                    and type(stored := f.db_value(f.default)) in _LITERAL_TYPES:
-                marks.append(sql_literal(stored, pg))
+        steps, constants = [], {}
+        for f in model._meta.sorted_fields:
+            if f is model._meta.primary_key:
+                continue
+            if f.name not in given and not callable(f.default) and type(f.db_value(f.default)) in _LITERAL_TYPES:
                 constants[f.name] = f.default
             else:
-                marks.append(mark)
                 made = None if f.name in given else f.default if callable(f.default) else (lambda d=f.default: d)
                 steps.append((f.name, f.db_value, _stored_as(f), made))
-        sql = f'INSERT INTO "{model._meta.table_name}" ({", ".join(names)}) VALUES ({", ".join(marks)})'
-        if pg:
-            sql += ' RETURNING "id"'
+        sql = insert_sql(model, [name for name, *_rest in steps], 1, constants)
         plan = _NEW[key] = (sql, steps, constants)
     return plan
 
@@ -183,11 +179,7 @@ def insert_new(model: type[peewee.Model], values: dict) -> tuple[int, dict]:
 
 def from_values(model: type[peewee.Model], values: dict):
     """A model instance from Python values of its fields (a row just inserted), nothing dirty."""
-    obj = model.__new__(model)
-    obj.__data__ = dict(values)
-    obj._dirty = set()
-    obj.__rel__ = {}
-    return obj
+    return _instance(model, dict(values))
 
 
 def insert_sql(model: type[peewee.Model], columns: list[str], rows: int = 1, constants: dict | None = None) -> str:
