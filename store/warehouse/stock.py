@@ -142,9 +142,9 @@ def hold(changes: dict[int, Decimal], warehouse_id: int, *, check: bool) -> None
 
 # The order layers are issued in, per costing method (SETUP-2, MM-21), in SQL: the rows come out ready
 ISSUE_ORDER = {
-    "FIFO": lambda: (StockLayer.goods, StockLayer.received_on, StockLayer.id),
-    "LIFO": lambda: (StockLayer.goods, StockLayer.received_on.desc(), StockLayer.id.desc()),
-    "QUAN": lambda: (StockLayer.goods, StockLayer.remaining.desc(), StockLayer.received_on, StockLayer.id),
+    "FIFO": (StockLayer.goods, StockLayer.received_on, StockLayer.id),
+    "LIFO": (StockLayer.goods, StockLayer.received_on.desc(), StockLayer.id.desc()),
+    "QUAN": (StockLayer.goods, StockLayer.remaining.desc(), StockLayer.received_on, StockLayer.id),
 }
 
 # take (1/10000) x unit cost (1/10000 PLN) is in 1/10^8 PLN; a value is in grosze (1/100): divide by 10^6
@@ -167,7 +167,7 @@ def _layers(goods_ids: list[int], warehouse_id: int, method: str):
     sql = prepared(f"stock.layers:{method}:{len(goods_ids)}", lambda: for_update(StockLayer.select(
         StockLayer.id, StockLayer.goods, StockLayer.remaining, StockLayer.unit_cost).where(
         (StockLayer.goods.in_(list(range(len(goods_ids))))) & (StockLayer.warehouse == 0)
-        & (StockLayer.remaining > 0)).order_by(*ISSUE_ORDER[method]())))
+        & (StockLayer.remaining > 0)).order_by(*ISSUE_ORDER[method])))
     return run(sql, [*goods_ids, warehouse_id, 0])
 
 
