@@ -24,10 +24,11 @@ from store.i18n import _
 from store.numbering import next_number
 from store.prepared import as_model, db_values, insert, insert_new, insert_sql, prepared, run, update_sql
 from store.trade import options, rules
-from store.trade.documents import APPROVED, BUFFER, Document
+from store.trade.documents import APPROVED, BUFFER, CANCEL_REQUESTED, CANCELLED, CANCELLED_BY_HQ, STATES, Document
 from store.trade.drafts import DocumentView, read_links, read_vat, view_of
 from store.trade.errors import ConfirmationNeeded, DocumentRefused
 from store.trade.models import DocumentEvent, DocumentLine, DocumentLink, DocumentPayment
+from store.trade.values import stored_reasons
 from store.warehouse import stock
 
 UNIT = Decimal("0.0001")
@@ -79,6 +80,16 @@ def credit_questions(doc: Document, confirmed: frozenset, *, ask: bool, role: st
     return []
 
 
+def _not_in_buffer(doc: Document) -> str:
+    if doc.state in (CANCELLED, CANCELLED_BY_HQ, CANCEL_REQUESTED):
+        return _("Dokument {nr} jest anulowany – nie można go zatwierdzić.").format(nr=doc.number)
+    if doc.state in STATES:
+        return _("Dokument {nr} jest już zatwierdzony.").format(nr=doc.number)
+    # only an edit outside the program leaves a state the program does not know
+    return _("Dokument {nr} ma nieznany stan „{stan}” – nie można go zatwierdzić.").format(nr=doc.number,
+                                                                                           stan=doc.state)
+
+
 def _instalments(doc: Document, forms: dict[int, PaymentForm]) -> list[tuple[int, Decimal, object]]:
     if not doc.gross:
         return []
@@ -98,7 +109,7 @@ def _instalments(doc: Document, forms: dict[int, PaymentForm]) -> list[tuple[int
 def _approve(document_id: int, version: int | None, confirmed: frozenset, tendered) -> None:
     doc = lock_document(document_id, version)
     if doc.state != BUFFER:
-        raise Refused(_("Dokument {nr} jest już zatwierdzony.").format(nr=doc.number))
+        raise Refused(_not_in_buffer(doc))
     opts = options.read()
     role = opts["role"]
     gates.ensure_may_issue(doc.kind, opts)
@@ -111,6 +122,8 @@ def _approve(document_id: int, version: int | None, confirmed: frozenset, tender
         + rules.contractor_reasons(doc, role)
     if not lines:
         reasons.append(_("Dokument nie ma pozycji."))
+    vat_rows = read_vat(doc.id)
+    reasons += stored_reasons(doc, lines, vat_rows)
     links = read_links(doc.id)
     pa = None
     if doc.origin == "PA":
@@ -211,7 +224,7 @@ def _approve(document_id: int, version: int | None, confirmed: frozenset, tender
         payments = [as_model(DocumentPayment, row) for row in run(prepared(
             "trade.load.payments", lambda: DocumentPayment.select().where(DocumentPayment.document == 0)
             .order_by(DocumentPayment.position)), [doc.id])]
-    return view_of(doc, lines, read_vat(doc.id), payments, links)
+    return view_of(doc, lines, vat_rows, payments, links)
 
 
 def _spread(lines, values: dict[int, Decimal]) -> dict[int, Decimal]:

@@ -26,7 +26,7 @@ from store.trade.drafts import FIELDS, DocumentDraft, DocumentView, load_documen
 from store.trade.errors import ConfirmationNeeded, DocumentRefused
 from store.trade.form_support import MARGIN, below_purchase, convert_price, margin_moment, margin_text
 from store.trade.models import DocumentEvent, DocumentLine, DocumentLink, DocumentPayment, DocumentVat
-from store.trade.vat import VatLine, compute
+from store.trade.values import document_values, line_reasons
 from store.warehouse import stock
 
 CENT = Decimal("0.01")
@@ -113,7 +113,8 @@ def _description(goods: Goods, given: str | None) -> str:
 
 def _apply_lines(doc: Document, draft: DocumentDraft, reasons: list[str], *, convert: bool = False
                  ) -> list[DocumentLine]:
-    existing = {ln.id: ln for ln in DocumentLine.select().where(DocumentLine.document == doc.id)} if doc.id else {}
+    existing = {ln.id: ln for ln in DocumentLine.select().where(DocumentLine.document == doc.id)
+                .order_by(DocumentLine.id)} if doc.id else {}     # id order: it breaks ties in the VAT spread
     if convert:                      # net <-> gross switched (SETUP-12): the saved lines keep their value
         priced = {ld.id for ld in draft.lines if ld.id is not None and ld.price is not None}
         for row in existing.values():
@@ -163,10 +164,7 @@ def _apply_lines(doc: Document, draft: DocumentDraft, reasons: list[str], *, con
         if getattr(row, "goods_id", None) is None:
             reasons.append(_("Pozycja dokumentu bez towaru."))
             continue
-        if row.quantity is None or row.quantity <= 0:
-            reasons.append(_("Pozycja {kod}: ilość musi być większa od zera.").format(kod=row.goods_code))
-        if row.price is None or row.price < 0:
-            reasons.append(_("Pozycja {kod}: cena nie może być ujemna.").format(kod=row.goods_code))
+        reasons += line_reasons([row])
         row.value = (row.quantity * row.price).quantize(CENT, ROUND_HALF_UP)
         existing[row.id if row.id else id(row)] = row
     return list(existing.values())
@@ -191,27 +189,6 @@ def _check_line_version(row: DocumentLine, loaded: int | None) -> None:
                             "zapisane.").format(kod=row.goods_code, who=row.modified_by or _("inna sesja"),
                                                 when=local_time_text(row.modified_at)),
                           who=row.modified_by, when=row.modified_at, current=dict(row.__data__))
-
-
-def _vat(doc: Document, lines: list[DocumentLine]) -> list[dict]:
-    result = compute([VatLine(i, ln.rate_code, ln.rate, ln.value) for i, ln in enumerate(lines)],
-                     from_gross=doc.from_gross)
-    rate = doc.exchange_rate
-    for ln, lv in zip(lines, result.lines):
-        ln.net, ln.vat, ln.gross = lv.net, lv.vat, lv.gross
-        ln.net_pln = (lv.net * rate).quantize(CENT, ROUND_HALF_UP)
-        ln.vat_pln = (lv.vat * rate).quantize(CENT, ROUND_HALF_UP)
-        ln.gross_pln = ln.net_pln + ln.vat_pln
-    rows = []
-    for r in result.rates:
-        net_pln, vat_pln = (r.net * rate).quantize(CENT, ROUND_HALF_UP), (r.vat * rate).quantize(CENT, ROUND_HALF_UP)
-        rows.append({"document": doc.id, "rate_code": r.rate_code, "rate": r.rate, "net": r.net, "vat": r.vat,
-                     "gross": r.gross, "net_pln": net_pln, "vat_pln": vat_pln, "gross_pln": net_pln + vat_pln})
-    doc.net, doc.vat, doc.gross = result.net, result.vat, result.gross
-    doc.net_pln = sum((r["net_pln"] for r in rows), Decimal(0))
-    doc.vat_pln = sum((r["vat_pln"] for r in rows), Decimal(0))
-    doc.gross_pln = doc.net_pln + doc.vat_pln
-    return rows
 
 
 def held_quantities(doc: Document, lines) -> dict[int, Decimal]:
@@ -291,7 +268,7 @@ def _save(draft: DocumentDraft, version: int | None, confirmed: frozenset, origi
     lines = _apply_lines(doc, draft, reasons, convert=switched)
     before = {id(ln): (ln.net, ln.vat, ln.gross) for ln in lines if ln.id is not None}
     drafted = {ld.id for ld in draft.lines if ld.id is not None}
-    vat_rows = _vat(doc, lines)
+    vat_rows = document_values(doc, lines)
     if draft.payments is not None:
         planned = _planned(doc, draft.payments)
     else:

@@ -132,7 +132,7 @@ def hold(changes: dict[int, Decimal], warehouse_id: int, *, check: bool) -> None
     for g, delta in changes.items():
         level = levels[g]
         delta = _stored(delta)
-        level.held += delta
+        level.held = max(level.held + delta, 0)     # a release past the hold (data edited by hand) stops at 0
         if check and delta > 0 and level.held > level.on_hand:
             missing[g] = level.held - level.on_hand
     if missing:
@@ -178,6 +178,8 @@ def issue(document_id: int, warehouse_id: int, quantities: dict[int, Decimal], *
     issued value (PLN) per goods."""
     need = {g: _stored(q) for g, q in quantities.items() if q}
     free = {g: _stored(q) for g, q in (released or {}).items() if q}
+    if any(q < 0 for q in need.values()):
+        raise ValueError("an issue of a negative quantity")
     touched = set(need) | set(free)
     if not touched:
         return {}
@@ -185,7 +187,8 @@ def issue(document_id: int, warehouse_id: int, quantities: dict[int, Decimal], *
     missing = {}
     for g in touched:
         level = levels[g]
-        level.held -= free.get(g, 0)
+        # never below 0: a hold edited by hand would otherwise make more available than is on hand
+        level.held = max(level.held - free.get(g, 0), 0)
         wanted = need.get(g, 0)
         if wanted > level.on_hand - level.held:
             missing[g] = wanted - (level.on_hand - level.held)
