@@ -18,6 +18,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 import peewee
+from playhouse.shortcuts import ReconnectMixin
 
 from store.errors import ConstraintViolation, DatabaseProblem, TransientWriteError
 from store.i18n import _
@@ -166,6 +167,20 @@ def sqlite_tables(path: Path) -> set[str]:
         return {name for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
 
 
+class ReconnectingPostgresqlDatabase(ReconnectMixin, peewee.PostgresqlDatabase):
+    """A statement or BEGIN outside a transaction that finds the connection dropped by the server (restart,
+    idle kill, network) reconnects and runs once more: a clerk's list, card or the next save simply works. Inside a
+    transaction nothing is re-run (its earlier statements are gone with the connection): write() says „Utracono
+    połączenie…” and forgets the connection."""
+
+    reconnect_errors = (
+        (peewee.OperationalError, "server closed the connection"),
+        (peewee.OperationalError, "terminating connection"),
+        (peewee.OperationalError, "connection already closed"),
+        (peewee.InterfaceError, "connection already closed"),
+    )
+
+
 def connect(url: str, *, create: bool = False, busy_timeout_ms: int | None = None) -> peewee.Database:
     """Build (but do not bind) a peewee database for URL after checking the file is sane."""
     if busy_timeout_ms is None:
@@ -194,7 +209,7 @@ def connect(url: str, *, create: bool = False, busy_timeout_ms: int | None = Non
         query = dict(p.split("=", 1) for p in parsed.query.split("&") if "=" in p)
         if "schema" in query:  # tests isolate themselves in a schema
             options["options"] = f"-c search_path={query['schema']}"
-        db = peewee.PostgresqlDatabase(
+        db = ReconnectingPostgresqlDatabase(
             (parsed.path or "/").lstrip("/") or "postgres",
             user=unquote(parsed.username) if parsed.username else None,
             password=unquote(parsed.password) if parsed.password else None,

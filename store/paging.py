@@ -196,8 +196,8 @@ class ListQuery:
         bound = list(params)
         for index, sentinel in slots:
             bound[index] = values[sentinel]
-        cursor = self.spec.model._meta.database.cursor()
-        cursor.execute(sql, bound)
+        # through execute_sql: a PostgreSQL connection dropped since the last page reconnects (store.db)
+        cursor = self.spec.model._meta.database.execute_sql(sql, bound)
         rows = cursor.fetchall()
         if not converters:
             return [tuple(r) for r in rows]
