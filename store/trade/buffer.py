@@ -164,10 +164,15 @@ def _apply_lines(doc: Document, draft: DocumentDraft, reasons: list[str], *, con
         if getattr(row, "goods_id", None) is None:
             reasons.append(_("Pozycja dokumentu bez towaru."))
             continue
-        reasons += line_reasons([row])
-        row.value = (row.quantity * row.price).quantize(CENT, ROUND_HALF_UP)
         existing[row.id if row.id else id(row)] = row
-    return list(existing.values())
+    # every line, not only the drafted ones: a value is quantity x price, and a line edited outside the program
+    # (tests/store/test_trade_edited_outside.py) is computed again by any save, or refused by its own rule
+    lines = list(existing.values())
+    reasons += line_reasons(lines)
+    for row in lines:
+        known = row.quantity is not None and row.price is not None
+        row.value = (row.quantity * row.price).quantize(CENT, ROUND_HALF_UP) if known else Decimal(0)
+    return lines
 
 
 def _proposed_price(doc: Document, goods: Goods, quantity) -> Decimal:

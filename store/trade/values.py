@@ -70,9 +70,15 @@ def stored_reasons(doc, lines, vat_rows) -> list[str]:
              or _values(ln) != _values(s)]
     if wrong:
         return [_("Wartości pozycji {kody} nie zgadzają się z ilością i ceną – dokument zmieniono poza programem. "
-                  "Popraw te pozycje i zapisz dokument ponownie.").format(kody=", ".join(dict.fromkeys(wrong)))]
+                  "Zapisz dokument ponownie, aby przeliczyć wartości.").format(kody=", ".join(dict.fromkeys(wrong)))]
     expected = sorted(_rate_row(SimpleNamespace(**r)) for r in rows)
     if sorted(map(_rate_row, vat_rows)) != expected or _values(doc) != _values(header):
         return [_("Podsumowanie VAT dokumentu nie zgadza się z jego pozycjami – dokument zmieniono poza programem. "
                   "Zapisz dokument ponownie, aby przeliczyć wartości.")]
     return []
+
+
+def view_reasons(view) -> list[str]:
+    """stored_reasons() of a loaded DocumentView (no database): the form says it and saves the values again."""
+    return stored_reasons(SimpleNamespace(**view.header), [SimpleNamespace(**ln) for ln in view.lines],
+                          [SimpleNamespace(**row) for row in view.vat])

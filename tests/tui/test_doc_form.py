@@ -330,3 +330,27 @@ async def test_a_new_receipt_shows_the_walk_in_contractor_and_starts_at_the_line
         await settle(pilot)
         form = await document_from_list(pilot, "FA", None)
         assert form._contractor_id() is None and app.focused is form.query_one("#f-contractor")
+
+
+async def test_a_buffer_edited_outside_the_program_is_said_on_opening_and_ctrl_s_stores_it_computed_again(trade_branch):
+    """Someone raised a line's quantity by SQL: the form says so when it opens, Ctrl+S (no edit by the clerk) stores
+    the values computed from quantity and price, and F8 then approves what the screen showed."""
+    fa = buffered_fa(trade_branch, "A1")
+    DocumentLine.update(quantity=D(3)).where(DocumentLine.document == fa.id).execute()
+    app = app_for(trade_branch.url)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await open_list(pilot, "FA")
+        form = await open_first(pilot)
+        errors = str(form.query_one("#doc-errors").render())
+        assert "Dokument trzeba zapisać ponownie (Ctrl+S)" in errors and "zmieniono poza programem" in errors
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: isinstance(app.screen, ListScreen))
+        doc = Document.get_by_id(fa.id)
+        assert (doc.state, doc.net, doc.gross) == ("buffer", D("30.00"), D("36.90"))     # 3 x 10.00 + 23 %
+        await open_first(pilot)
+        await pilot.press("f8")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmDialog))
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, ListScreen))
+        assert Document.get_by_id(fa.id).state == "approved"

@@ -24,6 +24,7 @@ from textual.widgets import Input, Static, TabbedContent, TabPane
 from store import trade
 from store.i18n import _
 from store.trade import form_support, listing
+from store.trade.values import view_reasons
 from tui import keymap
 from tui.screens.document_dialogs import money
 from tui.screens.document_header import HeaderPart
@@ -166,8 +167,12 @@ class DocumentForm(LineEntryPart, HeaderPart, PaymentsPart, LineInfoPart, PrintP
         self.load_payments(view)
         for f in self.query(".form-field"):
             f.disabled = not self.editable
-        self.dirty = False
+        # a buffered document edited outside the program: said at once, and Ctrl+S stores it computed again
+        stale = view_reasons(view) if self.editable else []
+        self.dirty = bool(stale)
         self._refresh()
+        if stale:
+            self._show_errors(_("Dokument trzeba zapisać ponownie (Ctrl+S):"), stale)
 
     def _copy(self, view: trade.DocumentView) -> None:
         """Ctrl+Insert on the list: a new document with the original's contractor and lines (a new guid)."""
