@@ -376,6 +376,10 @@ def main() -> None:
         db.close()
         database.initialize(None)
         tmp.rename(CACHE)
+    db = open_database(f"sqlite:///{CACHE}")      # a cache built by an older Filia gets this one's schema: both
+    db.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)")   # copies below (ours and raw) then share every index
+    db.close()
+    database.initialize(None)
     for target in (WORK, RAW):
         for suffix in ("-wal", "-shm"):
             os.unlink(f"{target}{suffix}") if os.path.exists(f"{target}{suffix}") else None

@@ -11,7 +11,9 @@ import peewee
 
 from store.base import BaseModel, TrackedModel, utcnow
 from store.catalog.models import Goods
+from store.errors import DatabaseProblem
 from store.fields import MoneyField, PercentField, PriceField, QuantityField
+from store.i18n import _
 from store.schema import Migration, add_tracking_columns, create_tables
 from store.trade.documents import Document, add_document_columns
 
@@ -118,9 +120,25 @@ def _document_indexes(db) -> None:
         db.execute_sql(sql)
 
 
+def _numbers_taken_once(db) -> None:
+    """A number is given once per class (= kind), series and period: a counter lowered outside the program then
+    makes the approval fail instead of numbering a second document FA/1/... (the number HQ must never see twice).
+    Buffered documents have no number_n and are not in the index."""
+    duplicate = db.execute_sql(
+        'SELECT "kind", "number" FROM "document" WHERE "number_n" IS NOT NULL GROUP BY "kind", "series", '
+        '"number_period", "number_n", "number" HAVING COUNT(*) > 1 ORDER BY "kind", "number" LIMIT 1').fetchone()
+    if duplicate:
+        raise DatabaseProblem(_("Numer dokumentu {nr} występuje w bazie więcej niż raz (dane zmieniono poza "
+                                "programem) – baza nie została zmieniona. Skontaktuj się z centralą lub "
+                                "serwisem.").format(nr=duplicate[1]))
+    db.execute_sql('CREATE UNIQUE INDEX IF NOT EXISTS "document_number_taken" ON "document" '
+                   '("kind", "series", "number_period", "number_n") WHERE "number_n" IS NOT NULL')
+
+
 MIGRATIONS = [
     Migration(1, "document headers", create_tables(Document)),
     Migration(2, "record versions (issue 16)", add_tracking_columns(Document)),
     Migration(3, "trade core: header columns, lines, VAT rows, payments, links, events (issue 11)",
               lambda db: (add_document_columns(db), create_tables(*MODELS)(db), _document_indexes(db))),
+    Migration(4, "a document number is taken once (issue 11)", _numbers_taken_once),
 ]

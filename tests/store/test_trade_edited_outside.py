@@ -84,3 +84,48 @@ def test_a_cancelled_document_is_refused_as_cancelled(bshop):
     done = approve(fa.id, version=fa.version)
     gone = cancel(done.id, version=done.version)
     unchanged(lambda: approve(gone.id, version=None), f"Dokument {gone.number} jest anulowany")
+
+
+@pytest.mark.parametrize("counter", ["FA", "WZ"])
+def test_a_counter_lowered_by_sql_never_gives_a_number_twice(bshop, counter):
+    """The FA's own number, or its generated WZ's: the unique index refuses the second, the approval says why."""
+    from store.numbering import NumberCounter
+
+    receive(bshop, [("A", 5, "1")])
+    first = sell(bshop, "FA", [("A", 1, "5")])
+    taken = first.number if counter == "FA" else Document.get_by_id(first.links[0][1]).number
+    NumberCounter.update(last=NumberCounter.last - 1).where(NumberCounter.doc_class == counter).execute()
+    fa = sell(bshop, "FA", [("A", 1, "5")], approve_it=False)
+    unchanged(lambda: approve(fa.id, version=fa.version), f"Numer {taken} ma już inny dokument – licznik numeracji "
+                                                          "zmieniono poza programem")
+
+
+def test_a_file_whose_numbers_repeat_is_not_opened_and_stays_as_it_was(sqlite_db, sqlite_url):
+    """The migration that adds the index meets a number given twice (an older file edited by SQL): it refuses to
+    open the file, naming the number, and changes nothing in it."""
+    import sqlite3
+    from datetime import date
+
+    from store.db import database, open_database, sqlite_path
+    from store.errors import DatabaseProblem
+
+    sqlite_db.execute_sql('DROP INDEX "document_number_taken"')
+    sqlite_db.execute_sql("DELETE FROM schema_migration WHERE area = 'trade' AND version = 4")
+    for _copy in range(2):
+        Document.create(kind="FA", number="FA/7/2026", number_n=7, number_period="2026", series="", state="approved",
+                        issue_date=date(2026, 1, 5))
+    sqlite_db.close()
+    database.initialize(None)
+    path = sqlite_path(sqlite_url)
+
+    def content():
+        with sqlite3.connect(path) as conn:
+            return [conn.execute(q).fetchall() for q in (
+                "SELECT id, kind, number, number_n FROM document ORDER BY id",
+                "SELECT area, version FROM schema_migration ORDER BY area, version",
+                "SELECT name FROM sqlite_master WHERE type = 'index' ORDER BY name")]
+    before = content()
+    with pytest.raises(DatabaseProblem, match="Numer dokumentu FA/7/2026 występuje w bazie więcej niż raz"):
+        open_database(sqlite_url)
+    database.initialize(None)
+    assert content() == before
