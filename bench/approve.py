@@ -266,7 +266,7 @@ class Raw:
                     (form[3],)).fetchone()
             rep = x("SELECT id, seq, closing_date, closed, exported, gid FROM cash_report WHERE register_id = ? AND "
                     "opening_date <= ? ORDER BY seq DESC LIMIT 1", (reg[0], doc[4])).fetchone()
-            kn, _p = self.number("KP", on, reg[1])
+            kn, kp_period = self.number("KP", on, reg[1])
             day = [r for r in x("UPDATE cash_day SET net = net + CASE WHEN day = ? THEN ? ELSE 0 END, balance = "
                                 "balance + ? WHERE register_id = ? AND day >= ? RETURNING day, net",
                                 (doc[4], amount, amount, reg[0], doc[4])).fetchall() if r[0] == doc[4]][0]
@@ -278,13 +278,14 @@ class Raw:
             x("UPDATE cash_register SET balance = balance + ?, modified_at = datetime('now'), version = version + 1 "
               "WHERE id = ?", (amount, reg[0]))
             cur = x("INSERT INTO cash_entry (guid, modified_at, exported, confirmed, from_remote, realised_hq, "
-                    "to_cancel, version, modified_by, register_id, report_id, kind, number, entry_date, contractor_id, "
-                    "contractor_code, contractor_name, amount, signed, day_running, payment_form, description, "
-                    "document_id, document_guid, document_number, origin, status, open_amount) VALUES "
-                    "(?, datetime('now'), 0, 0, 0, 0, 0, 1, '', ?, ?, 'KP', ?, ?, ?, ?, ?, ?, "
-                    "?, ?, ?, ?, ?, ?, ?, 'document', 'settled', 0)",
-                    (guid(), reg[0], rep[0], f"KP/{kn}/{reg[1]}/{on.year}", doc[4], doc[5], contractor[1], contractor[6],
-                     amount, amount, day[1], form_id, f"FA {number}", doc_id, doc[1], number))
+                    "to_cancel, version, modified_by, register_id, report_id, kind, number, number_n, number_series, "
+                    "number_period, entry_date, contractor_id, contractor_code, contractor_name, amount, signed, "
+                    "day_running, payment_form, description, document_id, document_guid, document_number, origin, "
+                    "status, open_amount) VALUES (?, datetime('now'), 0, 0, 0, 0, 0, 1, '', ?, ?, 'KP', ?, ?, ?, ?, "
+                    "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'document', 'settled', 0)",
+                    (guid(), reg[0], rep[0], f"KP/{kn}/{reg[1]}/{on.year}", kn, reg[1], kp_period, doc[4], doc[5],
+                     contractor[1], contractor[6], amount, amount, day[1], form_id, f"FA {number}", doc_id, doc[1],
+                     number))
             x("INSERT INTO cash_settlement (guid, modified_at, exported, confirmed, from_remote, realised_hq, to_cancel, "
               "version, modified_by, payment_id, entry_id, amount, settled_on) VALUES (?, "
               "datetime('now'), 0, 0, 0, 0, 0, 1, '', ?, ?, ?, ?)", (guid(), payment, cur.lastrowid, amount, doc[4]))

@@ -21,6 +21,7 @@ the caller's business rule; numbering counts whatever series it is given.
 """
 from __future__ import annotations
 
+import contextlib
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -31,7 +32,7 @@ import peewee
 from store.base import BaseModel, TrackedModel
 from store.config import get_setting
 from store.db import for_update, in_transaction, run_write, write
-from store.errors import ValidationError
+from store.errors import DatabaseProblem, Refused, ValidationError
 from store.i18n import _
 from store.prepared import as_model, prepared, run, text
 from store.schema import Migration, create_tables
@@ -174,6 +175,33 @@ def next_number(doc_class: str, on: date, *, series: str | None = None, kind: st
     period = period_key(on, per)
     n = _take(doc_class, series, period)
     return Number(render(pattern, kind=kind or doc_class, n=n, series=series, on=on), n, series, period)
+
+
+@contextlib.contextmanager
+def given_once(number: str):
+    """Around the write that stores a number: the unique index of its table on (class, series, period, n) refuses a
+    number given before, which only a counter lowered outside the program gets to (the caller's whole transaction
+    is rolled back)."""
+    try:
+        yield
+    except peewee.IntegrityError as exc:
+        raise Refused(_("Numer {nr} ma już inny dokument – licznik numeracji zmieniono poza programem. Nie "
+                        "zapisano; zgłoś to administratorowi.").format(nr=number)) from exc
+
+
+def numbers_taken_once(db, table: str, columns: tuple[str, ...], name: str) -> None:
+    """A migration step: the unique index that makes `given_once` refuse, over rows that carry their counter value
+    (`number_n`). A file that already holds a number twice (only an edit outside the program makes one) is not
+    opened: the number is named and nothing is changed."""
+    cols = ", ".join(f'"{c}"' for c in columns)
+    duplicate = db.execute_sql(
+        f'SELECT MIN("number") FROM "{table}" WHERE "number_n" IS NOT NULL GROUP BY {cols} HAVING COUNT(*) > 1 '
+        f'LIMIT 1').fetchone()
+    if duplicate:
+        raise DatabaseProblem(_("Numer dokumentu {nr} występuje w bazie więcej niż raz (dane zmieniono poza "
+                                "programem) – baza nie została zmieniona. Skontaktuj się z centralą lub "
+                                "serwisem.").format(nr=duplicate[0]))
+    db.execute_sql(f'CREATE UNIQUE INDEX IF NOT EXISTS "{name}" ON "{table}" ({cols}) WHERE "number_n" IS NOT NULL')
 
 
 def last_number(doc_class: str, series: str, period: str) -> int:

@@ -83,7 +83,7 @@ def add_tracking_columns(*models) -> Callable[[peewee.Database], None]:
 # importing the area modules (a cold start saves ~150 ms); tests/store/test_db.py keeps this in step
 # with registered_areas().
 CURRENT_VERSIONS = {"config": 2, "catalog": 6, "parties": 5, "catalog_discounts": 2, "trade": 4, "numbering": 1,
-                    "cash": 3, "warehouse": 1, "catalog_serial": 1, "exchange": 2, "lists": 2}
+                    "cash": 4, "warehouse": 1, "catalog_serial": 1, "exchange": 2, "lists": 2}
 
 
 _AREAS: list[tuple[str, list[Migration]]] = []

@@ -33,11 +33,26 @@ def _branch_settlement_objects(db) -> None:
     ensure_settlement_objects()
 
 
+def _numbers_taken_once(db) -> None:
+    """Reports and KP/KW keep the counter value, series and period their number took; a number is then given once
+    (store.numbering.given_once). Rows numbered before this migration carry no counter value and stay out of it."""
+    from store.numbering import numbers_taken_once
+
+    for table in ("cash_report", "cash_entry"):
+        add_column_if_missing(table, "number_n", peewee.IntegerField(null=True))(db)
+        add_column_if_missing(table, "number_series", peewee.CharField(max_length=20, default=""))(db)
+        add_column_if_missing(table, "number_period", peewee.CharField(max_length=7, default=""))(db)
+    numbers_taken_once(db, "cash_report", ("number_series", "number_period", "number_n"), "cash_report_number_taken")
+    numbers_taken_once(db, "cash_entry", ("kind", "number_series", "number_period", "number_n"),
+                       "cash_entry_number_taken")
+
+
 MIGRATIONS = [
     Migration(1, "cash: registers, reports, day balances, KP/KW, Preliminarz, settlements, credit overrides",
               create_tables(*MODELS)),
     Migration(2, "operator may sell past the credit limit (CTF-43)", _operator_credit_flag),
     Migration(3, "branch: register and contractor !ROZLICZENIA! (SETT-9)", _branch_settlement_objects),
+    Migration(4, "a report's and a KP/KW's number is taken once (issue 11 §2)", _numbers_taken_once),
 ]
 
 from store.cash.credit import CreditCheck, credit_check, may_exceed_credit, record_credit_override  # noqa: E402,F401

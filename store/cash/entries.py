@@ -86,11 +86,13 @@ def insert_entry(report: CashReport, register: CashRegister, kind: str, day: dat
     >= 0 rule for a KW; the caller has checked the report and the subject."""
     number = numbering.next_number(kind, day, fallback_series=register.symbol)     # cash_series() in one read
     running = ledger.add(report, kind, amount, day)
-    entry_id, values = insert_new(CashEntry, {
-        "register": register.id, "report": report.id, "kind": kind, "number": number.text, "entry_date": day,
-        "contractor": contractor.id, "contractor_code": contractor.code,
-        "contractor_name": contractor.full_name[:250], "amount": amount,
-        "signed": amount if kind == "KP" else -amount, "day_running": running, **extra})
+    with numbering.given_once(number.text):
+        entry_id, values = insert_new(CashEntry, {
+            "register": register.id, "report": report.id, "kind": kind, "number": number.text, "number_n": number.n,
+            "number_series": number.series, "number_period": number.period, "entry_date": day,
+            "contractor": contractor.id, "contractor_code": contractor.code,
+            "contractor_name": contractor.full_name[:250], "amount": amount,
+            "signed": amount if kind == "KP" else -amount, "day_running": running, **extra})
     entry = from_values(CashEntry, {"id": entry_id, **values})
     if kind == "KW":
         ledger.ensure_not_negative(register, day, kind=kind, amount=amount, entry_date=day)

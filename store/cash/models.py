@@ -44,6 +44,9 @@ class CashReport(TrackedModel):
     register = peewee.ForeignKeyField(CashRegister, backref="reports", on_delete="RESTRICT")
     seq = peewee.IntegerField()
     number = peewee.CharField(max_length=40)
+    number_n = peewee.IntegerField(null=True)          # the counter value, series and period the number took:
+    number_series = peewee.CharField(max_length=20, default="")   # unique together (store.numbering.given_once)
+    number_period = peewee.CharField(max_length=7, default="")
     opening_date = peewee.DateField()
     closing_date = peewee.DateField(null=True)         # none until the user sets it (CASH-4)
     closed = peewee.BooleanField(default=False)
@@ -80,6 +83,9 @@ class CashEntry(TrackedModel):
     report = peewee.ForeignKeyField(CashReport, backref="entries", on_delete="RESTRICT")
     kind = peewee.CharField(max_length=2)
     number = peewee.CharField(max_length=40)
+    number_n = peewee.IntegerField(null=True)          # as on a report; none on entries that came from HQ
+    number_series = peewee.CharField(max_length=20, default="")
+    number_period = peewee.CharField(max_length=7, default="")
     entry_date = peewee.DateField()
     contractor = peewee.ForeignKeyField(Contractor, on_delete="RESTRICT")
     contractor_code = peewee.CharField(max_length=50, default="")          # snapshot as issued

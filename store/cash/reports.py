@@ -92,9 +92,11 @@ def _create(register: CashRegister, opening: date, closing: date | None) -> Cash
     last = _last(register.id)
     number = numbering.next_number(REPORT_CLASS, opening, series=cash_series(REPORT_CLASS, register))
     balance = last.closing_balance if last is not None else ZERO
-    return CashReport.create(register=register.id, seq=(last.seq + 1) if last else 1, number=number.text,
-                             opening_date=opening, closing_date=closing, opening_balance=balance,
-                             closing_balance=balance)
+    with numbering.given_once(number.text):
+        return CashReport.create(register=register.id, seq=(last.seq + 1) if last else 1, number=number.text,
+                                 number_n=number.n, number_series=number.series, number_period=number.period,
+                                 opening_date=opening, closing_date=closing, opening_balance=balance,
+                                 closing_balance=balance)
 
 
 @transaction

@@ -6,7 +6,6 @@ what cash locks (register, report, KP/KW counter) — the same order everywhere,
 """
 from __future__ import annotations
 
-import contextlib
 import functools
 import operator
 from decimal import ROUND_HALF_UP, Decimal
@@ -22,7 +21,7 @@ from store.trade.tx import one_transaction
 from store.db import for_update
 from store.errors import Refused
 from store.i18n import _
-from store.numbering import next_number
+from store.numbering import given_once, next_number
 from store.prepared import as_model, db_values, insert, insert_new, insert_sql, prepared, run, update_sql
 from store.trade import options, rules
 from store.trade.documents import APPROVED, BUFFER, CANCEL_REQUESTED, CANCELLED, CANCELLED_BY_HQ, STATES, Document
@@ -89,17 +88,6 @@ def _not_in_buffer(doc: Document) -> str:
     # only an edit outside the program leaves a state the program does not know
     return _("Dokument {nr} ma nieznany stan „{stan}” – nie można go zatwierdzić.").format(nr=doc.number,
                                                                                            stan=doc.state)
-
-
-@contextlib.contextmanager
-def _number_once(number: str):
-    """The unique index on (kind, series, period, n) refuses a number given before: only a counter lowered outside
-    the program gets there (the whole approval is rolled back)."""
-    try:
-        yield
-    except peewee.IntegrityError as exc:
-        raise Refused(_("Numer {nr} ma już inny dokument – licznik numeracji zmieniono poza programem. Nie "
-                        "zatwierdzono dokumentu; zgłoś to administratorowi.").format(nr=number)) from exc
 
 
 def _instalments(doc: Document, forms: dict[int, PaymentForm]) -> list[tuple[int, Decimal, object]]:
@@ -225,7 +213,7 @@ def _approve(document_id: int, version: int | None, confirmed: frozenset, tender
     now = utcnow()
     changes = {"state": APPROVED, "number": doc.number, "number_n": number.n, "number_period": number.period,
                "series": number.series, "approved_at": now, "modified_at": now, "modified_by": session_operator()}
-    with _number_once(doc.number):
+    with given_once(doc.number):
         run(update_sql(Document, list(changes)), db_values(Document, changes) + [doc.id])
     insert(DocumentEvent, [{"document": doc.id, "at": now, "operator": session_operator(), "event": "approved",
                             "state_from": BUFFER, "state_to": APPROVED, "note": ""}])
@@ -270,7 +258,7 @@ def _generate(doc: Document, kind: str) -> Document:
     fields.update(kind=kind, number=number.text, number_n=number.n, number_period=number.period, series=number.series,
                   state=APPROVED, origin="auto", approved_at=now, created_at=now, modified_at=now,
                   contractor=doc.contractor_id)
-    with _number_once(number.text):
+    with given_once(number.text):
         wz_id, _row = insert_new(Document, fields)
     insert(DocumentLink, [{"document": doc.id, "linked": wz_id, "relation": "generated"}])
     return as_model(Document, (wz_id, kind, number.text), ["id", "kind", "number"])

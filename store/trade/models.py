@@ -11,9 +11,8 @@ import peewee
 
 from store.base import BaseModel, TrackedModel, utcnow
 from store.catalog.models import Goods
-from store.errors import DatabaseProblem
 from store.fields import MoneyField, PercentField, PriceField, QuantityField
-from store.i18n import _
+from store.numbering import numbers_taken_once
 from store.schema import Migration, add_tracking_columns, create_tables
 from store.trade.documents import Document, add_document_columns
 
@@ -121,18 +120,9 @@ def _document_indexes(db) -> None:
 
 
 def _numbers_taken_once(db) -> None:
-    """A number is given once per class (= kind), series and period: a counter lowered outside the program then
-    makes the approval fail instead of numbering a second document FA/1/... (the number HQ must never see twice).
-    Buffered documents have no number_n and are not in the index."""
-    duplicate = db.execute_sql(
-        'SELECT "kind", "number" FROM "document" WHERE "number_n" IS NOT NULL GROUP BY "kind", "series", '
-        '"number_period", "number_n", "number" HAVING COUNT(*) > 1 ORDER BY "kind", "number" LIMIT 1').fetchone()
-    if duplicate:
-        raise DatabaseProblem(_("Numer dokumentu {nr} występuje w bazie więcej niż raz (dane zmieniono poza "
-                                "programem) – baza nie została zmieniona. Skontaktuj się z centralą lub "
-                                "serwisem.").format(nr=duplicate[1]))
-    db.execute_sql('CREATE UNIQUE INDEX IF NOT EXISTS "document_number_taken" ON "document" '
-                   '("kind", "series", "number_period", "number_n") WHERE "number_n" IS NOT NULL')
+    """A number is given once per class (= kind), series and period (store.numbering.given_once); buffered documents
+    have no number_n and are not in the index."""
+    numbers_taken_once(db, "document", ("kind", "series", "number_period", "number_n"), "document_number_taken")
 
 
 MIGRATIONS = [
