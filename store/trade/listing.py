@@ -58,7 +58,7 @@ def document_list(kind: str) -> ListSpec:
             ListColumn("number", _("Numer"), 22, sortable=True, priority=9),
             ListColumn("contractor_code", _("Kontrahent"), 14, sortable=True, priority=7),
             ListColumn("contractor_name", _("Nazwa"), 24, priority=2),
-            ListColumn("net", _("Netto"), 12, align="right", format=money_text, priority=6),
+            ListColumn("net", _("Netto"), 12, align="right", format=money_text, priority=5),
             ListColumn("gross", _("Brutto"), 12, align="right", format=money_text, priority=6),
             ListColumn("state", _("Status"), 16, format=status_text, priority=8, export=status_text),
             ListColumn("from_remote", _("OL"), 2, format=_ol, priority=1, export=_ol),

@@ -224,3 +224,14 @@ async def test_the_preliminarz_is_view_only(cash_branch):
             await pilot.pause()
             assert app.screen is payments, key            # no card, no delete: the schedule follows documents
         assert_same(before, dump())
+
+
+def test_at_80_columns_the_cash_entry_list_shows_the_amounts_before_the_description():
+    """The list's layout at an 80-column terminal: a KP's or KW's amount stays, the long description gives way."""
+    from types import SimpleNamespace
+
+    from store.cash.listing import entry_list
+    from tui.widgets.virtual_list import VirtualList
+
+    shown = [c.name for _i, c, _w in VirtualList.layout(SimpleNamespace(query=SimpleNamespace(spec=entry_list())), 80)]
+    assert {"number", "contractor_code", "receipt", "payment"} <= set(shown) and "description" not in shown

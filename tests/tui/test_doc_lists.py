@@ -226,3 +226,27 @@ async def test_ctrl_insert_copies_with_a_new_guid_and_delete_removes_a_buffer_or
             await settle(pilot, 10)
         assert Document.get_or_none(Document.id == copy.id) is None
         assert Document.get_by_id(source.id).state == "cancelled"
+
+
+async def test_at_80_columns_the_invoice_list_keeps_contractor_and_gross_before_the_long_name(trade_branch):
+    """Over SSH at 80x24 the narrow screen gives up the contractor's long name, never the amount a clerk looks for."""
+    approved = fa(trade_branch, "A1", 2, approve_it=True)
+    app = app_for(trade_branch.url)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screen = await open_list(pilot, "FA")
+        await pilot.press("end")
+        await settle(pilot)
+        vl = screen.list
+        header = str(screen.query_one("#list-header").render())
+        assert ["Data", "Numer", "Kontrahent", "Brutto", "Status"] == header.replace("▲", "").split()
+        row = next(r for r in screen.query_.iter_all() if r[0] == approved.id)
+        text = vl.format_row(row, vl.size.width)
+        assert approved.number in text and trade_branch_code(trade_branch) in text and "Zatwierdzony" in text
+        assert f"{approved.gross:.2f}".replace(".", ",") in text
+
+
+def trade_branch_code(branch) -> str:
+    from store.parties.models import Contractor
+
+    return Contractor.get_by_id(branch.contractor_id).code

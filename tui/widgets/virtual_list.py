@@ -473,14 +473,16 @@ class VirtualList(ScrollView, can_focus=True, inherit_bindings=False):
     # --- rendering -----------------------------------------------------------------------
     def layout(self, width: int) -> list[tuple[int, object, int]]:
         """(index in the spec, column, width) of the columns shown in width characters. The widest
-        column (the name) takes the spare room; when it would get less than FLEX_MIN, columns are left
-        out, the lowest `priority` first (the rightmost of equals), never the first one (Kod, CTR-4)."""
+        column shown (the name) takes the spare room; when it would get less than FLEX_MIN, columns are
+        left out, the lowest `priority` first (the rightmost of equals), never the first one (Kod, CTR-4).
+        The widest may go too when it is the least needed (a document list's contractor name before its
+        amounts); the widest of the rest then takes the room."""
         shown = list(enumerate(self.query.spec.columns))
-        flex = max(shown, key=lambda ic: ic[1].width)[0]
         while True:
+            flex = max(shown, key=lambda ic: ic[1].width)[0]
             room = width - sum(c.width + 1 for i, c in shown if i != flex) - 1
-            droppable = [ic for ic in shown if ic[0] not in (0, flex)]
-            if room >= FLEX_MIN or not droppable:
+            droppable = [ic for ic in shown if ic[0] != 0]
+            if room >= FLEX_MIN or len(shown) == 1 or not droppable:
                 break
             lowest = min(ic[1].priority for ic in droppable)
             drop = [ic for ic in droppable if ic[1].priority == lowest][-1]
