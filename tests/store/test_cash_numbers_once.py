@@ -44,3 +44,20 @@ def test_a_lowered_report_counter_never_numbers_a_second_report_alike(standalone
     refused_and_unchanged(lambda: cash.create_report(standalone.register_id, date(2024, 7, 1), date(2024, 7, 31)),
                           first.number)
     assert CashReport.select().where(CashReport.number == first.number).count() == 1
+
+
+def test_only_the_number_index_is_said_as_a_number_given_twice():
+    """Another constraint failing in the same write keeps its own error (write() says it in Polish), not this one."""
+    import peewee
+
+    from store.numbering import given_once
+
+    with pytest.raises(peewee.IntegrityError, match="FOREIGN KEY"):
+        with given_once("KP/1/2024"):
+            raise peewee.IntegrityError("FOREIGN KEY constraint failed")
+    for engine_text in ("UNIQUE constraint failed: cash_entry.kind, cash_entry.number_series, "
+                        "cash_entry.number_period, cash_entry.number_n",
+                        'duplicate key value violates unique constraint "cash_entry_number_taken"'):
+        with pytest.raises(Refused, match=f"Numer KP/1/2024 {LOWERED}"):
+            with given_once("KP/1/2024"):
+                raise peewee.IntegrityError(engine_text)
