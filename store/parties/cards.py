@@ -332,11 +332,15 @@ def delete_contractors(ids: list[int]) -> dict:
     return report
 
 
+def find_unspecified() -> Contractor | None:
+    """CTR-30: the walk-in contractor !NIEOKREŚLONY! (None only before the company is set up)."""
+    return Contractor.get_or_none(Contractor.code == UNSPECIFIED_CODE)
+
+
 def ensure_unspecified() -> Contractor:
     """CTR-30: the walk-in contractor !NIEOKREŚLONY! always exists (call when a company is created)."""
     with write():
-        c = Contractor.get_or_none(Contractor.code == UNSPECIFIED_CODE)
-        return c or Contractor.create(code=UNSPECIFIED_CODE, name="!NIEOKREŚLONY!", nip_country="")
+        return find_unspecified() or Contractor.create(code=UNSPECIFIED_CODE, name="!NIEOKREŚLONY!", nip_country="")
 
 
 # --- groups (CTF-5; local to the database, CONF-9) ------------------------------------------------

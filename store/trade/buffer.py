@@ -19,7 +19,8 @@ from store.trade.tx import one_transaction
 from store.errors import NotFound, Refused, StaleRecord
 from store.i18n import _
 from store.numbering import default_series
-from store.parties.models import UNSPECIFIED_CODE, Contractor
+from store.parties.cards import find_unspecified
+from store.parties.models import Contractor
 from store.trade import options, rules
 from store.trade.documents import BUFFER, Document, snapshot
 from store.trade.drafts import FIELDS, DocumentDraft, DocumentView, load_document
@@ -44,7 +45,7 @@ def _main_warehouse() -> int:
 
 
 def _new(draft: DocumentDraft, opts: dict) -> Document:
-    unspecified = Contractor.get_or_none(Contractor.code == UNSPECIFIED_CODE)
+    unspecified = find_unspecified()
     doc = Document(kind=draft.kind, issue_date=date.today(), state=BUFFER, series=default_series(draft.kind),
                    stock_warehouse=_main_warehouse(), operator=session_operator())
     if draft.kind in ("FA", "PA") and unspecified is not None:     # a new FA/PA proposes !NIEOKREŚLONY! (DOC-6)
@@ -118,9 +119,8 @@ def _apply_lines(doc: Document, draft: DocumentDraft, reasons: list[str], *, con
     if convert:                      # net <-> gross switched (SETUP-12): the saved lines keep their value
         priced = {ld.id for ld in draft.lines if ld.id is not None and ld.price is not None}
         for row in existing.values():
-            if row.id not in priced:
+            if row.id not in priced:     # its value is computed again below, with every line's
                 row.price = convert_price(row.price, row.rate, to_gross=bool(doc.from_gross))
-                row.value = (row.quantity * row.price).quantize(CENT, ROUND_HALF_UP)
                 row.version_bump = True
     rates = {v.code: v for v in VatRate.select()}
     rate_by_id = {v.id: v for v in rates.values()}

@@ -25,11 +25,9 @@ MARGIN = "margin"                       # the code of the margin question (Confi
 def proposed_contractor(kind: str) -> int | None:
     """A new PA is for the walk-in contractor !NIEOKREŚLONY! (DOC-6, CTR-30), as the store saves it; the form
     shows it and goes straight to the lines. An FA's clerk picks the contractor (an FA for it is refused)."""
-    from store.parties.models import UNSPECIFIED_CODE, Contractor
+    from store.parties.cards import find_unspecified
 
-    if kind != "PA":
-        return None
-    found = Contractor.select(Contractor.id).where(Contractor.code == UNSPECIFIED_CODE).first()
+    found = find_unspecified() if kind == "PA" else None
     return found.id if found is not None else None
 
 

@@ -131,9 +131,9 @@ class DocumentForm(LineEntryPart, HeaderPart, PaymentsPart, LineInfoPart, PrintP
                 self._set_field("contractor", walk_in)       # the receipt's !NIEOKREŚLONY!, as the store saves it
             self._set_field("issue_date", self.loaded["issue_date"].isoformat())
             self._refresh()
-        walk_in = self.document_id is None and self.copy_from is None and self._contractor_id()
+        proposed = self.document_id is None and self.copy_from is None and self._contractor_id()
         if self.document_id is None and self.kind in WITH_CONTRACTOR and not self.loaded["contractor_id"] \
-                and not walk_in:
+                and not proposed:
             self.query_one("#f-contractor").focus()
         else:
             table.focus()

@@ -482,7 +482,7 @@ class VirtualList(ScrollView, can_focus=True, inherit_bindings=False):
             flex = max(shown, key=lambda ic: ic[1].width)[0]
             room = width - sum(c.width + 1 for i, c in shown if i != flex) - 1
             droppable = [ic for ic in shown if ic[0] != 0]
-            if room >= FLEX_MIN or len(shown) == 1 or not droppable:
+            if room >= FLEX_MIN or not droppable:
                 break
             lowest = min(ic[1].priority for ic in droppable)
             drop = [ic for ic in droppable if ic[1].priority == lowest][-1]
