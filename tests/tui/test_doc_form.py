@@ -332,6 +332,25 @@ async def test_a_new_receipt_shows_the_walk_in_contractor_and_starts_at_the_line
         assert form._contractor_id() is None and app.focused is form.query_one("#f-contractor")
 
 
+async def test_esc_on_an_untouched_new_receipt_closes_it_without_asking_and_stores_nothing(trade_branch):
+    """The proposed !NIEOKREŚLONY! is not the clerk's change: Esc leaves at once (tried in tmux: it asked
+    „Zapisać zmiany?” of a receipt nobody had touched)."""
+    app = app_for(trade_branch.url)
+    async with app.run_test(size=SIZE) as pilot:
+        form = await document_from_list(pilot, "PA", None)
+        assert not form.is_changed()
+        before = dump()
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: isinstance(app.screen, ListScreen))
+        assert_same(before, dump())
+        await new_document(pilot, None)                    # saved with a line: still from gross, for the walk-in
+        await add_line(pilot, "A1")
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: isinstance(app.screen, ListScreen))
+        pa = Document.get(Document.kind == "PA")
+        assert (pa.from_gross, pa.contractor_code, pa.gross) == (True, "!NIEOKREŚLONY!", D("12.30"))   # 10.00 + 23 %
+
+
 async def test_a_buffer_edited_outside_the_program_is_said_on_opening_and_ctrl_s_stores_it_computed_again(trade_branch):
     """Someone raised a line's quantity by SQL: the form says so when it opens, Ctrl+S (no edit by the clerk) stores
     the values computed from quantity and price, and F8 then approves what the screen showed."""

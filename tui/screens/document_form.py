@@ -128,7 +128,9 @@ class DocumentForm(LineEntryPart, HeaderPart, PaymentsPart, LineInfoPart, PrintP
             if self.copy_from is not None:
                 self._copy(trade.load_document(self.copy_from))
             elif self.kind in WITH_CONTRACTOR and (walk_in := form_support.proposed_contractor(self.kind)):
-                self._set_field("contractor", walk_in)       # the receipt's !NIEOKREŚLONY!, as the store saves it
+                # the receipt's !NIEOKREŚLONY!, as the store saves a new PA anyway: loaded, not the clerk's change
+                self.loaded = dict(self.loaded, contractor_id=walk_in)
+                self._set_field("contractor", walk_in)
             self._set_field("issue_date", self.loaded["issue_date"].isoformat())
             self._refresh()
         proposed = self.document_id is None and self.copy_from is None and self._contractor_id()

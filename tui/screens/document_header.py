@@ -30,8 +30,9 @@ class HeaderPart:
     # --- loading -------------------------------------------------------------------------------------
     def new_header(self) -> None:
         """A new document: the main warehouse, the default series (never an extra one, OPER-14)."""
+        # what the store gives a new document (buffer._new: a PA from gross): only the clerk's changes differ
         self.loaded.update(warehouse_id=self.warehouse_id, series=form_support.series_choices(self.kind)[0],
-                           from_gross=False)         # the store's default: a PA (from gross) says so in its draft
+                           from_gross=self.kind == "PA")
         self._show_header()
         gross = self.query("#f-from_gross")
         if gross:
